@@ -1,0 +1,231 @@
+"""The command line: one verb per task, a thin layer over the library.
+
+Results go to stdout, progress and notes to stderr. Exit codes: 0 ok, 1 bad data or a failed
+check, 2 usage error. User errors print a message, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from conflictgraph.errors import ConflictGraphError, ValidationFailed
+from conflictgraph.output import FORMATS, write_rows
+
+__all__ = ["main", "cli"]
+
+
+class Context:
+    """Settings shared by every command (from global options)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            from rich.console import Console
+            from rich.text import Text
+            Console(stderr=True).print(Text(message, style="dim"))
+
+
+class Group(click.Group):
+    """Turns every ConflictGraphError into a one-line message and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as err:
+            for finding in err.findings:
+                click.echo(finding.render(), err=True)
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+        except ConflictGraphError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    def list_commands(self, ctx):  # keep the order in which commands are added
+        return list(self.commands)
+
+
+# Shared options -------------------------------------------------------------------------
+
+def store_option(func):
+    return click.option("--store", "store", envvar="CONFLICTGRAPH_STORE", default=".conflictgraph/store",
+                        show_default=True, metavar="PATH",
+                        help="Store folder, or :memory: (env CONFLICTGRAPH_STORE).")(func)
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output format.")(func)
+
+
+def graph_options(func):
+    func = click.option("--no-bundled", is_flag=True, help="Leave the bundled graph out.")(func)
+    return click.option("--graph", "graph_dirs", multiple=True, type=click.Path(exists=True, file_okay=False,
+                        path_type=Path), metavar="DIR", help="Add a graph folder (repeatable).")(func)
+
+
+def with_graph(func):
+    """Open the store read-only (building it if needed) and pass it as ``graph``."""
+    @functools.wraps(func)
+    def wrapper(*args, store: str, **kwargs):
+        from conflictgraph.api import open_graph
+        context = click.get_current_context().find_object(Context)
+        return func(*args, graph=open_graph(store, notify=context.note), **kwargs)
+    return store_option(wrapper)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr.")
+@click.version_option(package_name="conflictgraph")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool) -> None:
+    """conflictgraph: a knowledge graph of armed conflict, traced to its sources."""
+    ctx.obj = Context(quiet)
+
+
+# Commands -------------------------------------------------------------------------------
+
+@cli.command()
+@store_option
+@graph_options
+@click.pass_obj
+def build(context: Context, store: str, graph_dirs: tuple[Path, ...], no_bundled: bool) -> None:
+    """Build the store from the bundled graph and any --graph folders (atomic)."""
+    from conflictgraph.build import build_store
+    _store, report = build_store(store, graph_dirs=graph_dirs, bundled=not no_bundled, notify=context.note)
+    for finding in report.warnings:
+        context.note("warning: " + finding.render())
+    click.echo(f"built {store}: {report.sources} sources, {report.asserted} asserted and "
+               f"{report.inferred} inferred triples in {report.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@graph_options
+@format_option
+@click.pass_obj
+def validate(context: Context, files: tuple[Path, ...], graph_dirs: tuple[Path, ...], no_bundled: bool,
+             fmt: str) -> None:
+    """Parse and check graph files against the shapes; list every finding (exit 1 if any)."""
+    from conflictgraph.graphfolder import load_files, load_folders
+    from conflictgraph.ontology import load_ontology
+    from conflictgraph.resources import bundled_graph_dir
+    from conflictgraph.validate import validate_loaded
+
+    ontology = load_ontology()
+    folders = ([] if no_bundled else [bundled_graph_dir()]) + list(graph_dirs)
+    loaded = load_folders(folders, ontology)
+    if files:
+        load_files(list(files), ontology, loaded)
+    findings = validate_loaded(loaded, ontology)
+    if fmt == "table":
+        for finding in findings:
+            click.echo(finding.render())
+    else:
+        write_rows([f.__dict__ for f in findings], fmt, sys.stdout,
+                   columns=["file", "line", "node", "path", "value", "message", "severity"])
+    violations = sum(f.severity == "Violation" for f in findings)
+    context.note(f"{len(loaded.files)} file(s), {len(loaded.quads)} triples: "
+                 f"{violations} violation(s), {len(findings) - violations} other finding(s)")
+    if violations:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a named query's parameter (repeatable). Names are resolved, never pasted.")
+@format_option
+@with_graph
+def query(graph, query: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run SPARQL text, @file.rq, or a named query (see 'queries')."""
+    from conflictgraph.errors import UsageError
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param needs NAME=VALUE, got {item!r}")
+        values[name.strip()] = value
+    if query in graph.catalog:
+        named = graph.catalog[query]
+        result = graph.store.query(named.text, bindings=graph.bind_params(named, values))
+        title = named.title
+    else:
+        if query.startswith("@"):
+            try:
+                query = Path(query[1:]).read_text(encoding="utf-8")
+            except OSError as err:
+                raise UsageError(f"cannot read {query[1:]}: {err.strerror}") from None
+        elif values:
+            raise UsageError("--param works with named queries only; use VALUES in your own SPARQL")
+        elif not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT",
+                                                        "DELETE", "LOAD", "CLEAR", "DROP")):
+            raise UsageError(f"{query!r} is neither SPARQL nor a named query; 'conflictgraph queries' lists them")
+        result = graph.query(query)
+        title = None
+    if result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+    elif result.kind == "construct":
+        from conflictgraph.terms import IRI
+        rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in result.triples]
+        write_rows(rows, fmt, sys.stdout, columns=["subject", "predicate", "object"])
+    else:
+        write_rows(result.rows, fmt, sys.stdout, columns=result.variables, title=title)
+
+
+@cli.command()
+@format_option
+def queries(fmt: str) -> None:
+    """List the named queries with their descriptions and parameters."""
+    from conflictgraph.queries import load_catalog
+    rows = [{"name": q.name, "title": q.title,
+             "parameters": ", ".join(f"{p.name} ({p.type})" for p in q.params),
+             "description": q.description} for q in load_catalog().values()]
+    write_rows(rows, fmt, sys.stdout, columns=["name", "title", "parameters", "description"])
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="Output format.")
+@with_graph
+def show(graph, name: str, fmt: str) -> None:
+    """Everything about an entity: names, relationships, places, events, statements, claims."""
+    from conflictgraph.render_show import render_show
+    report = graph.show(name)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        render_show(report, sys.stdout, markdown=fmt == "markdown")
+
+
+@cli.command()
+@click.option("--about", metavar="NAME", help="Only claims about this entity.")
+@click.option("--claimant", metavar="NAME", help="Only claims made by this actor.")
+@format_option
+@with_graph
+def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
+    """List claims with claimant, speaker, date, value, status and source."""
+    params = {k: v for k, v in (("about", about), ("claimant", claimant)) if v}
+    rows = graph.query_named("claims", **params)
+    write_rows(rows, fmt, sys.stdout, columns=graph.store.query(graph.catalog["claims"].text).variables
+               if not rows else None, title="Claims")
+
+
+@cli.command()
+@format_option
+@with_graph
+def conflicts(graph, fmt: str) -> None:
+    """List every disagreement between sources (values, dates, participants), each side sourced."""
+    rows = graph.query_named("disagreements")
+    write_rows(rows, fmt, sys.stdout, title="Disagreements between sources")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="conflictgraph")

@@ -1,0 +1,100 @@
+"""One exception root for every error a user can cause; the CLI turns them into messages.
+
+Examples
+--------
+>>> err = ParseError("bad.ttl", "a dot is expected", line=3, column=6)
+>>> str(err)
+'bad.ttl:3:6: a dot is expected'
+"""
+from __future__ import annotations
+
+__all__ = [
+    "ConflictGraphError",
+    "ParseError",
+    "ValidationFailed",
+    "StoreError",
+    "StoreMissing",
+    "QueryRefused",
+    "QueryError",
+    "NameNotFound",
+    "NameAmbiguous",
+    "UsageError",
+]
+
+
+class ConflictGraphError(Exception):
+    """Root of all errors caused by input, data or environment (never by a bug).
+
+    ``exit_code`` is what the CLI exits with: 1 for bad data or a failed check, 2 for usage.
+    """
+
+    exit_code = 1
+
+
+class ParseError(ConflictGraphError):
+    """A graph file could not be parsed; names the file and, where known, line and column."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, column: int | None = None):
+        self.path, self.line, self.column, self.reason = str(path), line, column, message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationFailed(ConflictGraphError):
+    """The shapes found problems; ``findings`` holds them (see validate.Finding)."""
+
+    def __init__(self, findings: list):
+        self.findings = findings
+        super().__init__(f"validation failed with {len(findings)} finding(s)")
+
+
+class StoreError(ConflictGraphError):
+    """The store could not be opened, written or swapped."""
+
+
+class StoreMissing(StoreError):
+    """A command that writes to an existing store found none."""
+
+
+class QueryRefused(ConflictGraphError):
+    """A query from outside the code asks for something unsafe (SERVICE, an update, LOAD)."""
+
+    exit_code = 2
+
+
+class QueryError(ConflictGraphError):
+    """A query is malformed or failed while running."""
+
+    exit_code = 2
+
+
+class NameNotFound(ConflictGraphError):
+    """No entity matches a name; ``suggestions`` lists close matches (label, IRI)."""
+
+    def __init__(self, name: str, suggestions: list[tuple[str, str]]):
+        self.name, self.suggestions = name, suggestions
+        msg = f"no entity is called {name!r}"
+        if suggestions:
+            msg += "; did you mean: " + ", ".join(f"{label} <{iri}>" for label, iri in suggestions)
+        super().__init__(msg)
+
+
+class NameAmbiguous(ConflictGraphError):
+    """Several entities share a name; ``candidates`` lists them (label, IRI, type)."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, candidates: list[tuple[str, str, str]]):
+        self.name, self.candidates = name, candidates
+        listed = "; ".join(f"{label} ({kind}) <{iri}>" for label, iri, kind in candidates)
+        super().__init__(f"{name!r} could mean several entities: {listed}. Use a fuller name or the IRI.")
+
+
+class UsageError(ConflictGraphError):
+    """The command was called wrongly (a bad option value, a missing parameter)."""
+
+    exit_code = 2

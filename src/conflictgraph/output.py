@@ -1,0 +1,84 @@
+"""Write rows (lists of dicts) as table, csv, tsv, json, ndjson or markdown.
+
+Examples
+--------
+>>> import io
+>>> out = io.StringIO()
+>>> write_rows([{"a": 1, "b": "x|y"}], "markdown", out)
+>>> print(out.getvalue().strip())
+| a | b |
+| --- | --- |
+| 1 | x\\|y |
+"""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable, Sequence
+
+from conflictgraph.terms import IRI, Literal, as_python
+
+__all__ = ["FORMATS", "write_rows", "cell_text"]
+
+FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown")
+
+
+def cell_text(value: object, *, short: bool = True) -> str:
+    """How a value reads in a text cell: IRIs shortened to prefix:name, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, IRI):
+        return value.short if short else str(value)
+    if isinstance(value, Literal):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(v, short=short) for v in value)
+    return str(value)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (IRI, Literal)):
+        return as_python(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequence[str] | None = None,
+               title: str | None = None) -> None:
+    """Write ``rows`` to ``out`` in ``fmt``; ``columns`` fixes the order (default: first row's keys)."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "ndjson":
+        for r in rows:
+            out.write(json.dumps({c: _plain(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([cell_text(r.get(c), short=False) for c in columns])
+    elif fmt == "markdown":
+        out.write("| " + " | ".join(columns) + " |\n")
+        out.write("| " + " | ".join("---" for _ in columns) + " |\n")
+        for r in rows:
+            cells = (cell_text(r.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+            out.write("| " + " | ".join(cells) + " |\n")
+    elif fmt == "table":
+        _table(rows, columns, out, title)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def _table(rows: Iterable[dict], columns: list[str], out: IO[str], title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(*(Text(cell_text(r.get(c))) for c in columns))  # Text: never markup
+    Console(file=out, width=max(100, Console().width), soft_wrap=False).print(table)

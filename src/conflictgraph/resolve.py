@@ -1,0 +1,112 @@
+"""Find an entity by label, acronym or alias, forgiving case, punctuation and spelling.
+
+Names are compared after folding: case and accents dropped, punctuation and spaces removed,
+and common spelling variants mapped to one form (Defense/Defence, Organization/Organisation),
+so "Pantein" finds "Pan Tein" and "Karenni Nationalities Defense Force" finds the KNDF.
+
+Examples
+--------
+>>> fold("Karenni Nationalities Defense Force") == fold("karenni nationalities defence force")
+True
+>>> fold("Pan Tein") == fold("Pantein")
+True
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from conflictgraph.errors import NameAmbiguous, NameNotFound
+from conflictgraph.namespaces import SPARQL_PREFIXES, expand, shorten
+from conflictgraph.store.base import Store
+from conflictgraph.terms import IRI
+
+__all__ = ["fold", "Entity", "NameIndex"]
+
+# Word-level spelling variants, mapped to one spelling before comparison.
+_VARIANTS = {
+    "defense": "defence", "organization": "organisation", "organizations": "organisations",
+    "center": "centre", "armored": "armoured", "magwe": "magway", "moebye": "mobye",
+    "naypyidaw": "naypyitaw", "labor": "labour",
+}
+_LEADING = ("the ",)
+
+
+def fold(name: str) -> str:
+    """The comparison key of a name: lowercase ASCII letters and digits, variants unified."""
+    text = unicodedata.normalize("NFKD", name).replace("\u2019", "'")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+    for prefix in _LEADING:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    words = re.findall(r"[^\W_]+", text)
+    return "".join(_VARIANTS.get(w, w) for w in words)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named thing in the graph."""
+
+    iri: IRI
+    label: str
+    kind: str
+
+
+_NAMES = SPARQL_PREFIXES + """
+SELECT ?entity ?name ?label ?kind WHERE {
+  ?entity skos:prefLabel ?label .
+  { ?entity skos:prefLabel ?name } UNION { ?entity skos:altLabel ?name }
+  OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
+}"""
+
+
+class NameIndex:
+    """Every labelled entity of a store, indexed by folded name."""
+
+    def __init__(self, store: Store):
+        self.by_key: dict[str, set[IRI]] = {}
+        self.entities: dict[IRI, Entity] = {}
+        for row in store.query(_NAMES):
+            iri = IRI(row["entity"])
+            kind = shorten(row["kind"]) if row["kind"] else "thing"
+            if iri not in self.entities or self.entities[iri].kind == "thing":
+                self.entities[iri] = Entity(iri, str(row["label"]), kind)
+            key = fold(str(row["name"]))
+            if key:
+                self.by_key.setdefault(key, set()).add(iri)
+
+    def resolve(self, name: str, *, kinds: set[str] | None = None) -> Entity:
+        """The one entity called ``name``; IRIs and prefixed names are accepted as they are.
+
+        ``kinds`` (prefixed class names such as "cg:Operation") narrows the candidates.
+        Raises :class:`NameAmbiguous` listing the candidates, or :class:`NameNotFound`
+        with close matches.
+        """
+        iri = IRI(expand(name.strip()))
+        if iri in self.entities:
+            return self.entities[iri]
+        found = {self.entities[i] for i in self.by_key.get(fold(name), set())}
+        if kinds:
+            narrowed = {e for e in found if e.kind in kinds}
+            found = narrowed or found
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            raise NameAmbiguous(name, sorted((e.label, str(e.iri), e.kind) for e in found))
+        raise NameNotFound(name, self.suggest(name))
+
+    def suggest(self, name: str, limit: int = 5) -> list[tuple[str, str]]:
+        """Close matches for an unknown name: similar spellings, then names containing it."""
+        key = fold(name)
+        close = difflib.get_close_matches(key, list(self.by_key), n=limit, cutoff=0.6)
+        if key and len(close) < limit:
+            close += [k for k in self.by_key if key in k and k not in close][: limit - len(close)]
+        seen, out = set(), []
+        for match in close:
+            for iri in sorted(self.by_key[match]):
+                if iri not in seen:
+                    seen.add(iri)
+                    out.append((self.entities[iri].label, str(iri)))
+        return out[:limit]

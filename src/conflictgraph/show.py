@@ -1,0 +1,196 @@
+"""Everything the graph knows about one entity, with the statements and sources behind it.
+
+Examples
+--------
+>>> from conflictgraph.build import build_store
+>>> store, _ = build_store(":memory:")
+>>> report = describe(store, IRI("https://w3id.org/conflictgraph/id/actor/knplf"))
+>>> report["label"]
+"Karenni National People's Liberation Front"
+>>> any(r["type"] == "cg:Defection" for r in report["relationships"])
+True
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from conflictgraph.namespaces import SPARQL_PREFIXES, shorten
+from conflictgraph.store.base import Store
+from conflictgraph.terms import IRI, as_python
+
+__all__ = ["describe"]
+
+_LABEL = "COALESCE(?l1, ?l2, STR({v}))"
+
+_BASICS = SPARQL_PREFIXES + """
+SELECT ?p ?o ?lang WHERE {
+  ?e ?p ?o .
+  VALUES ?p { skos:prefLabel skos:altLabel skos:definition rdf:type cg:generic }
+  BIND(LANG(?o) AS ?lang)
+}"""
+
+# Relationship nodes that name the entity in any role, with the other ends.
+_TIES = SPARQL_PREFIXES + """
+SELECT ?tie ?type ?myRole ?prop ?other ?otherLabel ?start ?end WHERE {
+  ?tie ?myRole ?e .
+  ?tie a ?type . ?type rdfs:subClassOf+ cg:Tie .
+  OPTIONAL {
+    ?tie ?prop ?other .
+    FILTER(?other != ?e && ?prop NOT IN (rdf:type, cg:attestedBy, cg:source, cg:start, cg:end,
+           cg:startEarliest, cg:startLatest, cg:endEarliest, cg:endLatest))
+    OPTIONAL { ?other skos:prefLabel ?ol1 } OPTIONAL { ?other rdfs:label ?ol2 }
+    BIND(COALESCE(?ol1, ?ol2, STR(?other)) AS ?otherLabel)
+  }
+  OPTIONAL { ?tie cg:start ?start } OPTIONAL { ?tie cg:end ?end }
+}"""
+
+# Statements asserting a node (tie, claim or event) that mentions the entity.
+_EVIDENCE = SPARQL_PREFIXES + """
+SELECT DISTINCT ?node ?stmt ?source ?sourceTitle ?speakerLabel ?behalfLabel ?date ?summary ?quote ?citation WHERE {
+  ?node ?r ?e .
+  ?stmt cg:asserts ?node ; cg:reportedIn ?source .
+  OPTIONAL { ?source dct:title ?sourceTitle }
+  OPTIONAL { ?stmt cg:speaker/skos:prefLabel ?speakerLabel }
+  OPTIONAL { ?stmt cg:onBehalfOf/skos:prefLabel ?behalfLabel }
+  OPTIONAL { ?stmt cg:date ?date }
+  OPTIONAL { ?stmt cg:summary ?summary }
+  OPTIONAL { ?stmt cg:quote ?quote }
+  OPTIONAL { ?stmt cg:citation ?citation }
+}"""
+
+_STATEMENTS_BY = SPARQL_PREFIXES + """
+SELECT DISTINCT ?stmt ?role ?source ?sourceTitle ?speakerLabel ?behalfLabel ?date ?summary ?quote WHERE {
+  { ?stmt cg:speaker ?e . BIND("speaker" AS ?role) } UNION { ?stmt cg:onBehalfOf ?e . BIND("on behalf of" AS ?role) }
+  ?stmt cg:reportedIn ?source .
+  OPTIONAL { ?source dct:title ?sourceTitle }
+  OPTIONAL { ?stmt cg:speaker/skos:prefLabel ?speakerLabel }
+  OPTIONAL { ?stmt cg:onBehalfOf/skos:prefLabel ?behalfLabel }
+  OPTIONAL { ?stmt cg:date ?date }
+  OPTIONAL { ?stmt cg:summary ?summary }
+  OPTIONAL { ?stmt cg:quote ?quote }
+} ORDER BY ?date"""
+
+_CLAIMS = SPARQL_PREFIXES + """
+SELECT DISTINCT ?claim ?how ?quantityLabel ?value ?valueMax ?comparatorLabel ?dateValue ?proposition
+       ?claimantLabel ?aboutLabel ?asOf ?statusLabel WHERE {
+  { ?claim cg:claimant ?e . BIND("by" AS ?how) } UNION { ?claim cg:about ?e . BIND("about" AS ?how) }
+  UNION { ?claim cg:object ?e . BIND("names" AS ?how) }
+  ?claim a cg:Claim .
+  OPTIONAL { ?claim cg:quantity/skos:prefLabel ?quantityLabel }
+  OPTIONAL { ?claim cg:value ?value } OPTIONAL { ?claim cg:valueMax ?valueMax }
+  OPTIONAL { ?claim cg:comparator/rdfs:label ?comparatorLabel }
+  OPTIONAL { ?claim cg:dateValue ?dateValue } OPTIONAL { ?claim cg:proposition ?proposition }
+  OPTIONAL { ?claim cg:claimant/skos:prefLabel ?claimantLabel }
+  OPTIONAL { ?claim cg:about/skos:prefLabel ?aboutLabel }
+  OPTIONAL { ?claim cg:asOf ?asOf }
+  OPTIONAL { ?claim cg:status/rdfs:label ?statusLabel }
+} ORDER BY ?asOf"""
+
+_EVENTS = SPARQL_PREFIXES + """
+SELECT DISTINCT ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
+  { ?event cg:sideA ?e . BIND("side A" AS ?how) } UNION { ?event cg:sideB ?e . BIND("side B" AS ?how) }
+  UNION { ?event cg:associatedWith ?e . BIND("associated" AS ?how) }
+  UNION { ?event cg:place ?e . BIND("here" AS ?how) }
+  UNION { ?event cg:place/cg:locatedIn+ ?e . BIND("within" AS ?how) }
+  UNION { ?event cg:partOf ?e . BIND("part of" AS ?how) }
+  ?event a ?type . ?type rdfs:subClassOf* cg:Event .
+  OPTIONAL { ?event skos:prefLabel ?eventLabel }
+  OPTIONAL { ?event cg:date ?date }
+  OPTIONAL { ?event cg:place/skos:prefLabel ?placeLabel }
+} ORDER BY ?date"""
+
+_PLACES = SPARQL_PREFIXES + """
+SELECT DISTINCT ?direction ?place ?placeLabel ?type ?graph WHERE {
+  { ?e cg:locatedIn+ ?place . BIND("within" AS ?direction) }
+  UNION { ?place cg:locatedIn+ ?e . BIND("contains" AS ?direction) }
+  ?place skos:prefLabel ?placeLabel .
+  OPTIONAL { ?place a ?type . FILTER(STRSTARTS(STR(?type), STR(cg:))) }
+}"""
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def describe(store: Store, iri: IRI) -> dict:
+    """A JSON-ready report on ``iri``: labels, types, relationships with their evidence,
+    places, events, statements by it, and claims by or about it."""
+    bind = {"e": iri}
+    labels, alt, types, definition, generic = [], [], [], None, False
+    for row in store.query(_BASICS, bindings=bind):
+        p = shorten(row["p"])
+        if p == "skos:prefLabel":
+            labels.append(str(row["o"]))
+        elif p == "skos:altLabel":
+            alt.append(f"{row['o']}" + (f" @{row['lang']}" if str(row["lang"] or "") not in ("", "en") else ""))
+        elif p == "skos:definition":
+            definition = str(row["o"])
+        elif p == "rdf:type":
+            types.append(shorten(row["o"]))
+        elif p == "cg:generic":
+            generic = str(row["o"]) == "true"
+
+    evidence: dict[str, list[dict]] = defaultdict(list)
+    for row in store.query(_EVIDENCE, bindings=bind):
+        evidence[str(row["node"])].append(_statement(row))
+
+    ties: dict[str, dict] = {}
+    for row in store.query(_TIES, bindings=bind):
+        tie = ties.setdefault(str(row["tie"]), {
+            "tie": shorten(row["tie"]), "type": shorten(row["type"]), "role": shorten(row["myRole"]),
+            "start": _text(row["start"]), "end": _text(row["end"]), "with": [],
+            "statements": evidence.get(str(row["tie"]), []),
+        })
+        if row["prop"] is not None:
+            other = {"property": shorten(row["prop"]), "value": str(row["otherLabel"]),
+                     "iri": str(row["other"]) if isinstance(row["other"], IRI) else None}
+            if other not in tie["with"]:
+                tie["with"].append(other)
+    for tie in ties.values():
+        tie["sources"] = sorted({s["source"] for s in tie["statements"]})
+
+    return {
+        "iri": str(iri),
+        "label": labels[0] if labels else shorten(iri),
+        "aliases": sorted(set(alt)),
+        "types": sorted(set(types)),
+        "generic": generic,
+        "definition": definition,
+        "relationships": sorted(ties.values(), key=lambda t: (t["type"], t["start"] or "", t["tie"])),
+        "places": [{"direction": str(r["direction"]), "place": str(r["placeLabel"]), "iri": str(r["place"]),
+                    "type": shorten(r["type"]) if r["type"] else None}
+                   for r in store.query(_PLACES, bindings=bind)],
+        "events": _events(store, bind, evidence),
+        "statements": [dict(_statement(r), role=str(r["role"])) for r in store.query(_STATEMENTS_BY, bindings=bind)],
+        "claims": [dict({k: as_python(v) for k, v in r.items() if k != "claim"}, claim=shorten(r["claim"]),
+                        statements=evidence.get(str(r["claim"]), []))
+                   for r in store.query(_CLAIMS, bindings=bind)],
+    }
+
+
+def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
+    """Events the entity took part in, happened at it or within it, or belong to it."""
+    events: dict[str, dict] = {}
+    for r in store.query(_EVENTS, bindings=bind):
+        event = events.setdefault(str(r["event"]), {
+            "event": shorten(r["event"]), "label": _text(r["eventLabel"]), "types": [], "how": [],
+            "date": _text(r["date"]), "place": _text(r["placeLabel"]),
+            "statements": evidence.get(str(r["event"]), [])})
+        for key, value in (("types", shorten(r["type"])), ("how", str(r["how"]))):
+            if value not in event[key]:
+                event[key].append(value)
+    return sorted(events.values(), key=lambda e: (e["date"] or "", e["event"]))
+
+
+def _statement(row: dict) -> dict:
+    return {
+        "statement": shorten(row["stmt"]),
+        "source": shorten(row["source"]),
+        "source_title": _text(row.get("sourceTitle")),
+        "speaker": _text(row.get("speakerLabel")),
+        "on_behalf_of": _text(row.get("behalfLabel")),
+        "date": _text(row.get("date")),
+        "summary": _text(row.get("summary")),
+        "quote": _text(row.get("quote")),
+        "citation": _text(row.get("citation")),
+    }

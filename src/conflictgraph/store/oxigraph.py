@@ -1,0 +1,164 @@
+"""The embedded backend: pyoxigraph, in memory or on disk.
+
+Examples
+--------
+>>> from conflictgraph.terms import IRI, Literal
+>>> store = OxigraphStore.in_memory()
+>>> store.add_quads([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), "http://ex/g")])
+>>> store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": IRI("http://ex/a")}).rows
+[{'o': Literal(value='x', datatype='http://www.w3.org/2001/XMLSchema#string', lang=None)}]
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+
+from conflictgraph.errors import QueryError, StoreError
+from conflictgraph.store.base import Quad, QueryResult
+from conflictgraph.terms import BNode, IRI, Literal, Term
+
+__all__ = ["OxigraphStore", "open_store", "to_ox", "from_ox"]
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Our term -> pyoxigraph term."""
+    if isinstance(term, Literal):
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def from_ox(term) -> Term | None:
+    """pyoxigraph term -> our term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        return Literal(term.value, term.datatype.value if not term.language else None, term.language)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _values_block(substitutions: dict) -> str:
+    """A trailing VALUES clause binding each variable to its (pyoxigraph-serialized) term."""
+    names = " ".join(str(v) for v in substitutions)
+    values = " ".join(str(t) for t in substitutions.values())
+    return f"VALUES ({names}) {{ ({values}) }}"
+
+
+def _graph_name(graph) -> str | None:
+    return None if isinstance(graph, ox.DefaultGraph) else graph.value
+
+
+class OxigraphStore:
+    """A pyoxigraph store behind the :class:`conflictgraph.store.Store` interface."""
+
+    def __init__(self, inner: ox.Store, *, path: Path | None = None, read_only: bool = False):
+        self._inner, self.path, self.read_only = inner, path, read_only
+
+    @classmethod
+    def in_memory(cls) -> "OxigraphStore":
+        return cls(ox.Store())
+
+    @classmethod
+    def open_dir(cls, path: Path, *, read_only: bool) -> "OxigraphStore":
+        """Open the RocksDB folder at ``path``; read-only opens never take the writer's lock."""
+        try:
+            inner = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as err:
+            raise StoreError(f"cannot open the store at {path}: {err}") from None
+        return cls(inner, path=path, read_only=read_only)
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run ``sparql`` over the union of all graphs with ``bindings`` applied by the engine.
+
+        Bindings go in as pyoxigraph substitutions. pyoxigraph only substitutes variables that
+        a SELECT projects; for the others the bound terms (already validated pyoxigraph terms,
+        serialized by pyoxigraph) are joined as a trailing VALUES block, as SPARQL allows.
+        """
+        substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
+        try:
+            result = self._run(sparql, substitutions)
+        except RuntimeError as err:
+            if "projection" not in str(err):
+                raise QueryError(f"the query failed: {err}") from None
+            result = self._run(sparql + "\n" + _values_block(substitutions), {})
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [{name: from_ox(solution[name]) for name in variables} for solution in result]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
+        return QueryResult(kind="construct", triples=triples)
+
+    def _run(self, sparql: str, substitutions: dict):
+        try:
+            return self._inner.query(sparql, use_default_graph_as_union=True,
+                                     substitutions=substitutions or None)
+        except SyntaxError as err:
+            raise QueryError(f"the query does not parse: {err}") from None
+        except OSError as err:
+            raise QueryError(f"the query failed: {err}") from None
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        self._check_writable()
+        batch = [
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+            for s, p, o, g in quads
+        ]
+        self._inner.extend(batch)
+
+    def add_ox_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Fast path for the build: quads already in pyoxigraph form."""
+        self._check_writable()
+        self._inner.bulk_extend(quads)
+
+    def clear_graph(self, graph: str) -> None:
+        self._check_writable()
+        node = ox.NamedNode(graph)
+        if self._inner.contains_named_graph(node):
+            self._inner.remove_graph(node)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._inner.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        graph_node = ox.NamedNode(graph) if graph else None
+        for q in self._inner.quads_for_pattern(None, None, None, graph_node):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), _graph_name(q.graph_name)
+
+    def dump_nquads(self, path: Path) -> None:
+        self._inner.dump(str(path), format=ox.RdfFormat.N_QUADS)
+
+    def backup(self, target: Path) -> None:
+        """Copy the on-disk store to ``target`` (hard links where the file system allows)."""
+        self._inner.backup(str(target))
+
+    def flush(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._inner.flush()
+
+    def close(self) -> None:
+        self.flush()
+        self._inner = None  # pyoxigraph closes the database when the object is dropped
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+
+
+def open_store(location: str | Path, *, read_only: bool = False) -> OxigraphStore:
+    """Open an Oxigraph store folder, or a fresh in-memory one for ``":memory:"``."""
+    if str(location) == ":memory:":
+        return OxigraphStore.in_memory()
+    return OxigraphStore.open_dir(Path(location), read_only=read_only)
