@@ -115,6 +115,11 @@ def _load_folder(folder: Path, ontology: Ontology, loaded: LoadedGraph) -> None:
             if names - {source}:
                 other = ", ".join(sorted(names - {source}))
                 raise ParseError(str(path), f"this source file may hold only the graph <{source}>, found <{other}>")
+            elsewhere = sorted({q.object.value for q in body if q.predicate.value == CG + "reportedIn"
+                                and getattr(q.object, "value", None) != source})
+            if elsewhere:
+                raise ParseError(str(path), f"statements in the graph of <{source}> must be cg:reportedIn that "
+                                            f"source, not <{elsewhere[0]}>")
         metadata = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
         loaded.add(metadata, str(manifest))
         loaded.add(_skolem(body, ontology), str(path))

@@ -55,9 +55,9 @@ class Entity:
 
 
 _NAMES = SPARQL_PREFIXES + """
-SELECT ?entity ?name ?label ?kind WHERE {
+SELECT ?entity ?name ?label ?kind ?preferred WHERE {
   ?entity skos:prefLabel ?label .
-  { ?entity skos:prefLabel ?name } UNION { ?entity skos:altLabel ?name }
+  { ?entity skos:prefLabel ?name BIND(true AS ?preferred) } UNION { ?entity skos:altLabel ?name }
   OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
 }"""
 
@@ -67,6 +67,7 @@ class NameIndex:
 
     def __init__(self, store: Store):
         self.by_key: dict[str, set[IRI]] = {}
+        self.preferred: dict[str, set[IRI]] = {}  # keys of preferred labels only
         self.entities: dict[IRI, Entity] = {}
         for row in store.query(_NAMES):
             iri = IRI(row["entity"])
@@ -76,11 +77,14 @@ class NameIndex:
             key = fold(str(row["name"]))
             if key:
                 self.by_key.setdefault(key, set()).add(iri)
+                if row["preferred"] is not None:
+                    self.preferred.setdefault(key, set()).add(iri)
 
     def resolve(self, name: str, *, kinds: set[str] | None = None) -> Entity:
         """The one entity called ``name``; IRIs and prefixed names are accepted as they are.
 
-        ``kinds`` (prefixed class names such as "cg:Operation") narrows the candidates.
+        ``kinds`` (prefixed class names such as "cg:Operation") narrows the candidates; when
+        a name is one entity's preferred label and only an alias of others, that entity wins.
         Raises :class:`NameAmbiguous` listing the candidates, or :class:`NameNotFound`
         with close matches.
         """
@@ -91,6 +95,9 @@ class NameIndex:
         if kinds:
             narrowed = {e for e in found if e.kind in kinds}
             found = narrowed or found
+        if len(found) > 1:
+            preferred = {e for e in found if e.iri in self.preferred.get(fold(name), set())}
+            found = preferred if len(preferred) == 1 else found
         if len(found) == 1:
             return found.pop()
         if found:

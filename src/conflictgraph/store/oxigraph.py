@@ -123,6 +123,50 @@ class OxigraphStore:
         self._check_writable()
         self._inner.bulk_extend(quads)
 
+    def load_quads(self, quads: Iterable[Quad]) -> None:
+        """Bulk-load many quads (not transactional: for a store being written, not one being read).
+
+        IRIs repeat a lot in bulk data (predicates, classes, actors), so each is converted once.
+        """
+        self._check_writable()
+        names: dict[str, ox.NamedNode] = {}
+
+        def node(iri: str) -> ox.NamedNode:
+            found = names.get(iri)
+            if found is None:
+                found = names[iri] = ox.NamedNode(iri)
+            return found
+
+        def term(t: Term):
+            return to_ox(t) if isinstance(t, (Literal, BNode)) else node(t)
+
+        self._inner.bulk_extend(ox.Quad(term(s), node(p), term(o), node(g) if g else ox.DefaultGraph())
+                                for s, p, o, g in quads)
+
+    def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
+        """Remove every quad in ``graph`` whose subject is one of ``subjects``; return how many."""
+        self._check_writable()
+        graph_node = ox.NamedNode(graph)
+        doomed = [q for s in subjects for q in self._inner.quads_for_pattern(ox.NamedNode(s), None, None, graph_node)]
+        for q in doomed:
+            self._inner.remove(q)
+        return len(doomed)
+
+    def copy_graphs_from(self, other: "OxigraphStore", graphs: Iterable[str]) -> int:
+        """Copy whole named graphs from ``other`` into this store; return the number of quads."""
+        self._check_writable()
+        count = 0
+
+        def counted(graph: str):
+            nonlocal count
+            for q in other._inner.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+                count += 1
+                yield q
+
+        for graph in graphs:
+            self._inner.bulk_extend(counted(graph))  # streamed: memory does not grow with the graph
+        return count
+
     def clear_graph(self, graph: str) -> None:
         self._check_writable()
         node = ox.NamedNode(graph)
