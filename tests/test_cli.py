@@ -114,3 +114,41 @@ def test_parse_error_names_file_line_column(tmp_path):
     assert result.exit_code == 1
     assert re.search(r"broken\.ttl:\d+:\d+: ", result.output), result.output
     assert "Traceback" not in result.output
+
+
+def test_claims_filters_by_about_and_claimant(mini_store):
+    every = run("claims", "--store", mini_store, "--format", "json")
+    assert every.exit_code == 0, every.output
+    rows = json.loads(every.output)
+    assert rows and all(r["source"] for r in rows)
+    about = rows[0]["aboutLabel"]
+    narrowed = json.loads(run("claims", "--store", mini_store, "--format", "json", "--about", about).output)
+    assert narrowed and {r["aboutLabel"] for r in narrowed} == {about}
+    claimant = next(r["claimantLabel"] for r in rows if r["claimantLabel"])
+    by = json.loads(run("claims", "--store", mini_store, "--format", "json", "--claimant", claimant).output)
+    assert by and {r["claimantLabel"] for r in by} == {claimant}
+
+
+def test_conflicts_lists_both_sides_with_sources(mini_store):
+    result = run("conflicts", "--store", mini_store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows
+    assert all(r["source"] and r["otherSource"] for r in rows)
+    table = run("conflicts", "--store", mini_store)
+    assert "one side" in table.output and "other side" in table.output
+
+
+def test_read_commands_do_not_import_heavy_libraries(mini_store):
+    """query and show stay fast: no igraph, pyvis, networkx or pyshacl on their path."""
+    import subprocess
+    import sys
+    code = ("import sys; from conflictgraph.cli import cli; "
+            "from click.testing import CliRunner; r = CliRunner(); "
+            f"a = r.invoke(cli, ['query', '--store', {mini_store!r}, 'ASK {{ ?s ?p ?o }}']); "
+            f"b = r.invoke(cli, ['show', '--store', {mini_store!r}, 'HDF']); "
+            "assert a.exit_code == 0 and b.exit_code == 0, (a.output, b.output); "
+            "heavy = [m for m in ('igraph', 'pyvis', 'networkx', 'pyshacl') if m in sys.modules]; "
+            "assert not heavy, heavy")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

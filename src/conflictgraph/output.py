@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
+import sys
 from typing import IO, Iterable, Sequence
 
+from conflictgraph.namespaces import shorten
 from conflictgraph.terms import IRI, Literal, as_python
 
 __all__ = ["FORMATS", "write_rows", "cell_text"]
@@ -29,11 +33,13 @@ def cell_text(value: object, *, short: bool = True) -> str:
         return ""
     if isinstance(value, IRI):
         return value.short if short else str(value)
-    if isinstance(value, Literal):
-        return value.value
     if isinstance(value, (list, tuple)):
         return "; ".join(cell_text(v, short=short) for v in value)
-    return str(value)
+    text = value.value if isinstance(value, Literal) else str(value)
+    return _IRI_IN_TEXT.sub(lambda m: shorten(m.group(0)), text) if short else text
+
+
+_IRI_IN_TEXT = re.compile(r"https://w3id\.org/conflictgraph/[^\s\"<>]+")
 
 
 def _plain(value: object) -> object:
@@ -71,14 +77,33 @@ def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequenc
         raise ValueError(f"unknown format {fmt!r}")
 
 
+def table_columns(columns: Sequence[str]) -> list[tuple[str, str]]:
+    """(key, header) pairs for a human table: an IRI column ``x`` is left out when a label
+    column ``xLabel`` stands beside it, and that label column is headed ``x``.
+
+    >>> table_columns(["member", "memberLabel", "start"])
+    [('memberLabel', 'member'), ('start', 'start')]
+    """
+    keys = set(columns)
+    shown = []
+    for column in columns:
+        if column + "Label" in keys:
+            continue
+        header = column[: -len("Label")] if column.endswith("Label") and column[: -len("Label")] in keys else column
+        shown.append((column, header))
+    return shown
+
+
 def _table(rows: Iterable[dict], columns: list[str], out: IO[str], title: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    shown = table_columns(columns)
+    for _key, header in shown:
+        table.add_column(header, overflow="fold")
     for r in rows:
-        table.add_row(*(Text(cell_text(r.get(c))) for c in columns))  # Text: never markup
-    Console(file=out, width=max(100, Console().width), soft_wrap=False).print(table)
+        table.add_row(*(Text(cell_text(r.get(key))) for key, _header in shown))  # Text: never markup
+    width = shutil.get_terminal_size((160, 24)).columns if out.isatty() else 160
+    Console(file=out, width=max(100, width), soft_wrap=False).print(table)

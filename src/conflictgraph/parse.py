@@ -132,14 +132,19 @@ def skolemize(quads: Iterable[ox.Quad], *, tie_classes: set[str], event_classes:
     The same content always yields the same IRI, so rebuilding gives the same names:
     statements become ``stmt:<hash>``, claims ``claim:<hash>``, relationship nodes (any
     subclass of cg:Tie in ``tie_classes``) ``tie:<hash>``, events ``event:<hash>``.
-    A blank node's content is its outgoing triples, with nested blank nodes hashed first.
+    A blank node's content is its outgoing triples, with nested blank nodes hashed first, and
+    the graph it is written in: two sources stating the same thing make two nodes, each with
+    its own provenance (a query over the union of graphs would otherwise see the node's
+    triples once per graph; pyoxigraph's union default graph keeps duplicates).
     """
     quads = list(quads)
     outgoing: dict[str, list[tuple[str, object]]] = {}
     types: dict[str, set[str]] = {}
+    graphs: dict[str, str] = {}
     for q in quads:
         if isinstance(q.subject, ox.BlankNode):
             outgoing.setdefault(q.subject.value, []).append((q.predicate.value, q.object))
+            graphs[q.subject.value] = str(q.graph_name)
             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
                 types.setdefault(q.subject.value, set()).add(q.object.value)
     hashes: dict[str, str] = {}
@@ -147,7 +152,7 @@ def skolemize(quads: Iterable[ox.Quad], *, tie_classes: set[str], event_classes:
     def digest(bnode: str, visiting: frozenset[str]) -> str:
         if bnode in hashes:
             return hashes[bnode]
-        parts = []
+        parts = [f"graph {graphs.get(bnode, '')}"]
         for predicate, obj in outgoing.get(bnode, []):
             if isinstance(obj, ox.BlankNode):
                 rendered = "_:cycle" if obj.value in visiting else "_:" + digest(obj.value, visiting | {bnode})

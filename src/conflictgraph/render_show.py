@@ -75,7 +75,8 @@ def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         facts.append(("generic actor (left out of network analyses unless asked for)", []))
     sections.append(("About", facts))
     if report["relationships"]:
-        sections.append(("Relationships", [(_relationship_line(r), _evidence_lines(r["statements"]))
+        sections.append(("Relationships", [(_relationship_line(r),
+                                            [f"note {n}" for n in r.get("notes", [])] + _evidence_lines(r["statements"]))
                                            for r in report["relationships"]]))
     if report["places"]:
         sections.append(("Places", [(f"{p['direction']} {p['place']}" + (f" ({p['type']})" if p["type"] else ""), [])

@@ -108,6 +108,10 @@ SELECT DISTINCT ?direction ?place ?placeLabel ?type ?graph WHERE {
 }"""
 
 
+# Curators' remarks on a tie: shown as notes, not as the tie's other ends.
+_NOTE_PROPERTIES = {"cg:note", "cg:startDerivation", "cg:endDerivation", "cg:dateDerivation"}
+
+
 def _text(value) -> str | None:
     return None if value is None else str(value)
 
@@ -138,10 +142,14 @@ def describe(store: Store, iri: IRI) -> dict:
     for row in store.query(_TIES, bindings=bind):
         tie = ties.setdefault(str(row["tie"]), {
             "tie": shorten(row["tie"]), "type": shorten(row["type"]), "role": shorten(row["myRole"]),
-            "start": _text(row["start"]), "end": _text(row["end"]), "with": [],
+            "start": _text(row["start"]), "end": _text(row["end"]), "with": [], "notes": [],
             "statements": evidence.get(str(row["tie"]), []),
         })
-        if row["prop"] is not None:
+        if row["prop"] is not None and shorten(row["prop"]) in _NOTE_PROPERTIES:
+            note = f"{shorten(row['prop']).split(':')[1]}: {row['otherLabel']}"
+            if note not in tie["notes"]:
+                tie["notes"].append(note)
+        elif row["prop"] is not None:
             other = {"property": shorten(row["prop"]), "value": str(row["otherLabel"]),
                      "iri": str(row["other"]) if isinstance(row["other"], IRI) else None}
             if other not in tie["with"]:
