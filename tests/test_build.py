@@ -90,3 +90,17 @@ def test_killed_build_leaves_the_previous_store_usable(tmp_path):
         reader = open_for_reading(location)
         assert int(_count(reader)) == expected
         del reader
+
+
+def test_a_read_command_builds_the_bundled_graph_once_and_caches_it(tmp_path):
+    notes: list[str] = []
+    location = tmp_path / "cache" / "store"
+    first = open_for_reading(location, notify=notes.append)
+    assert any("building the bundled graph once" in n for n in notes)
+    generation = StoreLocation(location).current()
+    assert StoreLocation(location).info()["auto"] is True
+    del first
+    notes.clear()
+    second = open_for_reading(location, notify=notes.append)
+    assert notes == [] and StoreLocation(location).current() == generation
+    assert second.query("ASK { ?s a <https://w3id.org/conflictgraph/ontology#Operation> }").boolean

@@ -94,12 +94,11 @@ def test_show_json_has_sources(mini_store):
     assert all(rel["sources"] for rel in report["relationships"])
 
 
-def test_validate_reports_file_and_exit_1(tmp_path):
-    bad = FIXTURES / "bad"
-    for path in sorted(bad.glob("*.trig")):
-        result = run("validate", "--no-bundled", "--graph", str(MINI), str(path))
-        assert result.exit_code == 1, (path.name, result.output)
-        assert path.name in result.output, (path.name, result.output)
+def test_validate_reports_file_and_exit_1():
+    bad = FIXTURES / "bad" / "end-before-start.trig"
+    result = run("validate", "--no-bundled", "--graph", str(MINI), str(bad))
+    assert result.exit_code == 1, result.output
+    assert "end-before-start.trig" in result.output and "ends before it starts" in result.output
 
 
 def test_validate_passes_on_the_bundled_graph():

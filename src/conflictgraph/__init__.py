@@ -8,7 +8,7 @@ Examples
 >>> import conflictgraph as cg
 >>> graph = cg.open_graph(":memory:")          # builds the bundled graph in memory
 >>> rows = graph.query_named("alliance-members", alliance="Three Brotherhood Alliance")
->>> sorted(r["memberLabel"] for r in rows)[:1]
+>>> sorted(str(r["memberLabel"]) for r in rows)[:1]
 ['Arakan Army']
 """
 from conflictgraph.api import ConflictGraph, open_graph

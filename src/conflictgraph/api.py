@@ -6,7 +6,7 @@ Examples
 >>> graph.resolve("Pantein").label
 'Pan Tein'
 >>> rows = graph.query_named("operation-participants", operation="Operation 1107")
->>> "Karenni Army" in {r["participantLabel"] for r in rows}
+>>> "Karenni Army" in {str(r["participantLabel"]) for r in rows}
 True
 """
 from __future__ import annotations

@@ -22,7 +22,8 @@ from conflictgraph.resources import ontology_dir
 
 __all__ = ["Ontology", "load_ontology"]
 
-_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SUBCLASS = _RDFS + "subClassOf"
 
 
 @dataclass
@@ -53,6 +54,16 @@ class Ontology:
     @cached_property
     def event_classes(self) -> set[str]:
         return self.subclasses(CG + "Event")
+
+    def undocumented_terms(self) -> list[str]:
+        """Terms of the cg: namespace that lack an rdfs:label or an rdfs:comment."""
+        label, comment = _RDFS + "label", _RDFS + "comment"
+        defined: dict[str, set[str]] = {}
+        for q in self.quads:
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CG):
+                defined.setdefault(q.subject.value, set()).add(q.predicate.value)
+        return sorted(term for term, predicates in defined.items()
+                      if label not in predicates or comment not in predicates)
 
     @property
     def shapes_path(self) -> Path:

@@ -56,8 +56,13 @@ class Entity:
 
 _NAMES = SPARQL_PREFIXES + """
 SELECT ?entity ?name ?label ?kind ?preferred WHERE {
-  ?entity skos:prefLabel ?label .
-  { ?entity skos:prefLabel ?name BIND(true AS ?preferred) } UNION { ?entity skos:altLabel ?name }
+  {
+    ?entity skos:prefLabel ?label .
+    { ?entity skos:prefLabel ?name BIND(true AS ?preferred) } UNION { ?entity skos:altLabel ?name }
+  } UNION {
+    ?entity a cg:Source ; dct:title ?label .
+    { ?entity dct:title ?name BIND(true AS ?preferred) } UNION { ?entity dct:identifier ?name }
+  }
   OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
 }"""
 
@@ -66,6 +71,7 @@ class NameIndex:
     """Every labelled entity of a store, indexed by folded name."""
 
     def __init__(self, store: Store):
+        self.store = store
         self.by_key: dict[str, set[IRI]] = {}
         self.preferred: dict[str, set[IRI]] = {}  # keys of preferred labels only
         self.entities: dict[IRI, Entity] = {}
@@ -91,6 +97,9 @@ class NameIndex:
         iri = IRI(expand(name.strip()))
         if iri in self.entities:
             return self.entities[iri]
+        if iri.startswith(("http://", "https://", "urn:")) and self.store.query(
+                "ASK { ?s ?p ?o }", bindings={"s": iri}).boolean:
+            return Entity(iri, shorten(iri), "thing")
         found = {self.entities[i] for i in self.by_key.get(fold(name), set())}
         if kinds:
             narrowed = {e for e in found if e.kind in kinds}

@@ -39,7 +39,7 @@ class BNode(str):
     __slots__ = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Literal:
     """A literal with an optional datatype IRI or language tag."""
 
