@@ -61,7 +61,7 @@ SELECT ?entity ?name ?label ?kind ?preferred WHERE {
     { ?entity skos:prefLabel ?name BIND(true AS ?preferred) } UNION { ?entity skos:altLabel ?name }
   } UNION {
     ?entity a cg:Source ; dct:title ?label .
-    { ?entity dct:title ?name BIND(true AS ?preferred) } UNION { ?entity dct:identifier ?name }
+    { ?entity dct:title ?name } UNION { ?entity dct:identifier ?name }  # never outranks an entity
   }
   OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
 }"""

@@ -1,0 +1,103 @@
+"""The network commands through click's CliRunner, on the network fixture."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conflictgraph.cli import cli
+
+from conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    location = tmp_path_factory.mktemp("net") / "store"
+    result = CliRunner().invoke(cli, ["build", "--store", str(location), "--no-bundled",
+                                      "--graph", str(FIXTURES / "network")])
+    assert result.exit_code == 0, result.output
+    return str(location)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_cli_import_does_not_load_igraph_or_networkx_analyses():
+    code = "import conflictgraph.cli, sys; assert 'igraph' not in sys.modules; assert 'conflictgraph.analyze' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_centrality_json_states_the_analysis(store):
+    result = run("centrality", "--store", store, "--as-of", "2023-12-01", "--measure", "betweenness", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["analysis"]["window"] == "as of 2023-12-01" and payload["analysis"]["nodes"] == 8
+    top = payload["rows"][:2]
+    assert {r["actor"] for r in top} == {"Charlie League", "Delta Guard"}
+    assert top[0]["betweenness"] == pytest.approx(6 / 21)
+
+
+def test_centrality_table_notes_what_it_used(store):
+    result = run("centrality", "--store", store, "--measure", "degree", "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert "Charlie League" in result.stdout
+    assert "actors view, all dates" in result.stderr and "8 nodes, 7 ties" in result.stderr
+
+
+def test_path_json_and_table(store):
+    result = run("path", "--store", store, "Alpha Front", "SF", "--as-of", "2023-12-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    [path] = payload["paths"]
+    assert [hop["to_label"] for hop in path] == ["Charlie League", "Delta Guard", "Echo Force", "Sierra Front"]
+    assert all(hop["sources"] for hop in path)
+    markdown = run("path", "--store", store, "AF", "SF", "--as-of", "2023-12-01", "--format", "markdown")
+    assert markdown.exit_code == 0, markdown.output
+    last = markdown.stdout.strip().splitlines()[-1]
+    assert "Echo Force cooperates with Sierra Front" in last and "src:net-report-a" in last
+
+
+def test_no_path_is_a_clear_message(store):
+    result = run("path", "--store", store, "Alpha Front", "Hotel Command")
+    assert result.exit_code == 1
+    assert "no cooperative path between Alpha Front and Hotel Command" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_communities_balance_diff(store):
+    com = run("communities", "--store", store, "--as-of", "2023-12-01", "--format", "json")
+    assert com.exit_code == 0, com.output
+    assert json.loads(com.stdout)["communities"][0]["members"] == ["Alpha Front", "Bravo Army", "Charlie League",
+                                                                   "Delta Guard"]
+    bal = run("balance", "--store", store, "--as-of", "2023-12-01", "--format", "json")
+    assert bal.exit_code == 0, bal.output
+    payload = json.loads(bal.stdout)
+    assert payload["unbalanced"] == 1 and payload["method"] == "exact" and payload["unbalanced_triangles"][0]["sources"]
+    text = run("balance", "--store", store, "--as-of", "2023-12-01")
+    assert "exact" in text.stderr
+    dif = run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01", "--format", "json")
+    assert dif.exit_code == 0, dif.output
+    switched = json.loads(dif.stdout)["switched"]
+    assert switched[0]["actor"] == "Sierra Front" and switched[0]["after"] == "hostile"
+
+
+def test_focus_and_export(store, tmp_path):
+    out = tmp_path / "net.graphml"
+    result = run("export", "--store", store, "--to", "graphml", "-o", str(out), "--focus", "Sierra Front",
+                 "--depth", "1", "--as-of", "2023-12-01")
+    assert result.exit_code == 0, result.output
+    import networkx as nx
+    graph = nx.read_graphml(out)
+    assert sorted(graph.nodes[n]["label"] for n in graph) == ["Echo Force", "Hotel Command", "Sierra Front"]
+    gexf = run("export", "--store", store, "--to", "gexf")
+    assert gexf.exit_code == 0 and gexf.stdout_bytes.startswith(b"<?xml")
+
+
+def test_usage_errors(store):
+    assert run("centrality", "--store", store, "--as-of", "soon").exit_code == 2
+    assert run("centrality", "--store", store, "--relations", "friends").exit_code == 2
+    assert run("diff", "--store", store, "--from", "2024", "--to", "2023").exit_code == 2
