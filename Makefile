@@ -1,4 +1,4 @@
-# make demo: build the bundled graph and ask it a few questions.
+# make demo: build the bundled graph, ask it a few questions and write the network page.
 # make test: run the test suite. Both create .venv and install what they need.
 PYTHON ?= python3
 VENV := .venv
@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(BIN)/conflictgraph query launchers-of-operation --param operation="Operation 1107"
 	$(BIN)/conflictgraph query alliance-members --param alliance="Three Brotherhood Alliance"
 	$(BIN)/conflictgraph show KNPLF
+	$(BIN)/conflictgraph viz --view alliance --color-by camp -o alliances.html
+	@echo "Network page: $(CURDIR)/alliances.html (open it in a browser; it works offline)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,0 +1,416 @@
+"""The data of a network page, built from a projected network and its analyses.
+
+:func:`build_page` turns a network from :func:`conflictgraph.project.project` into a
+:class:`Page`: a pyvis ``Network(directed=True)`` holding the nodes and edges (filled
+directly, never through pyvis's per-edge ``add_edge``, which is quadratic and, on an undirected
+network, drops the second edge of a pair), and the tables the page needs to explain itself
+(relations, colour groups, statements, sources, events, a description of the data).
+:func:`conflictgraph.viz.template.render_html` writes it as one self-contained HTML file.
+
+What the page draws:
+
+- one node per node of the network, coloured by ``type``, ``community`` (Louvain on
+  cooperative ties) or ``camp`` (the two-camp split with the fewest frustrated ties), shaped by
+  kind (operation: diamond, alliance: hexagon, other actors: dot) and sized by ``degree``,
+  ``betweenness`` or ``pagerank`` on the analysis graph (``ties``: signed by default, so a
+  group known mostly for its enemies is not drawn small);
+- one edge per (pair, relation) of the network, coloured by relation, marked by sign
+  (cooperation: plain line; hostility: a bar across the middle; neutral: a circle in the middle;
+  directed relations: an arrow), as wide as the log of its weight, and **dashed when every
+  statement behind it comes from one of its two ends** (its speaker is, or speaks for, one of
+  them: a self-reported tie);
+- edges of the same pair are bent apart so each stays visible.
+
+Time. The page holds the ties of every date and filters them in the browser with a slider: a
+tie is drawn on day D when its ``start`` is empty or <= D and its ``end`` is empty or >= D
+(``start``/``end`` are the earliest start and latest end of its evidence, so a tie whose
+evidence covers two separate periods is drawn across the gap). **Undated ties are drawn at
+every date**, as the projection keeps them in every window. A node is drawn while at least one
+of its ties is (or when it has none at all in the page).
+
+Examples
+--------
+>>> import networkx as nx
+>>> net = nx.MultiDiGraph(view="actors", window="all dates")
+>>> net.add_node("a", label="Alpha Front", type="ArmedGroup", kind="actor", aliases=["AF"])
+>>> net.add_node("b", label="Bravo Army", type="ArmedGroup", kind="actor", aliases=[])
+>>> _ = net.add_edge("a", "b", key="cooperates-with", relation="cooperates-with", label="cooperates with",
+...                  sign=1, weight=2, symmetric=True, start="2020-01-01", end=None, statements=[], sources=[])
+>>> _ = net.add_edge("a", "b", key="hostile-to", relation="hostile-to", label="hostile to",
+...                  sign=-1, weight=1, symmetric=True, start=None, end=None, statements=[], sources=[])
+>>> page = build_page(net)
+>>> len(page.net.nodes), len(page.net.edges), page.net.directed
+(2, 2, True)
+>>> [e["bend"] for e in page.net.edges]
+[0, 1]
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from conflictgraph.errors import UsageError
+from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    from pyvis.network import Network
+
+__all__ = ["SIZE_BY", "COLOR_BY", "TIES", "Page", "build_page", "short_label"]
+
+SIZE_BY = ("degree", "betweenness", "pagerank")
+COLOR_BY = ("type", "community", "camp")
+TIES = ("signed", "cooperative", "hostile")
+
+_PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
+            "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d", "#f1ce63"]
+_NONE_COLOUR = "#bab0ac"
+_TYPE_COLOURS = {"ArmedGroup": "#4e79a7", "StateForce": "#e15759", "Government": "#b07aa1",
+                 "PoliticalOrganization": "#76b7b2", "Alliance": "#f28e2b", "Person": "#edc948",
+                 "Operation": "#59a14f", "GenericActor": _NONE_COLOUR}
+_RELATION_COLOURS = {1: ["#2e7d32", "#1565c0", "#00838f", "#6a1b9a", "#558b2f", "#283593", "#00695c", "#4527a0",
+                         "#0277bd", "#33691e"],
+                     -1: ["#c62828", "#d84315", "#ad1457", "#e65100", "#b71c1c", "#880e4f"],
+                     0: ["#616161", "#8d6e63", "#546e7a", "#827717", "#5d4037", "#455a64"]}
+_SIGN_WORDS = {1: "cooperation", -1: "hostility", 0: "neutral"}
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-/&.]{1,9}$")
+SHORT_LABEL = 22
+
+
+@dataclass
+class Page:
+    """A network page: the pyvis network (nodes, edges, options) and the tables around it."""
+
+    net: "Network"
+    info: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.info.get("meta", {}).get("title", "Network")
+
+    def payload(self) -> dict:
+        """Everything the page script reads, as one JSON-ready dict.
+
+        >>> import networkx as nx
+        >>> sorted(build_page(nx.MultiDiGraph()).payload())[:4]
+        ['edges', 'events', 'groups', 'meta']
+        """
+        nodes, edges, _heading, _height, _width, options = self.net.get_network_data()
+        import json
+        return {**self.info, "nodes": nodes, "edges": edges, "options": json.loads(options)}
+
+
+def short_label(label: str, aliases: list[str] | tuple[str, ...] = (), limit: int = SHORT_LABEL) -> str:
+    """The name drawn on a node: the label when short, else its shortest acronym, else the
+    label cut at ``limit`` characters.
+
+    >>> short_label("Karenni National People's Liberation Front", ["KNPLF"])
+    'KNPLF'
+    >>> short_label("Operation 1107")
+    'Operation 1107'
+    """
+    if len(label) <= limit:
+        return label
+    acronyms = sorted((a for a in aliases if _ACRONYM.match(a)), key=lambda a: (len(a), a))
+    if acronyms:
+        return acronyms[0]
+    return label[: limit - 1].rstrip() + "\u2026"
+
+
+def _humanize(name: str | None) -> str:
+    if not name:
+        return "Unknown type"
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", name).split()
+    return " ".join([words[0]] + [w.lower() for w in words[1:]]) if words else name
+
+
+def _shape(attrs: dict) -> str:
+    if attrs.get("kind") == "operation":
+        return "diamond"
+    if attrs.get("type") == "Alliance":
+        return "hexagon"
+    return "dot"
+
+
+def _scores(graph: "nx.Graph", measure: str) -> dict:
+    from conflictgraph.analyze.centrality import centrality
+
+    if graph.number_of_nodes() == 0:
+        return {}
+    found = centrality(graph, measures=[measure])
+    return {node: values[measure] for node, values in found.items()}
+
+
+def _groups(network: "nx.MultiDiGraph", analysis: "nx.MultiDiGraph", color_by: str) -> tuple[dict, list[dict]]:
+    """Node -> group index, and the groups (name, colour) in legend order."""
+    from conflictgraph.analyze.reduce import analysis_graph
+
+    if color_by == "type":
+        types = sorted({attrs.get("type") or "" for _n, attrs in network.nodes(data=True)},
+                       key=lambda t: (t not in _TYPE_COLOURS, list(_TYPE_COLOURS).index(t) if t in _TYPE_COLOURS else 0, t))
+        spare = iter([c for c in _PALETTE if c not in _TYPE_COLOURS.values()] * 10)
+        groups = [{"name": _humanize(t), "colour": _TYPE_COLOURS.get(t) or next(spare)} for t in types]
+        index = {t: i for i, t in enumerate(types)}
+        return {n: index[attrs.get("type") or ""] for n, attrs in network.nodes(data=True)}, groups
+    if color_by == "community":
+        from conflictgraph.analyze.communities import communities
+
+        found = communities(analysis_graph(analysis, ties="cooperative"))["communities"]
+        groups, member = [], {}
+        for i, members in enumerate(found):
+            if i < len(_PALETTE):
+                groups.append({"name": f"Community {i + 1} ({len(members)})", "colour": _PALETTE[i]})
+            elif i == len(_PALETTE):
+                groups.append({"name": "Smaller communities", "colour": "#79706e"})
+            for node in members:
+                member[node] = min(i, len(_PALETTE))
+        groups.append({"name": "No cooperative tie", "colour": _NONE_COLOUR})
+        return {n: member.get(n, len(groups) - 1) for n in network}, groups
+    from conflictgraph.analyze.balance import two_camps
+
+    split = two_camps(analysis_graph(analysis, ties="signed"))["components"]
+    groups, member = [], {}
+    colours = [("#1f77b4", "#ff7f0e"), ("#aec7e8", "#ffbb78"), ("#17becf", "#bcbd22")]
+    for i, component in enumerate(split):
+        if i < len(colours):
+            for camp, (name, colour) in enumerate(zip("AB", colours[i])):
+                prefix = "" if i == 0 else f"Component {i + 1}, "
+                groups.append({"name": f"{prefix}camp {name}" if prefix else f"Camp {name}", "colour": colour})
+                for node in component["camps"][camp]:
+                    member[node] = len(groups) - 1
+        else:
+            if i == len(colours):
+                groups.append({"name": "Camps of smaller components", "colour": "#c7c7c7"})
+            for node in component["camps"][0] + component["camps"][1]:
+                member[node] = len(groups) - 1
+    groups.append({"name": "No signed tie", "colour": _NONE_COLOUR})
+    return {n: member.get(n, len(groups) - 1) for n in network}, groups
+
+
+def _relations(network: "nx.MultiDiGraph") -> list[dict]:
+    found: dict[str, dict] = {}
+    for _u, _v, key, data in network.edges(keys=True, data=True):
+        name = data.get("relation", key)
+        entry = found.setdefault(name, {"name": name, "label": data.get("label") or name,
+                                        "sign": int(data.get("sign", 0) or 0),
+                                        "symmetric": bool(data.get("symmetric", False)), "count": 0})
+        entry["count"] += 1
+    try:
+        from conflictgraph.project import load_projection
+        order = {r.relation: i for i, r in enumerate(load_projection())}
+    except Exception:  # a custom network without the bundled projection
+        order = {}
+    ordered = sorted(found.values(), key=lambda r: (-r["sign"], order.get(r["name"], len(order)), r["name"]))
+    used = {1: 0, -1: 0, 0: 0}
+    for entry in ordered:
+        sign = entry["sign"] if entry["sign"] in used else 0
+        palette = _RELATION_COLOURS[sign]
+        entry["colour"] = palette[used[sign] % len(palette)]
+        entry["kind"] = _SIGN_WORDS[sign]
+        used[sign] += 1
+    return ordered
+
+
+def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = "degree", color_by: str = "type",
+               ties: str = "signed", analysis_network: "nx.MultiDiGraph | None" = None, title: str | None = None,
+               data_note: str | None = None, as_of: str | None = None, layout_threshold: int = LAYOUT_THRESHOLD,
+               seed: int = 0) -> Page:
+    """Build the page data of a projected network.
+
+    Parameters
+    ----------
+    network : networkx.MultiDiGraph
+        From :func:`conflictgraph.project.project` (all dates, so the slider has every tie).
+    store : Store, optional
+        Where the statements, sources and events behind the edges are looked up; without it
+        the side panel lists their IRIs only.
+    size_by : {"degree", "betweenness", "pagerank"}
+    color_by : {"type", "community", "camp"}
+    ties : {"signed", "cooperative", "hostile"}
+        Which net ties the sizes are computed on.
+    analysis_network : networkx.MultiDiGraph, optional
+        The network the sizes, communities and camps are computed on (e.g. the projection as of
+        ``as_of``); default ``network``.
+    title : str, optional
+        Page title; default from the view.
+    data_note : str, optional
+        What data the page shows (e.g. from :func:`conflictgraph.viz.provenance.data_summary`).
+    as_of : str, optional
+        The date the time slider starts at (ISO day); default: all dates.
+    layout_threshold : int
+        Beyond this many nodes the positions are computed here (igraph) and physics starts off.
+    seed : int
+        Seed of the layout.
+
+    Returns
+    -------
+    Page
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> build_page(nx.MultiDiGraph(), size_by="eigenvector")
+    Traceback (most recent call last):
+    ...
+    conflictgraph.errors.UsageError: unknown --size-by 'eigenvector' (choose from degree, betweenness, pagerank)
+    """
+    from pyvis.network import Network
+
+    from conflictgraph.analyze.reduce import analysis_graph
+
+    if size_by not in SIZE_BY:
+        raise UsageError(f"unknown --size-by {size_by!r} (choose from {', '.join(SIZE_BY)})")
+    if color_by not in COLOR_BY:
+        raise UsageError(f"unknown --color-by {color_by!r} (choose from {', '.join(COLOR_BY)})")
+    if ties not in TIES:
+        raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
+    analysis = analysis_network if analysis_network is not None else network
+    info = dict(network.graph)
+    view = info.get("view") or "custom"
+
+    # Nodes ---------------------------------------------------------------------------------
+    scores = _scores(analysis_graph(analysis, ties=ties), size_by)
+    top = max(scores.values(), default=0.0) or 1.0
+    group_of, groups = _groups(network, analysis, color_by)
+    order = sorted(network.nodes, key=str)
+    index = {node: i for i, node in enumerate(order)}
+    big = needs_layout(len(order), layout_threshold)
+    positions = igraph_layout(network, seed=seed) if big else {}
+    nodes = []
+    for node in order:
+        attrs = network.nodes[node]
+        label = str(attrs.get("label") or node)
+        aliases = [str(a) for a in attrs.get("aliases") or []]
+        score = float(scores.get(node, 0.0))
+        item = {"id": index[node], "label": short_label(label, aliases), "name": label, "iri": str(node),
+                "type": attrs.get("type"), "kind": attrs.get("kind"), "aliases": aliases,
+                "group": group_of[node], "score": round(score, 6),
+                "size": round(8 + 30 * math.sqrt(max(score, 0.0) / top), 2), "shape": _shape(attrs)}
+        if node in positions:
+            item["x"], item["y"] = positions[node]
+        nodes.append(item)
+
+    # Edges ---------------------------------------------------------------------------------
+    relations = _relations(network)
+    rel_index = {r["name"]: i for i, r in enumerate(relations)}
+    statement_ids = sorted({s for *_e, d in network.edges(data=True) for s in d.get("statements") or []})
+    event_ids = sorted({e for *_e, d in network.edges(data=True) for e in d.get("events") or []})
+    details: dict[str, dict] = {}
+    event_info: dict[str, dict] = {}
+    if store is not None:
+        from conflictgraph.viz.provenance import event_details, statement_details
+        details = statement_details(store, statement_ids)
+        event_info = event_details(store, event_ids)
+    sources: list[dict] = []
+    source_index: dict[str, int] = {}
+
+    def source_of(iri: str, meta: dict | None = None) -> int:
+        if iri not in source_index:
+            meta = meta or {}
+            source_index[iri] = len(sources)
+            sources.append({"iri": iri, "title": meta.get("title"), "publisher": meta.get("publisher"),
+                            "issued": meta.get("issued")})
+        elif meta:
+            entry = sources[source_index[iri]]
+            for key in ("title", "publisher", "issued"):
+                entry[key] = entry[key] or meta.get(key)
+        return source_index[iri]
+
+    statements = []
+    stmt_index = {}
+    for iri in statement_ids:
+        found = details.get(iri, {})
+        source = found.get("source")
+        stmt_index[iri] = len(statements)
+        statements.append({"iri": iri, "speaker": found.get("speaker"), "behalf": found.get("behalf"),
+                           "voice": found.get("voice"), "date": found.get("date"), "summary": found.get("summary"),
+                           "quote": found.get("quote"),
+                           "source": source_of(source["iri"], source) if source else None})
+    events = [{"iri": iri, "label": event_info.get(iri, {}).get("label") or iri.rsplit("/", 1)[-1],
+               "date": event_info.get(iri, {}).get("date")} for iri in event_ids]
+    ev_index = {iri: i for i, iri in enumerate(event_ids)}
+    labels = {node: str(network.nodes[node].get("label") or node) for node in network}
+
+    edges = []
+    bends: dict[tuple, int] = {}
+    for u, v, key, data in sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+        pair = (u, v) if str(u) <= str(v) else (v, u)
+        bend = bends.get(pair, 0)
+        bends[pair] = bend + 1
+        stmts = list(data.get("statements") or [])
+        ends = {str(u), str(v)}
+        own = bool(stmts) and all(
+            details.get(s) and (details[s].get("speaker_iri") in ends or details[s].get("behalf_iri") in ends)
+            for s in stmts)
+        edge = {"id": len(edges), "from": index[u], "to": index[v], "rel": rel_index[data.get("relation", key)],
+                "weight": data.get("weight", 1), "start": data.get("start"), "end": data.get("end"),
+                "st": [stmt_index[s] for s in stmts if s in stmt_index],
+                "src": [source_of(str(s)) for s in data.get("sources") or []],
+                "self": own, "bend": bend}
+        if data.get("events"):
+            edge["ev"] = [ev_index[e] for e in data["events"] if e in ev_index]
+        if data.get("status"):
+            edge["status"] = list(data["status"])
+        if data.get("evidence"):
+            edge["evidence"] = dict(data["evidence"])
+        if data.get("via"):
+            edge["via"] = [labels.get(x, str(x).rsplit("/", 1)[-1]) for x in data["via"]]
+        edges.append(edge)
+
+    # Time range and description -------------------------------------------------------------
+    days = sorted({d for e in edges for d in (e["start"], e["end"]) if d})
+    between = info.get("between")
+    low, high = (days[0], days[-1]) if days else (None, None)
+    if between and days:
+        low, high = max(low, between[0]), min(high, between[1])
+    if as_of and low and high:
+        low, high = min(low, as_of), max(high, as_of)
+    default_title = {"actors": "Actor network", "alliance": "Alliance network"}.get(view, "Network")
+    measure_words = {"degree": "degree", "betweenness": "betweenness", "pagerank": "PageRank"}[size_by]
+    facets = [f"{view} view" if view != "custom" else "custom network",
+              f"relations {', '.join(info['relations'])}" if info.get("relations") else "all relations",
+              f"evidence {info.get('evidence') or 'all'}"]
+    if info.get("status"):
+        facets.append("status " + ", ".join(info["status"]))
+    if info.get("focus"):
+        facets.append(f"around {info['focus']}")
+    if info.get("between"):
+        facets.append(f"ties in force between {between[0]} and {between[1]}")
+    meta = {
+        "title": title or default_title,
+        "data": data_note or "",
+        "facets": ", ".join(facets),
+        "sizing": f"size: {measure_words} on {ties} ties" + (f" as of {as_of}" if as_of and analysis_network is not None
+                                                            else ""),
+        "colouring": f"colour: {color_by}",
+        "view": view, "size_by": size_by, "color_by": color_by, "ties": ties,
+        "as_of": as_of, "range": [low, high] if low else None,
+        "layout": "igraph" if big else "physics",
+        "node_count": len(nodes), "edge_count": len(edges),
+        "undated": sum(1 for e in edges if not e["start"] and not e["end"]),
+    }
+    options = {
+        "autoResize": True,
+        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
+                                              "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "selectionWidth": 2, "hoverWidth": 1, "arrowStrikethrough": False},
+        "interaction": {"hover": True, "tooltipDelay": 200, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "navigationButtons": False, "keyboard": False, "multiselect": False},
+        "physics": {"enabled": not big, "solver": "barnesHut",
+                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 150, "springConstant": 0.03,
+                                  "avoidOverlap": 0.3, "damping": 0.3},
+                    "stabilization": {"enabled": True, "iterations": 400, "fit": True}},
+        "layout": {"improvedLayout": not big and len(nodes) <= 100, "randomSeed": seed},
+    }
+    net = Network(directed=True, heading=meta["title"], cdn_resources="in_line")
+    # Filled directly: add_node/add_edge check every existing node and edge on each call.
+    net.nodes = nodes
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = {n["id"]: n for n in nodes}
+    net.edges = edges
+    net.options = options
+    page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": statements,
+                 "sources": sources, "events": events}
+    return Page(net=net, info=page_info)
