@@ -1,0 +1,248 @@
+"""Result formats of the SPARQL endpoint and content negotiation between them.
+
+SELECT and ASK answers: SPARQL JSON (default), SPARQL XML, CSV, TSV. CONSTRUCT and DESCRIBE
+answers: Turtle (default), N-Triples, JSON-LD. A client picks with the Accept header or, for
+download links, with ``format=json|xml|csv|tsv|ttl|nt|jsonld``.
+
+Examples
+--------
+>>> from conflictgraph.store.base import QueryResult
+>>> from conflictgraph.terms import IRI, Literal
+>>> result = QueryResult(kind="select", variables=["x"], rows=[{"x": Literal("a,b")}])
+>>> media, write = negotiate("text/csv", "select")
+>>> media, write(result)
+('text/csv; charset=utf-8', b'x\\r\\n"a,b"\\r\\n')
+>>> negotiate("application/ld+json;q=0.9, text/turtle", "construct")[0]
+'text/turtle; charset=utf-8'
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from conflictgraph.errors import ConflictGraphError
+from conflictgraph.namespaces import PREFIXES
+from conflictgraph.store.base import QueryResult
+from conflictgraph.terms import BNode, IRI, Literal, Term, XSD
+
+__all__ = ["negotiate", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes", "term_json"]
+
+Writer = Callable[[QueryResult], bytes]
+
+
+class NotAcceptable(ConflictGraphError):
+    """No format the client accepts fits the answer."""
+
+
+def term_json(term: Term) -> dict:
+    """A term as in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, Literal):
+        value = {"type": "literal", "value": term.value}
+        if term.lang:
+            value["xml:lang"] = term.lang
+        elif term.datatype and term.datatype != XSD + "string":
+            value["datatype"] = term.datatype
+        return value
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    return {"type": "uri", "value": str(term)}
+
+
+def _json(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        data = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        data = {"head": {"vars": result.variables},
+                "results": {"bindings": [{k: term_json(v) for k, v in row.items() if v is not None}
+                                         for row in result.rows]}}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    # Characters XML 1.0 cannot carry at all become U+FFFD rather than breaking the document.
+    cleaned = "".join(c if c in "\t\n\r" or c >= " " else "\ufffd" for c in text)
+    return escape(cleaned)
+
+
+def _xml(result: QueryResult) -> bytes:
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+    if result.kind == "ask":
+        out.append(f"</head>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        return "".join(out).encode("utf-8")
+    out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+    out.append("</head>\n<results>\n")
+    for row in result.rows:
+        out.append("<result>")
+        for name, term in row.items():
+            if term is None:
+                continue
+            if isinstance(term, Literal):
+                attrs = (f" xml:lang={quoteattr(term.lang)}" if term.lang else
+                         f" datatype={quoteattr(term.datatype)}" if term.datatype and term.datatype != XSD + "string" else "")
+                body = f"<literal{attrs}>{_xml_text(term.value)}</literal>"
+            elif isinstance(term, BNode):
+                body = f"<bnode>{_xml_text(str(term))}</bnode>"
+            else:
+                body = f"<uri>{_xml_text(str(term))}</uri>"
+            out.append(f"<binding name={quoteattr(name)}>{body}</binding>")
+        out.append("</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv_cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t"))
+        if term.lang:
+            return f'"{text}"@{term.lang}'
+        if term.datatype and term.datatype != XSD + "string":
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return f"<{term}>"
+
+
+def _csv(result: QueryResult) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+    else:
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_csv_cell(row.get(v)) for v in result.variables])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _tsv(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines.extend("\t".join(_tsv_cell(row.get(v)) for v in result.variables) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def graph_bytes(triples, rdf_format: str) -> bytes:
+    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld``."""
+    from rdflib import BNode as RBNode, Graph, Literal as RLiteral, URIRef
+
+    def convert(term: Term):
+        if isinstance(term, Literal):
+            datatype = None if term.lang or term.datatype in (None, XSD + "string") else URIRef(term.datatype)
+            return RLiteral(term.value, lang=term.lang, datatype=datatype)
+        if isinstance(term, BNode):
+            return RBNode(str(term))
+        return URIRef(str(term))
+
+    graph = Graph()
+    if rdf_format == "turtle":
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+    for s, p, o in triples:
+        graph.add((convert(s), convert(p), convert(o)))
+    data = graph.serialize(format=rdf_format, encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _turtle(result: QueryResult) -> bytes:
+    return graph_bytes(result.triples, "turtle")
+
+
+def _ntriples(result: QueryResult) -> bytes:
+    return graph_bytes(result.triples, "nt")
+
+
+def _jsonld(result: QueryResult) -> bytes:
+    return graph_bytes(result.triples, "json-ld")
+
+
+# Media type -> (format name, writer). The first of each kind is the default.
+SOLUTION_TYPES: dict[str, tuple[str, Writer]] = {
+    "application/sparql-results+json": ("json", _json),
+    "application/json": ("json", _json),
+    "application/sparql-results+xml": ("xml", _xml),
+    "application/xml": ("xml", _xml),
+    "text/xml": ("xml", _xml),
+    "text/csv": ("csv", _csv),
+    "text/tab-separated-values": ("tsv", _tsv),
+}
+GRAPH_TYPES: dict[str, tuple[str, Writer]] = {
+    "text/turtle": ("ttl", _turtle),
+    "application/x-turtle": ("ttl", _turtle),
+    "application/n-triples": ("nt", _ntriples),
+    "text/plain": ("nt", _ntriples),
+    "application/ld+json": ("jsonld", _jsonld),
+}
+# format=NAME -> media type, for links that cannot set an Accept header.
+FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
+                "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
+_CHARSET = {"application/sparql-results+json", "application/json", "text/csv", "text/tab-separated-values",
+            "text/turtle", "application/n-triples", "text/plain", "application/ld+json", "application/x-turtle"}
+
+
+def _accepted(header: str) -> list[tuple[float, int, str]]:
+    """(q, position, media range) of an Accept header, best first."""
+    ranges = []
+    for position, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for field in fields[1:]:
+            if field.lower().startswith("q="):
+                try:
+                    q = float(field[2:])
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            ranges.append((q, position, media))
+    return sorted(ranges, key=lambda r: (-r[0], r[1]))
+
+
+def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, Writer]:
+    """Pick (content type, writer) for an answer of ``kind`` ("select", "ask", "construct").
+
+    ``format_name`` (from ``?format=``) wins over the Accept header. Raises
+    :class:`NotAcceptable` when nothing the client accepts fits.
+    """
+    table = GRAPH_TYPES if kind == "construct" else SOLUTION_TYPES
+    default = next(iter(table))
+    if format_name:
+        media = FORMAT_NAMES.get(format_name.lower())
+        if media not in table:
+            known = sorted({name for name, _ in table.values()})
+            raise NotAcceptable(f"format {format_name!r} does not fit a {kind} answer (use one of: {', '.join(known)})")
+        candidates = [media]
+    else:
+        candidates = []
+        for _q, _pos, media in _accepted(accept or "*/*"):
+            if media == "*/*":
+                candidates.append(default)
+            elif media.endswith("/*"):
+                candidates.extend(m for m in table if m.startswith(media[:-1]))
+            elif media in table:
+                candidates.append(media)
+        if not candidates:
+            offered = ", ".join(dict.fromkeys(m for m in table))
+            raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind} answer; offered: {offered}")
+    media = candidates[0]
+    content_type = media + ("; charset=utf-8" if media in _CHARSET else "")
+    return content_type, table[media][1]

@@ -1,0 +1,307 @@
+"""A pool of worker processes that answer queries and can be killed when they take too long.
+
+pyoxigraph cannot cancel a running query, so every query of the server runs in a worker
+process. Each worker opens the on-disk store read-only (through the Store interface), answers
+one job at a time and re-resolves the store link before each job, so a build or import that
+swaps a new generation in is seen by the next query. A job that is not answered within the
+time limit gets its worker killed and replaced; the caller gets :class:`QueryTimeout`. When
+every worker is busy a job waits for one, within the same limit (:class:`PoolBusy`), so one slow
+query holds one worker and the others go on answering.
+
+Examples
+--------
+>>> import asyncio, tempfile, pathlib
+>>> from conflictgraph.build import build_store
+>>> place = pathlib.Path(tempfile.mkdtemp()) / "store"
+>>> _ = build_store(place, graph_dirs=(pathlib.Path("tests/fixtures/mini"),), bundled=False)
+>>> async def ask():
+...     pool = WorkerPool(place, size=1, timeout=30, max_rows=10)
+...     await pool.start()
+...     try:
+...         return await pool.run({"kind": "query", "text": "ASK { ?s ?p ?o }"})
+...     finally:
+...         await pool.close()
+>>> asyncio.run(ask())["result"].boolean
+True
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from conflictgraph import errors as _errors
+from conflictgraph.errors import ConflictGraphError, StoreError
+
+__all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "handle_job"]
+
+
+class QueryTimeout(ConflictGraphError):
+    """A job ran past the time limit; its worker was killed."""
+
+
+class PoolBusy(ConflictGraphError):
+    """No worker became free within the time limit."""
+
+
+class WorkerFailed(ConflictGraphError):
+    """A worker died while answering (out of memory, a crash); it was replaced."""
+
+
+class _Worker:
+    def __init__(self, process, conn):
+        self.process, self.conn = process, conn
+
+
+class _State:
+    """What a worker process keeps between jobs: the open generation and its graph."""
+
+    def __init__(self, location: str):
+        self.location = location
+        self.generation: Path | None = None
+        self.graph = None
+
+    def current(self):
+        from conflictgraph.api import ConflictGraph
+        from conflictgraph.store import open_store
+        from conflictgraph.store.disk import DATABASE, StoreLocation
+
+        generation = StoreLocation(self.location).current()
+        if generation is None:
+            raise _errors.StoreMissing(f"no store at {self.location}: run 'conflictgraph build' first")
+        if generation != self.generation:
+            if self.graph is not None:
+                self.graph.store.close()
+            self.graph = ConflictGraph(open_store(generation / DATABASE, read_only=True))
+            self.generation = generation
+        return self.graph
+
+
+def _truncate(result, max_rows: int | None) -> bool:
+    if max_rows is None:
+        return False
+    if result.kind == "select" and len(result.rows) > max_rows:
+        del result.rows[max_rows:]
+        return True
+    if result.kind == "construct" and len(result.triples) > max_rows:
+        del result.triples[max_rows:]
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=512)
+def _check(text: str, line_offset: int) -> str:
+    """:func:`conflictgraph.sparql_safety.check_query`, remembered for texts seen before (the
+    parse costs tens of milliseconds; a refusal is an exception and is not remembered)."""
+    from conflictgraph.sparql_safety import check_query
+    return check_query(text, line_offset=line_offset)
+
+
+def handle_job(state: _State, job: dict) -> dict:
+    """Answer one job in a worker: ``query``, ``named``, ``describe``, ``resolve``, ``network`` or ``ping``.
+
+    A ``query`` job's text is checked (:func:`conflictgraph.sparql_safety.check_query`: no update,
+    no SERVICE) here, before it runs, within the job's time limit and in parallel across workers.
+    """
+    from conflictgraph.terms import IRI
+
+    graph = state.current()
+    kind = job["kind"]
+    answer: dict[str, Any] = {"generation": state.generation.name}
+    if kind in ("query", "named"):
+        if kind == "query":
+            if job.get("check", True):
+                _check(job["text"], job.get("line_offset", 0))
+            result = graph.store.query(job["text"])
+        else:
+            named = graph.catalog.get(job["name"])
+            if named is None:
+                raise _errors.UsageError(f"no named query {job['name']!r}")
+            result = graph.store.query(named.text, bindings=graph.bind_params(named, job.get("params", {})))
+        answer["truncated"] = _truncate(result, job.get("max_rows"))
+        answer["result"] = result
+    elif kind == "describe":
+        from conflictgraph.show import describe
+        answer["report"] = describe(graph.store, IRI(job["iri"]))
+    elif kind == "resolve":
+        answer["iri"] = str(graph.resolve(job["name"]).iri)
+    elif kind == "network":
+        from conflictgraph.project import project
+        from conflictgraph.viz import build_page, render_html
+        from conflictgraph.viz.provenance import data_summary
+        page = build_page(project(graph), store=graph.store, data_note=data_summary(graph.store))
+        answer["html"] = render_html(page)
+    elif kind != "ping":
+        raise _errors.UsageError(f"unknown job {kind!r}")
+    return answer
+
+
+def _worker_main(conn, location: str) -> None:
+    """The loop of a worker process: one job in, one answer out, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    state = _State(location)
+    try:
+        state.current()
+        conn.send(("ready", None))
+    except ConflictGraphError as err:
+        conn.send(("error", (type(err).__name__, str(err))))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("ok", handle_job(state, job))
+        except ConflictGraphError as err:
+            reply = ("error", (type(err).__name__, str(err)))
+        except Exception as err:  # a bug or an engine failure: report it, keep serving
+            reply = ("error", ("QueryError", f"the query failed: {err}"))
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+
+
+_PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "QueryError", "UsageError"}
+
+
+def _raise(name: str, message: str):
+    """Raise again, in the server, an error a worker reported by class name and message."""
+    if name in ("NameNotFound", "NameAmbiguous"):  # a parameter named nothing known: the caller's fault
+        raise _errors.UsageError(message)
+    raise getattr(_errors, name if name in _PLAIN else "QueryError")(message)
+
+
+class WorkerPool:
+    """``size`` worker processes on the store at ``location``, with a per-job time limit.
+
+    Parameters
+    ----------
+    location : Path
+        The user-facing store path (the link to the current generation).
+    size : int
+        How many queries can run at once.
+    timeout : float
+        Seconds a job may take, waiting for a free worker included.
+    max_rows : int
+        Rows (or triples) a query answer keeps; the rest is cut and the answer marked truncated.
+    """
+
+    def __init__(self, location: Path | str, *, size: int, timeout: float, max_rows: int):
+        self.location, self.size, self.timeout, self.max_rows = str(location), max(1, size), timeout, max_rows
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=self.size * 2 + 2, thread_name_prefix="cg-pool")
+        self._all: set[_Worker] = set()
+        self._closing = False
+        self.replaced = 0
+
+    async def start(self) -> None:
+        """Start the workers and wait until each has opened the store."""
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def _spawn(self) -> _Worker:
+        loop = asyncio.get_running_loop()
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, args=(child, self.location), daemon=True,
+                                        name="conflictgraph-query-worker")
+        await loop.run_in_executor(self._threads, process.start)
+        child.close()
+        worker = _Worker(process, parent)
+        self._all.add(worker)
+        status, detail = await loop.run_in_executor(self._threads, self._recv, worker)
+        if status != "ready":
+            self._kill(worker)
+            _raise(*detail)
+        return worker
+
+    @staticmethod
+    def _recv(worker: _Worker):
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            return ("died", None)
+
+    async def run(self, job: dict, *, timeout: float | None = None) -> dict:
+        """Run ``job`` on a free worker; return its answer or raise its error.
+
+        Raises :class:`PoolBusy` when no worker is free in time, :class:`QueryTimeout` when the
+        job takes too long (its worker is killed and replaced), :class:`WorkerFailed` when the
+        worker died.
+        """
+        if self._idle is None or self._closing:
+            raise StoreError("the query workers are not running")
+        limit = self.timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=limit)
+        except asyncio.TimeoutError:
+            raise PoolBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again later") from None
+        job = dict(job)
+        if job.get("kind") in ("query", "named"):
+            job.setdefault("max_rows", self.max_rows)
+        healthy = False
+        try:
+            worker.conn.send(job)
+            reply = await asyncio.wait_for(loop.run_in_executor(self._threads, self._recv, worker),
+                                           timeout=max(0.01, deadline - loop.time()))
+            status, detail = reply
+            if status == "died":
+                raise WorkerFailed("the query worker died while answering (out of memory?); it was replaced")
+            healthy = True
+        except asyncio.TimeoutError:
+            raise QueryTimeout(f"the query ran longer than the limit of {limit:g} s and was stopped") from None
+        except (EOFError, OSError, BrokenPipeError):
+            raise WorkerFailed("the query worker could not be reached; it was replaced") from None
+        finally:
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:
+                self._replace(worker)
+        if status == "error":
+            _raise(*detail)
+        return detail
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in its place (in the background)."""
+        self._kill(worker)
+        self.replaced += 1
+        if self._closing:
+            return
+
+        async def respawn():
+            while not self._closing:
+                try:
+                    self._idle.put_nowait(await self._spawn())
+                    return
+                except Exception:  # the store vanished mid-swap: try again shortly
+                    await asyncio.sleep(0.5)
+
+        asyncio.get_running_loop().create_task(respawn())
+
+    def _kill(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        if worker.process.is_alive():
+            try:
+                os.kill(worker.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, TypeError):
+                pass
+        worker.conn.close()
+        self._threads.submit(worker.process.join, 5)
+
+    async def close(self) -> None:
+        """Stop every worker."""
+        self._closing = True
+        for worker in list(self._all):
+            self._kill(worker)
+        self._threads.shutdown(wait=False, cancel_futures=True)

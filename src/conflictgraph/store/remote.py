@@ -1,0 +1,406 @@
+"""The remote backend: any SPARQL 1.1 store over HTTP (Protocol, Update, Graph Store Protocol).
+
+A :class:`RemoteStore` speaks to a query URL, an update URL and, optionally, a Graph Store
+Protocol URL: Oxigraph server (``/query``, ``/update``, ``/store``), Apache Jena Fuseki
+(``/ds/query``, ``/ds/update``, ``/ds/data``), GraphDB, Virtuoso or QLever.
+
+Reading. Queries see the union of all named graphs as their default graph, as with the embedded
+store, whatever the server's own default: every query names the dataset explicitly
+(``default-graph-uri`` and ``named-graph-uri`` = every named graph). Bound values are joined as a
+``VALUES`` block at the start of the query's outermost group, their terms serialized by
+pyoxigraph (validated IRIs, escaped literals), never pasted from text.
+
+Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
+live graphs. They stage on the client (the curated layer is built in memory; an import works on
+a local copy of the graphs it changes) and then send **one** SPARQL Update request that replaces
+the changed graphs (``DROP``/``DELETE DATA``/``INSERT DATA``) and re-runs the inference rules
+(``DROP`` the inferred graph, then each rule as ``INSERT ... WHERE``). A SPARQL 1.1 Update
+request is applied atomically by Oxigraph, Fuseki (TDB2) and GraphDB (one transaction), so
+readers see the old store or the new one, never a mix, and a failed or killed build leaves
+nothing behind: there are no staging graphs to clean up, because the request itself is the
+staging area. See :meth:`RemoteStore.apply`.
+
+Examples
+--------
+>>> ep = Endpoint.from_urls("http://127.0.0.1:7878/query")
+>>> (ep.update, ep.gsp)
+('http://127.0.0.1:7878/update', None)
+>>> inject_values("SELECT ?n WHERE { ?s ?p ?n }", "VALUES (?s) { (<http://ex/a>) }")
+'SELECT ?n WHERE { VALUES (?s) { (<http://ex/a>) } ?s ?p ?n }'
+>>> construct_to_insert("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }", "http://ex/inf")
+'INSERT { GRAPH <http://ex/inf> { ?s a ?c } } WHERE { ?s a ?c }'
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from conflictgraph.errors import QueryError, StoreError
+from conflictgraph.store.base import Quad, QueryResult
+from conflictgraph.store.oxigraph import from_ox, to_ox
+from conflictgraph.terms import BNode, IRI, Literal, Term, XSD
+
+__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "inject_values", "construct_to_insert", "sparql_term"]
+
+_RESULTS_JSON = "application/sparql-results+json"
+_FORM = "application/x-www-form-urlencoded"
+_ACCEPT = f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
+_CHUNK = 5000  # quads per INSERT DATA request when writing outside a build
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a remote store lives: query URL, update URL, and an optional Graph Store URL.
+
+    Examples
+    --------
+    >>> str(Endpoint.from_urls("http://localhost:3030/ds/query", gsp="http://localhost:3030/ds/data"))
+    'http://localhost:3030/ds/query'
+    """
+
+    query: str
+    update: str
+    gsp: str | None = None
+
+    @classmethod
+    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None) -> "Endpoint":
+        """The update URL defaults to the query URL with a final ``/query`` replaced by
+        ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso)."""
+        if not re.match(r"https?://", query or ""):
+            raise StoreError(f"--endpoint needs an http(s) URL, not {query!r}")
+        if update is None:
+            update = query[: -len("/query")] + "/update" if query.rstrip("/").endswith("/query") else query
+        return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp)
+
+    def __str__(self) -> str:
+        return self.query
+
+
+def sparql_term(term: Term) -> str:
+    """A term in SPARQL/N-Triples syntax, serialized by pyoxigraph (so IRIs are validated and
+    literals escaped).
+
+    >>> sparql_term(Literal('say "hi"', lang="en"))
+    '"say \\\\"hi\\\\""@en'
+    """
+    try:
+        return str(to_ox(term))
+    except (ValueError, TypeError) as err:
+        raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
+
+
+# A small SPARQL lexer: enough to find braces and keywords outside strings, IRIs and comments.
+_TOKENS = re.compile(r'''
+    (?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+            |<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*|[?$]\w+|[A-Za-z_][\w.\-]*:[\w.\-%:]*|:[\w.\-%:]*)
+   |(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z_0-9]*)
+''', re.VERBOSE | re.DOTALL)
+
+
+def _depth0(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, value, start, end) of braces and words at every depth, with the depth before."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "skip":
+            continue
+        if kind == "close":
+            depth -= 1
+        yield kind, match.group(), match.start(), depth
+        if kind == "open":
+            depth += 1
+
+
+def inject_values(text: str, values: str) -> str:
+    """Put ``values`` (a VALUES block) first in the outermost WHERE group of ``text``, where
+    it binds like a substitution does; append it after the query when that group is not found."""
+    after_where = False
+    for kind, value, start, depth in _depth0(text):
+        if depth != 0:
+            continue
+        if kind == "word" and value.upper() == "WHERE":
+            after_where = True
+        elif kind == "open" and (after_where or not re.search(r"\bCONSTRUCT\b", text[:start], re.I)):
+            return f"{text[:start + 1]} {values}{text[start + 1:]}"
+    return f"{text}\n{values}"
+
+
+def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -> str:
+    """Turn a rule ``CONSTRUCT { T } WHERE { P }`` into ``INSERT { GRAPH <graph> { T } } WHERE { P }``,
+    with a ``USING <g>`` clause for each graph of ``using`` when given."""
+    tokens = list(_depth0(text))
+    for i, (kind, value, start, depth) in enumerate(tokens):
+        if kind == "word" and value.upper() == "CONSTRUCT" and depth == 0:
+            opening = tokens[i + 1]
+            closing = next(t for t in tokens[i + 2:] if t[0] == "close" and t[3] == 0)
+            clauses = "".join(f"\nUSING {sparql_term(IRI(g))}" for g in using or ())
+            return (f"{text[:start]}INSERT {{ GRAPH {sparql_term(IRI(graph))} {{"
+                    f"{text[opening[2] + 1:closing[2]]}}} }}{clauses}{text[closing[2] + 1:]}")
+    raise QueryError("a rule must be a CONSTRUCT query")
+
+
+def _from_json(value: dict | None) -> Term | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return IRI(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    lang = value.get("xml:lang")
+    if lang:
+        return Literal(value["value"], None, lang)
+    return Literal(value["value"], value.get("datatype") or XSD + "string")
+
+
+class RemoteChanges:
+    """One atomic change to a remote store, sent as a single SPARQL Update request.
+
+    Operations run in the order added: drop graphs, delete or insert quads, run rules.
+
+    Examples
+    --------
+    >>> changes = RemoteChanges()
+    >>> changes.drop_graph("http://ex/g")
+    >>> changes.insert([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), "http://ex/g")])
+    >>> print(changes.text())
+    DROP SILENT GRAPH <http://ex/g> ;
+    INSERT DATA { GRAPH <http://ex/g> { <http://ex/a> <http://ex/p> "x" .
+    } }
+    """
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+        self.prefixes: dict[str, str] = {}
+
+    def drop_graph(self, graph: str) -> None:
+        self.operations.append(f"DROP SILENT GRAPH {sparql_term(IRI(graph))}")
+
+    def insert(self, quads: Iterable[Quad]) -> None:
+        self._data("INSERT", quads)
+
+    def delete(self, quads: Iterable[Quad]) -> None:
+        self._data("DELETE", quads)
+
+    def rule(self, construct: str, graph: str, using: list[str] | None = None) -> None:
+        """Run a CONSTRUCT rule into ``graph``; ``using`` names the graphs its WHERE reads
+        (for servers whose default graph is not the union of the named graphs)."""
+        update = construct_to_insert(construct, graph, using)
+        # Some servers (Oxigraph) accept a prologue only at the start of a request: move the
+        # rule's PREFIX declarations there (the same prefix may not name two namespaces).
+        start = re.search(r"\bINSERT\b", update).start()
+        prologue = re.sub(r"(?:(?<=\s)|^)#[^\n]*", "", update[:start], flags=re.M)
+        for prefix, namespace in re.findall(r"PREFIX\s+([\w.\-]*):\s*<([^>]*)>", prologue, re.I):
+            if self.prefixes.setdefault(prefix, namespace) != namespace:
+                raise QueryError(f"the rules declare the prefix {prefix}: for two namespaces")
+        if re.search(r"\bBASE\b", prologue, re.I):
+            raise QueryError("rules sent to a remote store may not declare BASE")
+        self.operations.append(update[start:])
+
+    def _data(self, verb: str, quads: Iterable[Quad]) -> None:
+        by_graph: dict[str | None, list[str]] = {}
+        for s, p, o, g in quads:
+            by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .")
+        for graph, lines in by_graph.items():
+            body = "\n".join(lines)
+            if graph is None:
+                self.operations.append(f"{verb} DATA {{ {body}\n}}")
+            else:
+                self.operations.append(f"{verb} DATA {{ GRAPH {sparql_term(IRI(graph))} {{ {body}\n}} }}")
+
+    def text(self) -> str:
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
+        return prologue + " ;\n".join(self.operations)
+
+    def __bool__(self) -> bool:
+        return bool(self.operations)
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint behind the :class:`conflictgraph.store.Store` interface.
+
+    Parameters
+    ----------
+    endpoint : Endpoint
+        The query, update and (optional) Graph Store Protocol URLs.
+    timeout : float
+        Seconds to wait for any one HTTP answer.
+
+    Examples
+    --------
+    >>> store = RemoteStore(Endpoint.from_urls("http://127.0.0.1:9/query"), timeout=1)  # doctest: +SKIP
+    >>> store.query("ASK { ?s ?p ?o }").boolean  # doctest: +SKIP
+    False
+    """
+
+    def __init__(self, endpoint: Endpoint, *, timeout: float = 300.0):
+        import httpx
+
+        self.endpoint = endpoint
+        self.read_only = False
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False)
+        self._graphs: list[str] | None = None
+        self._union: bool | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run ``sparql`` over the union of all named graphs with ``bindings`` applied."""
+        if bindings:
+            block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
+                                                   " ".join(sparql_term(t) for t in bindings.values()))
+            sparql = inject_values(sparql, block)
+        graphs = self.named_graphs()
+        form = [("query", sparql)] + [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        if not graphs:  # an empty dataset: name a graph that does not exist, so nothing matches
+            form += [("default-graph-uri", "urn:conflictgraph:empty")]
+        response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
+                              headers={"Accept": _ACCEPT, "Content-Type": _FORM})
+        return self._result(response)
+
+    def _result(self, response) -> QueryResult:
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind in (_RESULTS_JSON, "application/json"):
+            data = json.loads(response.content)
+            if "boolean" in data:
+                return QueryResult(kind="ask", boolean=bool(data["boolean"]))
+            variables = data["head"].get("vars", [])
+            rows = [{v: _from_json(b.get(v)) for v in variables} for b in data["results"]["bindings"]]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        try:
+            rdf_format = ox.RdfFormat.from_media_type(kind)
+        except Exception:
+            rdf_format = None
+        if rdf_format is None:
+            raise StoreError(f"{self.endpoint.query} answered with an unexpected content type {kind!r}")
+        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+                   for t in ox.parse(response.content, format=rdf_format)]
+        return QueryResult(kind="construct", triples=triples)
+
+    def named_graphs(self) -> list[str]:
+        if self._graphs is None:
+            response = self._post(self.endpoint.query, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
+                                  headers={"Accept": _RESULTS_JSON})
+            rows = json.loads(response.content)["results"]["bindings"]
+            self._graphs = sorted(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+        return list(self._graphs)
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Every quad of ``graph``, or of all named graphs."""
+        text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        for row in self.query(text, bindings={"g": IRI(graph)} if graph else None).rows:
+            yield row["s"], row["p"], row["o"], str(row["g"])
+
+    def dump_nquads(self, path: Path) -> None:
+        """Write every quad of the named graphs to ``path`` as N-Quads."""
+        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g)) for s, p, o, g in self.quads())
+        ox.serialize(quads, str(path), format=ox.RdfFormat.N_QUADS)
+
+    def is_empty(self) -> bool:
+        return not self.named_graphs()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads (each chunk is its own request; builds and imports use :meth:`apply`)."""
+        batch: list[Quad] = []
+        for quad in quads:
+            batch.append(quad)
+            if len(batch) >= _CHUNK:
+                self._insert(batch)
+                batch = []
+        if batch:
+            self._insert(batch)
+
+    load_quads = add_quads
+
+    def _insert(self, quads: list[Quad]) -> None:
+        if self.endpoint.gsp:
+            by_graph: dict[str | None, list[str]] = {}
+            for s, p, o, g in quads:
+                by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .\n")
+            for graph, lines in by_graph.items():
+                params = {"graph": graph} if graph else {"default": ""}
+                self._post(self.endpoint.gsp, params=params, content="".join(lines).encode("utf-8"),
+                           headers={"Content-Type": "application/n-triples"})
+        else:
+            changes = RemoteChanges()
+            changes.insert(quads)
+            self.update(changes.text())
+        self._graphs = None
+
+    def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
+        """Remove every quad in ``graph`` whose subject is one of ``subjects``."""
+        subjects = list(subjects)
+        if not subjects:
+            return 0
+        target = sparql_term(IRI(graph))
+        values = " ".join(sparql_term(IRI(s)) for s in subjects)
+        before = self._count(graph)
+        self.update(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                    f"GRAPH {target} {{ ?s ?p ?o }} }}")
+        return before - self._count(graph)
+
+    def _count(self, graph: str) -> int:
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": IRI(graph)}).rows
+        return int(rows[0]["n"].value)
+
+    def clear_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH {sparql_term(IRI(graph))}")
+
+    def update(self, text: str) -> None:
+        """Send one SPARQL Update request (applied atomically by the server)."""
+        self._post(self.endpoint.update, content=text.encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        self._graphs = None
+
+    def apply(self, changes: RemoteChanges) -> None:
+        """Send ``changes`` as one update request: all of it happens, or none of it."""
+        if changes:
+            self.update(changes.text())
+
+    def union_default_graph(self) -> bool:
+        """Whether the server's own default graph is the union of its named graphs.
+
+        Rules run as ``INSERT ... WHERE``; on such a server they read the union as is, on the
+        others they name the graphs to read with ``USING``. Found out once, with a probe quad
+        in a graph of its own that is removed again.
+        """
+        if self._union is None:
+            probe = "urn:conflictgraph:probe"
+            self.update(f"INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{probe}> <{probe}> }} }}")
+            try:
+                response = self._post(self.endpoint.query, data={"query": f"ASK {{ <{probe}> <{probe}> <{probe}> }}"},
+                                      headers={"Accept": _RESULTS_JSON})
+                self._union = bool(json.loads(response.content)["boolean"])
+            finally:
+                self.clear_graph(probe)
+        return self._union
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _post(self, url: str, **kwargs):
+        import httpx
+
+        try:
+            response = self._client.post(url, **kwargs)
+        except httpx.HTTPError as err:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {err}") from None
+        if response.status_code >= 400:
+            message = response.text.strip()[:500] or response.reason_phrase
+            if response.status_code == 400:
+                raise QueryError(f"{url} refused the request: {message}")
+            raise StoreError(f"{url} answered {response.status_code}: {message}")
+        return response
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.endpoint.query!r})"
