@@ -100,6 +100,23 @@ class ConflictGraph:
         """Everything about the entity called ``name`` (see :func:`conflictgraph.show.describe`)."""
         return describe(self.store, self.resolve(name).iri)
 
+    def project(self, **options):
+        """The graph as a :class:`networkx.MultiDiGraph`: ``project(self.store, **options)``.
+
+        Options are those of :func:`conflictgraph.project.project`: ``view`` ("actors" or
+        "alliance"), ``as_of`` or ``between``, ``evidence``, ``status``, ``include_generic``,
+        ``relations``. The analyses of :mod:`conflictgraph.analyze` take the result.
+
+        >>> graph = open_graph(":memory:")
+        >>> net = graph.project(view="actors", as_of="2023-12-01")
+        >>> from conflictgraph.analyze import alliance_paths
+        >>> hops = alliance_paths(net, graph.resolve("KNDF").iri, graph.resolve("Karenni Army").iri)[0]
+        >>> all(hop["sources"] for hop in hops)
+        True
+        """
+        from conflictgraph.project import project
+        return project(self.store, **options)
+
 
 def open_graph(location: str | Path = DEFAULT_STORE, *, notify: Callable[[str], None] | None = None) -> ConflictGraph:
     """Open the store at ``location`` read-only (building the bundled graph if none exists)."""

@@ -113,16 +113,16 @@ def _short(values) -> str:
 @click.option("--ties", type=click.Choice(["cooperative", "hostile", "signed"]), default="cooperative",
               show_default=True, help="Which net ties the measures run on.")
 @click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
-              help="Sample betweenness from K source nodes (default: exact up to 2000 nodes, 256 beyond).")
+              help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
-              help="Where betweenness, eigenvector and PageRank run (auto: igraph above 2000 nodes).")
+              help="Where betweenness, eigenvector and PageRank run (auto: igraph above 500 nodes).")
 @network_options
 @format_option
 @with_graph
 def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, fmt: str,
                **network_args) -> None:
     """Rank actors by degree, weighted degree, betweenness, eigenvector or PageRank."""
-    from conflictgraph.analyze.centrality import MEASURES, centrality as compute
+    from conflictgraph.analyze.centrality import MEASURES, SAMPLE_THRESHOLD, centrality as compute
     from conflictgraph.analyze.reduce import analysis_graph
 
     network = _network(graph, **network_args)
@@ -140,7 +140,7 @@ def centrality(graph, measure: str, top: int, ties: str, sample: int | None, eng
             row[m] = round(value, 6) if isinstance(value, float) and fmt != "json" else value
         rows.append(row)
     meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key,
-                betweenness_sample=sample if sample else ("exact" if reduced.number_of_nodes() <= 2000 else 256))
+                betweenness_sample=sample if sample else ("exact" if reduced.number_of_nodes() <= SAMPLE_THRESHOLD else 256))
     _emit(meta, fmt, [("Centrality", rows, ["rank", "actor", "type", *measures, "iri"])], {"rows": rows})
 
 
@@ -178,8 +178,12 @@ def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None
                 for e in hop["edges"])
             rows.append({"hop": i, "from": hop["from_label"], "to": hop["to_label"], "relations": explained,
                          "dates": f"{hop['start'] or '?'} .. {hop['end'] or ''}".strip(),
-                         "sources": _short(hop["sources"]), "statements": _short(hop["statements"])})
-        write_rows(rows, fmt, sys.stdout, columns=["hop", "from", "to", "relations", "dates", "sources", "statements"],
+                         "sources": _short(hop["sources"]), "statements": _short(hop["statements"]),
+                         "events": _short(hop["events"])})
+        columns = ["hop", "from", "to", "relations", "dates", "sources", "statements"]
+        if any(hop["events"] for hop in hops):
+            columns.append("events")
+        write_rows(rows, fmt, sys.stdout, columns=columns,
                    title=f"Path {number}: {len(hops)} hop(s)" if fmt == "table" else None)
         if fmt == "markdown" and number < len(paths):
             sys.stdout.write("\n")
@@ -305,7 +309,8 @@ def diff(graph, date_from: str, date_to: str, measure: str, top: int, fmt: str, 
         _note(f"at {start}: {meta_before['nodes']} nodes, {meta_before['edges']} cooperative ties")
     ties = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
              "sign": t["sign"], "start": t["start"], "end": t["end"],
-             "sources": t["sources"] if fmt == "json" else _short(t["sources"])} for t in result["ties"]]
+             "sources": t["sources"] if fmt == "json" else _short(t["sources"]),
+             "events": t["events"] if fmt == "json" else _short(t["events"])} for t in result["ties"]]
     switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
                  "relations": s["relations"] if fmt == "json" else ", ".join(s["relations"]),
                  "sources": s["sources"] if fmt == "json" else _short(s["sources"])} for s in result["switched"]]
@@ -320,16 +325,49 @@ def diff(graph, date_from: str, date_to: str, measure: str, top: int, fmt: str, 
 
 
 @cli.command()
-@click.option("--to", "to_format", type=click.Choice(["gexf", "graphml", "json", "trig"]), required=True,
-              help="File format.")
+@click.option("--to", "to_format", type=click.Choice(["gexf", "graphml", "json", "trig", "geojson"]),
+              required=True, help="File format (geojson: the places and events with coordinates, for a map).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of stdout.")
 @network_options
 @with_graph
 def export(graph, to_format: str, output: Path | None, **network_args) -> None:
-    """Write the projected network for Gephi, Cytoscape or a notebook, with all attributes."""
+    """Write the projected network for Gephi, Cytoscape or a notebook, with all attributes.
+
+    --to geojson writes instead every place and event with coordinates, for a map.
+    """
     from conflictgraph.analyze.reduce import analysis_graph, describe_analysis
-    from conflictgraph.export import write_network
+    from conflictgraph.errors import UsageError
+    from conflictgraph.export import write_geojson, write_network
+
+    if to_format == "geojson":
+        defaults = {"view": "actors", "as_of": None, "between": None, "evidence": "all", "statuses": (),
+                    "include_generic": False, "relations": (), "focus": None, "depth": 1}
+        given = [name for name, default in defaults.items()
+                 if (bool(network_args.get(name)) if default in (None, ()) else
+                     network_args.get(name, default) != default)]
+        if given:
+            names = ", ".join("--" + {"statuses": "status"}.get(n, n).replace("_", "-") for n in given)
+            raise UsageError(f"{names}: network options do not apply to --to geojson "
+                             "(it writes every place and event with coordinates)")
+        try:
+            if output is None:
+                sys.stdout.flush()
+                if hasattr(sys.stdout, "buffer"):
+                    counts = write_geojson(graph.store, sys.stdout.buffer)
+                else:
+                    from conflictgraph.geojson import write_geojson as write_text
+                    counts = write_text(graph.store, sys.stdout)
+                sys.stdout.flush()
+            else:
+                with open(output, "wb") as handle:
+                    counts = write_geojson(graph.store, handle)
+        except OSError as err:
+            raise UsageError(f"cannot write {output}: {err.strerror}") from None
+        _note(f"GeoJSON: {counts['places']} places and {counts['events']} events with coordinates"
+              + (f", {counts['skipped']} geometries that are not points skipped" if counts["skipped"] else "")
+              + (f"; wrote {output}" if output else ""))
+        return
 
     network = _network(graph, **network_args)
     meta = dict(analysis_graph(network, ties="signed").graph["analysis"], ties="all",
@@ -343,6 +381,5 @@ def export(graph, to_format: str, output: Path | None, **network_args) -> None:
             with open(output, "wb") as handle:
                 write_network(network, to_format, handle)
         except OSError as err:
-            from conflictgraph.errors import UsageError
             raise UsageError(f"cannot write {output}: {err.strerror}") from None
         _note(f"wrote {output}")

@@ -1,4 +1,5 @@
-"""Write a projected network for Gephi, Cytoscape or a notebook: GEXF, GraphML, JSON, TriG.
+"""Write a projected network for Gephi, Cytoscape or a notebook: GEXF, GraphML, JSON, TriG;
+and the events and places with coordinates as GeoJSON, for a map.
 
 Every node and edge attribute is kept. GEXF and GraphML cannot hold lists, dicts or missing
 values, so there lists become text joined by ``"; "``, dicts become JSON text and missing
@@ -6,7 +7,8 @@ values are left out. JSON is networkx's node-link form (edges with their ``key``
 the values as they are. TriG writes the network as RDF in one named graph (the view), each
 edge a ``net:Edge`` node with ``net:from``/``net:to``/``net:relation``/``net:sign``/
 ``net:weight``, its dates, ``prov:wasDerivedFrom`` its statements and ``dct:source`` its
-sources.
+sources. GeoJSON is not a network format: :func:`write_geojson` writes every place and event
+of the store that has a point (see :mod:`conflictgraph.geojson`), whatever the view or window.
 
 Examples
 --------
@@ -29,9 +31,11 @@ from conflictgraph.errors import UsageError
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["EXPORT_FORMATS", "NETWORK_NS", "flatten_attributes", "write_network"]
+__all__ = ["EXPORT_FORMATS", "STORE_FORMATS", "NETWORK_NS", "flatten_attributes", "write_network",
+           "write_geojson"]
 
 EXPORT_FORMATS = ("gexf", "graphml", "json", "trig")
+STORE_FORMATS = ("geojson",)  # written from the store, not from a projected network
 NETWORK_NS = "https://w3id.org/conflictgraph/network#"
 
 
@@ -133,3 +137,26 @@ def write_network(network: "nx.MultiDiGraph", fmt: str, out: IO[bytes]) -> None:
         out.write(b"\n")
     else:
         _trig(network, out)
+
+
+def write_geojson(store: Any, out: IO[bytes]) -> dict[str, int]:
+    """Write the store's places and events with points as a GeoJSON FeatureCollection (UTF-8)
+    to the binary stream ``out``; return the counts (see :func:`conflictgraph.geojson.write_geojson`).
+
+    >>> import io, json
+    >>> from conflictgraph.build import build_store
+    >>> store, _ = build_store(":memory:")
+    >>> buf = io.BytesIO(); counts = write_geojson(store, buf)
+    >>> len(json.loads(buf.getvalue())["features"]) == counts["places"] + counts["events"]
+    True
+    """
+    import io
+
+    from conflictgraph.geojson import write_geojson as write_features
+
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        return write_features(getattr(store, "store", store), text)
+    finally:
+        text.flush()
+        text.detach()  # leave ``out`` open for the caller

@@ -11,8 +11,21 @@ entries of one view and returns a :class:`networkx.MultiDiGraph`:
   ``weight``, ``start``/``end`` (ISO dates: the earliest start and latest end of the evidence
   in the window, None when open or unknown), ``symmetric`` (stored once, from the smaller IRI),
   ``statements``, ``sources``, ``events``, ``ties`` (the tie and event nodes behind it),
-  ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (statement
-  counts per kind of evidence: ``curated`` or the name of an imported dataset) and ``status``.
+  ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (counts per
+  kind of evidence: ``curated`` or the name of an imported dataset, e.g.
+  ``{"curated": 3, "acled": 12}``), ``status``, and on edges with events ``fatalities``.
+
+Evidence. A piece of evidence is a statement attesting a tie or event (``cg:attestedBy``; its
+source is the statement's ``cg:reportedIn``, its kind the graph the statement is in), or, for a
+tie or event of an imported dataset that no statement attests (an ACLED or UCDP event), the
+record itself: its kind is the dataset's name (from its graph ``<graph/dataset/NAME>``) and
+its source the event's ``cg:source`` (the dataset's Source node, ``src:NAME``, when it has
+none). So imported events count in ``evidence`` per dataset, ``--evidence acled`` keeps them,
+and the dataset's Source is among the edge's ``sources``; the event ids are in ``events``.
+Curated and imported evidence for one relation between one pair stay on the same edge.
+``fatalities`` sums, over the edge's distinct events, the best estimate
+(``cg:fatalitiesBest``), else the low one, else the high one; events without a count add
+none, and an edge none of whose events has a count has ``fatalities`` None.
 
 Views: ``actors`` (actors only; ties through shared operations and alliances derived
 pairwise, alliances being actors themselves) and ``alliance`` (actors, alliances and
@@ -58,7 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from conflictgraph.errors import ConflictGraphError, UsageError
-from conflictgraph.namespaces import CG, GRAPH_INFERRED, SPARQL_PREFIXES
+from conflictgraph.namespaces import CG, GRAPH_INFERRED, ID, SPARQL_PREFIXES
 from conflictgraph.resources import ontology_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -261,6 +274,15 @@ SELECT ?n ?alias WHERE {
   { ?n a/rdfs:subClassOf* cg:Actor } UNION { ?n a/rdfs:subClassOf* cg:Operation }
 }"""
 
+_RECORD_SOURCES = SPARQL_PREFIXES + """
+SELECT ?n ?src WHERE { ?n cg:source ?src . FILTER (isIRI(?src)) }"""
+
+_FATALITIES = SPARQL_PREFIXES + """
+SELECT ?n ?p ?v WHERE {
+  VALUES ?p { cg:fatalitiesBest cg:fatalitiesLow cg:fatalitiesHigh }
+  ?n ?p ?v .
+}"""
+
 _STATUS_NAMES = {CG + "Claimed": "claimed", CG + "Admitted": "admitted", CG + "Disputed": "disputed",
                  CG + "Confirmed": "confirmed"}
 _GENERIC_TYPES = {"GenericActor"}
@@ -279,6 +301,13 @@ class _Node:
     statements: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # stmt -> (source, kind)
     kind: str = "curated"
     status: set[str] = field(default_factory=set)
+    source: str | None = None  # cg:source of an imported record
+    fatalities: dict[str, int] = field(default_factory=dict)  # "Best"/"Low"/"High" -> count
+
+
+# Evidence items: id -> (source, kind, is_statement). An item is a statement, or an imported
+# tie or event no statement attests, standing for itself.
+Evidence = dict[str, tuple[str | None, str, bool]]
 
 
 class _Facts:
@@ -308,18 +337,44 @@ class _Facts:
             if name:
                 self.nodes[str(row["n"])].status.add(name)
         self.events = {str(row["n"]) for row in store.query(_EVENTS)}
+        for row in store.query(_RECORD_SOURCES):
+            info = self.nodes.get(str(row["n"]))
+            if info is not None and info.source is None:
+                info.source = str(row["src"])
+        for row in store.query(_FATALITIES):
+            try:
+                count = int(str(row["v"]))
+            except ValueError:
+                continue
+            which = str(row["p"])[len(CG) + len("fatalities"):]
+            info = self.nodes[str(row["n"])]
+            info.fatalities[which] = max(count, info.fatalities.get(which, count))
 
-    def admits(self, node: str, evidence: str, statuses: set[str] | None) -> dict[str, tuple[str | None, str]] | None:
-        """The statements of ``node`` that pass the filters, or None when the node fails them."""
+    def fatalities(self, node: str) -> int | None:
+        """The best estimate of deaths at an event, else the low one, else the high one."""
+        info = self.nodes.get(node)
+        if info is None:
+            return None
+        for which in ("Best", "Low", "High"):
+            if which in info.fatalities:
+                return info.fatalities[which]
+        return None
+
+    def admits(self, node: str, evidence: str, statuses: set[str] | None) -> Evidence | None:
+        """The evidence items of ``node`` that pass the filters, or None when the node fails them."""
         info = self.nodes.get(node) or _Node()
         if statuses is not None and not ((info.status or {"claimed"}) & statuses):
             return None
-        if evidence == "all":
-            return info.statements
         if info.statements:
-            kept = {s: v for s, v in info.statements.items() if v[1] == evidence}
-            return kept or None
-        return {} if info.kind == evidence else None
+            items = {s: (src, kind, True) for s, (src, kind) in info.statements.items()
+                     if evidence == "all" or kind == evidence}
+            return items or None
+        if evidence != "all" and info.kind != evidence:
+            return None
+        if info.kind == "curated":
+            return {}
+        # An imported record no statement attests is its own evidence, from its dataset.
+        return {node: (info.source or f"{ID}src/{info.kind}", info.kind, False)}
 
 
 def _in_window(start: str | None, end: str | None, as_of: str | None, between: Sequence[str] | None) -> bool:
@@ -462,7 +517,7 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
             nodes = [str(row[v]) for v in entry.evidence if row.get(v) is not None]
             if not nodes:
                 continue
-            statements: dict[str, tuple[str | None, str]] = {}
+            statements: Evidence = {}
             starts, finishes, admitted = [], [], True
             for node in nodes:
                 kept = facts.admits(node, evidence, statuses)
@@ -506,11 +561,12 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
         for node in (a, b):
             if node not in graph:
                 graph.add_node(node, **{k: (list(v) if isinstance(v, list) else v) for k, v in node_attrs[node].items()})
-        statements = edge["statements"]
-        sources = sorted({s for s, _kind in statements.values() if s})
+        items = edge["statements"]
+        statements = [s for s, (_src, _kind, is_statement) in items.items() if is_statement]
+        sources = sorted({src for src, _kind, _is in items.values() if src})
         rule = next(iter(edge["entries"]))
         if rule == "statements":
-            weight = len(statements) or len(edge["rows"])
+            weight = len(items) or len(edge["rows"])
         elif rule == "sources":
             weight = len(sources) or len(edge["rows"])
         elif rule == "events":
@@ -518,12 +574,17 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
         else:
             weight = len(edge["rows"])
         starts, ends = edge["starts"], edge["ends"]
+        extra = {}
+        if edge["events"]:
+            counts = [facts.fatalities(e) for e in edge["events"]]
+            known = [c for c in counts if c is not None]
+            extra["fatalities"] = sum(known) if known else None
         graph.add_edge(a, b, key=relation, relation=relation, label=edge["label"], sign=edge["sign"],
                        weight=weight, symmetric=edge["symmetric"],
                        start=None if None in starts else min(starts),
                        end=None if None in ends else max(ends),
                        statements=sorted(statements), sources=sources, events=sorted(edge["events"]),
                        ties=sorted(edge["ties"]), via=sorted(edge["via"]),
-                       evidence=dict(sorted(Counter(kind for _s, kind in statements.values()).items())),
-                       status=sorted(edge["status"]))
+                       evidence=dict(sorted(Counter(kind for _s, kind, _is in items.values()).items())),
+                       status=sorted(edge["status"]), **extra)
     return graph

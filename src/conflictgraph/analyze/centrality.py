@@ -28,16 +28,20 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from conflictgraph.analyze.reduce import gc_paused
 from conflictgraph.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["MEASURES", "IGRAPH_THRESHOLD", "DEFAULT_SAMPLE", "centrality", "betweenness", "pagerank",
+__all__ = ["MEASURES", "IGRAPH_THRESHOLD", "SAMPLE_THRESHOLD", "DEFAULT_SAMPLE", "centrality", "betweenness", "pagerank",
            "eigenvector", "to_igraph", "sample_sources"]
 
 MEASURES = ("degree", "weighted-degree", "betweenness", "eigenvector", "pagerank")
-IGRAPH_THRESHOLD = 2000
+IGRAPH_THRESHOLD = 500
+# Betweenness is exact up to this many nodes (igraph's exact betweenness is fast there),
+# sampled from DEFAULT_SAMPLE sources beyond.
+SAMPLE_THRESHOLD = 5000
 DEFAULT_SAMPLE = 256
 
 
@@ -58,14 +62,21 @@ def to_igraph(graph: "nx.Graph", weight: str | None = "weight"):
     """
     import igraph as ig
 
-    index = {node: i for i, node in enumerate(graph)}
-    edges, weights = [], []
-    for u, v, w in graph.edges(data=weight or "weight", default=1):
-        edges.append((index[u], index[v]))
-        weights.append(w)
-    g = ig.Graph(n=len(index), edges=edges, directed=False)
-    if weight is not None:
-        g.es["weight"] = [float(w) for w in weights]
+    with gc_paused():
+        index = {node: i for i, node in enumerate(graph)}
+        edges, weights = [], []
+        key = weight or "weight"
+        adjacency = getattr(graph, "_adj", None) or graph.adj
+        for u, neighbours in adjacency.items():  # the raw dicts: each edge once, from its lower index
+            i = index[u]
+            for v, data in neighbours.items():
+                j = index[v]
+                if j >= i:
+                    edges.append((i, j))
+                    weights.append(data.get(key, 1))
+        g = ig.Graph(n=len(index), edges=edges, directed=False)
+        if weight is not None:
+            g.es["weight"] = [float(w) for w in weights]
     return g
 
 
@@ -180,7 +191,7 @@ def centrality(graph: "nx.Graph", *, measures: Sequence[str] | str = MEASURES, k
     """Every requested measure for every node: ``{node: {measure: value}}``.
 
     ``degree`` is networkx's normalised degree centrality, ``weighted-degree`` the sum of
-    tie weights. ``k`` samples betweenness (default: exact up to ``IGRAPH_THRESHOLD`` nodes,
+    tie weights. ``k`` samples betweenness (default: exact up to ``SAMPLE_THRESHOLD`` nodes,
     ``DEFAULT_SAMPLE`` sources beyond).
 
     Examples
@@ -198,7 +209,7 @@ def centrality(graph: "nx.Graph", *, measures: Sequence[str] | str = MEASURES, k
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
         raise UsageError(f"unknown measure(s) {', '.join(unknown)} (choose from {', '.join(MEASURES)}, all)")
-    if k is None and graph.number_of_nodes() > IGRAPH_THRESHOLD:
+    if k is None and graph.number_of_nodes() > SAMPLE_THRESHOLD:
         k = DEFAULT_SAMPLE
     results: dict[str, dict] = {}
     converted = None
@@ -220,4 +231,5 @@ def centrality(graph: "nx.Graph", *, measures: Sequence[str] | str = MEASURES, k
             results[measure] = eigenvector(graph, engine=engine, converted=converted)
         else:
             results[measure] = pagerank(graph, engine=engine, converted=converted)
-    return {node: {m: results[m][node] for m in measures} for node in graph}
+    with gc_paused():
+        return {node: {m: results[m][node] for m in measures} for node in graph}

@@ -54,7 +54,7 @@ def network_diff(before: "nx.MultiDiGraph", after: "nx.MultiDiGraph", *, measure
     Returns
     -------
     dict with ``ties`` (rows: from, to, relation, change "appeared"/"ended", sign, start, end,
-    sources, statements), ``switched`` (rows: actor, other, before, after, relations, sources)
+    sources, statements, events), ``switched`` (rows: actor, other, before, after, relations, sources)
     and ``moves`` (rows: node, rank_before, rank_after, change, score_before, score_after,
     sources), the ``top`` largest rank changes.
     """
@@ -67,7 +67,8 @@ def network_diff(before: "nx.MultiDiGraph", after: "nx.MultiDiGraph", *, measure
             row = {"from": u, "to": v, "from_label": _label(before, after, u), "to_label": _label(before, after, v),
                    "relation": data.get("relation", key), "change": change, "sign": data.get("sign"),
                    "start": data.get("start"), "end": data.get("end"),
-                   "sources": list(data.get("sources", [])), "statements": list(data.get("statements", []))}
+                   "sources": list(data.get("sources", [])), "statements": list(data.get("statements", [])),
+                   "events": list(data.get("events", []))}
             ties.append(row)
             for node in (u, v):
                 touched.setdefault(node, set()).update(row["sources"])

@@ -58,8 +58,9 @@ def explain_hop(network: "nx.MultiDiGraph", u, v, *, relations: Iterable[str] | 
 
     Returns a dict with ``from``, ``to`` (IRIs), ``from_label``, ``to_label``, ``relations``,
     ``edges`` (one per typed edge: from, to, relation, label, start, end, via, statements,
-    sources), ``start`` / ``end`` (widest span), and the union of ``statements`` and
-    ``sources``.
+    sources, events), ``start`` / ``end`` (widest span), and the union of ``statements``,
+    ``sources`` and ``events`` (the event ids behind event-based ties, e.g. imported ACLED or
+    UCDP events, whose dataset is among the sources).
 
     >>> import networkx as nx
     >>> net = nx.MultiDiGraph()
@@ -80,7 +81,8 @@ def explain_hop(network: "nx.MultiDiGraph", u, v, *, relations: Iterable[str] | 
                           "start": data.get("start"), "end": data.get("end"),
                           "via": list(data.get("via", [])), "weight": data.get("weight", 1),
                           "statements": list(data.get("statements", [])),
-                          "sources": list(data.get("sources", []))})
+                          "sources": list(data.get("sources", [])),
+                          "events": list(data.get("events", []))})
     edges.sort(key=lambda e: (e["relation"], str(e["from"])))
     starts = [e["start"] for e in edges]
     ends = [e["end"] for e in edges]
@@ -91,6 +93,7 @@ def explain_hop(network: "nx.MultiDiGraph", u, v, *, relations: Iterable[str] | 
         "end": None if not edges or None in ends else max(ends),
         "statements": sorted({s for e in edges for s in e["statements"]}),
         "sources": sorted({s for e in edges for s in e["sources"]}),
+        "events": sorted({s for e in edges for s in e["events"]}),
         "edges": edges,
     }
 

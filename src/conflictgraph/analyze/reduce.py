@@ -26,16 +26,39 @@ Examples
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+import gc
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from conflictgraph.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["TIES", "analysis_graph", "describe_analysis"]
+__all__ = ["TIES", "analysis_graph", "describe_analysis", "gc_paused"]
 
 TIES = ("cooperative", "hostile", "signed")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many small containers.
+
+    Building the analysis graph of a large network creates millions of dicts, lists and
+    tuples, none of them garbage; the collector would scan the growing heap again and again
+    (measured: most of the reduction time on 500,000 ties). The previous state is restored.
+
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def analysis_graph(network: "nx.MultiDiGraph", *, ties: str = "cooperative",
@@ -75,43 +98,56 @@ def analysis_graph(network: "nx.MultiDiGraph", *, ties: str = "cooperative",
     if ties not in TIES:
         raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
     wanted = set(relations) if relations else None
-    records: dict[tuple, list] = {}
-    for u, neighbours in network.adj.items():
-        for v, keyed in neighbours.items():
-            if u == v:
-                continue
-            try:
-                pair = (u, v) if u <= v else (v, u)
-            except TypeError:
-                pair = (u, v) if str(u) <= str(v) else (v, u)
-            for key, data in keyed.items():
-                relation = data.get("relation", key)
-                if wanted is not None and relation not in wanted:
-                    continue
-                sign = data.get("sign", 1)
-                if not sign:
-                    continue
-                record = records.get(pair)
-                if record is None:
-                    records[pair] = [sign * data.get("weight", 1), [(u, v, key)], [relation]]
-                else:
-                    record[0] += sign * data.get("weight", 1)
-                    record[1].append((u, v, key))
-                    record[2].append(relation)
-    graph = nx.Graph()
-    graph.add_nodes_from(network.nodes(data=True))
     keep = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1)}[ties]
-
-    def kept():
+    with gc_paused():
+        # One pass over the raw adjacency dicts (no views, no attribute copies): per pair,
+        # [summed signed weight, [(u, v, key), ...], [relation, ...]].
+        records: dict[tuple, list] = {}
+        directed, multi = network.is_directed(), network.is_multigraph()
+        adjacency = getattr(network, "_adj", None) or network.adj
+        for u, neighbours in adjacency.items():
+            for v, keyed in neighbours.items():
+                if u == v:
+                    continue
+                try:
+                    first = u <= v
+                except TypeError:
+                    first = str(u) <= str(v)
+                if not directed and not first:
+                    continue  # an undirected graph holds each edge under both ends
+                pair = (u, v) if first else (v, u)
+                for key, data in (keyed.items() if multi else ((None, keyed),)):
+                    relation = data.get("relation", key)
+                    if wanted is not None and relation not in wanted:
+                        continue
+                    sign = data.get("sign", 1)
+                    if not sign:
+                        continue
+                    record = records.get(pair)
+                    if record is None:
+                        records[pair] = [sign * data.get("weight", 1), [(u, v, key)], [relation]]
+                    else:
+                        record[0] += sign * data.get("weight", 1)
+                        record[1].append((u, v, key))
+                        record[2].append(relation)
+        graph = nx.Graph()
+        graph.add_nodes_from(network.nodes(data=True))
+        # Each kept pair's attribute dict is made once and placed under both ends of the new
+        # graph's adjacency (networkx's own dict-of-dicts layout of an undirected Graph, which
+        # is what add_edges_from builds, without its per-edge copy of the attributes).
+        adjacency_out = graph._adj
         for (u, v), (signed, edges, rels) in records.items():
             sign = (signed > 0) - (signed < 0)
-            if sign in keep:
-                weight = abs(signed)
-                yield u, v, {"weight": int(weight) if float(weight).is_integer() else weight,
-                             "signed_weight": signed, "sign": sign, "edges": edges,
-                             "relations": sorted(set(rels)) if len(rels) > 1 else rels}
-
-    graph.add_edges_from(kept())
+            if sign not in keep:
+                continue
+            weight = signed if sign > 0 else -signed
+            if type(weight) is not int and float(weight).is_integer():
+                weight = int(weight)
+            data = {"weight": weight, "signed_weight": signed, "sign": sign, "edges": edges,
+                    "relations": sorted(set(rels)) if len(rels) > 1 else rels}
+            adjacency_out[u][v] = data
+            adjacency_out[v][u] = data
+        del records
     if not keep_isolates:
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     info = dict(network.graph)

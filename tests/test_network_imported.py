@@ -1,0 +1,129 @@
+"""Imported events (UCDP GED, ACLED) in the network: evidence per dataset, the dataset as a source,
+fatalities, and the network commands (centrality, path, diff); `export --to geojson`; and
+ConflictGraph.project."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conflictgraph.api import ConflictGraph
+from conflictgraph.build import open_for_reading
+from conflictgraph.cli import cli
+from conflictgraph.project import project
+
+from conftest import FIXTURES
+
+A = "https://w3id.org/conflictgraph/id/actor/"
+EVENT = "https://w3id.org/conflictgraph/id/event/"
+SRC = "https://w3id.org/conflictgraph/id/src/"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    """The bundled graph with the UCDP and ACLED fixture files imported through the CLI."""
+    location = str(tmp_path_factory.mktemp("imported") / "store")
+    rejects = tmp_path_factory.mktemp("rejects")
+    result = run("build", "--store", location)
+    assert result.exit_code == 0, result.output
+    for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):
+        result = run("import", dataset, str(path), "--store", location, "--rejects", str(rejects / f"{dataset}.csv"))
+        assert result.exit_code in (0, 1), result.output  # 1: some fixture rows are rejected on purpose
+    return location
+
+
+@pytest.fixture(scope="module")
+def net(store):
+    return project(open_for_reading(store))
+
+
+def test_imported_events_count_per_dataset_on_the_same_edge(net):
+    edge = net.edges[A + "kndf", A + "tatmadaw", "fought"]
+    # curated statements and one event of each dataset, on one edge, counted per kind
+    assert edge["evidence"]["curated"] >= 1 and edge["evidence"]["acled"] == 1 and edge["evidence"]["ucdp-ged"] == 1
+    assert {SRC + "acled", SRC + "ucdp-ged"} <= set(edge["sources"])
+    assert {EVENT + "acled-MMR1001", EVENT + "ucdp-500002"} <= set(edge["events"])
+    assert not any(s.startswith(EVENT) for s in edge["statements"])  # statements stay statements
+    # only imported evidence: the dataset is the source, the events count, fatalities summed
+    only = net.edges[A + "mndaa", A + "tatmadaw", "fought"]
+    assert only["evidence"] == {"acled": 1, "ucdp-ged": 1}
+    assert only["sources"] == [SRC + "acled", SRC + "ucdp-ged"] and only["statements"] == []
+    assert only["events"] == [EVENT + "acled-MMR1008", EVENT + "ucdp-500006"] and only["weight"] == 2
+    assert isinstance(only["fatalities"], int) and only["fatalities"] > 0
+    assert not any("fatalities" in d for _u, _v, k, d in net.edges(keys=True, data=True)
+                   if k == "co-member")  # not event-based
+
+
+def test_fatalities_sum_the_best_estimates(store):
+    from conflictgraph.namespaces import SPARQL_PREFIXES
+    reader = open_for_reading(store)
+    acled = project(reader, evidence="acled")
+    edge = acled.edges[A + "mndaa", A + "tatmadaw", "fought"]
+    best = reader.query(SPARQL_PREFIXES + f"SELECT ?b WHERE {{ <{EVENT}acled-MMR1008> cg:fatalitiesBest ?b }}").rows
+    assert edge["fatalities"] == int(str(best[0]["b"]))
+
+
+def test_evidence_filter_keeps_the_datasets_events(store, net):
+    reader = open_for_reading(store)
+    acled = project(reader, evidence="acled")
+    assert acled.number_of_edges() > 0
+    assert all(set(d["evidence"]) == {"acled"} and d["sources"] == [SRC + "acled"] and d["events"]
+               for _u, _v, d in acled.edges(data=True))
+    curated = project(reader, evidence="curated")
+    assert not curated.has_edge(A + "mndaa", A + "tatmadaw", "fought")
+    assert all("acled" not in d["evidence"] for _u, _v, d in curated.edges(data=True))
+
+
+def test_imported_events_in_centrality_path_and_diff(store):
+    result = run("centrality", "--store", store, "--evidence", "ucdp-ged", "--ties", "hostile", "--top", "0",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["analysis"]["evidence"] == "ucdp-ged" and payload["analysis"]["edges"] > 0
+    scored = {r["iri"]: r for r in payload["rows"]}
+    assert scored[A + "tatmadaw"]["degree"] > 0 and scored[A + "knpp"]["degree"] > 0
+
+    result = run("path", "--store", store, "MNDAA", "Arakan Army", "--evidence", "acled",
+                 "--relations", "fought-alongside", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [hops] = json.loads(result.stdout)["paths"]
+    assert hops[0]["sources"] == [SRC + "acled"] and hops[0]["events"] == [EVENT + "acled-MMR1008"]
+    assert hops[0]["edges"][0]["events"] == [EVENT + "acled-MMR1008"]
+    table = run("path", "--store", store, "MNDAA", "Arakan Army", "--evidence", "acled",
+                "--relations", "fought-alongside")
+    assert table.exit_code == 0 and "acled-MMR1008" in table.output
+
+    result = run("diff", "--store", store, "--from", "2023-10-01", "--to", "2023-10-27", "--evidence", "acled",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    appeared = [t for t in json.loads(result.stdout)["ties"] if t["change"] == "appeared"]
+    assert appeared and all(t["events"] == [EVENT + "acled-MMR1008"] and t["sources"] == [SRC + "acled"]
+                            for t in appeared)
+
+
+def test_export_geojson(store, tmp_path: Path):
+    out = tmp_path / "map.geojson"
+    result = run("export", "--store", store, "--to", "geojson", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    ids = {f["properties"]["id"] for f in data["features"]}
+    assert data["type"] == "FeatureCollection" and EVENT + "acled-MMR1002" in ids
+    assert "places and" in result.stderr and "events with coordinates" in result.stderr
+    stdout = run("export", "--store", store, "--to", "geojson")
+    assert stdout.exit_code == 0 and json.loads(stdout.stdout) == data
+    refused = run("export", "--store", store, "--to", "geojson", "--as-of", "2023-12-01")
+    assert refused.exit_code != 0 and "--as-of" in refused.output and "do not apply" in refused.output
+
+
+def test_conflictgraph_project_is_project(store):
+    graph = ConflictGraph(open_for_reading(store))
+    net = graph.project(view="alliance", as_of="2023-12-01")
+    assert net.graph["view"] == "alliance" and net.graph["as_of"] == "2023-12-01"
+    same = project(graph.store, view="alliance", as_of="2023-12-01")
+    assert sorted(net.edges(keys=True)) == sorted(same.edges(keys=True))
