@@ -9,24 +9,30 @@ True
 from __future__ import annotations
 
 import gc
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from conflictgraph.errors import StoreError, ValidationFailed
+from conflictgraph.errors import StoreError, StoreMissing, ValidationFailed
 from conflictgraph.graphfolder import load_folders
 from conflictgraph.infer import run_rules
+from conflictgraph.namespaces import GRAPHS
 from conflictgraph.ontology import load_ontology
 from conflictgraph.resources import bundled_graph_dir, bundled_hash
 from conflictgraph.store.disk import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
+from conflictgraph.store.remote import Endpoint
 from conflictgraph.validate import validate_loaded
 
-__all__ = ["BuildReport", "build_store", "open_for_reading", "DEFAULT_STORE"]
+__all__ = ["BuildReport", "build_store", "open_for_reading", "update_store", "DEFAULT_STORE", "KEPT_GRAPHS"]
 
 DEFAULT_STORE = Path(".conflictgraph") / "store"
+# Graphs that 'build' carries over from the previous store: imported datasets and their log.
+KEPT_GRAPHS = (GRAPHS + "dataset/", GRAPHS + "import-log")
 
 Notify = Callable[[str], None]
 
@@ -49,7 +55,7 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def build_store(location: str | Path = DEFAULT_STORE, *, graph_dirs: tuple[Path, ...] = (),
+def build_store(location: str | Path | Endpoint = DEFAULT_STORE, *, graph_dirs: tuple[Path, ...] = (),
                 bundled: bool = True, auto: bool = False, notify: Notify = _quiet):
     """Build a store from the bundled graph and ``graph_dirs``; return (store, report).
 
@@ -72,14 +78,20 @@ def build_store(location: str | Path = DEFAULT_STORE, *, graph_dirs: tuple[Path,
     report = BuildReport(location=str(location), sources=len(loaded.sources), files=len(loaded.files),
                          warnings=[f for f in findings if f.severity != "Violation"])
 
-    def fill(store: OxigraphStore) -> None:
+    def fill(store: OxigraphStore, previous: Path | None = None) -> None:
         store.add_ox_quads(ontology.quads)
         store.add_ox_quads(loaded.quads)
+        if previous is not None:
+            notify("keeping the imported datasets of the previous store")
+            _keep_imported(previous, store)
         notify("applying rules")
         report.rules = run_rules(store, ontology)
         report.inferred = sum(report.rules.values())
         report.asserted = len(ontology.quads) + len(loaded.quads)
 
+    if isinstance(location, Endpoint):  # a remote SPARQL store: replaced in one atomic update
+        from conflictgraph.remote_build import build_remote
+        return build_remote(location, ontology, loaded, report, kept=KEPT_GRAPHS, notify=notify, started=started)
     if str(location) == ":memory:":
         store = OxigraphStore.in_memory()
         fill(store)
@@ -87,9 +99,10 @@ def build_store(location: str | Path = DEFAULT_STORE, *, graph_dirs: tuple[Path,
         return store, report
 
     place = StoreLocation(location)
+    previous = place.current()
     generation = place.new_generation()
     writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
-    fill(writer)
+    fill(writer, previous / DATABASE if previous else None)
     writer.close()
     del writer
     gc.collect()  # pyoxigraph releases the database lock when the object is gone
@@ -107,13 +120,81 @@ def build_store(location: str | Path = DEFAULT_STORE, *, graph_dirs: tuple[Path,
     return OxigraphStore.open_dir(generation / DATABASE, read_only=True), report
 
 
-def open_for_reading(location: str | Path = DEFAULT_STORE, *, notify: Notify = _quiet) -> OxigraphStore:
+def _keep_imported(previous: Path, target: OxigraphStore) -> None:
+    """Copy the dataset and import-log graphs of the store at ``previous`` into ``target``."""
+    reader = OxigraphStore.open_dir(previous, read_only=True)
+    graphs = [g for g in reader.named_graphs() if g.startswith(KEPT_GRAPHS)]
+    target.copy_graphs_from(reader, graphs)
+    reader.close()
+
+
+@contextmanager
+def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet) -> Iterator[OxigraphStore]:
+    """Change an existing on-disk store atomically: yield a writable copy, then swap it in.
+
+    The current generation is copied with the store's backup (hard links, cheap); the caller
+    writes to the copy; when the block ends without error the rules are re-run on it and it is
+    published as the new generation. An error (or a killed process) leaves the store as it was.
+
+    Raises :class:`StoreMissing` when there is no store to update ("run build first").
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> try:
+    ...     with update_store(pathlib.Path(tempfile.mkdtemp()) / "store"):
+    ...         pass
+    ... except StoreMissing as err:
+    ...     print("build" in str(err))
+    True
+    """
+    if isinstance(location, Endpoint):  # changes staged here, then sent in one atomic update
+        from conflictgraph.remote_build import update_remote
+        with update_remote(location, notify=notify) as overlay:
+            yield overlay
+        return
+    if str(location) == ":memory:":
+        raise StoreMissing("import writes to an on-disk store; an in-memory store is gone when the "
+                           "command ends (use --store PATH, after 'conflictgraph build --store PATH')")
+    place = StoreLocation(location)
+    info = place.info()
+    if info is None:
+        raise StoreMissing(f"no store at {location}: run 'conflictgraph build' first (import adds to an existing store)")
+    generation = place.new_generation()
+    writer = None
+    try:
+        reader = OxigraphStore.open_dir(place.current() / DATABASE, read_only=True)
+        reader.backup(generation / DATABASE)
+        reader.close()
+        del reader
+        writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
+        yield writer
+        notify("applying rules")
+        info["inferred"] = sum(run_rules(writer, load_ontology()).values())
+        writer.close()
+        writer = None
+        gc.collect()  # pyoxigraph releases the database lock when the object is gone
+    except BaseException:
+        if writer is not None:  # close the copy first: the engine's threads may still write to it
+            writer.close()
+            writer = None
+            gc.collect()
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    info["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    place.publish(generation, info)
+
+
+def open_for_reading(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet) -> OxigraphStore:
     """Open the store read-only; build the bundled graph first when there is none.
 
     A store that was built automatically is rebuilt when the bundled ontology or graph has
     changed (it is a cache keyed by their hash); a store someone built on purpose is kept and
     a note says it may be stale.
     """
+    if isinstance(location, Endpoint):
+        from conflictgraph.remote_build import open_remote
+        return open_remote(location)
     if str(location) == ":memory:":
         notify("building the bundled graph in memory")
         return build_store(":memory:")[0]

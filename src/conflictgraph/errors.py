@@ -19,6 +19,7 @@ __all__ = [
     "NameNotFound",
     "NameAmbiguous",
     "UsageError",
+    "ImportFailed",
 ]
 
 
@@ -98,3 +99,14 @@ class UsageError(ConflictGraphError):
     """The command was called wrongly (a bad option value, a missing parameter)."""
 
     exit_code = 2
+
+
+class ImportFailed(ConflictGraphError):
+    """An event-data file cannot be imported at all (not UTF-8, empty, columns missing).
+
+    Names the file and, where known, the row (the header is row 1).
+    """
+
+    def __init__(self, path: str, message: str, *, row: int | None = None):
+        self.path, self.row, self.reason = str(path), row, message
+        super().__init__(f"{self.path}{f', row {row}' if row is not None else ''}: {message}")

@@ -1,0 +1,97 @@
+"""Commands for event data: ``import``, ``reconcile`` and ``timeline``.
+
+Registered on the main group by importing this module (the last line of cli.py).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from conflictgraph.cli import Context, cli, format_option, store_option, with_graph
+from conflictgraph.output import write_rows
+
+__all__ = ["import_command", "reconcile", "timeline"]
+
+_PROGRESS_MIN_BYTES = 1 << 20  # files smaller than this import too fast to need a bar
+
+
+@cli.command(name="import")
+@click.argument("dataset", type=click.Choice(["ucdp", "acled"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Where to write rejected rows (default: <FILE name>.rejects.csv in the current folder).")
+@click.option("--dataset-version", "version", metavar="TEXT", help="The dataset's version, e.g. 23.1 (recorded).")
+@store_option
+@click.pass_obj
+def import_command(context: Context, dataset: str, file: Path, rejects: Path | None, version: str | None,
+                   store: str) -> None:
+    """Import a UCDP GED or ACLED CSV file into an existing store (atomic; re-runs the rules)."""
+    from conflictgraph.build import update_store
+    from conflictgraph.importers import import_events
+
+    rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
+    with update_store(store, notify=context.note) as writer, _progress(context, file) as progress:
+        report = import_events(writer, dataset, file, rejects_path=rejects, version=version, progress=progress)
+    for line in report.summary():
+        click.echo(line)
+    if report.rejected:
+        context.note(f"{report.rejected} row(s) rejected; the other rows were imported")
+        sys.exit(1)
+
+
+class _progress:
+    """A rich progress bar on stderr for files large enough to need one (else no-op)."""
+
+    def __init__(self, context: Context, file: Path):
+        self.enabled = not context.quiet and file.stat().st_size >= _PROGRESS_MIN_BYTES
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+        self.bar = Progress("reading", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("rows", total=None)
+        return lambda done, total: self.bar.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@cli.command()
+@format_option
+@with_graph
+def reconcile(graph, fmt: str) -> None:
+    """List imported actor names that match no known actor, with event counts and likely matches."""
+    from conflictgraph.importers import unreconciled_actors
+    rows = unreconciled_actors(graph.store)
+    write_rows(rows, fmt, sys.stdout, columns=["name", "actor", "dataset", "events", "likely"],
+               title="Unreconciled actors")
+    if rows and fmt == "table":
+        click.echo("To map a name to a known actor, add one line to graph/reference/dataset-names.ttl (or a "
+                   "reference file of your own graph folder), e.g.\n"
+                   f'  actor:<known-actor> skos:altLabel "{rows[0]["name"]}"@en .\n'
+                   "then run 'conflictgraph build' and import the file again.", err=True)
+
+
+@cli.command()
+@click.option("--actor", metavar="NAME", help="Only events with this actor on any side.")
+@click.option("--place", metavar="NAME", help="Only events at this place or within it.")
+@click.option("--by", "period", type=click.Choice(["month", "week", "year"]), default="month", show_default=True,
+              help="Period length.")
+@format_option
+@with_graph
+def timeline(graph, actor: str | None, place: str | None, period: str, fmt: str) -> None:
+    """Events and fatalities per period, curated and imported alike."""
+    from conflictgraph.timeline import timeline_rows
+    actor_iri = graph.resolve(actor, "actor").iri if actor else None
+    place_iri = graph.resolve(place, "place").iri if place else None
+    rows = timeline_rows(graph.store, actor=actor_iri, place=place_iri, by=period)
+    write_rows(rows, fmt, sys.stdout, columns=["period", "events", "fatalities", "curated", "imported"],
+               title=f"Events per {period}")

@@ -1,0 +1,342 @@
+"""What every dataset mapping shares: the record a row becomes, and checked cell parsers.
+
+A mapping (``ucdp.map_row``, ``acled.map_row``) turns the cells of one row into an
+:class:`EventRecord`: the event's own facts, plus the actor names and place names still to
+be reconciled with the graph. A cell that cannot be read raises :class:`RowRejected` with the
+reason; the importer writes it to the rejects file and goes on. Cell text only ever becomes a
+literal (or, for ids, a percent-encoded part of an IRI): nothing in a cell is parsed as RDF or
+SPARQL.
+
+Facts are written directly in N-Triples syntax (``<predicate> object``), because building term
+objects for a hundred thousand rows costs more than the rest of the import. Three functions make
+every term, and nothing else does: :func:`nt_iri` (checked once per distinct IRI),
+:func:`nt_literal` (the only place literal text is escaped) and :func:`nt_lang`.
+:func:`parse_nt_term` reads a term back (tests, :attr:`EventRecord.triples`).
+
+Examples
+--------
+>>> parse_int("12", "best")
+12
+>>> try:
+...     parse_int("12a", "best")
+... except RowRejected as err:
+...     print(err)
+best: not a whole number: '12a'
+>>> slug("Police Forces of Myanmar (2021-)")
+'police-forces-of-myanmar-2021'
+>>> print(nt_literal('say "hi" } . <x>', XSD + "string"))
+"say \\"hi\\" } . <x>"
+>>> parse_nt_term(nt_literal('two\\nlines "quoted"', XSD + "string")).value
+'two\\nlines "quoted"'
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Callable
+from urllib.parse import quote
+
+from conflictgraph.namespaces import CG, ID, PREFIXES
+from conflictgraph.terms import IRI, XSD, Literal, Term
+
+__all__ = ["RowRejected", "DatasetSpec", "ActorRef", "PlaceLevel", "EventRecord", "parse_int", "parse_float",
+           "parse_iso_day", "covering_date", "slug", "id_part", "text", "day", "integer",
+           "nt_iri", "nt_literal", "nt_lang", "nt_text", "nt_term", "parse_nt_term", "geometry_iri",
+           "RDF_TYPE", "SKOS", "DCT", "GEO", "PROV"]
+
+RDF_TYPE = IRI(PREFIXES["rdf"] + "type")
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dct"]
+GEO = PREFIXES["geo"]
+PROV = PREFIXES["prov"]
+
+
+class RowRejected(Exception):
+    """A row cannot be imported; the message is the reason written to the rejects file."""
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor named in a row, before reconciliation.
+
+    ``role`` is the event property (``cg:sideA``, ``cg:sideB`` or ``cg:associatedWith``);
+    ``kind`` the class a new actor gets if the name matches no known actor.
+    """
+
+    name: str
+    role: str
+    kind: str = CG + "ArmedGroup"
+
+
+@dataclass(frozen=True)
+class PlaceLevel:
+    """One level of a row's place hierarchy (country, state, district, township, location).
+
+    ``kinds`` are the classes a known place must have to match; ``new_class`` is the class of
+    the place created when none matches.
+    """
+
+    name: str
+    kinds: tuple[str, ...]
+    new_class: str
+
+
+# N-Triples terms -------------------------------------------------------------------------------
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# N-Triples string literals must escape exactly these four characters (STRING_LITERAL_QUOTE).
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_UNESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)', re.DOTALL)
+_UNESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+@lru_cache(maxsize=65536)
+def nt_iri(value: str) -> str:
+    """``<value>``, refusing text that cannot be an IRI (checked once per distinct value).
+
+    >>> nt_iri("https://w3id.org/conflictgraph/id/actor/ka")
+    '<https://w3id.org/conflictgraph/id/actor/ka>'
+    """
+    if not value or _BAD_IRI.search(value) or ":" not in value:
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def nt_literal(value: str, datatype: str) -> str:
+    """A typed literal; the only place literal text is escaped (the text can never end it).
+
+    ``xsd:string`` is written as a plain literal, which means the same in N-Triples.
+    """
+    text = '"' + value.translate(_ESCAPES) + '"'
+    return text if datatype == _XSD_STRING else text + "^^" + nt_iri(datatype)
+
+
+def nt_lang(value: str, lang: str = "en") -> str:
+    """A language-tagged literal (``"..."@en``)."""
+    if lang not in _CHECKED_LANGS:
+        if not _LANG.match(lang):
+            raise ValueError(f"not a language tag: {lang!r}")
+        _CHECKED_LANGS.add(lang)
+    return '"' + value.translate(_ESCAPES) + '"@' + lang
+
+
+_CHECKED_LANGS: set[str] = {"en"}
+_XSD_STRING = XSD + "string"
+
+
+def nt_text(value: str) -> str | None:
+    """A cell as an xsd:string literal, or None when the cell is blank. Text is never interpreted."""
+    value = value.strip()
+    return nt_literal(value, _XSD_STRING) if value else None
+
+
+def nt_term(term: Term) -> str:
+    """One of our terms (:mod:`conflictgraph.terms`) in N-Triples syntax."""
+    if isinstance(term, Literal):
+        if term.lang:
+            return nt_lang(term.value, term.lang)
+        return nt_literal(term.value, term.datatype or _XSD_STRING)
+    return nt_iri(str(term))
+
+
+def parse_nt_term(text: str) -> Term:
+    """Read back a term written by :func:`nt_iri`, :func:`nt_literal` or :func:`nt_lang`."""
+    if text.startswith("<") and text.endswith(">"):
+        return IRI(text[1:-1])
+    if not text.startswith('"'):
+        raise ValueError(f"not an N-Triples term: {text!r}")
+    end = text.rindex('"')
+    value = _UNESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text[1:end])
+    rest = text[end + 1:]
+    if rest.startswith("@"):
+        return Literal(value, lang=rest[1:])
+    if rest.startswith("^^<") and rest.endswith(">"):
+        return Literal(value, rest[3:-1])
+    if rest:
+        raise ValueError(f"not an N-Triples term: {text!r}")
+    return Literal(value, _XSD_STRING)
+
+
+def _split_fact(fact: str) -> tuple[IRI, Term]:
+    predicate, obj = fact.split(" ", 1)
+    return IRI(predicate[1:-1]), parse_nt_term(obj)
+
+
+@dataclass
+class EventRecord:
+    """A row mapped to the ontology, before actors and places are attached.
+
+    ``facts`` are ``"<predicate> object"`` N-Triples fragments about the event (their
+    :attr:`triples` read them back as terms); ``geometry`` is a WKT point and its precision note;
+    ``place_names`` are the names of the row's place hierarchy, from the widest level to the
+    narrowest the event's place uses (the dataset's location precision), and ``place_levels``
+    turns them into :class:`PlaceLevel` s (:attr:`places`) when the reconciler needs them.
+    """
+
+    event_id: str
+    iri: IRI
+    facts: list[str] = field(default_factory=list)
+    actors: list[ActorRef] = field(default_factory=list)
+    place_names: tuple[str, ...] = ()
+    place_levels: Callable[[tuple[str, ...]], list[PlaceLevel]] | None = None
+    geometry: tuple[str, str] | None = None
+    modified: str | None = None  # a sortable last-change stamp (ACLED timestamp), if any
+
+    def add(self, predicate: str, obj: str | None) -> None:
+        """Add a fact; ``predicate`` is an N-Triples IRI, ``obj`` an N-Triples term (None: skip)."""
+        if obj is not None:
+            self.facts.append(predicate + " " + obj)
+
+    @property
+    def triples(self) -> list[tuple[IRI, Term]]:
+        """The facts as (predicate, object) terms (for tests and inspection; slow)."""
+        return [_split_fact(fact) for fact in self.facts]
+
+    @property
+    def places(self) -> list[PlaceLevel]:
+        if not self.place_names or self.place_levels is None:
+            return []
+        return self.place_levels(self.place_names)
+
+    @property
+    def geometry_iri(self) -> IRI:
+        """The geometry node: one per distinct point and precision note, shared by the events
+        there (a dataset repeats the same coordinates for every event at a location)."""
+        if self.geometry is None:
+            raise ValueError("the record has no geometry")
+        return geometry_iri(*self.geometry)
+
+
+@lru_cache(maxsize=65536)
+def geometry_iri(wkt: str, precision: str) -> IRI:
+    """The IRI of the geometry node of a WKT point with its precision note.
+
+    >>> geometry_iri("POINT(97.21 19.67)", "ACLED geo_precision 1: the named location").short
+    'node:geometry-7bccdc31ba7a1cc3'
+    """
+    return IRI(ID + "node/geometry-" + hashlib.sha1(f"{wkt}|{precision}".encode("utf-8")).hexdigest()[:16])
+
+
+def text(value: str, lang: str | None = None) -> Literal | None:
+    """A string literal from a cell (None when the cell is blank). Text is never interpreted."""
+    value = value.strip()
+    if not value:
+        return None
+    return Literal(value, lang=lang) if lang else Literal(value, XSD + "string")
+
+
+def integer(value: int | None) -> Literal | None:
+    return None if value is None else Literal(str(value), XSD + "integer")
+
+
+def day(value: date) -> Literal:
+    return Literal(value.isoformat(), XSD + "date")
+
+
+def parse_int(value: str, column: str, *, required: bool = False) -> int | None:
+    """A non-negative whole number (``12``, ``12.0``); blank gives None unless ``required``."""
+    value = value.strip()
+    if not value:
+        if required:
+            raise RowRejected(f"{column}: missing number")
+        return None
+    try:
+        number = float(value) if "." in value else int(value)
+    except ValueError:
+        raise RowRejected(f"{column}: not a whole number: {value!r}") from None
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise RowRejected(f"{column}: not a whole number: {value!r}")
+        number = int(number)
+    if number < 0:
+        raise RowRejected(f"{column}: negative number: {value!r}")
+    return number
+
+
+def parse_float(value: str, column: str, low: float, high: float) -> float | None:
+    """A decimal number within [low, high]; blank gives None."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise RowRejected(f"{column}: not a number: {value!r}") from None
+    if not (low <= number <= high) or number != number:
+        raise RowRejected(f"{column}: {value!r} is outside {low:g}..{high:g}")
+    return number
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def parse_iso_day(value: str, column: str) -> date:
+    """A day written ``2023-11-07`` or ``2023-11-07 00:00:00.000``; impossible days are refused."""
+    value = value.strip()
+    match = _ISO.match(value)
+    if not match:
+        if not value:
+            raise RowRejected(f"{column}: missing date")
+        raise RowRejected(f"{column}: not a date: {value!r}")
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise RowRejected(f"{column}: impossible date: {value!r}") from None
+
+
+def covering_date(start: date, end: date) -> Literal:
+    """The finest cg:date literal that covers ``start``..``end``: a day, a month or a year.
+
+    >>> from datetime import date
+    >>> covering_date(date(2023, 11, 5), date(2023, 11, 8)).value
+    '2023-11'
+    """
+    if start == end:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return Literal(f"{start.year:04d}-{start.month:02d}", XSD + "gYearMonth")
+    return Literal(f"{start.year:04d}", XSD + "gYear")
+
+
+def slug(name: str) -> str:
+    """A lowercase ASCII slug of a name, for IRIs of actors and places the import creates."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = "-".join(words)[:60].strip("-")
+    return out or "x" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.~-]+$")
+
+
+def id_part(value: str) -> str:
+    """A dataset id made safe as the last part of an IRI (percent-encoded, never interpreted)."""
+    value = value.strip()
+    return value if _SAFE_ID.match(value) else quote(value, safe="-_.~")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What the importer needs to know about one dataset format.
+
+    ``key`` names the dataset graph (``cgg:dataset/<key>``) and its source (``src:<key>``);
+    ``metadata`` are (predicate, object) pairs describing the dataset as a cg:Source;
+    ``map_row`` turns a row's cells into an :class:`EventRecord` or raises :class:`RowRejected`.
+    """
+
+    key: str
+    title: str
+    required: tuple[str, ...]
+    id_column: str
+    map_row: "Callable[[dict[str, str]], EventRecord]"
+    metadata: tuple[tuple[str, Term], ...] = ()
+    other_formats: tuple[tuple[str, str], ...] = ()  # (a column only the other format has, its name)
+
+    @property
+    def source(self) -> IRI:
+        return IRI(ID + "src/" + self.key)

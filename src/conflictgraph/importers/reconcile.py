@@ -1,0 +1,340 @@
+"""Match the actor and place names of event data with the actors and places the graph knows.
+
+Actors. A name is compared after :func:`conflictgraph.resolve.fold` (case, punctuation,
+spacing and Defence/Defense-style variants ignored) with the preferred and alternative labels
+of every actor outside the dataset graphs (curated and reference data, including the dataset
+name forms of ``graph/reference/dataset-names.ttl``). The first of these forms that names
+exactly one actor wins:
+
+1. the name as written ("Karenni Army", "Civilians (Myanmar)");
+2. the descriptive part of ACLED's "ACRONYM: Full name" form ("KNDF: Karenni Nationalities
+   Defence Force" -> "Karenni Nationalities Defence Force");
+3. either of those without trailing parentheses ("Military Forces of Myanmar (2021-)" ->
+   "Military Forces of Myanmar").
+
+A bare acronym prefix alone never decides ("PDF: Mandalay PDF" is not the PDF collective), and
+a name that several actors share is not guessed. Civilians, unidentified or unknown groups,
+protesters and rioters that match no known actor become generic actors (``cg:GenericActor``,
+``cg:generic true``). Any other name becomes a new actor ``actor:dataset-<slug>`` in the dataset
+graph, flagged ``cg:unreconciled true``; ``conflictgraph reconcile`` lists those with their event
+counts and likely matches, and one ``skos:altLabel`` triple in the reference data maps the name
+to a known actor on the next import.
+
+Places. Each level of a row's hierarchy (country, state/region, district, township, location)
+matches a known place of a fitting class by label, also with a trailing "state", "region",
+"district", "township", "town" or "village" dropped or "Township" added; among several, the one
+inside the already matched parent wins. A level that matches nothing becomes a new place
+``place:dataset-<slug>-<hash of the hierarchy>`` located in its parent.
+
+Examples
+--------
+>>> name_forms("KNDF: Karenni Nationalities Defence Force")
+['KNDF: Karenni Nationalities Defence Force', 'Karenni Nationalities Defence Force']
+>>> name_forms("Military Forces of Myanmar (2021-)")
+['Military Forces of Myanmar (2021-)', 'Military Forces of Myanmar']
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
+from conflictgraph.namespaces import CG, GRAPHS, ID, SPARQL_PREFIXES
+from conflictgraph.resolve import fold
+from conflictgraph.store.base import Store
+from conflictgraph.terms import IRI, XSD, Literal, Term
+
+__all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors", "DATASET_GRAPHS"]
+
+DATASET_GRAPHS = GRAPHS + "dataset/"
+_TRUE = Literal("true", XSD + "boolean")
+_GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")
+_PLACE_SUFFIXES = ("state", "region", "division", "district", "township", "town", "city", "village")
+
+_ACTORS = SPARQL_PREFIXES + """
+SELECT ?actor ?name ?preferred ?kind WHERE {
+  GRAPH ?g { ?actor skos:prefLabel|skos:altLabel ?name }
+  FILTER (!STRSTARTS(STR(?g), "%s"))
+  ?actor a ?kind . ?kind rdfs:subClassOf* cg:Actor .
+  BIND (EXISTS { ?actor skos:prefLabel ?name } AS ?preferred)
+}""" % DATASET_GRAPHS
+
+_PLACES = SPARQL_PREFIXES + """
+SELECT ?place ?name ?kind ?parent WHERE {
+  GRAPH ?g { ?place skos:prefLabel|skos:altLabel ?name }
+  FILTER (!STRSTARTS(STR(?g), "%s"))
+  ?place a ?kind . ?kind rdfs:subClassOf* cg:Place .
+  OPTIONAL { ?place cg:locatedIn ?parent }
+}""" % DATASET_GRAPHS
+
+
+def name_forms(name: str) -> list[str]:
+    """The forms of a dataset's actor name tried in turn (see the module docstring)."""
+    name = " ".join(name.split())
+    forms = [name]
+    prefix, sep, rest = name.partition(": ")
+    if sep and rest.strip():
+        forms.append(rest.strip())
+    for form in list(forms):
+        bare = re.sub(r"(\s*\([^()]*\))+$", "", form).strip()
+        if bare and bare not in forms:
+            forms.append(bare)
+    return forms
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    """How a name was attached: ``status`` is "known", "generic" or "unreconciled"."""
+
+    iri: IRI
+    status: str
+    triples: tuple[tuple[IRI, IRI, Term], ...] = ()
+
+
+@lru_cache(maxsize=65536)
+def _fold(name: str) -> str:
+    """:func:`conflictgraph.resolve.fold`, cached: event data repeats the same names."""
+    return fold(name)
+
+
+@dataclass
+class _Index:
+    by_key: dict[str, set[IRI]] = field(default_factory=dict)
+    preferred: dict[str, set[IRI]] = field(default_factory=dict)
+    kinds: dict[IRI, set[str]] = field(default_factory=dict)
+
+    def add(self, iri: IRI, name: str, kind: str, preferred: bool) -> None:
+        key = _fold(name)
+        if key:
+            self.by_key.setdefault(key, set()).add(iri)
+            if preferred:
+                self.preferred.setdefault(key, set()).add(iri)
+        self.kinds.setdefault(iri, set()).add(kind)
+
+    def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> set[IRI]:
+        key = _fold(name)
+        found = self.by_key.get(key, set())
+        if kinds:
+            found = {i for i in found if self.kinds.get(i, set()) & set(kinds)}
+        if len(found) > 1:
+            preferred = found & self.preferred.get(key, set())
+            if len(preferred) == 1:
+                return preferred
+        return found
+
+
+class Reconciler:
+    """Attach actor and place names to the graph's actors and places, caching every answer.
+
+    Built once per import from the store (curated and reference data only; earlier imports do
+    not reconcile with themselves).
+    """
+
+    def __init__(self, store: Store):
+        self.actors = _Index()
+        for row in store.query(_ACTORS):
+            self.actors.add(IRI(row["actor"]), str(row["name"]), str(row["kind"]),
+                            row["preferred"] is not None and row["preferred"].value == "true")
+        self.places = _Index()
+        self.parents: dict[IRI, set[IRI]] = {}
+        for row in store.query(_PLACES):
+            iri = IRI(row["place"])
+            self.places.add(iri, str(row["name"]), str(row["kind"]), False)
+            if row["parent"] is not None:
+                self.parents.setdefault(iri, set()).add(IRI(row["parent"]))
+        self._actor_cache: dict[tuple[str, str], ActorMatch] = {}
+        self._place_cache: dict[tuple[str, ...], tuple[IRI, list[tuple[IRI, IRI, Term]]]] = {}
+        self._known_cache: dict[tuple, IRI | None] = {}  # (name, kinds, parent) -> known place
+
+    # Actors ------------------------------------------------------------------------------
+
+    def actor(self, ref: ActorRef) -> ActorMatch:
+        """The actor a name refers to (cached per name and kind)."""
+        cache_key = (ref.name, ref.kind)
+        match = self._actor_cache.get(cache_key)
+        if match is None:
+            match = self._actor_cache[cache_key] = self._match_actor(ref)
+        return match
+
+    def _match_actor(self, ref: ActorRef) -> ActorMatch:
+        for form in name_forms(ref.name):
+            found = self.actors.lookup(form)
+            if len(found) == 1:
+                return ActorMatch(next(iter(found)), "known")
+            if len(found) > 1:
+                break  # several actors share the name: do not guess
+        iri = IRI(ID + "actor/dataset-" + slug(ref.name))
+        label = (iri, IRI(SKOS + "prefLabel"), Literal(" ".join(ref.name.split()), lang="en"))
+        words = fold(ref.name.split(" ", 1)[0])
+        if ref.kind == CG + "GenericActor" or words in _GENERIC_WORDS:
+            return ActorMatch(iri, "generic", (label, (iri, RDF_TYPE, IRI(CG + "GenericActor")),
+                                               (iri, IRI(CG + "generic"), _TRUE)))
+        return ActorMatch(iri, "unreconciled", (label, (iri, RDF_TYPE, IRI(ref.kind)),
+                                                (iri, IRI(CG + "unreconciled"), _TRUE)))
+
+    def name_counts(self) -> dict[str, int]:
+        """How many distinct names were attached so far, by status (known, generic, unreconciled)."""
+        counts = {"known": 0, "generic": 0, "unreconciled": 0}
+        statuses: dict[str, str] = {}
+        for (name, _kind), match in self._actor_cache.items():
+            statuses.setdefault(name, match.status)
+        for status in statuses.values():
+            counts[status] += 1
+        return counts
+
+    # Places ------------------------------------------------------------------------------
+
+    def place(self, levels: list[PlaceLevel]) -> tuple[IRI, list[tuple[IRI, IRI, Term]]] | None:
+        """The place of the narrowest level, and triples for any levels the graph lacks."""
+        if not levels:
+            return None
+        key = tuple(f"{lv.new_class}|{lv.name.strip()}" for lv in levels)
+        cached = self._place_cache.get(key)
+        if cached is None:
+            cached = self._place_cache[key] = self._match_places(levels)
+        return cached
+
+    def _ancestors(self, iri: IRI) -> set[IRI]:
+        seen, todo = set(), [iri]
+        while todo:
+            for parent in self.parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    def _match_places(self, levels: list[PlaceLevel]) -> tuple[IRI, list[tuple[IRI, IRI, Term]]]:
+        parent: IRI | None = None
+        triples: list[tuple[IRI, IRI, Term]] = []
+        path: list[str] = []
+        for level in levels:
+            name = " ".join(level.name.split())
+            path.append(_fold(name))
+            key = (name, level.kinds, parent)
+            found = self._known_cache[key] if key in self._known_cache else \
+                self._known_cache.setdefault(key, self._known_place(name, level.kinds, parent))
+            if found is None:
+                digest = hashlib.sha1("/".join(path).encode()).hexdigest()[:6]
+                found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
+                triples += [(found, RDF_TYPE, IRI(level.new_class)),
+                            (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
+                if parent is not None:
+                    triples.append((found, IRI(CG + "locatedIn"), parent))
+            parent = found
+        return parent, triples
+
+    def _known_place(self, name: str, kinds: tuple[str, ...], parent: IRI | None) -> IRI | None:
+        forms = [name]
+        words = name.rsplit(" ", 1)
+        if len(words) == 2 and words[1].lower() in _PLACE_SUFFIXES:
+            forms.append(words[0])
+        if CG + "Township" in kinds:
+            forms += [f + " Township" for f in list(forms)]
+        for form in forms:
+            found = self.places.lookup(form, kinds)
+            if len(found) > 1 and parent is not None:
+                inside = {f for f in found if parent in self._ancestors(f)}
+                found = inside or found
+            if len(found) == 1:
+                return next(iter(found))
+        return None
+
+    # Suggestions -------------------------------------------------------------------------
+
+    def likely(self, name: str, limit: int = 5) -> list[tuple[IRI, str]]:
+        """Known actors a new name may be: acronym, close spelling, name containment."""
+        out: list[tuple[IRI, str]] = []
+        forms = name_forms(name)
+        prefix, sep, _rest = name.partition(": ")
+        if sep:
+            for iri in sorted(self.actors.lookup(prefix)):
+                out.append((iri, f"acronym {prefix}"))
+        keys = list(self.actors.by_key)
+        for form in forms:
+            for key in difflib.get_close_matches(fold(form), keys, n=3, cutoff=0.75):
+                for iri in sorted(self.actors.by_key[key]):
+                    out.append((iri, "similar spelling"))
+        folded = fold(forms[-1])
+        if len(folded) >= 4:
+            for key in keys:
+                if len(key) >= 4 and key != folded and (key in folded or folded in key):
+                    for iri in sorted(self.actors.by_key[key]):
+                        out.append((iri, "name contains" if key in folded else "name contained in"))
+        seen, unique = set(), []
+        for iri, why in out:
+            if iri not in seen:
+                seen.add(iri)
+                unique.append((iri, why))
+        return unique[:limit]
+
+
+_UNRECONCILED = SPARQL_PREFIXES + """
+SELECT ?actor ?name ?g (COUNT(DISTINCT ?event) AS ?events) WHERE {
+  GRAPH ?g { ?actor cg:unreconciled true ; skos:prefLabel ?name .
+             OPTIONAL { ?event cg:sideA|cg:sideB|cg:associatedWith ?actor } }
+} GROUP BY ?actor ?name ?g ORDER BY DESC(?events) ?name"""
+
+_WINGS = SPARQL_PREFIXES + """
+SELECT ?a ?how ?b ?bLabel WHERE {
+  VALUES ?a { %s }
+  { ?a cg:armedWingOf ?b BIND("armed wing of" AS ?how) } UNION { ?b cg:armedWingOf ?a BIND("has armed wing" AS ?how) }
+  UNION { ?a cg:politicalWingOf ?b BIND("political wing of" AS ?how) }
+  UNION { ?b cg:politicalWingOf ?a BIND("has political wing" AS ?how) }
+  ?b skos:prefLabel ?bLabel .
+}"""
+
+# ?actor is projected so the engine binds it before grouping (a trailing VALUES would not).
+_SHARED = SPARQL_PREFIXES + """
+SELECT ?actor ?other ?label (COUNT(DISTINCT ?event) AS ?n) WHERE {
+  VALUES ?side { cg:sideA cg:sideB }
+  ?event ?side ?actor .
+  { ?event ?side ?other } UNION { ?event cg:associatedWith ?other FILTER(?side = cg:sideA) }
+  FILTER (?other != ?actor)
+  FILTER NOT EXISTS { ?other cg:unreconciled true }
+  FILTER NOT EXISTS { ?other cg:generic true }
+  ?other skos:prefLabel ?label .
+} GROUP BY ?actor ?other ?label ORDER BY DESC(?n) ?label LIMIT 3"""
+
+
+def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
+    """Actors the imports could not attach, with event counts and likely known matches.
+
+    Each row: ``actor`` (IRI), ``name``, ``dataset`` (graph key), ``events``, ``likely`` (a
+    list of "Label <actor:x> (why)" strings): acronyms, close spellings and names contained in
+    each other, the wings and parents of those candidates, and known actors on the same side
+    in the same events.
+
+    Examples
+    --------
+    >>> from conflictgraph.store import open_store
+    >>> unreconciled_actors(open_store(":memory:"))
+    []
+    """
+    rows = store.query(_UNRECONCILED).rows
+    if not rows:
+        return []
+    reconciler = Reconciler(store)
+    label_rows = store.query(SPARQL_PREFIXES + "SELECT ?a ?l WHERE { ?a skos:prefLabel ?l . ?a a ?k . "
+                                               "?k rdfs:subClassOf* cg:Actor }").rows
+    labels = {IRI(r["a"]): str(r["l"]) for r in label_rows}
+    out = []
+    for row in rows:
+        actor, name = IRI(row["actor"]), str(row["name"])
+        likely = reconciler.likely(name)
+        if likely:
+            values = " ".join(f"<{iri}>" for iri, _ in likely)
+            for wing in store.query(_WINGS % values).rows:
+                likely.append((IRI(wing["b"]), f"{wing['how']} {labels.get(IRI(wing['a']), wing['a'])}"))
+        for shared in store.query(_SHARED, bindings={"actor": actor}).rows:
+            likely.append((IRI(shared["other"]), f"same side in {shared['n'].value} event(s)"))
+        seen, described = set(), []
+        for iri, why in likely:
+            if iri not in seen:
+                seen.add(iri)
+                described.append(f"{labels.get(iri, iri.short)} <{iri.short}> ({why})")
+        out.append({"name": name, "actor": actor, "dataset": str(row["g"]).removeprefix(DATASET_GRAPHS),
+                    "events": int(row["events"].value), "likely": described[: limit_matches + 3]})
+    return out

@@ -1,0 +1,158 @@
+"""Importing the fixture files into a store: golden summaries, update in place, reconciliation."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conflictgraph.build import build_store
+from conflictgraph.importers import GRAPH_IMPORT_LOG, dataset_graph, import_events, unreconciled_actors
+from conflictgraph.importers.common import ActorRef
+from conflictgraph.importers.reconcile import Reconciler, name_forms
+from conflictgraph.infer import run_rules
+from conflictgraph.namespaces import CG, ID, SPARQL_PREFIXES
+from conflictgraph.ontology import load_ontology
+from conflictgraph.timeline import timeline_rows
+from conflictgraph.terms import IRI
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACTOR = ID + "actor/"
+
+
+@pytest.fixture(scope="module")
+def store():
+    built, _report = build_store(":memory:")
+    return built
+
+
+def graph_quads(store, key: str) -> set:
+    return set(store.quads(dataset_graph(key)))
+
+
+def values(store, event: str, prop: str) -> set[str]:
+    rows = store.query(SPARQL_PREFIXES + "SELECT ?o WHERE { ?e ?p ?o }",
+                       bindings={"e": IRI(ID + "event/" + event), "p": IRI(prop)}).rows
+    return {str(r["o"]) for r in rows}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Government of Myanmar (Burma)", "tatmadaw"), ("Military Forces of Myanmar (2021-)", "tatmadaw"),
+    ("KNDF", "kndf"), ("KNDF: Karenni Nationalities Defence Force", "kndf"), ("Karenni Army", "ka"),
+    ("KNPP", "knpp"), ("PDF: People's Defence Force", "pdf"), ("Civilians (Myanmar)", "civilians"),
+    ("Civilians", "civilians"), ("MDY-PDF: Mandalay People's Defence Force", "mandalay-pdf"),
+    ("TNLA: Ta'ang National Liberation Army", "tnla"), ("Karenni Nationalities Defense Force", "kndf"),
+])
+def test_known_names_reconcile(store, name, expected):
+    match = Reconciler(store).actor(ActorRef(name, CG + "sideA"))
+    assert (match.status, match.iri) == ("known", ACTOR + expected)
+
+
+def test_unknown_and_generic_names(store):
+    reconciler = Reconciler(store)
+    police = reconciler.actor(ActorRef("Police Forces of Myanmar (2021-)", CG + "sideA", CG + "StateForce"))
+    assert police.status == "unreconciled" and police.iri == ACTOR + "dataset-police-forces-of-myanmar-2021"
+    assert (police.iri, IRI(CG + "unreconciled"), ) == police.triples[2][:2]
+    unknown = reconciler.actor(ActorRef("Unidentified Armed Group (Myanmar)", CG + "sideB"))
+    assert unknown.status == "generic" and any(o == CG + "GenericActor" for _s, _p, o in unknown.triples)
+    # A bare acronym prefix never decides: a local PDF unit is not the PDF collective.
+    local = reconciler.actor(ActorRef("PDF: Yinmabin People's Defence Force", CG + "sideA"))
+    assert local.status == "unreconciled"
+    assert name_forms("PDF: Yinmabin PDF (Sagaing)") == ["PDF: Yinmabin PDF (Sagaing)", "Yinmabin PDF (Sagaing)",
+                                                         "PDF: Yinmabin PDF", "Yinmabin PDF"]
+
+
+def test_first_import_golden(store, tmp_path):
+    rejects = tmp_path / "ged.rejects.csv"
+    report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged.csv", rejects_path=rejects, version="23.1")
+    assert (report.rows_read, report.imported, report.rejected) == (14, 8, 6)
+    assert (report.new, report.updated, report.unchanged, report.missing) == (8, 0, 0, 0)
+    assert (report.rows_all_known, report.rows_some_known) == (7, 8)
+    assert report.names == {"known": 8, "generic": 0, "unreconciled": 1}
+    assert report.rejects == [
+        (9, "date_start: impossible date: '2023-02-30 00:00:00.000'"),
+        (10, "date_prec: unknown precision code '9' (expected 1..5)"),
+        (11, "best: not a whole number: 'many'"),
+        (12, "wrong number of cells: expected 49, found 6"),
+        (13, "NUL byte in the row"),
+        (14, "duplicate event id '500001' (first in row 2)")]
+    with open(rejects, encoding="utf-8", newline="") as handle:
+        written = list(csv.reader(handle))
+    assert written[0][:3] == ["row", "reason", "id"] and [r[0] for r in written[1:]] == ["9", "10", "11", "12", "13", "14"]
+    assert written[4][2:] == ["500013", "MYA-2023-1-500-13", "2023", "1", "Clear", "1"]
+    summary = report.summary()
+    assert summary[0] == "ged.csv: 14 rows read = 8 imported + 6 rejected"
+    assert summary[1] == "events: 8 new, 0 updated, 0 unchanged, 0 missing from this file (kept)"
+
+
+def test_ucdp_event_triples_golden(store):
+    assert values(store, "ucdp-500001", CG + "sideA") == {ACTOR + "tatmadaw"}
+    assert values(store, "ucdp-500001", CG + "sideB") == {ACTOR + "knpp"}
+    assert values(store, "ucdp-500001", CG + "place") == {ID + "place/loikaw"}
+    assert values(store, "ucdp-500001", CG + "fatalitiesBest") == {"12"}
+    assert values(store, "ucdp-500001", CG + "source") == {ID + "src/ucdp-ged"}
+    assert values(store, "ucdp-500003", CG + "sideB") == {ACTOR + "ka"}
+    assert values(store, "ucdp-500003", CG + "place") == {ID + "place/pan-tein"}
+    assert values(store, "ucdp-500003", CG + "date") == {"2023-11"}
+    assert values(store, "ucdp-500004", CG + "sideB") == {ACTOR + "civilians"}
+    assert values(store, "ucdp-500004", CG + "place") == {ID + "place/demoso-township"}
+    assert values(store, "ucdp-500007", CG + "date") == {"2023"}
+    assert values(store, "ucdp-500007", CG + "place") == {ID + "place/myanmar"}
+    source = store.query(SPARQL_PREFIXES + "SELECT ?v WHERE { src:ucdp-ged dct:hasVersion ?v }").rows
+    assert [r["v"].value for r in source] == ["23.1"]
+
+
+def test_repeat_import_changes_no_event_triple(store):
+    before = graph_quads(store, "ucdp-ged")
+    report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged.csv")
+    assert (report.new, report.updated, report.unchanged, report.missing) == (0, 0, 8, 0)
+    after = graph_quads(store, "ucdp-ged")
+    version = {q for q in before ^ after if "hasVersion" in str(q[1])}
+    assert before ^ after == version  # only the version, given the first time, is not repeated
+    runs = store.query(SPARQL_PREFIXES + "SELECT ?run WHERE { GRAPH ?g { ?run a cg:ImportRun } }",
+                       bindings={"g": IRI(GRAPH_IMPORT_LOG)}).rows
+    assert len(runs) == 2
+
+
+def test_newer_export_updates_and_reports_missing(store):
+    report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged-v2.csv")
+    assert (report.new, report.updated, report.unchanged, report.missing) == (1, 1, 6, 1)
+    assert report.missing_ids == ["500003"]
+    assert values(store, "ucdp-500001", CG + "fatalitiesBest") == {"14"}  # updated in place
+    assert values(store, "ucdp-500001", CG + "fatalitiesHigh") == {"18"}
+    assert values(store, "ucdp-500003", CG + "sideB") == {ACTOR + "ka"}  # missing, kept
+
+
+def test_acled_import_and_older_export(store):
+    first = import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
+    assert (first.rows_read, first.imported, first.rejected, first.new) == (14, 8, 6, 8)
+    assert first.names == {"known": 10, "generic": 2, "unreconciled": 1}
+    assert values(store, "acled-MMR1001", CG + "associatedWith") == {ACTOR + "ka", ACTOR + "pdf", ACTOR + "knplf"}
+    assert values(store, "acled-MMR1001", CG + "place") == {ID + "place/mese"}
+    assert values(store, "acled-MMR1005", CG + "sideB") == {ACTOR + "civilians"}
+    notes = values(store, "acled-MMR1008", "http://purl.org/dc/terms/description")
+    assert notes == {'Cell text is only text: " . <x> <y> <z> . } ; DROP ALL'}
+    second = import_events(store, "acled", FIXTURES / "acled" / "acled-v2.csv")
+    assert (second.new, second.updated, second.unchanged, second.older, second.missing) == (1, 1, 5, 1, 1)
+    assert values(store, "acled-MMR1001", CG + "fatalitiesBest") == {"8"}
+    assert values(store, "acled-MMR1003", CG + "fatalitiesBest") == {"2"}  # the older copy did not overwrite
+    assert values(store, "acled-MMR1004", CG + "sideA") == {ACTOR + "dataset-police-forces-of-myanmar-2021"}
+
+
+def test_reconcile_listing(store):
+    rows = {r["name"]: r for r in unreconciled_actors(store)}
+    assert set(rows) == {"Police Forces of Myanmar (2021-)", "SSPP"}
+    police = rows["Police Forces of Myanmar (2021-)"]
+    assert (police["dataset"], police["events"]) == ("acled", 1)
+    assert any("actor:tatmadaw" in m for m in police["likely"])
+
+
+def test_rules_give_imported_events_bounds_and_timeline(store):
+    run_rules(store, load_ontology())
+    assert values(store, "ucdp-500003", CG + "earliest") == {"2023-11-01"}
+    assert values(store, "ucdp-500003", CG + "startEarliest") == {"2023-11-05"}
+    rows = {r["period"]: r for r in timeline_rows(store, actor=IRI(ACTOR + "knpp"), by="month")}
+    assert rows["2023-11"]["imported"] == 1 and rows["2023-11"]["fatalities"] == 14
+    assert rows["2023"]["imported"] == 1 and rows["2023"]["fatalities"] == 30   # 500007: June..September
+    weeks = timeline_rows(store, place=IRI(ID + "place/kayah-state"), by="week")
+    assert sum(r["imported"] for r in weeks) == 9 and any(r["period"] == "2023-W45" for r in weeks)
