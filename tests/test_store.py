@@ -5,25 +5,41 @@ import pytest
 
 from conflictgraph.store import open_store
 from conflictgraph.store.base import Store
+from conflictgraph.store.remote import Endpoint, RemoteStore
 from conflictgraph.terms import IRI, Literal, XSD
+from oxigraph_server import running_oxigraph
 
 EX = "http://example.org/"
 
 
-def _memory(tmp_path):
+def _memory(tmp_path, request):
     return open_store(":memory:")
 
 
-def _disk(tmp_path):
+def _disk(tmp_path, request):
     return open_store(tmp_path / "db")
 
 
-BACKENDS = {"oxigraph-memory": _memory, "oxigraph-disk": _disk}
+def _remote(tmp_path, request):
+    """A real `oxigraph serve` (one per module), emptied for each test."""
+    store = RemoteStore(Endpoint.from_urls(request.getfixturevalue("oxigraph_server") + "/query"), timeout=30)
+    store.update("DROP ALL")
+    return store
+
+
+BACKENDS = {"oxigraph-memory": _memory, "oxigraph-disk": _disk, "remote-oxigraph-server": _remote}
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """`oxigraph serve` on a free loopback port, its default graph NOT the union (the store copes)."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        yield url
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def store(request, tmp_path) -> Store:
-    backend = BACKENDS[request.param](tmp_path)
+    backend = BACKENDS[request.param](tmp_path, request)
     backend.add_quads([
         (IRI(EX + "a"), IRI(EX + "name"), Literal("Alpha", lang="en"), EX + "g1"),
         (IRI(EX + "b"), IRI(EX + "name"), Literal("Beta", lang="en"), EX + "g2"),
@@ -49,6 +65,19 @@ def test_binding_a_variable_that_is_not_projected(store):
     text = "SELECT ?n WHERE { ?s <http://example.org/knows> ?o . ?o <http://example.org/name> ?n }"
     assert [str(r["n"]) for r in store.query(text, bindings={"s": IRI(EX + "a")}).rows] == ["Beta"]
     assert store.query(text, bindings={"s": IRI(EX + "b")}).rows == []
+
+
+def test_binding_an_unprojected_variable_in_a_grouping_query_is_refused(store):
+    """A binding that cannot filter must fail loudly, never return unfiltered counts."""
+    from conflictgraph.errors import QueryError
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/name> ?name }"
+    grouped = "SELECT ?name (COUNT(*) AS ?n) WHERE { ?s <http://example.org/name> ?name } GROUP BY ?name"
+    try:
+        rows = store.query(text, bindings={"s": IRI(EX + "a")}).rows
+    except QueryError:
+        rows = None
+    assert rows is None or int(rows[0]["n"].value) == 1
+    assert len(store.query(grouped, bindings={"name": Literal("Alpha", lang="en")}).rows) == 1
 
 
 def test_a_hostile_literal_binding_stays_a_literal(store):

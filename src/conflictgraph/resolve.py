@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from conflictgraph.errors import NameAmbiguous, NameNotFound
-from conflictgraph.namespaces import SPARQL_PREFIXES, expand, shorten
+from conflictgraph.namespaces import GRAPHS, ID, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.store.base import Store
 from conflictgraph.terms import IRI
 
@@ -54,17 +54,22 @@ class Entity:
     kind: str
 
 
+# Imported events (event IRIs in the dataset graphs) are left out: there may be millions, they
+# are named by their dataset id (event:acled-MMR1), and their labels are descriptions ("Armed
+# clash in Mese (2023-11-07)"), not names. Curated events, and the actors and places an import
+# created, stay in.
 _NAMES = SPARQL_PREFIXES + """
 SELECT ?entity ?name ?label ?kind ?preferred WHERE {
   {
-    ?entity skos:prefLabel ?label .
+    GRAPH ?labelled { ?entity skos:prefLabel ?label }
+    FILTER (!STRSTARTS(STR(?labelled), "%sdataset/") || !STRSTARTS(STR(?entity), "%sevent/"))
     { ?entity skos:prefLabel ?name BIND(true AS ?preferred) } UNION { ?entity skos:altLabel ?name }
   } UNION {
     ?entity a cg:Source ; dct:title ?label .
     { ?entity dct:title ?name } UNION { ?entity dct:identifier ?name }  # never outranks an entity
   }
   OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
-}"""
+}""" % (GRAPHS, ID)
 
 
 class NameIndex:

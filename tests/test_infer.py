@@ -1,0 +1,70 @@
+"""Rules run in the engine (CONSTRUCT turned into INSERT): same inferred triples as the CONSTRUCT path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictgraph.build import build_store
+from conflictgraph.importers import import_events
+from conflictgraph.infer import rule_to_insert, run_rules
+from conflictgraph.namespaces import GRAPH_INFERRED
+from conflictgraph.ontology import load_ontology
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def construct_path(store, ontology) -> dict[str, int]:
+    """The former way: each rule's CONSTRUCT output through Python into the inferred graph."""
+    store.clear_graph(GRAPH_INFERRED)
+    counts = {}
+    for path in ontology.rule_paths:
+        result = store.query(path.read_text(encoding="utf-8"))
+        store.add_quads((s, p, o, GRAPH_INFERRED) for s, p, o in result.triples)
+        counts[path.stem] = len(set(result.triples))
+    return counts
+
+
+def inferred(store) -> set:
+    return {q[:3] for q in store.quads(GRAPH_INFERRED)}
+
+
+def test_rules_in_the_engine_infer_what_the_construct_path_did():
+    ontology = load_ontology()
+    store, _report = build_store(":memory:")
+    import_events(store, "ucdp", FIXTURES / "ucdp" / "ged.csv")
+    import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
+    expected_counts = construct_path(store, ontology)
+    expected = inferred(store)
+    counts = run_rules(store, ontology)
+    assert inferred(store) == expected
+    assert len(expected) > 1000 and sum(counts.values()) == len(expected)
+    assert counts["10-date-bounds"] == expected_counts["10-date-bounds"]
+    assert any(p.endswith("#earliest") and "event/acled-" in s for s, p, _o in expected)
+
+
+@pytest.mark.parametrize("rule, insert", [
+    ("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }",
+     "INSERT { GRAPH <http://ex/inf> { ?s a ?c } } WHERE { ?s a ?c }"),
+    # braces inside strings, IRIs with '#', comments and keywords in comments do not count
+    ('PREFIX cg: <http://ex/o#>\n# CONSTRUCT { in a comment }\nCONSTRUCT { ?s cg:p "}{" , \'{\' . } '
+     'WHERE { ?s cg:q ?o FILTER(?o != """ } """) }',
+     'PREFIX cg: <http://ex/o#>\n# CONSTRUCT { in a comment }\nINSERT { GRAPH <http://ex/inf> '
+     '{ ?s cg:p "}{" , \'{\' . } } WHERE { ?s cg:q ?o FILTER(?o != """ } """) }'),
+    ("CONSTRUCT { ?s ?p ?o . ?o ?p ?s } WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }",
+     "INSERT { GRAPH <http://ex/inf> { ?s ?p ?o . ?o ?p ?s } } WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }"),
+])
+def test_rule_to_insert(rule, insert):
+    assert rule_to_insert(rule, "http://ex/inf") == insert
+
+
+def test_rule_to_insert_reads_the_named_graphs():
+    text = rule_to_insert("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }", "http://ex/inf", ["http://ex/a", "http://ex/b"])
+    assert text == ("INSERT { GRAPH <http://ex/inf> { ?s a ?c } }\nUSING <http://ex/a>\nUSING <http://ex/b> "
+                    "WHERE { ?s a ?c }")
+
+
+def test_every_bundled_rule_converts():
+    for path in load_ontology().rule_paths:
+        text = rule_to_insert(path.read_text(encoding="utf-8"), GRAPH_INFERRED)
+        assert "CONSTRUCT {" not in text and f"INSERT {{ GRAPH <{GRAPH_INFERRED}> {{" in text
