@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -53,9 +54,27 @@ class Group(click.Group):
 # Shared options -------------------------------------------------------------------------
 
 def store_option(func):
+    """--store PATH, or --endpoint URL (with --update-endpoint, --gsp-endpoint) for a remote SPARQL
+    store; the command receives ``store`` as a path or a :class:`~conflictgraph.store.remote.Endpoint`."""
+    @functools.wraps(func)
+    def wrapper(*args, store: str, endpoint: str | None, update_endpoint: str | None,
+                gsp_endpoint: str | None, **kwargs):
+        if endpoint:
+            from conflictgraph.store.remote import Endpoint
+            store = Endpoint.from_urls(endpoint, update_endpoint, gsp_endpoint)
+        elif update_endpoint or gsp_endpoint:
+            raise click.UsageError("--update-endpoint and --gsp-endpoint need --endpoint")
+        return func(*args, store=store, **kwargs)
+    for name, envvar, text in (
+            ("gsp-endpoint", "CONFLICTGRAPH_GSP_ENDPOINT", "Graph Store Protocol URL of the remote store (optional)."),
+            ("update-endpoint", "CONFLICTGRAPH_UPDATE_ENDPOINT", "SPARQL Update URL (default: the --endpoint "
+                                                                 "URL with /query replaced by /update)."),
+            ("endpoint", "CONFLICTGRAPH_ENDPOINT", "Use the remote SPARQL 1.1 store at this query URL instead "
+                                                   "of --store (env CONFLICTGRAPH_ENDPOINT).")):
+        wrapper = click.option(f"--{name}", envvar=envvar, metavar="URL", help=text)(wrapper)
     return click.option("--store", "store", envvar="CONFLICTGRAPH_STORE", default=".conflictgraph/store",
                         show_default=True, metavar="PATH",
-                        help="Store folder, or :memory: (env CONFLICTGRAPH_STORE).")(func)
+                        help="Store folder, or :memory: (env CONFLICTGRAPH_STORE).")(wrapper)
 
 
 def format_option(func):
@@ -211,10 +230,15 @@ def show(graph, name: str, fmt: str) -> None:
 @with_graph
 def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
     """List claims with claimant, speaker, date, value, status and source."""
-    params = {k: v for k, v in (("about", about), ("claimant", claimant)) if v}
-    rows = graph.query_named("claims", **params)
-    write_rows(rows, fmt, sys.stdout, columns=graph.store.query(graph.catalog["claims"].text).variables
-               if not rows else None, title="Claims")
+    result = graph.store.query(graph.catalog["claims"].text)
+    rows = result.rows
+    if about:
+        wanted = graph.resolve(about).iri
+        rows = [r for r in rows if r["about"] == wanted]
+    if claimant:
+        wanted = graph.resolve(claimant, "actor").iri
+        rows = [r for r in rows if r["claimant"] == wanted]
+    write_rows(rows, fmt, sys.stdout, columns=result.variables, title="Claims")
 
 
 @cli.command()
@@ -222,10 +246,40 @@ def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
 @with_graph
 def conflicts(graph, fmt: str) -> None:
     """List every disagreement between sources (values, dates, participants), each side sourced."""
-    rows = graph.query_named("disagreements")
-    write_rows(rows, fmt, sys.stdout, title="Disagreements between sources")
+    result = graph.store.query(graph.catalog["disagreements"].text)
+    if fmt != "table":
+        write_rows(result.rows, fmt, sys.stdout, columns=result.variables)
+        return
+    rows = [{"what": f"{_cell(r, 'subjectLabel')}: {_cell(r, 'quantityLabel') or _cell(r, 'kind')}",
+             "one side": _side(r, ""), "other side": _side(r, "other")} for r in result.rows]
+    write_rows(rows, "table", sys.stdout, columns=["what", "one side", "other side"],
+               title="Disagreements between sources")
+
+
+def _cell(row: dict, key: str) -> str:
+    from conflictgraph.output import cell_text
+    return cell_text(row.get(key))
+
+
+def _side(row: dict, prefix: str) -> str:
+    """One side of a disagreement in a line: value, as-of date, claimant, source."""
+    def key(name: str) -> str:
+        return prefix + name[0].upper() + name[1:] if prefix else name
+    comparator = re.sub(r"(?<!^)([A-Z])", r" \1", _cell(row, key("comparator")).removeprefix("cg:")).lower()
+    value = " ".join(x for x in (comparator, _cell(row, key("value"))) if x)
+    parts = [value or "?"]
+    if _cell(row, key("asOf")):
+        parts.append(f"as of {_cell(row, key('asOf'))}")
+    if _cell(row, key("claimantLabel")):
+        parts.append(f"by {_cell(row, key('claimantLabel'))}")
+    parts.append(f"in {_cell(row, key('source'))} ({_cell(row, key('statement'))})")
+    return ", ".join(parts)
 
 
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="conflictgraph")
+
+
+# Commands of the other stages live in their own modules and register themselves on `cli`.
+from conflictgraph import cli_import, cli_network, cli_serve, cli_viz  # noqa: E402,F401
