@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["free_port", "oxigraph_binary", "running_oxigraph", "wait_for_http"]
+__all__ = ["free_port", "oxigraph_binary", "running_oxigraph", "stop_process", "wait_for_http"]
 
 
 def free_port() -> int:
@@ -59,9 +59,14 @@ def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = F
         wait_for_http(url + "/query?query=ASK%7B%7D", process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a server process to stop; kill it if it has not stopped within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -21,7 +21,7 @@ import pytest
 import rdflib
 
 from conflictgraph.build import build_store
-from oxigraph_server import free_port, wait_for_http
+from oxigraph_server import free_port, stop_process, wait_for_http
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 TIMEOUT = 2.0
@@ -45,13 +45,7 @@ def _start(store: Path, *extra: str):
     return process, url
 
 
-def _stop(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +55,7 @@ def server(tmp_path_factory):
     process, url = _start(place, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "3",
                           "--max-request-bytes", "20000")
     yield url
-    _stop(process)
+    stop_process(process)
     assert process.returncode is not None
 
 
@@ -307,7 +301,7 @@ def small_server(tmp_path_factory):
     build_store(place, graph_dirs=(MINI,), bundled=False)
     process, url = _start(place, "--workers", "1", "--cors", "http://analyst.example")
     yield url, place
-    _stop(process)
+    stop_process(process)
 
 
 def test_cors_for_the_named_origin_only(small_server):
