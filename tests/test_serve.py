@@ -45,9 +45,6 @@ def _start(store: Path, *extra: str):
     return process, url
 
 
-
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     place = tmp_path_factory.mktemp("served") / "store"

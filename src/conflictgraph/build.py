@@ -8,7 +8,6 @@ True
 """
 from __future__ import annotations
 
-import gc
 import shutil
 import time
 from contextlib import contextmanager
@@ -104,8 +103,6 @@ def build_store(location: str | Path | Endpoint = DEFAULT_STORE, *, graph_dirs: 
     writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
     fill(writer, previous / DATABASE if previous else None)
     writer.close()
-    del writer
-    gc.collect()  # pyoxigraph releases the database lock when the object is gone
     report.seconds = time.perf_counter() - started
     place.publish(generation, {
         "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -173,12 +170,10 @@ def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Not
         info["inferred"] = sum(run_rules(writer, load_ontology()).values())
         writer.close()
         writer = None
-        gc.collect()  # pyoxigraph releases the database lock when the object is gone
     except BaseException:
         if writer is not None:  # close the copy first: the engine's threads may still write to it
             writer.close()
             writer = None
-            gc.collect()
         shutil.rmtree(generation, ignore_errors=True)
         raise
     info["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

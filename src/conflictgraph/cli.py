@@ -190,7 +190,6 @@ def query(graph, query: str, params: tuple[str, ...], fmt: str) -> None:
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")
     elif result.kind == "construct":
-        from conflictgraph.terms import IRI
         rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in result.triples]
         write_rows(rows, fmt, sys.stdout, columns=["subject", "predicate", "object"])
     else:

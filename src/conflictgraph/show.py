@@ -20,8 +20,6 @@ from conflictgraph.terms import IRI, as_python
 
 __all__ = ["describe"]
 
-_LABEL = "COALESCE(?l1, ?l2, STR({v}))"
-
 _BASICS = SPARQL_PREFIXES + """
 SELECT ?p ?o ?lang WHERE {
   ?e ?p ?o .

@@ -10,6 +10,7 @@ Examples
 """
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -249,8 +250,13 @@ class OxigraphStore:
             self._inner.flush()
 
     def close(self) -> None:
+        """Flush and release the database; a writer's lock is free when this returns."""
+        if self._inner is None:
+            return
         self.flush()
-        self._inner = None  # pyoxigraph closes the database when the object is dropped
+        self._inner = None  # pyoxigraph closes the database when the object is dropped...
+        if self.path is not None and not self.read_only:
+            gc.collect()  # ...so make sure it is dropped now, not at some later collection
 
     def _check_writable(self) -> None:
         if self.read_only:
