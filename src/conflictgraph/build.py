@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from conflictgraph.errors import StoreError, StoreMissing, ValidationFailed
 from conflictgraph.graphfolder import load_folders
 from conflictgraph.infer import run_rules
-from conflictgraph.namespaces import GRAPHS
+from conflictgraph.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPHS
 from conflictgraph.ontology import load_ontology
 from conflictgraph.resources import bundled_graph_dir, bundled_hash
 from conflictgraph.store.disk import DATABASE, StoreLocation
@@ -31,7 +31,7 @@ __all__ = ["BuildReport", "build_store", "open_for_reading", "update_store", "DE
 
 DEFAULT_STORE = Path(".conflictgraph") / "store"
 # Graphs that 'build' carries over from the previous store: imported datasets and their log.
-KEPT_GRAPHS = (GRAPHS + "dataset/", GRAPHS + "import-log")
+KEPT_GRAPHS = (DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPHS + "import-log")
 
 Notify = Callable[[str], None]
 

@@ -5,8 +5,17 @@ inferred graph, so inferred triples can always be told from asserted ones.
 
 The rules stay CONSTRUCT queries (readable, and testable on their own); to run one, its text is
 turned into ``INSERT { GRAPH <inferred> { template } } WHERE ...`` (:func:`rule_to_insert`) and
-executed by the engine, so no inferred triple passes through Python. The WHERE clause reads every
-named graph (``USING``, one per graph), as a query over the union of the graphs would.
+executed by the engine, so no inferred triple passes through Python. The WHERE clause reads the
+curated layer (``USING``, one per graph: ontology, reference, source documents, import log) and
+the inferred graph.
+
+Imported datasets are not read by the rules. A dataset graph holds events, and the actors,
+places and geometries they use, never ties or statements, so the only rule with anything to say
+about it is the date-bound rule; the importer applies that rule itself, as it maps the rows, into
+the dataset's own inferred graph (``cgg:inferred/dataset/<key>``; see
+:func:`conflictgraph.importers.common.bound_facts`). Running it in the engine over a hundred
+thousand events would cost more than the rest of an import, and would have to be repeated by
+every later build and import.
 
 Examples
 --------
@@ -17,13 +26,13 @@ Examples
 """
 from __future__ import annotations
 
-from conflictgraph.namespaces import GRAPH_INFERRED
+from conflictgraph.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED
 from conflictgraph.ontology import Ontology
 from conflictgraph.store.base import Store
 from conflictgraph.store.remote import construct_to_insert
 from conflictgraph.terms import IRI
 
-__all__ = ["run_rules", "rule_to_insert"]
+__all__ = ["run_rules", "rule_to_insert", "rule_inputs"]
 
 _COUNT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -42,6 +51,19 @@ def rule_to_insert(construct: str, graph: str, using: list[str] | None = None) -
     return construct_to_insert(construct, graph, using)
 
 
+def rule_inputs(graphs: list[str]) -> list[str]:
+    """The graphs the rules read: every named graph but the imported datasets and the inferred
+    graphs, then the inferred graph (so a rule sees what earlier rules added).
+
+    >>> from conflictgraph.namespaces import GRAPHS
+    >>> [g.removeprefix(GRAPHS) for g in rule_inputs([GRAPHS + "reference", GRAPHS + "dataset/acled",
+    ...                                                GRAPHS + "inferred/dataset/acled", GRAPHS + "inferred"])]
+    ['reference', 'inferred']
+    """
+    curated = [g for g in graphs if g != GRAPH_INFERRED and not g.startswith((DATASET_GRAPHS, DATASET_INFERRED_GRAPHS))]
+    return curated + [GRAPH_INFERRED]
+
+
 def _count(store: Store, graph: str) -> int:
     rows = store.query(_COUNT, bindings={"g": IRI(graph)}).rows
     return int(rows[0]["n"].value) if rows else 0
@@ -54,7 +76,7 @@ def run_rules(store: Store, ontology: Ontology) -> dict[str, int]:
     Rules that add nothing are left out of the counts.
     """
     store.clear_graph(GRAPH_INFERRED)
-    using = [g for g in store.named_graphs() if g != GRAPH_INFERRED] + [GRAPH_INFERRED]
+    using = rule_inputs(store.named_graphs())
     counts: dict[str, int] = {}
     total = 0
     for path in ontology.rule_paths:

@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 __all__ = ["CG", "ID", "PREFIXES", "GRAPH_ONTOLOGY", "GRAPH_REFERENCE", "GRAPH_INFERRED",
+           "DATASET_GRAPHS", "DATASET_INFERRED_GRAPHS",
            "SPARQL_PREFIXES", "shorten", "expand"]
 
 CG = "https://w3id.org/conflictgraph/ontology#"
@@ -18,6 +19,10 @@ GRAPHS = "https://w3id.org/conflictgraph/graph/"
 GRAPH_ONTOLOGY = GRAPHS + "ontology"
 GRAPH_REFERENCE = GRAPHS + "reference"
 GRAPH_INFERRED = GRAPHS + "inferred"
+# An imported dataset's events live in DATASET_GRAPHS + key; their inferred date bounds, written
+# by the importer, in DATASET_INFERRED_GRAPHS + key (rules never read either: see infer.py).
+DATASET_GRAPHS = GRAPHS + "dataset/"
+DATASET_INFERRED_GRAPHS = GRAPH_INFERRED + "/dataset/"
 
 PREFIXES: dict[str, str] = {
     "cg": CG,

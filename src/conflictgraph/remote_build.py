@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Mapping
 
 from conflictgraph.errors import StoreMissing
-from conflictgraph.namespaces import GRAPH_INFERRED
+from conflictgraph.infer import rule_inputs
+from conflictgraph.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_INFERRED
 from conflictgraph.ontology import Ontology, load_ontology
 from conflictgraph.store import open_store
 from conflictgraph.store.base import Quad, QueryResult
@@ -51,12 +52,16 @@ def open_remote(endpoint: Endpoint) -> RemoteStore:
 
 
 def add_rules(changes: RemoteChanges, store: RemoteStore, ontology: Ontology, graphs: Iterable[str]) -> None:
-    """Append to ``changes``: clear the inferred graph, then each rule in order, reading ``graphs``
-    (named with USING unless the server's default graph is already their union)."""
-    using = None if store.union_default_graph() else sorted(set(graphs) | {GRAPH_INFERRED})
+    """Append to ``changes``: clear the inferred graph, then each rule in order, reading the
+    curated graphs among ``graphs`` (:func:`conflictgraph.infer.rule_inputs`), named with USING
+    unless the server's default graph is already the union of every graph: then the date-bound
+    rule also covers imported events, and those copies of what the importer wrote are deleted."""
+    using = None if store.union_default_graph() else sorted(set(rule_inputs(list(graphs))))
     changes.drop_graph(GRAPH_INFERRED)
     for path in ontology.rule_paths:
         changes.rule(path.read_text(encoding="utf-8"), GRAPH_INFERRED, using)
+    if using is None:
+        changes.drop_copies(GRAPH_INFERRED, DATASET_INFERRED_GRAPHS)
 
 
 def _count(store: RemoteStore, graph: str) -> int:

@@ -52,7 +52,7 @@ import time
 from datetime import date, timedelta
 from functools import lru_cache
 
-from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
+from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, bound_facts, DatasetSpec, EventRecord, PlaceLevel,
                                             RowRejected, id_part, nt_iri, nt_lang, nt_literal, nt_text, parse_float,
                                             parse_int)
 from conflictgraph.namespaces import CG, ID
@@ -224,6 +224,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     location = cells["location"].strip() or cells["admin1"].strip() or cells["country"].strip()
     facts.append(_LABEL + " " + nt_lang(f"{kind_of_event} in {location} ({shown_date})"))
     facts += date_facts
+    record.bounds = bound_facts(date_facts)
     if fatalities is not None:
         facts.append(_BEST + " " + (_INTEGERS[fatalities] if fatalities < 1000
                                     else nt_literal(str(fatalities), XSD + "integer")))

@@ -60,12 +60,13 @@ from conflictgraph.importers import acled, ucdp
 from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected,
                                             nt_iri, nt_lang, nt_literal, nt_term)
 from conflictgraph.importers.csvread import CsvReader, file_sha256
-from conflictgraph.importers.reconcile import DATASET_GRAPHS, Reconciler
-from conflictgraph.namespaces import CG, GRAPHS, ID, SPARQL_PREFIXES
+from conflictgraph.importers.reconcile import Reconciler
+from conflictgraph.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.store.base import Quad, QueryResult
 from conflictgraph.terms import IRI, XSD, Literal, Term
 
-__all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "dataset_graph", "import_events", "WritableStore"]
+__all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "dataset_graph", "dataset_inferred_graph", "import_events",
+           "WritableStore"]
 
 DATASETS: dict[str, DatasetSpec] = {"ucdp": ucdp.DATASET, "acled": acled.DATASET}
 GRAPH_IMPORT_LOG = GRAPHS + "import-log"
@@ -94,6 +95,15 @@ def dataset_graph(key: str) -> str:
     'https://w3id.org/conflictgraph/graph/dataset/ucdp-ged'
     """
     return DATASET_GRAPHS + key
+
+
+def dataset_inferred_graph(key: str) -> str:
+    """The named graph of the date bounds inferred for a dataset's events.
+
+    >>> dataset_inferred_graph("acled")
+    'https://w3id.org/conflictgraph/graph/inferred/dataset/acled'
+    """
+    return DATASET_INFERRED_GRAPHS + key
 
 
 @dataclass
@@ -187,22 +197,25 @@ class _Loader:
     An error in the thread is raised again by the next :meth:`submit` or by :meth:`close`.
     """
 
-    def __init__(self, store: "WritableStore", graph: str):
-        self.store, self.graph = store, graph
+    def __init__(self, store: "WritableStore", graph: str, inferred_graph: str):
+        self.store, self.graph, self.inferred_graph = store, graph, inferred_graph
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def submit(self, removals: list[str], text: str) -> None:
+    def submit(self, removals: list[str], text: str, inferred_text: str) -> None:
         self.wait()
-        self._thread = threading.Thread(target=self._run, args=(removals, text), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(removals, text, inferred_text), daemon=True)
         self._thread.start()
 
-    def _run(self, removals: list[str], text: str) -> None:
+    def _run(self, removals: list[str], text: str, inferred_text: str) -> None:
         try:
             if removals:
                 self.store.remove_subjects(removals, self.graph)
+                self.store.remove_subjects(removals, self.inferred_graph)
             if text:
                 self.store.load_ntriples(text, self.graph)
+            if inferred_text:
+                self.store.load_ntriples(inferred_text, self.inferred_graph)
         except BaseException as err:  # handed to the importing thread
             self._error = err
 
@@ -351,15 +364,17 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     metadata = list(spec.metadata) + ([(DCT + "hasVersion", Literal(version, XSD + "string"))] if version else [])
     source = nt_iri(spec.source)
     lines: list[str] = [f"{source} {nt_iri(p)} {nt_term(o)} .\n" for p, o in metadata]
+    bounds: list[str] = []  # the inferred date bounds of new and updated events
     removals: list[str] = []
     seen: dict[str, int] = {}
     attacher = _Attacher(reconciler, spec, report)
-    loader = _Loader(store, graph)
+    loader = _Loader(store, graph, dataset_inferred_graph(spec.key))
 
     def flush() -> None:
-        text = "".join(lines)
+        text, inferred_text = "".join(lines), "".join(bounds)
         lines.clear()  # the chunk's text is the only copy while it loads
-        loader.submit(list(removals), text)
+        bounds.clear()
+        loader.submit(list(removals), text, inferred_text)
         removals.clear()
 
     def all_rows() -> Iterator:
@@ -402,6 +417,7 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
                 subject = nt_iri(record.iri)
                 lines.extend(f"{subject} {fact} .\n" for fact in facts)
                 lines.append(f"{subject} {_CONTENT_HASH} \"{digest}\" .\n")
+                bounds.extend(f"{subject} {fact} .\n" for fact in record.bounds)
                 if record.geometry:
                     attacher.geometry(record, lines)
             if count % chunk_rows == 0:

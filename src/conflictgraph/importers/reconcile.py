@@ -42,14 +42,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
-from conflictgraph.namespaces import CG, GRAPHS, ID, SPARQL_PREFIXES
+from conflictgraph.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.resolve import fold
 from conflictgraph.store.base import Store
 from conflictgraph.terms import IRI, XSD, Literal, Term
 
 __all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors", "DATASET_GRAPHS"]
 
-DATASET_GRAPHS = GRAPHS + "dataset/"
 _TRUE = Literal("true", XSD + "boolean")
 _GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")
 _PLACE_SUFFIXES = ("state", "region", "division", "district", "township", "town", "city", "village")

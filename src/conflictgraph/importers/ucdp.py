@@ -46,7 +46,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord,
+from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, bound_facts, DatasetSpec, EventRecord,
                                             PlaceLevel, RowRejected, covering_date, id_part, nt_iri, nt_lang,
                                             nt_literal, nt_term, nt_text, parse_float, parse_int, parse_iso_day)
 from conflictgraph.namespaces import CG, ID
@@ -166,6 +166,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     record.add(_DCT_TYPE, nt_literal(violence[1], XSD + "string"))
     record.add(_DCT_TYPE, nt_text(cells["conflict_name"]))
     record.facts += date_facts
+    record.bounds = bound_facts(date_facts)
     record.facts += filter(None, (_count(_LOW, low), _count(_BEST, best), _count(_HIGH, high)))
     record.add(_SOURCE, nt_text(cells["source_article"]))
     record.add(_NOTES, nt_text(cells.get("source_headline", "")))

@@ -185,6 +185,12 @@ class RemoteChanges:
     def insert(self, quads: Iterable[Quad]) -> None:
         self._data("INSERT", quads)
 
+    def drop_copies(self, graph: str, prefix: str) -> None:
+        """Delete from ``graph`` the triples that a graph whose name starts with ``prefix`` also holds."""
+        target, start = sparql_term(IRI(graph)), sparql_term(Literal(prefix, XSD + "string"))
+        self.operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
+                               f"GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {start})) }}")
+
     def delete(self, quads: Iterable[Quad]) -> None:
         self._data("DELETE", quads)
 
