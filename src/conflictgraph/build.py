@@ -102,6 +102,7 @@ def build_store(location: str | Path | Endpoint = DEFAULT_STORE, *, graph_dirs: 
     generation = place.new_generation()
     writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
     fill(writer, previous / DATABASE if previous else None)
+    writer.compact()
     writer.close()
     report.seconds = time.perf_counter() - started
     place.publish(generation, {
@@ -168,6 +169,8 @@ def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Not
         yield writer
         notify("applying rules")
         info["inferred"] = sum(run_rules(writer, load_ontology()).values())
+        notify("compacting the store")
+        writer.compact()
         writer.close()
         writer = None
     except BaseException:
