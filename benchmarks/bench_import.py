@@ -6,8 +6,9 @@ generic civilians), associated actors in about 40% of rows (1-3 each), 14 states
 70 districts, 330 townships and 6,000 locations, all three time precisions, long notes. Then,
 each phase in its own process so peak memory (max RSS) is its own:
 
-1. ``import``: build the bundled graph on disk, then ``conflictgraph import acled FILE`` through
-   the library path the CLI uses (copy of the store, streamed import, rules, atomic swap);
+1. ``import``: build the bundled graph on disk, then run ``conflictgraph import acled FILE`` and
+   time the process from start to exit (copy of the store, streamed import, rules, compaction,
+   atomic swap), with its peak memory;
 2. ``rdflib``: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
    triples, no reconciliation, no store) as the baseline;
 3. ``network``: ``project`` of the imported store (actors view) and ``centrality --measure all``.
@@ -21,7 +22,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -87,19 +90,37 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _phase_import(csv_path: Path, store: Path) -> dict:
-    from conflictgraph.build import build_store, update_store
-    from conflictgraph.importers import import_events
-    build_store(store)
+def _cli(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("conflictgraph")), *args]
+
+
+def _import_cli(csv_path: Path, store: Path) -> dict:
+    """Build the bundled graph, then time ``conflictgraph import acled FILE`` as a user runs it:
+    one process, from start to exit (copy of the store, streamed import, rules, compaction, swap).
+    The moments its stderr notes appear split the time into phases."""
+    subprocess.run(_cli("--quiet", "build", "--store", str(store)), check=True, capture_output=True)
     started = time.perf_counter()
-    with update_store(store) as writer:
-        loaded = time.perf_counter()
-        report = import_events(writer, "acled", csv_path)
-        imported = time.perf_counter()
-    done = time.perf_counter()
-    return {"seconds": done - started, "import_seconds": imported - loaded, "rules_and_swap_seconds": done - imported,
-            "rows": report.rows_read, "imported": report.imported, "rejected": report.rejected,
-            "attached": report.rows_all_known, "names": report.names, "peak_mb": _peak_mb()}
+    process = subprocess.Popen(_cli("import", "acled", str(csv_path), "--store", str(store),
+                                    "--rejects", str(store.parent / "rejects.csv")),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    moments = {}
+    for line in process.stderr:  # notes arrive as they happen; the progress bar is not a TTY's
+        for note in ("applying rules", "compacting the store"):
+            if note in line:
+                moments[note] = time.perf_counter() - started
+    summary = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"import failed:\n{summary}")
+    rows = re.search(r"(\d+) rows read = (\d+) imported \+ (\d+) rejected", summary)
+    attached = re.search(r"actors: (\d+) of", summary)
+    names = re.search(r"names: (.*?)(?: \(see|$)", summary, re.M)
+    rules, compacting = moments.get("applying rules", seconds), moments.get("compacting the store", seconds)
+    return {"seconds": seconds, "import_seconds": rules, "rules_seconds": compacting - rules,
+            "compact_and_swap_seconds": seconds - compacting, "rows": int(rows[1]), "imported": int(rows[2]),
+            "rejected": int(rows[3]), "attached": int(attached[1]), "names": names[1] if names else "",
+            "peak_mb": usage.ru_maxrss / 1024}
 
 
 def _phase_rdflib(csv_path: Path) -> dict:
@@ -163,8 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.phase:
-        result = {"import": lambda: _phase_import(Path(options.args[0]), Path(options.args[1])),
-                  "rdflib": lambda: _phase_rdflib(Path(options.args[0])),
+        result = {"rdflib": lambda: _phase_rdflib(Path(options.args[0])),
                   "network": lambda: _phase_network(Path(options.args[0]))}[options.phase]()
         print(json.dumps(result))
         return
@@ -175,18 +195,18 @@ def main(argv: list[str] | None = None) -> None:
     generate(csv_path, options.rows)
     print(f"generated {options.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB) in "
           f"{time.perf_counter() - started:.1f} s")
-    ours = _child("import", str(csv_path), str(store))
+    ours = _import_cli(csv_path, store)
     base = _child("rdflib", str(csv_path))
     print(f"\n{'':34}{'conflictgraph':>15}{'rdflib Graph':>15}{'ratio':>8}")
-    print(f"{'import (rows -> store), s':34}{ours['import_seconds']:>15.1f}{base['import_seconds']:>15.1f}"
+    print(f"{'import (start -> rows stored), s':34}{ours['import_seconds']:>15.1f}{base['import_seconds']:>15.1f}"
           f"{base['import_seconds'] / ours['import_seconds']:>7.1f}x")
-    print(f"{'total incl. copy, rules, swap, s':34}{ours['seconds']:>15.1f}{base['seconds']:>15.1f}"
+    print(f"{'total (process start to exit), s':34}{ours['seconds']:>15.1f}{base['seconds']:>15.1f}"
           f"{base['seconds'] / ours['seconds']:>7.1f}x")
     print(f"{'peak memory (max RSS), MB':34}{ours['peak_mb']:>15.0f}{base['peak_mb']:>15.0f}"
           f"{base['peak_mb'] / ours['peak_mb']:>7.1f}x")
     print(f"\nconflictgraph: {ours['rows']:,} rows read = {ours['imported']:,} imported + {ours['rejected']:,} "
           f"rejected; {ours['attached']:,} rows attached to known actors only; names {ours['names']}; "
-          f"rules + swap {ours['rules_and_swap_seconds']:.1f} s")
+          f"rules {ours['rules_seconds']:.1f} s, compaction + swap + exit {ours['compact_and_swap_seconds']:.1f} s")
     print(f"rdflib baseline: {base['triples']:,} triples (simpler mapping, no reconciliation), "
           f"side-pair query {base['query_seconds']:.1f} s")
     verdict = "OK" if ours["seconds"] < 20 and ours["peak_mb"] < 1024 else "OVER BUDGET"

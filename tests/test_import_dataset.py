@@ -8,6 +8,7 @@ import pytest
 
 from conflictgraph.build import build_store
 from conflictgraph.importers import GRAPH_IMPORT_LOG, dataset_graph, import_events, unreconciled_actors
+from conflictgraph.importers.dataset import dataset_inferred_graph
 from conflictgraph.importers.common import ActorRef
 from conflictgraph.importers.reconcile import Reconciler, name_forms
 from conflictgraph.infer import run_rules
@@ -156,3 +157,26 @@ def test_rules_give_imported_events_bounds_and_timeline(store):
     assert rows["2023"]["imported"] == 1 and rows["2023"]["fatalities"] == 30   # 500007: June..September
     weeks = timeline_rows(store, place=IRI(ID + "place/kayah-state"), by="week")
     assert sum(r["imported"] for r in weeks) == 9 and any(r["period"] == "2023-W45" for r in weeks)
+
+
+def test_an_updated_events_date_bounds_replace_the_old_ones(tmp_path):
+    """The importer writes the date-bound rule's output itself; a changed date leaves no stale bound."""
+    built, _report = build_store(":memory:")
+    with open(FIXTURES / "acled" / "acled.csv", encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))[:2]
+    dated = dict(zip(header, row))
+    for version, (when, precision, stamp) in enumerate([("07 November 2023", "1", "1700000000"),
+                                                         ("20 December 2023", "3", "1700000100")]):
+        dated.update(event_date=when, time_precision=precision, timestamp=stamp)
+        path = tmp_path / f"v{version}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([header, [dated[c] for c in header]])
+        import_events(built, "acled", path)
+    event = "acled-" + dated["event_id_cnty"]
+    assert values(built, event, CG + "earliest") == {"2023-12-01"}
+    assert values(built, event, CG + "latest") == {"2023-12-31"}
+    rule = (load_ontology().rule_paths[0]).read_text(encoding="utf-8")
+    assert "date-bounds" in load_ontology().rule_paths[0].name
+    by_rule = {t for t in built.query(rule).triples if str(t[0]).startswith(ID + "event/acled-")}
+    written = {q[:3] for q in built.quads(dataset_inferred_graph("acled"))}
+    assert written == by_rule and len(written) == 2

@@ -98,6 +98,7 @@ class CsvReader:
         except OSError as err:
             raise ImportFailed(str(self.path), f"cannot read the file: {err.strerror}") from None
         self._counter: _CountingReader | None = None
+        self._nul_seen = False  # a line read since the last row had a NUL byte
 
     @property
     def bytes_read(self) -> int:
@@ -129,6 +130,8 @@ class CsvReader:
             except UnicodeDecodeError as err:
                 raise ImportFailed(str(self.path), f"not UTF-8 text (byte 0x{line[err.start]:02x} in line {number}); "
                                                    f"save the file as UTF-8 and import again", row=number) from None
+            if "\x00" in text:
+                self._nul_seen = True  # the row this line belongs to is checked cell by cell
             yield text[1:] if number == 1 and text.startswith("\ufeff") else text
 
     def _rows(self, text: Iterator[str]) -> Iterator[Row]:
@@ -148,7 +151,8 @@ class CsvReader:
                     number -= 1
                     continue
                 problem = None
-                if any("\x00" in c for c in cells):
+                nul, self._nul_seen = self._nul_seen, False  # only lines of this row were read
+                if nul and any("\x00" in c for c in cells):
                     problem = "NUL byte in the row"
                     cells = [c.replace("\x00", "") for c in cells]
                 elif len(cells) != width:

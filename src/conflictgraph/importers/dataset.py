@@ -23,6 +23,11 @@ bulk-loaded in chunks by a background thread while the next chunk is mapped (the
 loader releases the GIL); memory holds two chunks plus one entry per event id of the dataset (to
 tell new from updated from missing).
 
+Inference. The rules never read dataset graphs (see :mod:`conflictgraph.infer`); the one rule that
+applies to events, the date bounds, is applied here: each new or updated event's
+``cg:earliest``/``cg:latest`` (and start/end bounds) go to ``cgg:inferred/dataset/<key>``, and an
+updated event's old bounds are removed with its old triples.
+
 Nothing lost. A row that cannot be imported is counted as rejected with its row number and
 reason (and written to the rejects CSV when one is asked for); rows read = imported + rejected.
 
@@ -181,8 +186,7 @@ SELECT DISTINCT ?geometry WHERE {
 
 def _stamp(modified: str) -> str:
     """A dct:modified xsd:dateTime (UTC, 'Z') back to the sortable form acled.map_row uses."""
-    moment = datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    return f"{int(moment.timestamp()):015d}"
+    return f"{int(datetime.fromisoformat(modified).timestamp()):015d}"  # ends in Z: UTC
 
 
 def _content_hash(facts: list[str]) -> str:
@@ -323,7 +327,8 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     ----------
     store : WritableStore
         A writable store (the CLI passes a fresh copy of the on-disk store; see
-        :func:`conflictgraph.build.update_store`). Inference is not re-run here.
+        :func:`conflictgraph.build.update_store`, which re-runs the rules and compacts it).
+        The events' date bounds are written here.
     dataset : {"ucdp", "acled"} or DatasetSpec
         The file's format.
     path : Path

