@@ -72,6 +72,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from conflictgraph.errors import ConflictGraphError, UsageError
 from conflictgraph.namespaces import CG, GRAPH_INFERRED, ID, SPARQL_PREFIXES
+from conflictgraph.netcache import NetworkCache
 from conflictgraph.resources import ontology_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -451,6 +452,8 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
     -------
     networkx.MultiDiGraph
         Edges keyed by relation; ``graph.graph`` records view, window and filters.
+        Projected from a published on-disk store, it is also kept beside that store
+        (:mod:`conflictgraph.netcache`), and the next call with the same options reads it.
 
     Examples
     --------
@@ -493,6 +496,13 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
         entries = [r for r in entries if r.relation in wanted]
 
     store = _store_of(source)
+    options = dict(view=view, as_of=day, between=list(window) if window else None, evidence=evidence,
+                   status=sorted(statuses) if statuses else None, include_generic=include_generic,
+                   relations=sorted(wanted) if wanted else None)
+    cache = NetworkCache.for_store(store) if projection is None else None
+    cached = cache.get(options) if cache is not None else None
+    if cached is not None:
+        return cached
     facts = _Facts(store)
     node_attrs = _node_attributes(store)
     allowed_kinds = {"actor"} if view == "actors" else {"actor", "operation"}
@@ -553,10 +563,7 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
                 info = facts.nodes.get(node)
                 edge["status"].update((info.status if info and info.status else {"claimed"}))
 
-    graph = nx.MultiDiGraph(view=view, as_of=day, between=list(window) if window else None, evidence=evidence,
-                            status=sorted(statuses) if statuses else None, include_generic=include_generic,
-                            relations=sorted(wanted) if wanted else None,
-                            window=describe_window(day, window))
+    graph = nx.MultiDiGraph(**options, window=describe_window(day, window))
     for (a, b, relation), edge in sorted(edges.items()):
         for node in (a, b):
             if node not in graph:
@@ -587,4 +594,6 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
                        ties=sorted(edge["ties"]), via=sorted(edge["via"]),
                        evidence=dict(sorted(Counter(kind for _s, kind, _is in items.values()).items())),
                        status=sorted(edge["status"]), **extra)
+    if cache is not None:
+        cache.put(options, graph)
     return graph

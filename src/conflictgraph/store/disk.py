@@ -81,8 +81,10 @@ class StoreLocation:
         if not self.generations.is_dir():
             return
         current = self.current()
+        # ordered by when each was published: a reader keeping a network in a generation
+        # (conflictgraph.netcache) changes the folder's time, never its build.json's
         complete = sorted((g for g in self.generations.iterdir() if (g / BUILD_INFO).is_file()),
-                          key=lambda g: g.stat().st_mtime, reverse=True)
+                          key=lambda g: (g / BUILD_INFO).stat().st_mtime, reverse=True)
         keep_set = set(complete[:keep]) | ({current} if current else set())
         for folder in self.generations.iterdir():
             unfinished = not (folder / BUILD_INFO).is_file()

@@ -1,0 +1,71 @@
+"""Projected networks are kept beside their store generation and read back unchanged."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import conflictgraph.project as project_module
+from conflictgraph.build import build_store, open_for_reading, update_store
+from conflictgraph.importers import import_events
+from conflictgraph.project import load_projection, project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def as_json(network) -> str:
+    return json.dumps(nx.node_link_data(network, edges="edges"), sort_keys=True)
+
+
+@pytest.fixture()
+def store_path(tmp_path):
+    build_store(tmp_path / "store", graph_dirs=(FIXTURES / "mini",), bundled=False)
+    return tmp_path / "store"
+
+
+def networks_folder(store_path: Path) -> Path:
+    return store_path.resolve() / "networks"
+
+
+def test_the_second_projection_is_read_back_unchanged(store_path, monkeypatch):
+    store = open_for_reading(store_path)
+    first = project(store, view="alliance", as_of="2023-11-20")
+    assert len(list(networks_folder(store_path).glob("*.json"))) == 1
+
+    def no_projecting(*_args):
+        raise AssertionError("projected again instead of reading the kept network")
+
+    monkeypatch.setattr(project_module, "_Facts", no_projecting)
+    again = project(store, view="alliance", as_of="2023-11-20")
+    assert as_json(again) == as_json(first) and again.graph == first.graph
+    assert first.number_of_edges() > 0
+    with pytest.raises(AssertionError, match="projected again"):
+        project(store, view="actors")  # other options: not the kept network
+
+
+def test_custom_projections_and_writable_copies_are_not_kept(store_path):
+    store = open_for_reading(store_path)
+    project(store, projection=load_projection())
+    assert not networks_folder(store_path).exists()
+    with update_store(store_path) as writer:
+        project(writer)
+    assert not list(store_path.parent.glob("store.d/*/networks/*.json"))
+
+
+def test_a_new_generation_projects_afresh(store_path):
+    before = project(open_for_reading(store_path))
+    with update_store(store_path) as writer:
+        import_events(writer, "acled", FIXTURES / "acled" / "acled.csv")
+    after = project(open_for_reading(store_path))
+    assert as_json(after) != as_json(before)
+    assert any(data.get("events") for _a, _b, data in after.edges(data=True))
+
+
+def test_an_unreadable_kept_network_is_projected_again(store_path):
+    store = open_for_reading(store_path)
+    first = project(store)
+    (kept,) = networks_folder(store_path).glob("*.json")
+    kept.write_text("{ not json", encoding="utf-8")
+    assert as_json(project(store)) == as_json(first)
