@@ -29,7 +29,7 @@ from __future__ import annotations
 from conflictgraph.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED
 from conflictgraph.ontology import Ontology
 from conflictgraph.store.base import Store
-from conflictgraph.store.remote import construct_to_insert
+from conflictgraph.sparql_text import construct_to_insert
 from conflictgraph.terms import IRI
 
 __all__ = ["run_rules", "rule_to_insert", "rule_inputs"]
@@ -41,7 +41,7 @@ def rule_to_insert(construct: str, graph: str, using: list[str] | None = None) -
     """A CONSTRUCT rule as ``INSERT { GRAPH <graph> { template } } WHERE ...``, reading ``using``.
 
     The template is found by matching braces outside strings, IRIs and comments (the small
-    SPARQL lexer of :func:`conflictgraph.store.remote.construct_to_insert`); prefixes, comments
+    SPARQL lexer of :func:`conflictgraph.sparql_text.construct_to_insert`); prefixes, comments
     and the WHERE clause are kept as written.
 
     >>> print(rule_to_insert('CONSTRUCT { ?s ?p "}" } WHERE { ?s ?p ?o }', "http://ex/inf", ["http://ex/g"]))

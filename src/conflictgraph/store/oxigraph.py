@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
+from conflictgraph.sparql_text import inject_values
 from conflictgraph.store.base import Quad, QueryResult
 from conflictgraph.terms import BNode, IRI, Literal, Term
 
@@ -87,11 +88,8 @@ def _nq(term: Term) -> str:
     return f"<{_iri(term)}>"
 
 
-_AGGREGATES = re.compile(r"\bGROUP\s+BY\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
-
-
 def _values_block(substitutions: dict) -> str:
-    """A trailing VALUES clause binding each variable to its (pyoxigraph-serialized) term."""
+    """A VALUES clause binding each variable to its (pyoxigraph-serialized) term."""
     names = " ".join(str(v) for v in substitutions)
     values = " ".join(str(t) for t in substitutions.values())
     return f"VALUES ({names}) {{ ({values}) }}"
@@ -125,7 +123,11 @@ class OxigraphStore:
 
         Bindings go in as pyoxigraph substitutions. pyoxigraph only substitutes variables that
         a SELECT projects; for the others the bound terms (already validated pyoxigraph terms,
-        serialized by pyoxigraph) are joined as a trailing VALUES block, as SPARQL allows.
+        serialized by pyoxigraph) go in as a VALUES block at the start of the WHERE group
+        (:func:`conflictgraph.sparql_text.inject_values`). There it binds before the rest is
+        evaluated, and before any grouping; a VALUES block after the query would be joined
+        last: the engine would first answer for every entity (measured: ``show`` of one actor
+        on a store of 100,000 events, 8 s instead of well under one).
         """
         substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
         try:
@@ -133,11 +135,7 @@ class OxigraphStore:
         except RuntimeError as err:
             if "projection" not in str(err):
                 raise QueryError(f"the query failed: {err}") from None
-            if _AGGREGATES.search(sparql):
-                # A trailing VALUES is joined after grouping, where it would not filter at all.
-                names = ", ".join(f"?{name}" for name in bindings)
-                raise QueryError(f"a query that groups must SELECT the variables it binds ({names})") from None
-            result = self._run(sparql + "\n" + _values_block(substitutions), {})
+            result = self._run(inject_values(sparql, _values_block(substitutions)), {})
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
         convert = _Converter()

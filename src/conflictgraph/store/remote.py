@@ -25,10 +25,6 @@ Examples
 >>> ep = Endpoint.from_urls("http://127.0.0.1:7878/query")
 >>> (ep.update, ep.gsp)
 ('http://127.0.0.1:7878/update', None)
->>> inject_values("SELECT ?n WHERE { ?s ?p ?n }", "VALUES (?s) { (<http://ex/a>) }")
-'SELECT ?n WHERE { VALUES (?s) { (<http://ex/a>) } ?s ?p ?n }'
->>> construct_to_insert("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }", "http://ex/inf")
-'INSERT { GRAPH <http://ex/inf> { ?s a ?c } } WHERE { ?s a ?c }'
 """
 from __future__ import annotations
 
@@ -42,11 +38,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
+from conflictgraph.sparql_text import construct_to_insert, inject_values
 from conflictgraph.store.base import Quad, QueryResult
 from conflictgraph.store.oxigraph import from_ox, to_ox
 from conflictgraph.terms import BNode, IRI, Literal, Term, XSD
 
-__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "inject_values", "construct_to_insert", "sparql_term"]
+__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "sparql_term"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _FORM = "application/x-www-form-urlencoded"
@@ -93,56 +90,6 @@ def sparql_term(term: Term) -> str:
         return str(to_ox(term))
     except (ValueError, TypeError) as err:
         raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
-
-
-# A small SPARQL lexer: enough to find braces and keywords outside strings, IRIs and comments.
-_TOKENS = re.compile(r'''
-    (?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
-            |<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*|[?$]\w+|[A-Za-z_][\w.\-]*:[\w.\-%:]*|:[\w.\-%:]*)
-   |(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z_0-9]*)
-''', re.VERBOSE | re.DOTALL)
-
-
-def _depth0(text: str) -> Iterator[tuple[str, str, int, int]]:
-    """(kind, value, start, end) of braces and words at every depth, with the depth before."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "skip":
-            continue
-        if kind == "close":
-            depth -= 1
-        yield kind, match.group(), match.start(), depth
-        if kind == "open":
-            depth += 1
-
-
-def inject_values(text: str, values: str) -> str:
-    """Put ``values`` (a VALUES block) first in the outermost WHERE group of ``text``, where
-    it binds like a substitution does; append it after the query when that group is not found."""
-    after_where = False
-    for kind, value, start, depth in _depth0(text):
-        if depth != 0:
-            continue
-        if kind == "word" and value.upper() == "WHERE":
-            after_where = True
-        elif kind == "open" and (after_where or not re.search(r"\bCONSTRUCT\b", text[:start], re.I)):
-            return f"{text[:start + 1]} {values}{text[start + 1:]}"
-    return f"{text}\n{values}"
-
-
-def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -> str:
-    """Turn a rule ``CONSTRUCT { T } WHERE { P }`` into ``INSERT { GRAPH <graph> { T } } WHERE { P }``,
-    with a ``USING <g>`` clause for each graph of ``using`` when given."""
-    tokens = list(_depth0(text))
-    for i, (kind, value, start, depth) in enumerate(tokens):
-        if kind == "word" and value.upper() == "CONSTRUCT" and depth == 0:
-            opening = tokens[i + 1]
-            closing = next(t for t in tokens[i + 2:] if t[0] == "close" and t[3] == 0)
-            clauses = "".join(f"\nUSING {sparql_term(IRI(g))}" for g in using or ())
-            return (f"{text[:start]}INSERT {{ GRAPH {sparql_term(IRI(graph))} {{"
-                    f"{text[opening[2] + 1:closing[2]]}}} }}{clauses}{text[closing[2] + 1:]}")
-    raise QueryError("a rule must be a CONSTRUCT query")
 
 
 def _from_json(value: dict | None) -> Term | None:
