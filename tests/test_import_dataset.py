@@ -180,3 +180,23 @@ def test_an_updated_events_date_bounds_replace_the_old_ones(tmp_path):
     by_rule = {t for t in built.query(rule).triples if str(t[0]).startswith(ID + "event/acled-")}
     written = {q[:3] for q in built.quads(dataset_inferred_graph("acled"))}
     assert written == by_rule and len(written) == 2
+
+
+def test_reconcile_suggests_known_actors_on_the_same_side(tmp_path):
+    built, _report = build_store(":memory:")
+    with open(FIXTURES / "acled" / "acled.csv", encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))[:2]
+    cells = dict(zip(header, row))
+    rows = []
+    for number, ally in enumerate(["KNDF: Karenni Nationalities Defence Force", "KNDF", "KA: Karenni Army"]):
+        cells.update(event_id_cnty=f"MMR90{number}", actor1="Zeya Thuriya Column", assoc_actor_1=ally)
+        rows.append([cells[c] for c in header])
+    path = tmp_path / "allies.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    import_events(built, "acled", path)
+    (column,) = [r for r in unreconciled_actors(built) if r["name"] == "Zeya Thuriya Column"]
+    assert column["events"] == 3
+    hints = [h for h in column["likely"] if "same side" in h]
+    assert hints[0].startswith("Karenni Nationalities Defence Force <actor:kndf> (same side in 2 event(s))")
+    assert any(h.startswith("Karenni Army <actor:ka> (same side in 1 event(s))") for h in hints)
