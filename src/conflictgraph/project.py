@@ -71,20 +71,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from conflictgraph.errors import ConflictGraphError, UsageError
-from conflictgraph.namespaces import CG, GRAPH_INFERRED, ID, SPARQL_PREFIXES
+from conflictgraph.namespaces import CG, DATASET_GRAPHS, GRAPH_INFERRED, ID, SPARQL_PREFIXES
 from conflictgraph.netcache import NetworkCache
 from conflictgraph.resources import ontology_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["ProjectionError", "Relation", "VIEWS", "WEIGHT_RULES", "STATUSES", "DATASET_GRAPH_PREFIX",
+__all__ = ["ProjectionError", "Relation", "VIEWS", "WEIGHT_RULES", "STATUSES",
            "load_projection", "project", "describe_window", "parse_day"]
 
 VIEWS = ("actors", "alliance")
 WEIGHT_RULES = ("statements", "sources", "events", "evidence")
 STATUSES = ("claimed", "admitted", "disputed", "confirmed")
-DATASET_GRAPH_PREFIX = "https://w3id.org/conflictgraph/graph/dataset/"
 _KEYS = {"name", "relation", "label", "description", "sign", "symmetric", "views", "weight", "evidence",
          "via", "query", "file"}
 _REQUIRED = ("name", "relation", "sign", "views", "evidence")
@@ -290,8 +289,8 @@ _GENERIC_TYPES = {"GenericActor"}
 
 
 def _evidence_kind(graph: str | None) -> str:
-    if graph and graph.startswith(DATASET_GRAPH_PREFIX):
-        return graph[len(DATASET_GRAPH_PREFIX):].split("/")[0] or "dataset"
+    if graph and graph.startswith(DATASET_GRAPHS):
+        return graph[len(DATASET_GRAPHS):].split("/")[0] or "dataset"
     return "curated"
 
 

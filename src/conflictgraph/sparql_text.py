@@ -16,14 +16,15 @@ from typing import Iterator
 
 from conflictgraph.errors import QueryError
 
-__all__ = ["tokens", "inject_values", "construct_to_insert"]
+__all__ = ["BAD_IRI", "tokens", "inject_values", "construct_to_insert"]
 
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
+BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _iri_ref(value: str) -> str:
     """``<value>``, refusing text that cannot be an IRI."""
-    if not value or _BAD_IRI.search(value) or ":" not in value:
+    if not value or BAD_IRI.search(value) or ":" not in value:
         raise QueryError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
 

@@ -52,9 +52,9 @@ import time
 from datetime import date, timedelta
 from functools import lru_cache
 
-from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, bound_facts, DatasetSpec, EventRecord, PlaceLevel,
-                                            RowRejected, id_part, nt_iri, nt_lang, nt_literal, nt_text, parse_float,
-                                            parse_int)
+from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
+                                            RowRejected, bound_facts, id_part, nt_iri, nt_lang, nt_literal, nt_text,
+                                            parse_float, parse_int)
 from conflictgraph.namespaces import CG, ID
 from conflictgraph.terms import IRI, XSD, Literal
 

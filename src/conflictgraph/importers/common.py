@@ -41,6 +41,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from conflictgraph.namespaces import CG, ID, PREFIXES
+from conflictgraph.sparql_text import BAD_IRI
 from conflictgraph.terms import IRI, XSD, Literal, Term
 
 __all__ = ["RowRejected", "DatasetSpec", "ActorRef", "PlaceLevel", "EventRecord", "parse_int", "parse_float",
@@ -87,7 +88,6 @@ class PlaceLevel:
 
 # N-Triples terms -------------------------------------------------------------------------------
 
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 # N-Triples string literals must escape exactly these four characters (STRING_LITERAL_QUOTE).
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -102,7 +102,7 @@ def nt_iri(value: str) -> str:
     >>> nt_iri("https://w3id.org/conflictgraph/id/actor/ka")
     '<https://w3id.org/conflictgraph/id/actor/ka>'
     """
-    if not value or _BAD_IRI.search(value) or ":" not in value:
+    if not value or BAD_IRI.search(value) or ":" not in value:
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
 
@@ -295,7 +295,7 @@ def parse_iso_day(value: str, column: str) -> date:
 def covering_date(start: date, end: date) -> Literal:
     """The finest cg:date literal that covers ``start``..``end``: a day, a month or a year.
 
-    >>> from datetime import date, timedelta
+    >>> from datetime import date
     >>> covering_date(date(2023, 11, 5), date(2023, 11, 8)).value
     '2023-11'
     """
@@ -310,7 +310,8 @@ def covering_date(start: date, end: date) -> Literal:
 
 _BOUND_PROPERTIES = {nt_iri(CG + date): (nt_iri(CG + early), nt_iri(CG + late)) for date, early, late in (
     ("date", "earliest", "latest"), ("start", "startEarliest", "startLatest"), ("end", "endEarliest", "endLatest"))}
-_TYPED = re.compile(r'^"([0-9-]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#(date|gYearMonth|gYear)>$')
+_TYPED = re.compile(r'^"([0-9-]+)"\^\^<' + re.escape(XSD) + r'(date|gYearMonth|gYear)>$')
+_XSD_DATE = XSD + "date"
 
 
 @lru_cache(maxsize=8192)
@@ -346,9 +347,6 @@ def bound_facts(date_facts: tuple[str, ...]) -> tuple[str, ...]:
         out += [properties[0] + " " + nt_literal(first.isoformat(), _XSD_DATE),
                 properties[1] + " " + nt_literal(last.isoformat(), _XSD_DATE)]
     return tuple(out)
-
-
-_XSD_DATE = XSD + "date"
 
 
 def slug(name: str) -> str:

@@ -47,7 +47,7 @@ from conflictgraph.resolve import fold
 from conflictgraph.store.base import Store
 from conflictgraph.terms import IRI, XSD, Literal, Term
 
-__all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors", "DATASET_GRAPHS"]
+__all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors"]
 
 _TRUE = Literal("true", XSD + "boolean")
 _GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")

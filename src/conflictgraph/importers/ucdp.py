@@ -46,8 +46,8 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, bound_facts, DatasetSpec, EventRecord,
-                                            PlaceLevel, RowRejected, covering_date, id_part, nt_iri, nt_lang,
+from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord,
+                                            PlaceLevel, RowRejected, bound_facts, covering_date, id_part, nt_iri, nt_lang,
                                             nt_literal, nt_term, nt_text, parse_float, parse_int, parse_iso_day)
 from conflictgraph.namespaces import CG, ID
 from conflictgraph.terms import IRI, XSD, Literal

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.sparql_text import inject_values
+from conflictgraph.sparql_text import BAD_IRI, inject_values
 from conflictgraph.store.base import Quad, QueryResult
 from conflictgraph.terms import BNode, IRI, Literal, Term
 
@@ -66,12 +66,11 @@ class _Converter:
         return converted
 
 
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def _iri(value: str) -> str:
-    if _BAD_IRI.search(value):
+    if BAD_IRI.search(value):
         raise StoreError(f"not a valid IRI: {value!r}")
     return value
 

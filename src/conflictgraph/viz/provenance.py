@@ -211,9 +211,9 @@ def data_summary(store: Any) -> str:
              + (f" (newest issued {newest})" if newest else "")]
     if references:
         parts.append(f"{references} reference file{'s' if references != 1 else ''}")
-    from conflictgraph.project import DATASET_GRAPH_PREFIX
-    datasets = sorted({str(g)[len(DATASET_GRAPH_PREFIX):].split("/")[0] for g in store.named_graphs()
-                       if str(g).startswith(DATASET_GRAPH_PREFIX)} - {""})
+    from conflictgraph.namespaces import DATASET_GRAPHS
+    datasets = sorted({str(g)[len(DATASET_GRAPHS):].split("/")[0] for g in store.named_graphs()
+                       if str(g).startswith(DATASET_GRAPHS)} - {""})
     if datasets:
         parts.append("imported dataset" + ("s " if len(datasets) > 1 else " ") + ", ".join(datasets))
     return " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
