@@ -200,3 +200,51 @@ def test_reconcile_suggests_known_actors_on_the_same_side(tmp_path):
     hints = [h for h in column["likely"] if "same side" in h]
     assert hints[0].startswith("Karenni Nationalities Defence Force <actor:kndf> (same side in 2 event(s))")
     assert any(h.startswith("Karenni Army <actor:ka> (same side in 1 event(s))") for h in hints)
+
+
+def _dataset_state(store, key: str) -> tuple[set, set]:
+    return graph_quads(store, key), set(store.quads(dataset_inferred_graph(key)))
+
+
+def test_chunks_loading_side_by_side_give_the_same_graph(tmp_path):
+    """Two rows per chunk, two chunks loading at once (the 100,000-row path on the fixtures):
+    the same quads as one chunk, on the first import and on the re-export that updates events."""
+    one, _ = build_store(":memory:")
+    many, _ = build_store(":memory:")
+    for name in ("acled.csv", "acled-v2.csv"):
+        whole = import_events(one, "acled", FIXTURES / "acled" / name)
+        chunked = import_events(many, "acled", FIXTURES / "acled" / name, chunk_rows=2, chunk_parallel=2,
+                                scratch=tmp_path)
+        assert (chunked.new, chunked.updated, chunked.unchanged, chunked.older, chunked.rejected) == \
+            (whole.new, whole.updated, whole.unchanged, whole.older, whole.rejected)
+        assert _dataset_state(many, "acled") == _dataset_state(one, "acled")
+    assert list(tmp_path.iterdir()) == []  # the chunk files and their folder are gone
+
+
+class _FailingStore:
+    """A store whose bulk loads fail, to see a loader thread's error reach the caller."""
+
+    def __init__(self, inner):
+        self.inner, self.loads = inner, 0
+
+    def query(self, sparql, *, bindings=None):
+        return self.inner.query(sparql, bindings=bindings)
+
+    def load_quads(self, quads):
+        self.inner.load_quads(quads)
+
+    def remove_subjects(self, subjects, graph):
+        return self.inner.remove_subjects(subjects, graph)
+
+    def load_nquads_file(self, path, graphs):
+        self.loads += 1
+        raise OSError(f"disk full while loading {path.name}")
+
+
+def test_a_failed_chunk_load_is_raised_and_leaves_no_files(tmp_path):
+    built, _ = build_store(":memory:")
+    failing = _FailingStore(built)
+    with pytest.raises(OSError, match="disk full while loading chunk-00001.nq"):
+        import_events(failing, "acled", FIXTURES / "acled" / "acled.csv", chunk_rows=2, scratch=tmp_path)
+    assert 1 <= failing.loads <= 3  # the import stopped at the first failed chunk, not at the end
+    assert list(tmp_path.iterdir()) == []

@@ -30,10 +30,13 @@ def import_command(context: Context, dataset: str, file: Path, rejects: Path | N
     """Import a UCDP GED or ACLED CSV file into an existing store (atomic; re-runs the rules)."""
     from conflictgraph.build import update_store
     from conflictgraph.importers import import_events
+    from conflictgraph.store.oxigraph import OxigraphStore
 
     rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
     with update_store(store, notify=context.note) as writer, _progress(context, file) as progress:
-        report = import_events(writer, dataset, file, rejects_path=rejects, version=version, progress=progress)
+        scratch = writer.path.parent if isinstance(writer, OxigraphStore) else None  # the copy's folder
+        report = import_events(writer, dataset, file, rejects_path=rejects, version=version, progress=progress,
+                               scratch=scratch)
     for line in report.summary():
         click.echo(line)
     if report.rejected:

@@ -23,8 +23,10 @@ INSERT DATA { GRAPH <http://ex/g> { <http://ex/a> <http://ex/p> "x" .
 """
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 from conflictgraph.errors import StoreMissing
@@ -105,12 +107,14 @@ class RemoteOverlay:
         self.remote = remote
         self.local = open_store(":memory:")
         self.before: dict[str, set[Quad]] = {}
+        self._copying = threading.Lock()  # an import loads chunks from two threads
 
     def _touch(self, graph: str, fetch: bool = True) -> None:
-        if graph not in self.before:
-            quads = list(self.remote.quads(graph)) if fetch and self.remote is not None else []
-            self.local.add_quads(quads)
-            self.before[graph] = set(quads)
+        with self._copying:
+            if graph not in self.before:
+                quads = list(self.remote.quads(graph)) if fetch and self.remote is not None else []
+                self.local.add_quads(quads)
+                self.before[graph] = set(quads)
 
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         if bindings and any(isinstance(v, IRI) and str(v) in self.before for v in bindings.values()):
@@ -125,9 +129,10 @@ class RemoteOverlay:
 
     add_quads = load_quads
 
-    def load_ntriples(self, text: str, graph: str) -> None:
-        self._touch(graph)
-        self.local.load_ntriples(text, graph)
+    def load_nquads_file(self, path: Path, graphs: Iterable[str]) -> None:
+        for graph in graphs:
+            self._touch(graph)
+        self.local.load_nquads_file(path)
 
     def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
         self._touch(graph)

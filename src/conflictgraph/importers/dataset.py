@@ -18,10 +18,13 @@ older than what the graph holds (an earlier ``timestamp``) does not overwrite it
 Events of the graph that the file no longer contains are kept and counted as *missing*. So
 importing a file twice changes no event triple and only adds a run record.
 
-Streaming. Rows are read one at a time and their triples, written as N-Triples text, are
-bulk-loaded in chunks by a background thread while the next chunk is mapped (the engine's bulk
-loader releases the GIL); memory holds two chunks plus one entry per event id of the dataset (to
-tell new from updated from missing).
+Streaming. Rows are read one at a time; their quads (the dataset graph's and the inferred
+graph's) are written as N-Quads to a scratch file per chunk of rows, and each full chunk is
+bulk-loaded by a background thread while the next is mapped. The engine's bulk loader releases
+the GIL and keeps to one core per call, so two chunks load side by side; its memory (about 1 KB
+per quad while a chunk loads) is what bounds the chunk size. Memory holds the chunks loading plus
+one entry per event id of the dataset (to tell new from updated from missing); the chunk text
+itself stays on disk.
 
 Inference. The rules never read dataset graphs (see :mod:`conflictgraph.infer`); the one rule that
 applies to events, the date bounds, is applied here: each new or updated event's
@@ -53,6 +56,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -75,7 +80,8 @@ __all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "dataset_graph", "dat
 
 DATASETS: dict[str, DatasetSpec] = {"ucdp": ucdp.DATASET, "acled": acled.DATASET}
 GRAPH_IMPORT_LOG = GRAPHS + "import-log"
-CHUNK_ROWS = 5000  # rows per bulk load: bigger chunks load faster, smaller ones use less memory
+CHUNK_ROWS = 15000  # rows per bulk load: bigger chunks load faster, smaller ones use less memory
+PARALLEL_LOADS = 2  # chunks loading at once (each load keeps one core busy)
 _SHOWN = 20  # how many rejects and missing ids a report keeps for display
 
 Progress = Callable[[int, int], None]
@@ -88,7 +94,7 @@ class WritableStore(Protocol):
 
     def load_quads(self, quads: Iterable[Quad]) -> None: ...
 
-    def load_ntriples(self, text: str, graph: str) -> None: ...
+    def load_nquads_file(self, path: Path, graphs: Iterable[str]) -> None: ...
 
     def remove_subjects(self, subjects: Iterable[str], graph: str) -> int: ...
 
@@ -194,41 +200,74 @@ def _content_hash(facts: list[str]) -> str:
     return hashlib.sha1("\n".join(sorted(facts)).encode("utf-8")).hexdigest()
 
 
-class _Loader:
-    """Writes chunks to the store in a background thread, one chunk at a time, in order.
+class _ChunkFile:
+    """The N-Quads of the chunk being mapped, written to a scratch file (so no chunk's text sits
+    in memory while it loads); :meth:`take` closes it, hands its path over and starts the next."""
 
-    The engine's bulk loader releases the GIL, so the next chunk is mapped while this one loads.
-    An error in the thread is raised again by the next :meth:`submit` or by :meth:`close`.
+    def __init__(self, folder: Path):
+        self.folder, self.number = folder, 0
+        self._start()
+
+    def _start(self) -> None:
+        self.number += 1
+        self.path = self.folder / f"chunk-{self.number:05d}.nq"
+        self._handle = open(self.path, "w", encoding="utf-8")
+
+    def write(self, text: str) -> None:
+        self._handle.write(text)
+
+    def take(self) -> Path:
+        self._handle.close()
+        path = self.path
+        self._start()
+        return path
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class _Loader:
+    """Writes chunks to the store from background threads, at most ``parallel`` at a time.
+
+    The engine's bulk loader releases the GIL, so chunks load while the next one is mapped.
+    A chunk's removals (the old quads of its updated events) run before its load, in its own
+    thread; chunks hold different events, so they need no order among themselves. An error in a
+    thread is raised again by the next :meth:`submit` or by :meth:`wait`.
     """
 
-    def __init__(self, store: "WritableStore", graph: str, inferred_graph: str):
-        self.store, self.graph, self.inferred_graph = store, graph, inferred_graph
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+    def __init__(self, store: "WritableStore", graphs: tuple[str, str], parallel: int = PARALLEL_LOADS):
+        self.store, self.graphs, self.parallel = store, graphs, parallel
+        self._running: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
 
-    def submit(self, removals: list[str], text: str, inferred_text: str) -> None:
-        self.wait()
-        self._thread = threading.Thread(target=self._run, args=(removals, text, inferred_text), daemon=True)
-        self._thread.start()
+    def submit(self, removals: list[str], chunk: Path) -> None:
+        while len(self._running) >= self.parallel:
+            self._running.pop(0).join()
+        self._raise()
+        thread = threading.Thread(target=self._run, args=(removals, chunk), daemon=True)
+        thread.start()
+        self._running.append(thread)
 
-    def _run(self, removals: list[str], text: str, inferred_text: str) -> None:
+    def _run(self, removals: list[str], chunk: Path) -> None:
         try:
             if removals:
-                self.store.remove_subjects(removals, self.graph)
-                self.store.remove_subjects(removals, self.inferred_graph)
-            if text:
-                self.store.load_ntriples(text, self.graph)
-            if inferred_text:
-                self.store.load_ntriples(inferred_text, self.inferred_graph)
+                for graph in self.graphs:
+                    self.store.remove_subjects(removals, graph)
+            self.store.load_nquads_file(chunk, self.graphs)
+            chunk.unlink()
         except BaseException as err:  # handed to the importing thread
-            self._error = err
+            self._errors.append(err)
 
     def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
+        """Wait for every chunk; raise the first error a chunk met."""
+        while self._running:
+            self._running.pop(0).join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._errors:
+            error = self._errors[0]
+            self._errors.clear()
             raise error
 
 
@@ -240,18 +279,18 @@ _WKT = GEO + "wktLiteral"
 
 class _Attacher:
     """Attaches a record's actors and place (reconciled once per distinct name or hierarchy) and
-    writes the N-Triples of new actors and places the first time they are used."""
+    writes the N-Quads of new actors and places the first time they are used."""
 
-    def __init__(self, reconciler: Reconciler, spec: DatasetSpec, report: ImportReport):
-        self.reconciler, self.report = reconciler, report
+    def __init__(self, reconciler: Reconciler, spec: DatasetSpec, report: ImportReport, end: str):
+        self.reconciler, self.report, self.end = reconciler, report, end  # end: " <graph> .\n"
         self.source_fact = _CG_SOURCE + " " + nt_iri(spec.source)
         self.actors: dict[tuple[str, str, str], tuple[str, str]] = {}  # (name, kind, role) -> (fact, status)
         self.places: dict[tuple[str, ...], str | None] = {}  # place names -> fact
         self.written: set[str] = set()  # lines of new actors and places, geometry IRIs, already written
 
-    def facts(self, record: EventRecord, new_lines: list[str]) -> list[str]:
-        """The record's facts with actors, place and source attached; lines for new nodes are
-        appended to ``new_lines``."""
+    def facts(self, record: EventRecord, write: Callable[[str], object]) -> list[str]:
+        """The record's facts with actors, place and source attached; the lines of new nodes are
+        passed to ``write``."""
         facts = record.facts + [self.source_fact]
         statuses = set()
         for ref in record.actors:
@@ -259,7 +298,7 @@ class _Attacher:
             found = self.actors.get(key)
             if found is None:
                 match = self.reconciler.actor(ref)
-                self._write(match.triples, new_lines)
+                self._write(match.triples, write)
                 found = self.actors[key] = (nt_iri(ref.role) + " " + nt_iri(match.iri), match.status)
             facts.append(found[0])
             statuses.add(found[1])
@@ -274,28 +313,28 @@ class _Attacher:
                 placed = self.reconciler.place(record.places)
                 fact = None
                 if placed is not None:
-                    self._write(placed[1], new_lines)
+                    self._write(placed[1], write)
                     fact = _CG_PLACE + " " + nt_iri(placed[0])
                 self.places[record.place_names] = fact
             if fact is not None:
                 facts.append(fact)
         return facts
 
-    def geometry(self, record: EventRecord, lines: list[str]) -> None:
+    def geometry(self, record: EventRecord, write: Callable[[str], object]) -> None:
         """Write the record's geometry node (WKT point and precision note) if not yet written."""
         iri = record.geometry_iri
         if iri not in self.written:
             self.written.add(iri)
             node = nt_iri(iri)
-            lines += [f"{node} {_AS_WKT} {nt_literal(record.geometry[0], _WKT)} .\n",
-                      f"{node} {_LOCATION_PRECISION} {nt_lang(record.geometry[1])} .\n"]
+            write(f"{node} {_AS_WKT} {nt_literal(record.geometry[0], _WKT)}{self.end}"
+                  f"{node} {_LOCATION_PRECISION} {nt_lang(record.geometry[1])}{self.end}")
 
-    def _write(self, triples, lines: list[str]) -> None:
+    def _write(self, triples, write: Callable[[str], object]) -> None:
         for s, p, o in triples:
-            line = f"{nt_iri(s)} {nt_iri(p)} {nt_term(o)} .\n"
+            line = f"{nt_iri(s)} {nt_iri(p)} {nt_term(o)}{self.end}"
             if line not in self.written:
                 self.written.add(line)
-                lines.append(line)
+                write(line)
 
 
 class _Rejects:
@@ -320,7 +359,8 @@ class _Rejects:
 
 def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path | str, *,
                   rejects_path: Path | str | None = None, version: str | None = None,
-                  progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+                  progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
+                  chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None) -> ImportReport:
     """Import the rows of ``path`` into the dataset's graph of ``store``; return the report.
 
     Parameters
@@ -340,6 +380,12 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
         The dataset version (e.g. "23.1"), recorded on the dataset source and the run.
     progress : callable, optional
         Called as ``progress(bytes_read, total_bytes)`` while reading.
+    chunk_rows, chunk_parallel : int, optional
+        Rows per bulk load and how many chunks load at once (memory grows with both).
+    scratch : Path, optional
+        The folder under which the chunk files are written (and removed); by default the
+        system's temporary folder. The CLI uses the folder of the store copy being written, so a
+        killed import's files go with the abandoned copy.
 
     Raises
     ------
@@ -368,18 +414,18 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     store.remove_subjects([spec.source], graph)
     metadata = list(spec.metadata) + ([(DCT + "hasVersion", Literal(version, XSD + "string"))] if version else [])
     source = nt_iri(spec.source)
-    lines: list[str] = [f"{source} {nt_iri(p)} {nt_term(o)} .\n" for p, o in metadata]
-    bounds: list[str] = []  # the inferred date bounds of new and updated events
+    inferred_graph = dataset_inferred_graph(spec.key)
+    end, inferred_end = f" {nt_iri(graph)} .\n", f" {nt_iri(inferred_graph)} .\n"  # N-Quads line ends
     removals: list[str] = []
     seen: dict[str, int] = {}
-    attacher = _Attacher(reconciler, spec, report)
-    loader = _Loader(store, graph, dataset_inferred_graph(spec.key))
+    attacher = _Attacher(reconciler, spec, report, end)
+    loader = _Loader(store, (graph, inferred_graph), chunk_parallel)
+    chunks_folder = Path(tempfile.mkdtemp(prefix="import-chunks-", dir=scratch))
+    chunk = _ChunkFile(chunks_folder)
+    write = chunk.write
 
     def flush() -> None:
-        text, inferred_text = "".join(lines), "".join(bounds)
-        lines.clear()  # the chunk's text is the only copy while it loads
-        bounds.clear()
-        loader.submit(list(removals), text, inferred_text)
+        loader.submit(list(removals), chunk.take())
         removals.clear()
 
     def all_rows() -> Iterator:
@@ -388,6 +434,8 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
             yield from rows
 
     try:
+        for p, o in metadata:
+            write(f"{source} {nt_iri(p)} {nt_term(o)}{end}")
         for count, row in enumerate(all_rows(), start=1):
             report.rows_read += 1
             try:
@@ -404,7 +452,7 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
                 continue
             seen[record.iri] = row.number
             report.imported += 1
-            facts = attacher.facts(record, lines)
+            facts = attacher.facts(record, write)
             if record.geometry:  # the shared geometry node's IRI is a hash of the point and its precision
                 facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
             digest = _content_hash(facts)
@@ -420,11 +468,11 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
                     report.updated += 1
                     removals.append(record.iri)
                 subject = nt_iri(record.iri)
-                lines.extend(f"{subject} {fact} .\n" for fact in facts)
-                lines.append(f"{subject} {_CONTENT_HASH} \"{digest}\" .\n")
-                bounds.extend(f"{subject} {fact} .\n" for fact in record.bounds)
+                write("".join([f"{subject} {fact}{end}" for fact in facts]))
+                write(f"{subject} {_CONTENT_HASH} \"{digest}\"{end}")
+                write("".join([f"{subject} {fact}{inferred_end}" for fact in record.bounds]))
                 if record.geometry:
-                    attacher.geometry(record, lines)
+                    attacher.geometry(record, write)
             if count % chunk_rows == 0:
                 flush()
                 if progress:
@@ -433,10 +481,12 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
         loader.wait()
     finally:
         rejects.close()
+        chunk.close()
         try:
             loader.wait()
         except BaseException:
             pass  # the first error is the one already being raised
+        shutil.rmtree(chunks_folder, ignore_errors=True)
     if progress:
         progress(reader.size, reader.size)
 
