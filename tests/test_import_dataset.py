@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,21 @@ def test_a_failed_chunk_load_is_raised_and_leaves_no_files(tmp_path):
         import_events(failing, "acled", FIXTURES / "acled" / "acled.csv", chunk_rows=2, scratch=tmp_path)
     assert 1 <= failing.loads <= 3  # the import stopped at the first failed chunk, not at the end
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_import_waits_for_its_loads_and_leaves_no_files(tmp_path):
+    """Ctrl-C while rows are mapped: the chunks already loading finish (their files are not
+    removed under them), no loader thread outlives the call, and the scratch folder is gone."""
+    built, _ = build_store(":memory:")
+    before = threading.active_count()
+
+    def interrupt(_done, _total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_events(built, "acled", FIXTURES / "acled" / "acled.csv", chunk_rows=2, progress=interrupt,
+                      scratch=tmp_path)
+    assert threading.active_count() == before
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        import_events(built, "acled", FIXTURES / "acled" / "acled.csv", chunk_parallel=0)

@@ -21,10 +21,12 @@ importing a file twice changes no event triple and only adds a run record.
 Streaming. Rows are read one at a time; their quads (the dataset graph's and the inferred
 graph's) are written as N-Quads to a scratch file per chunk of rows, and each full chunk is
 bulk-loaded by a background thread while the next is mapped. The engine's bulk loader releases
-the GIL and keeps to one core per call, so two chunks load side by side; its memory (about 1 KB
-per quad while a chunk loads) is what bounds the chunk size. Memory holds the chunks loading plus
-one entry per event id of the dataset (to tell new from updated from missing); the chunk text
-itself stays on disk.
+the GIL and works a call of up to a million quads (a chunk of 15,000 rows is about 300,000) on
+one core, so on the on-disk store two chunks load side by side (the in-memory store of a remote
+import runs them one after the other). The loader's memory, about 1 KB per quad while a chunk
+loads, is what bounds the chunk size. Memory holds the chunks loading, one entry per event id of
+the dataset (to tell new from updated from missing) and the actors, places and geometries
+already written; the chunk text itself stays on disk.
 
 Inference. The rules never read dataset graphs (see :mod:`conflictgraph.infer`); the one rule that
 applies to events, the date bounds, is applied here: each new or updated event's
@@ -56,10 +58,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -242,11 +244,17 @@ class _Loader:
 
     def submit(self, removals: list[str], chunk: Path) -> None:
         while len(self._running) >= self.parallel:
-            self._running.pop(0).join()
+            self._join_oldest()
         self._raise()
         thread = threading.Thread(target=self._run, args=(removals, chunk), daemon=True)
+        self._running.append(thread)  # listed first, so no started thread is ever unlisted
         thread.start()
-        self._running.append(thread)
+
+    def _join_oldest(self) -> None:
+        thread = self._running[0]
+        if thread.ident is not None:  # started
+            thread.join()
+        self._running.pop(0)  # only once it is done: an interrupted join leaves it listed
 
     def _run(self, removals: list[str], chunk: Path) -> None:
         try:
@@ -261,8 +269,22 @@ class _Loader:
     def wait(self) -> None:
         """Wait for every chunk; raise the first error a chunk met."""
         while self._running:
-            self._running.pop(0).join()
+            self._join_oldest()
         self._raise()
+
+    def finish(self) -> None:
+        """Wait for every chunk when the import is failing, even through Ctrl-C: a load cannot
+        be stopped halfway, and its store and files must not be removed under it (the wait is
+        at most one chunk's load). Errors of the chunks are dropped: one is being raised."""
+        interrupted = False
+        while self._running:
+            try:
+                self._join_oldest()
+            except KeyboardInterrupt:
+                interrupted = True
+        self._errors.clear()
+        if interrupted:
+            raise KeyboardInterrupt
 
     def _raise(self) -> None:
         if self._errors:
@@ -396,6 +418,8 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     spec = DATASETS.get(dataset) if isinstance(dataset, str) else dataset
     if spec is None:
         raise UsageError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}")
+    if chunk_rows < 1 or chunk_parallel < 1:
+        raise ValueError(f"chunk_rows and chunk_parallel must be at least 1, not {chunk_rows}, {chunk_parallel}")
     path = Path(path)
     graph = dataset_graph(spec.key)
     reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats)
@@ -420,20 +444,25 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     seen: dict[str, int] = {}
     attacher = _Attacher(reconciler, spec, report, end)
     loader = _Loader(store, (graph, inferred_graph), chunk_parallel)
-    chunks_folder = Path(tempfile.mkdtemp(prefix="import-chunks-", dir=scratch))
-    chunk = _ChunkFile(chunks_folder)
-    write = chunk.write
-
-    def flush() -> None:
-        loader.submit(list(removals), chunk.take())
-        removals.clear()
 
     def all_rows() -> Iterator:
         if first is not None:
             yield first
             yield from rows
 
-    try:
+    with ExitStack() as cleanup:  # on the way out, even after an error: the steps below in reverse
+        folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="import-chunks-", dir=scratch,
+                                                                   ignore_cleanup_errors=True))
+        cleanup.callback(loader.finish)  # no chunk file is removed while it loads
+        chunk = _ChunkFile(Path(folder))
+        cleanup.callback(chunk.close)
+        cleanup.callback(rejects.close)
+        write = chunk.write
+
+        def flush() -> None:
+            loader.submit(list(removals), chunk.take())
+            removals.clear()
+
         for p, o in metadata:
             write(f"{source} {nt_iri(p)} {nt_term(o)}{end}")
         for count, row in enumerate(all_rows(), start=1):
@@ -479,14 +508,6 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
                     progress(reader.bytes_read, reader.size)
         flush()
         loader.wait()
-    finally:
-        rejects.close()
-        chunk.close()
-        try:
-            loader.wait()
-        except BaseException:
-            pass  # the first error is the one already being raised
-        shutil.rmtree(chunks_folder, ignore_errors=True)
     if progress:
         progress(reader.size, reader.size)
 

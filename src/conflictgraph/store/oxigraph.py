@@ -195,8 +195,8 @@ class OxigraphStore:
         For files written by trusted code whose terms are already checked and escaped (the
         importers' ``nt_*`` functions); the engine still parses them strictly. ``graphs`` names
         the graphs the file writes to (a store that stages changes per graph needs them; this
-        one does not). Several threads may load files at once: each call writes its own files
-        and keeps one core busy.
+        one does not). Several threads may load files at once: each call writes its own files,
+        and a call of up to a million quads keeps one core busy.
         """
         self._check_writable()
         try:
