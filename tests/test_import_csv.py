@@ -9,7 +9,7 @@ import pytest
 
 from conflictgraph.errors import ImportFailed
 from conflictgraph.importers import acled, ucdp
-from conflictgraph.importers.common import RowRejected, covering_date
+from conflictgraph.importers.common import DCT, RDF_TYPE, SKOS, RowRejected, covering_date
 from conflictgraph.importers.csvread import CsvReader
 from conflictgraph.namespaces import CG, ID
 
@@ -81,11 +81,16 @@ def test_ucdp_row_golden():
              for p, o in record.triples}
     assert facts == {
         ("rdf:type", "cg:Attack"), ("skos:altLabel", "MYA-2023-1-42"),
-        ("skos:prefLabel", "KNDF - Civilians (2023-11)"), ("dct:type", "one-sided violence"),
+        ("skos:prefLabel", "KNDF - Civilians (2023-11)"),
+        ("cg:eventType", "node:event-type-ucdp-one-sided-violence-19bca1f9"),
         ("cg:date", "2023-11"), ("cg:start", "2023-11-01"), ("cg:end", "2023-11-30"),
         ("cg:dateDerivation", "UCDP date_prec 3 (within one month): between 2023-11-01 and 2023-11-30"),
         ("cg:fatalitiesLow", "1"), ("cg:fatalitiesBest", "2"), ("cg:fatalitiesHigh", "4"), ("dct:source", "Irrawaddy")}
     assert record.iri == ID + "event/ucdp-42"
+    concept = f"<{ID}node/event-type-ucdp-one-sided-violence-19bca1f9>"
+    assert record.shared == (f"{concept} <{RDF_TYPE}> <{CG}EventType>",
+                             f'{concept} <{SKOS}prefLabel> "one-sided violence"@en',
+                             f'{concept} <{DCT}type> "one-sided violence"')
     assert [(a.name, a.role) for a in record.actors] == [("KNDF", CG + "sideA"), ("Civilians", CG + "sideB")]
     assert [lv.name for lv in record.places] == ["Myanmar (Burma)", "Kayah state", "Loikaw district"]  # where_prec 3
     assert record.geometry == ("POINT(97.21 19.67)", "UCDP where_prec 3: second-order administrative division")
@@ -115,7 +120,7 @@ def test_acled_dates_and_precision():
     assert acled.parse_event_date("2023-11-07") == date(2023, 11, 7)
     rows = {r.cells["event_id_cnty"]: r.cells for r in rows_of(ACLED, acled.DATASET) if not r.problem}
     week = acled.map_row(rows["MMR1003"])
-    values = {p.short: o.value for p, o in week.triples if p.short.startswith("cg:")}
+    values = {p.short: getattr(o, "value", o) for p, o in week.triples if p.short.startswith("cg:")}
     assert values["cg:date"] == "2023-11-09" and values["cg:start"] == "2023-11-06" and values["cg:end"] == "2023-11-12"
     month = acled.map_row(rows["MMR1004"])
     assert {p.short: getattr(o, "value", o) for p, o in month.triples}["cg:date"] == "2023-11"
@@ -137,6 +142,11 @@ def test_acled_row_golden():
     assert ("rdf:type", "cg:Battle") in values and ("cg:fatalitiesBest", "6") in values
     assert ("dct:modified", "2023-11-14T22:13:20Z") in values
     assert ("skos:prefLabel", "Armed clash in Mese (2023-11-07)") in values
+    # The three type columns are words of one concept the events of that kind share.
+    concept = next(o for p, o in values if p == "cg:eventType")
+    assert concept.startswith("node:event-type-acled-armed-clash-") and not any(p == "dct:type" for p, _ in values)
+    assert [line.split(" ", 2)[2] for line in record.shared] == [
+        f"<{CG}EventType>", '"Armed clash"@en', '"Political violence"', '"Battles"', '"Armed clash"']
 
 
 @pytest.mark.parametrize("change, reason", [

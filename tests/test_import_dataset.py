@@ -183,6 +183,41 @@ def test_an_updated_events_date_bounds_replace_the_old_ones(tmp_path):
     assert written == by_rule and len(written) == 2
 
 
+def test_event_types_are_shared_concepts_and_unused_ones_go(tmp_path):
+    """ACLED's three type columns become one cg:EventType concept per combination, stored once
+    and shared; a re-export that changes an event's type leaves no unused concept behind."""
+    built, _report = build_store(":memory:")
+    import_events(built, "acled", FIXTURES / "acled" / "acled.csv")
+    types_of = SPARQL_PREFIXES + """SELECT ?type (COUNT(DISTINCT ?event) AS ?events) (COUNT(?word) AS ?words)
+      WHERE { GRAPH ?g { ?type a cg:EventType . OPTIONAL { ?event cg:eventType ?type }
+                         OPTIONAL { ?type dct:type ?word } } } GROUP BY ?type"""
+    rows = built.query(types_of, bindings={"g": IRI(dataset_graph("acled"))}).rows
+    events = built.query(SPARQL_PREFIXES + "SELECT ?e ?label WHERE { ?e cg:eventType/skos:prefLabel ?label }").rows
+    assert len(events) == 8 and sum(int(r["events"].value) for r in rows) == 8
+    assert len(rows) == len({r["label"].value for r in events}) < 8  # shared by the events of a kind
+    clash = {str(r["e"]) for r in events if r["label"].value == "Armed clash"}
+    assert ID + "event/acled-MMR1001" in clash
+
+    with open(FIXTURES / "acled" / "acled.csv", encoding="utf-8", newline="") as handle:
+        header, *lines = list(csv.reader(handle))
+    retyped = []
+    for line in lines[:8]:
+        cells = dict(zip(header, line))
+        if cells["event_id_cnty"] == "MMR1001" or cells["event_id_cnty"] not in {e.rsplit("-", 1)[1] for e in clash}:
+            cells.update(disorder_type="Strategic developments", event_type="Strategic developments",
+                         sub_event_type="Looting/property destruction",
+                         timestamp=str(int(cells["timestamp"] or "0") + 1))
+        retyped.append([cells[c] for c in header])
+    path = tmp_path / "retyped.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *retyped])
+    import_events(built, "acled", path)
+    after = built.query(types_of, bindings={"g": IRI(dataset_graph("acled"))}).rows
+    labels = {r["type"]: int(r["events"].value) for r in after}
+    assert all(count > 0 for count in labels.values())  # no concept left without events
+    assert len(after) < len(rows) and sum(labels.values()) == 8
+
+
 def test_reconcile_suggests_known_actors_on_the_same_side(tmp_path):
     built, _report = build_store(":memory:")
     with open(FIXTURES / "acled" / "acled.csv", encoding="utf-8", newline="") as handle:

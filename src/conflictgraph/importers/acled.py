@@ -13,8 +13,9 @@ year                ``cg:dateDerivation``; 3: the month. A missing or impossible
 event_type,         the class (Battles: ``cg:Battle``, or ``cg:Capture`` / ``cg:Recapture`` for
 sub_event_type,     territory changing hands; Explosions/Remote violence: ``cg:Airstrike``,
 disorder_type       ``cg:Shelling`` or ``cg:Attack``; Violence against civilians: ``cg:Attack``;
-                    Protests: ``cg:Protest``; anything else ``cg:Event``); each non-blank one
-                    also as ``dct:type`` text
+                    Protests: ``cg:Protest``; anything else ``cg:Event``), and ``cg:eventType``
+                    a concept shared by the events of that kind: label the most specific
+                    word, ``dct:type`` each non-blank one
 actor1              ``cg:sideA``; assoc_actor_1 (several, separated by ``;``) ``cg:associatedWith``
 actor2              ``cg:sideB``; assoc_actor_2 also ``cg:sideB`` (they are on side B, and
                     ``cg:associatedWith`` means side A)
@@ -53,8 +54,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
-                                            RowRejected, bound_facts, id_part, nt_iri, nt_lang, nt_literal, nt_text,
-                                            parse_float, parse_int)
+                                            RowRejected, bound_facts, event_type, id_part, nt_iri, nt_lang, nt_literal,
+                                            nt_text, parse_float, parse_int)
 from conflictgraph.namespaces import CG, ID
 from conflictgraph.terms import IRI, XSD, Literal
 
@@ -86,7 +87,7 @@ _LEVELS = ((CG + "Country",), (CG + "StateRegion",), (CG + "District",), (CG + "
 _NEW_CLASSES = (CG + "Country", CG + "StateRegion", CG + "District", CG + "Township", CG + "Place")
 
 # Predicates, in N-Triples form (checked once, here).
-_TYPE, _LABEL, _DCT_TYPE = nt_iri(RDF_TYPE), nt_iri(SKOS + "prefLabel"), nt_iri(DCT + "type")
+_TYPE, _LABEL = nt_iri(RDF_TYPE), nt_iri(SKOS + "prefLabel")
 _DATE, _START, _END, _DERIVATION = (nt_iri(CG + name) for name in ("date", "start", "end", "dateDerivation"))
 _BEST, _SOURCE, _NOTES, _MODIFIED = nt_iri(CG + "fatalitiesBest"), nt_iri(DCT + "source"), \
     nt_iri(DCT + "description"), nt_iri(DCT + "modified")
@@ -154,11 +155,14 @@ def _inter(value: str, column: str, blank_actor: bool) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _types(disorder: str, event_type: str, sub_event: str) -> tuple[str, tuple[str, ...]]:
-    """(the label's kind of event, the class and dct:type facts) of the three type columns."""
-    facts = [_TYPE + " " + nt_iri(_class(event_type, sub_event))]
-    facts += [_DCT_TYPE + " " + text for text in map(nt_text, (disorder, event_type, sub_event)) if text]
-    return sub_event.strip() or event_type.strip() or "Event", tuple(facts)
+def _types(disorder: str, event_type_: str, sub_event: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(the label's kind of event, the class and cg:eventType facts, the type concept's lines) of
+    the three type columns."""
+    facts = (_TYPE + " " + nt_iri(_class(event_type_, sub_event)),)
+    typed = event_type("acled", (disorder, event_type_, sub_event))
+    if typed is None:
+        return "Event", facts, ()
+    return sub_event.strip() or event_type_.strip(), facts + (typed[0],), typed[1]
 
 
 def _class(event_type: str, sub_event: str) -> str:
@@ -218,7 +222,8 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     kind1 = _inter(cells["inter1"], "inter1", False)
     kind2 = _inter(cells["inter2"], "inter2", not actor2)
 
-    kind_of_event, type_facts = _types(cells.get("disorder_type", ""), cells["event_type"], cells["sub_event_type"])
+    kind_of_event, type_facts, record.shared = _types(cells.get("disorder_type", ""), cells["event_type"],
+                                                      cells["sub_event_type"])
     facts = record.facts
     facts += type_facts
     location = cells["location"].strip() or cells["admin1"].strip() or cells["country"].strip()

@@ -46,7 +46,7 @@ from conflictgraph.terms import IRI, XSD, Literal, Term
 
 __all__ = ["RowRejected", "DatasetSpec", "ActorRef", "PlaceLevel", "EventRecord", "parse_int", "parse_float",
            "parse_iso_day", "covering_date", "bound_facts", "slug", "id_part", "text", "day", "integer",
-           "nt_iri", "nt_literal", "nt_lang", "nt_text", "nt_term", "parse_nt_term", "geometry_iri",
+           "nt_iri", "nt_literal", "nt_lang", "nt_text", "nt_term", "parse_nt_term", "geometry_iri", "event_type",
            "RDF_TYPE", "SKOS", "DCT", "GEO", "PROV"]
 
 RDF_TYPE = IRI(PREFIXES["rdf"] + "type")
@@ -189,6 +189,7 @@ class EventRecord:
     geometry: tuple[str, str] | None = None
     modified: str | None = None  # a sortable last-change stamp (ACLED timestamp), if any
     bounds: tuple[str, ...] = ()  # the date-bound facts of its dates (:func:`bound_facts`)
+    shared: tuple[str, ...] = ()  # "<s> <p> o" lines of a node many events share (:func:`event_type`)
 
     def add(self, predicate: str, obj: str | None) -> None:
         """Add a fact; ``predicate`` is an N-Triples IRI, ``obj`` an N-Triples term (None: skip)."""
@@ -223,6 +224,35 @@ def geometry_iri(wkt: str, precision: str) -> IRI:
     'node:geometry-7bccdc31ba7a1cc3'
     """
     return IRI(ID + "node/geometry-" + hashlib.sha1(f"{wkt}|{precision}".encode("utf-8")).hexdigest()[:16])
+
+
+_EVENT_TYPE, _TYPE_OF, _PREF_LABEL, _DCT_TYPE = (nt_iri(CG + "eventType"), nt_iri(RDF_TYPE),
+                                                 nt_iri(SKOS + "prefLabel"), nt_iri(DCT + "type"))
+
+
+@lru_cache(maxsize=4096)
+def event_type(dataset: str, words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """The ``cg:eventType`` fact for a dataset's own words for a kind of event (general to
+    specific; blanks are left out), and the lines of the ``cg:EventType`` concept it names.
+
+    The concept is shared by every event of that kind, so the words are stored once per import
+    rather than once per event; its label is the most specific word and its ``dct:type`` values
+    are all of them. None when every word is blank.
+
+    >>> fact, lines = event_type("acled", ("Political violence", "Battles", "Armed clash"))
+    >>> print(fact.replace(CG, "cg:").replace(ID, "id:"))
+    <cg:eventType> <id:node/event-type-acled-armed-clash-ca16b400>
+    >>> len(lines)  # type, label, three dct:type words
+    5
+    """
+    words = tuple(word.strip() for word in words if word.strip())
+    if not words:
+        return None
+    digest = hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:8]
+    concept = nt_iri(f"{ID}node/event-type-{dataset}-{slug(words[-1])}-{digest}")
+    lines = (f"{concept} {_TYPE_OF} {nt_iri(CG + 'EventType')}", f"{concept} {_PREF_LABEL} {nt_lang(words[-1])}")
+    lines += tuple(f"{concept} {_DCT_TYPE} {nt_literal(word, _XSD_STRING)}" for word in words)
+    return f"{_EVENT_TYPE} {concept}", lines
 
 
 def text(value: str, lang: str | None = None) -> Literal | None:

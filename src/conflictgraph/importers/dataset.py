@@ -185,10 +185,11 @@ SELECT DISTINCT ?place WHERE {
 }""" % ID
 
 
-_ORPHAN_GEOMETRIES = SPARQL_PREFIXES + """
-SELECT DISTINCT ?geometry WHERE {
-  GRAPH ?g { ?geometry geo:asWKT ?wkt . FILTER NOT EXISTS { ?x geo:hasGeometry ?geometry } }
-  FILTER (STRSTARTS(STR(?geometry), "%snode/geometry-"))
+_ORPHAN_NODES = SPARQL_PREFIXES + """
+SELECT DISTINCT ?node WHERE {
+  GRAPH ?g { { ?node geo:asWKT ?wkt } UNION { ?node a cg:EventType }
+             FILTER NOT EXISTS { ?x geo:hasGeometry|cg:eventType ?node } }
+  FILTER (STRSTARTS(STR(?node), "%snode/"))
 }""" % ID
 
 
@@ -309,6 +310,7 @@ class _Attacher:
         self.actors: dict[tuple[str, str, str], tuple[str, str]] = {}  # (name, kind, role) -> (fact, status)
         self.places: dict[tuple[str, ...], str | None] = {}  # place names -> fact
         self.written: set[str] = set()  # lines of new actors and places, geometry IRIs, already written
+        self.shared_written: set[tuple[str, ...]] = set()  # shared nodes (event types) already written
 
     def facts(self, record: EventRecord, write: Callable[[str], object]) -> list[str]:
         """The record's facts with actors, place and source attached; the lines of new nodes are
@@ -350,6 +352,12 @@ class _Attacher:
             node = nt_iri(iri)
             write(f"{node} {_AS_WKT} {nt_literal(record.geometry[0], _WKT)}{self.end}"
                   f"{node} {_LOCATION_PRECISION} {nt_lang(record.geometry[1])}{self.end}")
+
+    def shared(self, record: EventRecord, write: Callable[[str], object]) -> None:
+        """Write the node the record shares with other events (its event type) if not yet written."""
+        if record.shared not in self.shared_written:
+            self.shared_written.add(record.shared)
+            write("".join([line + self.end for line in record.shared]))
 
     def _write(self, triples, write: Callable[[str], object]) -> None:
         for s, p, o in triples:
@@ -502,6 +510,8 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
                 write("".join([f"{subject} {fact}{inferred_end}" for fact in record.bounds]))
                 if record.geometry:
                     attacher.geometry(record, write)
+                if record.shared:
+                    attacher.shared(record, write)
             if count % chunk_rows == 0:
                 flush()
                 if progress:
@@ -524,12 +534,12 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
 
 
 def _remove_orphans(store: WritableStore, graph: str) -> None:
-    """Drop the actors, places and geometries earlier imports created that no event of the graph
+    """Drop the actors, places, geometries and event types earlier imports created that no event of the graph
     uses now."""
     actors = [str(r["actor"]) for r in store.query(_ORPHAN_ACTORS, bindings={"g": IRI(graph)})]
     store.remove_subjects(actors, graph)
-    geometries = [str(r["geometry"]) for r in store.query(_ORPHAN_GEOMETRIES, bindings={"g": IRI(graph)})]
-    store.remove_subjects(geometries, graph)
+    nodes = [str(r["node"]) for r in store.query(_ORPHAN_NODES, bindings={"g": IRI(graph)})]
+    store.remove_subjects(nodes, graph)
     for _ in range(6):  # places nest: a parent is an orphan once its children are gone
         places = [str(r["place"]) for r in store.query(_ORPHAN_PLACES, bindings={"g": IRI(graph)})]
         if not places:

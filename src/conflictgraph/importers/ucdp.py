@@ -8,7 +8,8 @@ column              becomes
 id                  the IRI ``event:ucdp-<id>`` (percent-encoded where needed)
 relid               ``skos:altLabel`` (UCDP's readable id)
 type_of_violence    the class (1 state-based, 2 non-state: ``cg:Battle``; 3 one-sided:
-                    ``cg:Attack``) and ``dct:type`` in words; another code rejects the row
+                    ``cg:Attack``) and ``cg:eventType``, a concept with the type in words
+                    shared by the events of that type; another code rejects the row
 conflict_name,      ``skos:prefLabel`` "<dyad_name> (<date>)" and ``dct:type`` conflict name
 dyad_name
 side_a / side_b     ``cg:sideA`` / ``cg:sideB``, reconciled with the known actors
@@ -47,8 +48,9 @@ from datetime import date
 from functools import lru_cache
 
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord,
-                                            PlaceLevel, RowRejected, bound_facts, covering_date, id_part, nt_iri, nt_lang,
-                                            nt_literal, nt_term, nt_text, parse_float, parse_int, parse_iso_day)
+                                            PlaceLevel, RowRejected, bound_facts, covering_date, event_type, id_part,
+                                            nt_iri, nt_lang, nt_literal, nt_term, nt_text, parse_float, parse_int,
+                                            parse_iso_day)
 from conflictgraph.namespaces import CG, ID
 from conflictgraph.terms import IRI, XSD, Literal
 
@@ -163,7 +165,9 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     record.add(_ALT, nt_text(cells["relid"]))
     dyad = cells["dyad_name"].strip() or f"{side_a} - {side_b}"
     record.add(_LABEL, nt_lang(f"{dyad} ({shown_date})"))
-    record.add(_DCT_TYPE, nt_literal(violence[1], XSD + "string"))
+    typed = event_type("ucdp", (violence[1],))
+    record.facts.append(typed[0])
+    record.shared = typed[1]
     record.add(_DCT_TYPE, nt_text(cells["conflict_name"]))
     record.facts += date_facts
     record.bounds = bound_facts(date_facts)
