@@ -121,6 +121,26 @@ def test_reconcile_and_timeline_commands(store):
     assert unknown.exit_code == 1 and "no entity" in unknown.output
 
 
+def test_show_traces_an_imported_event_to_its_row(store):
+    """An imported event has no statements behind it: show lists its own facts instead, down to
+    the dataset's type words, its sources and the export's timestamp."""
+    shown = run("show", "event:acled-MMR1001", "--store", str(store), "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    facts = {}
+    for fact in json.loads(shown.output)["facts"]:
+        facts.setdefault(fact["name"], []).append(fact["iri"] or fact["value"])
+    assert facts["date"] == ["2023-11-07"] and facts["place"] == ["place:mese"]
+    assert facts["side A"] == ["actor:kndf"] and facts["side B"] == ["actor:tatmadaw"]
+    assert sorted(facts["associated"]) == ["actor:ka", "actor:knplf", "actor:pdf"]
+    assert facts["fatalities (best)"] == ["8"]  # the re-export's count
+    assert facts["source"] == ["src:acled"] and facts["dataset's sources"] == ["Irrawaddy"]
+    assert facts["dataset's type"][0].startswith("node:event-type-acled-armed-clash-")
+    assert facts["location"] == ["POINT(97.62 19.05) (ACLED geo_precision 1: the named location)"]
+    text = run("show", "event:acled-MMR1001", "--store", str(store))
+    assert "side B: Myanmar Armed Forces (actor:tatmadaw)" in text.output
+    assert "dataset's type: Armed clash (node:event-type-acled-armed-clash-" in text.output
+
+
 def test_geojson_has_events_and_places(store):
     out = io.StringIO()
     counts = write_geojson(open_for_reading(store), out)

@@ -63,6 +63,15 @@ def _claim_line(c: dict) -> str:
     return " ".join(parts)
 
 
+def _fact_lines(facts: list[dict]) -> list[str]:
+    """One line per property, its values joined: "side B: Military, Police"."""
+    lines: dict[str, list[str]] = {}
+    for fact in facts:
+        shown = fact["value"] + (f" ({fact['iri']})" if fact["iri"] and fact["iri"] != fact["value"] else "")
+        lines.setdefault(fact["name"], []).append(shown)
+    return [f"{name}: {', '.join(values)}" for name, values in lines.items()]
+
+
 def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """(heading, [(line, [sub-lines])]) in display order."""
     sections = []
@@ -74,6 +83,8 @@ def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     if report.get("generic"):
         facts.append(("generic actor (left out of network analyses unless asked for)", []))
     sections.append(("About", facts))
+    if report.get("facts"):
+        sections.append(("Facts", [(line, []) for line in _fact_lines(report["facts"])]))
     if report["relationships"]:
         sections.append(("Relationships", [(_relationship_line(r),
                                             [f"note {n}" for n in r.get("notes", [])] + _evidence_lines(r["statements"]))

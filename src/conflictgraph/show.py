@@ -27,6 +27,24 @@ SELECT ?p ?o ?lang WHERE {
   BIND(LANG(?o) AS ?lang)
 }"""
 
+# An entity's own facts, in the order shown: what an event is (imported events have no
+# statements behind them, so these are all there is to trace), and the same properties on
+# anything else that has them. Linked nodes show their label, geometries their point.
+_FACT_NAMES = {
+    "cg:date": "date", "cg:start": "start", "cg:end": "end", "cg:dateDerivation": "how dated",
+    "cg:place": "place", "geo:hasGeometry": "location", "cg:sideA": "side A", "cg:associatedWith": "associated",
+    "cg:sideB": "side B", "cg:fatalitiesLow": "fatalities (low)", "cg:fatalitiesBest": "fatalities (best)",
+    "cg:fatalitiesHigh": "fatalities (high)", "cg:eventType": "dataset's type", "cg:source": "source",
+    "dct:source": "dataset's sources", "dct:description": "notes", "dct:modified": "changed in the dataset",
+}
+_FACTS = SPARQL_PREFIXES + """
+SELECT ?p ?o ?label ?wkt ?precision WHERE {
+  VALUES ?p { %s }
+  ?e ?p ?o .
+  OPTIONAL { ?o skos:prefLabel|dct:title ?label }
+  OPTIONAL { ?o geo:asWKT ?wkt OPTIONAL { ?o cg:locationPrecision ?precision } }
+}""" % " ".join(_FACT_NAMES)
+
 # Relationship nodes that name the entity in any role, with the other ends.
 _TIES = SPARQL_PREFIXES + """
 SELECT ?tie ?type ?myRole ?prop ?other ?otherLabel ?start ?end WHERE {
@@ -174,6 +192,7 @@ def describe(store: Store, iri: IRI) -> dict:
         "types": sorted(set(types)),
         "generic": generic,
         "definition": definition,
+        "facts": _facts(store, bind),
         "relationships": sorted(ties.values(), key=lambda t: (t["type"], t["start"] or "", t["tie"])),
         "places": [{"direction": str(r["direction"]), "place": str(r["placeLabel"]), "iri": str(r["place"]),
                     "type": shorten(r["type"]) if r["type"] else None}
@@ -184,6 +203,21 @@ def describe(store: Store, iri: IRI) -> dict:
                         statements=evidence.get(str(r["claim"]), []))
                    for r in store.query(_CLAIMS, bindings=bind)],
     }
+
+
+def _facts(store: Store, bind: dict) -> list[dict]:
+    """The entity's own facts (see ``_FACT_NAMES``), in display order, one entry per value."""
+    facts = []
+    for row in store.query(_FACTS, bindings=bind):
+        value, iri = row["label"] or row["o"], shorten(row["o"]) if isinstance(row["o"], IRI) else None
+        if row["wkt"] is not None:  # a geometry node: its point says more than its IRI
+            value, iri = f"{row['wkt']}" + (f" ({row['precision']})" if row["precision"] is not None else ""), None
+        fact = {"property": shorten(row["p"]), "name": _FACT_NAMES[shorten(row["p"])], "value": str(value),
+                "iri": iri}
+        if fact not in facts:
+            facts.append(fact)
+    order = list(_FACT_NAMES)
+    return sorted(facts, key=lambda f: (order.index(f["property"]), f["value"]))
 
 
 def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
