@@ -149,6 +149,14 @@ def test_acled_row_golden():
         f"<{CG}EventType>", '"Armed clash"@en', '"Political violence"', '"Battles"', '"Armed clash"']
 
 
+def test_acled_row_with_only_its_disorder_type_is_an_event_of_that_disorder():
+    rows = {r.cells["event_id_cnty"]: r.cells for r in rows_of(ACLED, acled.DATASET) if not r.problem}
+    record = acled.map_row(rows["MMR1001"] | {"event_type": "", "sub_event_type": ""})
+    values = {(p.short, getattr(o, "value", None) or o.short) for p, o in record.triples}
+    assert ("skos:prefLabel", "Event in Mese (2023-11-07)") in values and ("rdf:type", "cg:Event") in values
+    assert [line.split(" ", 2)[2] for line in record.shared][1:] == ['"Political violence"@en', '"Political violence"']
+
+
 @pytest.mark.parametrize("change, reason", [
     ({"event_date": "31 February 2024", "year": "2024"}, "event_date: impossible date: '31 February 2024'"),
     ({"time_precision": "4"}, "time_precision: unknown precision code '4' (expected 1..3)"),

@@ -41,7 +41,9 @@ _FACTS = SPARQL_PREFIXES + """
 SELECT ?p ?o ?label ?wkt ?precision WHERE {
   VALUES ?p { %s }
   ?e ?p ?o .
-  OPTIONAL { ?o skos:prefLabel|dct:title ?label }
+  OPTIONAL { ?o skos:prefLabel ?prefLabel FILTER(LANG(?prefLabel) IN ("en", "")) }
+  OPTIONAL { ?o dct:title ?title }
+  BIND(COALESCE(?prefLabel, ?title) AS ?label)
   OPTIONAL { ?o geo:asWKT ?wkt OPTIONAL { ?o cg:locationPrecision ?precision } }
 }""" % " ".join(_FACT_NAMES)
 
@@ -206,18 +208,21 @@ def describe(store: Store, iri: IRI) -> dict:
 
 
 def _facts(store: Store, bind: dict) -> list[dict]:
-    """The entity's own facts (see ``_FACT_NAMES``), in display order, one entry per value."""
-    facts = []
+    """The entity's own facts (see ``_FACT_NAMES``), in display order, one entry per value.
+
+    A value with several names (two titles, say) is shown once, under the first in sort order."""
+    facts: dict[tuple, dict] = {}
     for row in store.query(_FACTS, bindings=bind):
         value, iri = row["label"] or row["o"], shorten(row["o"]) if isinstance(row["o"], IRI) else None
         if row["wkt"] is not None:  # a geometry node: its point says more than its IRI
             value, iri = f"{row['wkt']}" + (f" ({row['precision']})" if row["precision"] is not None else ""), None
         fact = {"property": shorten(row["p"]), "name": _FACT_NAMES[shorten(row["p"])], "value": str(value),
                 "iri": iri}
-        if fact not in facts:
-            facts.append(fact)
+        key = (fact["property"], str(row["o"]))
+        if key not in facts or fact["value"] < facts[key]["value"]:
+            facts[key] = fact
     order = list(_FACT_NAMES)
-    return sorted(facts, key=lambda f: (order.index(f["property"]), f["value"]))
+    return sorted(facts.values(), key=lambda f: (order.index(f["property"]), f["value"]))
 
 
 def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:

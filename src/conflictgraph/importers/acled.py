@@ -162,7 +162,7 @@ def _types(disorder: str, event_type_: str, sub_event: str) -> tuple[str, tuple[
     typed = event_type("acled", (disorder, event_type_, sub_event))
     if typed is None:
         return "Event", facts, ()
-    return sub_event.strip() or event_type_.strip(), facts + (typed[0],), typed[1]
+    return sub_event.strip() or event_type_.strip() or "Event", facts + (typed[0],), typed[1]
 
 
 def _class(event_type: str, sub_event: str) -> str:

@@ -259,7 +259,7 @@ def event_type(dataset: str, words: tuple[str, ...]) -> tuple[str, tuple[str, ..
     digest = hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:8]
     concept = nt_iri(f"{ID}node/event-type-{dataset}-{slug(words[-1])}-{digest}")
     lines = (f"{concept} {_TYPE_OF} {nt_iri(CG + 'EventType')}", f"{concept} {_PREF_LABEL} {nt_lang(words[-1])}")
-    lines += tuple(f"{concept} {_DCT_TYPE} {nt_literal(word, _XSD_STRING)}" for word in words)
+    lines += tuple(f"{concept} {_DCT_TYPE} {nt_literal(word, _XSD_STRING)}" for word in dict.fromkeys(words))
     return f"{_EVENT_TYPE} {concept}", lines
 
 

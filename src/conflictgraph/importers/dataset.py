@@ -12,8 +12,10 @@ Update semantics. An event's IRI comes from the dataset's own id (``event:ucdp-<
 (``cg:contentHash``: SHA-1 of its sorted N-Triples facts, actors and place attached). A row
 whose event is not in the graph is *new*; one whose triples hash the same is *unchanged* and
 nothing is written; one that differs is *updated*: the event's old triples are removed and the
-new ones written. Geometry nodes are shared by the events at one point, so, like the actors and
-places an import created, they are removed only once no event uses them. For ACLED an export
+new ones written. Geometry nodes (shared by the events at one point) and event-type concepts
+(``cg:EventType``, shared by the events of one kind; see
+:func:`conflictgraph.importers.common.event_type`) are written once per import and, like the
+actors and places an import created, removed only once no event uses them. For ACLED an export
 older than what the graph holds (an earlier ``timestamp``) does not overwrite it (*older*).
 Events of the graph that the file no longer contains are kept and counted as *missing*. So
 importing a file twice changes no event triple and only adds a run record.
@@ -26,7 +28,7 @@ one core, so on the on-disk store two chunks load side by side (the in-memory st
 import runs them one after the other). The loader's memory, about 1 KB per quad while a chunk
 loads, is what bounds the chunk size. Memory holds the chunks loading, one entry per event id of
 the dataset (to tell new from updated from missing) and the actors, places and geometries
-already written; the chunk text itself stays on disk.
+already written (and the event-type concepts); the chunk text itself stays on disk.
 
 Inference. The rules never read dataset graphs (see :mod:`conflictgraph.infer`); the one rule that
 applies to events, the date bounds, is applied here: each new or updated event's
