@@ -80,7 +80,7 @@ def test_failure_midway_leaves_the_store_unchanged(store, tmp_path):
     assert result.exit_code == 1 and "line 7" in result.output and "not UTF-8" in result.output
     assert count(store) == before
     place = StoreLocation(store)
-    assert not [g for g in place.generations.iterdir() if not (g / "build.json").exists()]  # copy removed
+    assert not [g for g in place.generations.iterdir() if g.is_dir() and not (g / "build.json").exists()]  # copy removed
 
 
 def test_killed_import_leaves_the_store_unchanged(store, tmp_path):
@@ -95,7 +95,7 @@ def test_killed_import_leaves_the_store_unchanged(store, tmp_path):
                                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     generations = StoreLocation(store).generations
     deadline = time.time() + 30
-    while time.time() < deadline and not [g for g in generations.iterdir() if not (g / "build.json").exists()]:
+    while time.time() < deadline and not [g for g in generations.iterdir() if g.is_dir() and not (g / "build.json").exists()]:
         time.sleep(0.05)  # wait until the copy exists, then give the import a moment to write
     time.sleep(1.0)
     assert process.poll() is None, "the import finished before it could be killed"

@@ -98,23 +98,25 @@ def build_store(location: str | Path | Endpoint = DEFAULT_STORE, *, graph_dirs: 
         return store, report
 
     place = StoreLocation(location)
-    previous = place.current()
-    generation = place.new_generation()
-    writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
-    fill(writer, previous / DATABASE if previous else None)
-    writer.compact()
-    writer.close()
-    report.seconds = time.perf_counter() - started
-    place.publish(generation, {
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "bundled": bundled,
-        "bundled_hash": bundled_hash() if bundled else None,
-        "graph_dirs": [str(Path(d).resolve()) for d in graph_dirs],
-        "auto": auto,
-        "sources": report.sources,
-        "asserted": report.asserted,
-        "inferred": report.inferred,
-    })
+    with place.writing(notify):
+        previous = place.current()
+        generation = place.new_generation()
+        writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
+        fill(writer, previous / DATABASE if previous else None)
+        writer.compact()
+        writer.close()
+        report.seconds = time.perf_counter() - started
+        place.publish(generation, {
+            "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "bundled": bundled,
+            "bundled_hash": bundled_hash() if bundled else None,
+            "graph_dirs": [str(Path(d).resolve()) for d in graph_dirs],
+            "auto": auto,
+            "sources": report.sources,
+            "asserted": report.asserted,
+            "inferred": report.inferred,
+            "compacted": True,
+        })
     return OxigraphStore.open_dir(generation / DATABASE, read_only=True), report
 
 
@@ -127,12 +129,18 @@ def _keep_imported(previous: Path, target: OxigraphStore) -> None:
 
 
 @contextmanager
-def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet) -> Iterator[OxigraphStore]:
+def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet,
+                 compaction: str = "now") -> Iterator[OxigraphStore]:
     """Change an existing on-disk store atomically: yield a writable copy, then swap it in.
 
     The current generation is copied with the store's backup (hard links, cheap); the caller
     writes to the copy; when the block ends without error the rules are re-run on it and it is
     published as the new generation. An error (or a killed process) leaves the store as it was.
+    Other writers wait meanwhile (:meth:`StoreLocation.writing`).
+
+    ``compaction="background"`` publishes the copy uncompacted and leaves the compaction to a
+    detached process (:mod:`conflictgraph.compaction`): the right choice after loading a
+    large file, whose compaction takes seconds. Remote stores ignore it.
 
     Raises :class:`StoreMissing` when there is no store to update ("run build first").
 
@@ -146,6 +154,8 @@ def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Not
     ...     print("build" in str(err))
     True
     """
+    if compaction not in ("now", "background"):
+        raise ValueError(f"compaction is 'now' or 'background', not {compaction!r}")
     if isinstance(location, Endpoint):  # changes staged here, then sent in one atomic update
         from conflictgraph.remote_build import update_remote
         with update_remote(location, notify=notify) as overlay:
@@ -155,32 +165,43 @@ def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Not
         raise StoreMissing("import writes to an on-disk store; an in-memory store is gone when the "
                            "command ends (use --store PATH, after 'conflictgraph build --store PATH')")
     place = StoreLocation(location)
-    info = place.info()
-    if info is None:
-        raise StoreMissing(f"no store at {location}: run 'conflictgraph build' first (import adds to an existing store)")
-    generation = place.new_generation()
-    writer = None
-    try:
-        reader = OxigraphStore.open_dir(place.current() / DATABASE, read_only=True)
-        reader.backup(generation / DATABASE)
-        reader.close()
-        del reader
-        writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
-        yield writer
-        notify("applying rules")
-        info["inferred"] = sum(run_rules(writer, load_ontology()).values())
-        notify("compacting the store")
-        writer.compact()
-        writer.close()
+    missing = f"no store at {location}: run 'conflictgraph build' first (import adds to an existing store)"
+    if place.current() is None:  # checked before the lock, which would create <store>.d/
+        raise StoreMissing(missing)
+    with place.writing(notify):
+        info = place.info()
+        if info is None:
+            raise StoreMissing(missing)
+        generation = place.new_generation()
         writer = None
-    except BaseException:
-        if writer is not None:  # close the copy first: the engine's threads may still write to it
+        try:
+            reader = OxigraphStore.open_dir(place.current() / DATABASE, read_only=True)
+            reader.backup(generation / DATABASE)
+            reader.close()
+            del reader
+            writer = OxigraphStore.open_dir(generation / DATABASE, read_only=False)
+            yield writer
+            notify("applying rules")
+            info["inferred"] = sum(run_rules(writer, load_ontology()).values())
+            if compaction == "now":
+                notify("compacting the store")
+                writer.compact()
             writer.close()
             writer = None
-        shutil.rmtree(generation, ignore_errors=True)
-        raise
-    info["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    place.publish(generation, info)
+        except BaseException:
+            if writer is not None:  # close the copy first: the engine's threads may still write to it
+                writer.close()
+                writer = None
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        info["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        info["compacted"] = compaction == "now"
+        place.publish(generation, info)
+    if compaction == "background":
+        from conflictgraph.compaction import compact_in_background
+        compact_in_background(location, generation)
+        notify("compacting the store in the background: queries are slower until it is done "
+               "('conflictgraph compact' waits for it)")
 
 
 def open_for_reading(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet) -> OxigraphStore:

@@ -124,6 +124,18 @@ def build(context: Context, store: str, graph_dirs: tuple[Path, ...], no_bundled
 
 
 @cli.command()
+@store_option
+@click.pass_obj
+def compact(context: Context, store) -> None:
+    """Compact the on-disk store now, or wait for the background compaction of a large import."""
+    from conflictgraph.compaction import compact_store
+    if not isinstance(store, (str, Path)) or str(store) == ":memory:":
+        raise click.UsageError("compact works on an on-disk store (--store PATH)")
+    done = compact_store(store, notify=context.note)
+    click.echo(f"compacted {store}" if done else f"{store} is compacted")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @graph_options
 @format_option

@@ -4,7 +4,9 @@ The path a user names (default ``.conflictgraph/store``) is a symbolic link to o
 folder under ``<path>.d/``; each generation holds the Oxigraph database (``oxigraph/``) and a
 ``build.json`` describing how it was made. A writer fills a new generation and then replaces
 the link atomically; a build that fails or is killed leaves the link, and so the previous
-store, untouched.
+store, untouched. Writers (build, import, compaction) take turns through a lock file in
+``<path>.d/`` (:meth:`StoreLocation.writing`), so none copies a store another is about to
+replace; readers never wait.
 
 Examples
 --------
@@ -19,7 +21,14 @@ import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; writers must not overlap there
+    fcntl = None  # type: ignore[assignment]
 
 from conflictgraph.errors import StoreError
 
@@ -27,6 +36,7 @@ __all__ = ["StoreLocation", "DATABASE", "BUILD_INFO"]
 
 DATABASE = "oxigraph"
 BUILD_INFO = "build.json"
+WRITER_LOCK = ".writer.lock"
 
 
 class StoreLocation:
@@ -54,6 +64,21 @@ class StoreLocation:
         if current is None:
             return None
         return json.loads((current / BUILD_INFO).read_text(encoding="utf-8"))
+
+    @contextmanager
+    def writing(self, notify: Callable[[str], None] = lambda _message: None) -> Iterator[None]:
+        """Hold the store's writer lock for the block, waiting (with a note) while another
+        process holds it. The lock goes with its process, so a killed writer never leaves it.
+        """
+        self.generations.mkdir(parents=True, exist_ok=True)
+        with open(self.generations / WRITER_LOCK, "a") as handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    notify(f"waiting for another build, import or compaction of {self.path} to finish")
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
 
     def new_generation(self) -> Path:
         """A fresh, empty generation folder (not yet visible to readers)."""
@@ -87,6 +112,8 @@ class StoreLocation:
                           key=lambda g: (g / BUILD_INFO).stat().st_mtime, reverse=True)
         keep_set = set(complete[:keep]) | ({current} if current else set())
         for folder in self.generations.iterdir():
+            if not folder.is_dir():  # the writer lock
+                continue
             unfinished = not (folder / BUILD_INFO).is_file()
             stale = time.time() - folder.stat().st_mtime > 3600
             if folder not in keep_set and (not unfinished or stale):

@@ -1,0 +1,4 @@
+"""``python -m conflictgraph ...`` runs the command line, as the ``conflictgraph`` script does."""
+from conflictgraph.cli import main
+
+main()

@@ -1,0 +1,113 @@
+"""Compaction after large imports: in a background process, through the writers' lock."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conflictgraph import cli_import
+from conflictgraph.cli import cli
+from conflictgraph.compaction import LOG_NAME, compact_store
+from conflictgraph.store.disk import BUILD_INFO, StoreLocation
+
+from conftest import MINI
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def count(store: Path) -> int:
+    result = run("query", "--store", str(store), "--format", "json", COUNT)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)[0]["n"]
+
+
+def built(tmp_path: Path) -> Path:
+    location = tmp_path / "store"
+    result = run("build", "--store", str(location), "--no-bundled", "--graph", str(MINI))
+    assert result.exit_code == 0, result.output
+    return location
+
+
+def mark_uncompacted(location: Path) -> None:
+    """Say in build.json that the current generation still needs compacting."""
+    info_path = StoreLocation(location).current() / BUILD_INFO
+    info_path.write_text(json.dumps(dict(json.loads(info_path.read_text()), compacted=False)), encoding="utf-8")
+
+
+def wait_for_compactor(location: Path, timeout: float = 120) -> str:
+    """The background compactor's last line, once it has written one."""
+    log = StoreLocation(location).generations / LOG_NAME
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8") if log.is_file() else ""
+        if "compacted" in text or "nothing to do" in text:
+            return text.strip().splitlines()[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no word from the background compactor in {timeout} s: {log.read_text()!r}")
+
+
+def test_a_large_import_is_published_at_once_and_compacted_in_the_background(tmp_path, monkeypatch):
+    location = built(tmp_path)
+    monkeypatch.setattr(cli_import, "BACKGROUND_COMPACTION_BYTES", 0)  # the fixture counts as large
+    result = run("import", "acled", str(FIXTURES / "acled" / "acled.csv"), "--store", str(location),
+                 "--rejects", str(tmp_path / "rejects.csv"))
+    assert result.exit_code == 1, result.output  # the fixture's bad rows; the rest is in
+    assert "compacting the store in the background" in result.output
+    published = StoreLocation(location).current()
+    imported = count(location)  # readable at once, compacted or not
+    waited = run("compact", "--store", str(location))
+    assert waited.exit_code == 0, waited.output
+    wait_for_compactor(location)
+    place = StoreLocation(location)
+    assert place.info()["compacted"] is True and place.current() != published
+    assert count(location) == imported and imported > count_of_mini(tmp_path)
+
+
+def count_of_mini(tmp_path: Path) -> int:
+    return count(built(tmp_path / "mini"))
+
+
+def test_compaction_leaves_a_store_published_after_its_start_alone(tmp_path):
+    location = built(tmp_path)
+    place = StoreLocation(location)
+    assert compact_store(location) is False  # a built store is compacted already
+    mark_uncompacted(location)
+    before = place.current()
+    assert compact_store(location, generation="g-0-0") is False  # another writer published since
+    assert place.current() == before
+    assert compact_store(location, generation=before.name) is True
+    assert place.current() != before and place.info()["compacted"] is True
+    assert count(location) == count_of_mini(tmp_path)
+
+
+def test_writers_take_turns_across_processes(tmp_path):
+    """A compaction started while another writer holds the store waits for it, then runs."""
+    location = built(tmp_path)
+    mark_uncompacted(location)
+    place = StoreLocation(location)
+    with place.writing():
+        waiting = subprocess.Popen([sys.executable, "-m", "conflictgraph", "compact", "--store", str(location)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, waiting.communicate()  # still waiting for the lock
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "waiting for another build, import or compaction" in err and f"compacted {location}" in out
+    assert place.info()["compacted"] is True
+
+
+def test_compact_refuses_what_it_cannot_compact(tmp_path):
+    missing = run("compact", "--store", str(tmp_path / "none"))
+    assert missing.exit_code == 1 and "run 'conflictgraph build' first" in missing.output
+    assert not (tmp_path / "none.d").exists()  # nothing created for a mistyped path
+    memory = run("compact", "--store", ":memory:")
+    assert memory.exit_code == 2 and "on-disk store" in memory.output
