@@ -82,10 +82,13 @@ def test_compaction_leaves_a_store_published_after_its_start_alone(tmp_path):
     assert compact_store(location) is False  # a built store is compacted already
     mark_uncompacted(location)
     before = place.current()
+    (before / "networks").mkdir()
+    (before / "networks" / "kept.json").write_text("{}", encoding="utf-8")
     assert compact_store(location, generation="g-0-0") is False  # another writer published since
     assert place.current() == before
     assert compact_store(location, generation=before.name) is True
     assert place.current() != before and place.info()["compacted"] is True
+    assert (place.current() / "networks" / "kept.json").read_text() == "{}"  # same triples: still valid
     assert count(location) == count_of_mini(tmp_path)
 
 

@@ -63,7 +63,7 @@ def compact_store(location: str | Path, *, generation: str | None = None,
         if is_compacted(info) or (generation is not None and current.name != generation):
             return False
         notify("compacting the store")
-        target = place.new_generation()
+        target, writer = place.new_generation(), None
         try:
             reader = OxigraphStore.open_dir(current / DATABASE, read_only=True)
             reader.backup(target / DATABASE)
@@ -71,20 +71,27 @@ def compact_store(location: str | Path, *, generation: str | None = None,
             writer = OxigraphStore.open_dir(target / DATABASE, read_only=False)
             writer.compact()
             writer.close()
-            if (current / "networks").is_dir():  # same triples, so the kept networks still hold
-                shutil.copytree(current / "networks", target / "networks", copy_function=_link_or_copy)
+            _keep_networks(current / "networks", target / "networks")
         except BaseException:
+            if writer is not None:
+                writer.close()  # before its folder goes
             shutil.rmtree(target, ignore_errors=True)
             raise
         place.publish(target, dict(info, compacted=True))
         return True
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
+def _keep_networks(source: Path, target: Path) -> None:
+    """Link the networks kept beside the uncompacted store into the compacted one: same triples,
+    so they still hold. Best effort: one that cannot be linked is projected again when needed."""
+    if not source.is_dir():
+        return
+    target.mkdir()
+    for kept in source.glob("*.json"):
+        try:
+            os.link(kept, target / kept.name)
+        except OSError:
+            pass
 
 
 def compact_in_background(location: str | Path, generation: Path) -> subprocess.Popen:
