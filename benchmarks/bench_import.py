@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'peak memory (max RSS), MB':34}{ours['peak_mb']:>15.0f}{base['peak_mb']:>15.0f}"
           f"{base['peak_mb'] / ours['peak_mb']:>7.1f}x")
     print(f"\nconflictgraph: {ours['rows']:,} rows read = {ours['imported']:,} imported + {ours['rejected']:,} "
-          f"rejected; {ours['attached']:,} rows attached to known actors only; names {ours['names']}; "
+          f"rejected; {ours['attached']:,} rows with only known or generic actors; names {ours['names']}; "
           f"rules {ours['rules_seconds']:.1f} s, then {ours['compact_and_swap_seconds']:.1f} s to exit; "
           f"store compacted {ours['compacted_seconds']:.1f} s after the start"
           + (f" (in the background, peak {ours['compactor_mb']} MB)" if ours["compactor_mb"] else ""))

@@ -80,6 +80,13 @@ def test_bad_query_is_a_message_not_a_traceback(mini_store):
     assert unknown.exit_code == 2 and "queries" in unknown.output
 
 
+def test_named_query_parameters_are_checked(mini_store):
+    misspelt = run("query", "--store", mini_store, "launchers-of-operaton", "--param", "operation=x")
+    assert misspelt.exit_code == 2 and "no named query 'launchers-of-operaton'" in misspelt.output
+    undated = run("query", "--store", mini_store, "side-as-of", "--param", "actor=x")
+    assert undated.exit_code == 2 and "query 'side-as-of' needs --param date=<date>" in undated.output
+
+
 def test_unknown_name_suggests_close_matches(mini_store):
     result = run("show", "--store", mini_store, "Highland Defense Forse")
     assert result.exit_code == 1

@@ -16,11 +16,7 @@ from click.testing import CliRunner
 from conflictgraph.build import open_for_reading
 from conflictgraph.cli import cli
 from conflictgraph.geojson import write_geojson
-from conflictgraph.namespaces import SPARQL_PREFIXES
-from conflictgraph.show import describe
-from conflictgraph.store import open_store
 from conflictgraph.store.disk import StoreLocation
-from conflictgraph.terms import IRI
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -156,15 +152,3 @@ def test_geojson_has_events_and_places(store):
     assert event["properties"]["located"] == "event" and event["properties"]["fatalities"] == 3
     assert by_id["https://w3id.org/conflictgraph/id/place/loikaw"]["properties"]["kind"] == "place"
 
-
-def test_show_lists_a_fact_once_whatever_names_its_value_has():
-    """A value with an English and a Burmese label and a title is one fact, named in English."""
-    store = open_store(":memory:")
-    store.update(SPARQL_PREFIXES + """
-    INSERT DATA { GRAPH <urn:test> {
-      <urn:e> a cg:Event ; cg:source <urn:s> ; cg:place <urn:p> .
-      <urn:s> dct:title "Zeta title", "Alpha title" .
-      <urn:p> skos:prefLabel "Mese"@en, "မဲစဲ"@my ; dct:title "Mese township" .
-    } }""")
-    facts = [(f["name"], f["value"]) for f in describe(store, IRI("urn:e"))["facts"]]
-    assert facts == [("place", "Mese"), ("source", "Alpha title")]

@@ -56,7 +56,7 @@ def test_empty_file_and_wrong_format_name_what_is_missing(tmp_path):
     assert "missing column(s) event_id_cnty, event_date" in message and "looks like a UCDP GED file" in message
     not_csv = tmp_path / "notes.csv"
     not_csv.write_text('{"json": true}\n')
-    with pytest.raises(ImportFailed, match="not a ACLED file"):
+    with pytest.raises(ImportFailed, match="not an ACLED file"):
         rows_of(not_csv, acled.DATASET)
 
 

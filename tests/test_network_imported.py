@@ -127,3 +127,10 @@ def test_conflictgraph_project_is_project(store):
     assert net.graph["view"] == "alliance" and net.graph["as_of"] == "2023-12-01"
     same = project(graph.store, view="alliance", as_of="2023-12-01")
     assert sorted(net.edges(keys=True)) == sorted(same.edges(keys=True))
+
+
+def test_a_misspelt_evidence_kind_is_refused_with_the_kinds_there_are(store):
+    result = run("centrality", "--evidence", "acleed", "--store", store)
+    assert result.exit_code == 2, result.output
+    assert "unknown evidence 'acleed' (all, curated, acled, ucdp-ged in this store)" in result.output
+    assert run("centrality", "--evidence", "ucdp-ged", "--store", store).exit_code == 0

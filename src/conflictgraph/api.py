@@ -71,7 +71,8 @@ class ConflictGraph:
         return self.names.resolve(name, kinds=kinds)
 
     def bind_params(self, query: NamedQuery, params: Mapping[str, str]) -> dict[str, Term]:
-        """Turn text values into terms by each parameter's declared type."""
+        """Turn text values into terms by each parameter's declared type (all required ones given)."""
+        query.check_required(params)
         bound: dict[str, Term] = {}
         for name, text in params.items():
             param = query.param(name)

@@ -192,6 +192,8 @@ def query(graph, query: str, params: tuple[str, ...], fmt: str) -> None:
                 query = Path(query[1:]).read_text(encoding="utf-8")
             except OSError as err:
                 raise UsageError(f"cannot read {query[1:]}: {err.strerror}") from None
+        elif values and " " not in query.strip():  # a word, not SPARQL: a misspelt query name
+            raise UsageError(f"no named query {query!r}; 'conflictgraph queries' lists them")
         elif values:
             raise UsageError("--param works with named queries only; use VALUES in your own SPARQL")
         elif not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT",
@@ -241,14 +243,16 @@ def show(graph, name: str, fmt: str) -> None:
 @with_graph
 def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
     """List claims with claimant, speaker, date, value, status and source."""
+    from conflictgraph.output import merge_rows
     result = graph.store.query(graph.catalog["claims"].text)
     rows = result.rows
-    if about:
-        wanted = graph.resolve(about).iri
-        rows = [r for r in rows if r["about"] == wanted]
-    if claimant:
-        wanted = graph.resolve(claimant, "actor").iri
-        rows = [r for r in rows if r["claimant"] == wanted]
+    for name, column, kind in ((about, "about", None), (claimant, "claimant", "actor")):
+        if name:
+            wanted = graph.resolve(name, kind).iri
+            kept = {str(r["claim"]) for r in rows if r[column] == wanted}
+            rows = [r for r in rows if str(r["claim"]) in kept]
+    # one row per claim and statement, however many actors it is about, by or spoken for
+    rows = merge_rows(rows, ["about", "aboutLabel", "claimant", "claimantLabel", "speakerLabel", "onBehalfOfLabel"])
     write_rows(rows, fmt, sys.stdout, columns=result.variables, title="Claims")
 
 

@@ -22,7 +22,7 @@ from typing import IO, Iterable, Sequence
 from conflictgraph.namespaces import shorten
 from conflictgraph.terms import IRI, Literal, as_python
 
-__all__ = ["FORMATS", "write_rows", "cell_text"]
+__all__ = ["FORMATS", "write_rows", "cell_text", "merge_rows"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown")
 
@@ -37,6 +37,32 @@ def cell_text(value: object, *, short: bool = True) -> str:
         return "; ".join(cell_text(v, short=short) for v in value)
     text = value.value if isinstance(value, Literal) else str(value)
     return _IRI_IN_TEXT.sub(lambda m: shorten(m.group(0)), text) if short else text
+
+
+def merge_rows(rows: Iterable[dict], multi: Sequence[str]) -> list[dict]:
+    """Merge rows that differ only in the ``multi`` columns: their cells list each value once, in
+    sorted order, joined by "; ". A query row per combination of several values (a claim about two
+    actors, by two claimants) becomes one row.
+
+    >>> merge_rows([{"c": 1, "a": "x"}, {"c": 1, "a": "y"}, {"c": 2, "a": None}], ["a"])
+    [{'c': 1, 'a': 'x; y'}, {'c': 2, 'a': None}]
+    """
+    merged: dict[tuple, tuple[dict, dict[str, list]]] = {}
+    for row in rows:
+        key = tuple((k, str(v)) for k, v in row.items() if k not in multi)
+        first, values = merged.setdefault(key, (row, {column: [] for column in multi}))
+        for column in multi:
+            value = row.get(column)
+            if value is not None and value not in values[column]:
+                values[column].append(value)
+    result = []
+    for first, values in merged.values():
+        row = dict(first)
+        for column, found in values.items():
+            if column in row or found:
+                row[column] = found[0] if len(found) == 1 else ("; ".join(sorted(str(v) for v in found)) or None)
+        result.append(row)
+    return result
 
 
 _IRI_IN_TEXT = re.compile(r"https://w3id\.org/conflictgraph/[^\s\"<>]+")

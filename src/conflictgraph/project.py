@@ -495,6 +495,11 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
         entries = [r for r in entries if r.relation in wanted]
 
     store = _store_of(source)
+    if evidence not in ("all", "curated"):
+        datasets = sorted({_evidence_kind(g) for g in store.named_graphs() if g.startswith(DATASET_GRAPHS)})
+        if evidence not in datasets:
+            raise UsageError(f"unknown evidence {evidence!r} (all, curated"
+                             + "".join(f", {d}" for d in datasets) + " in this store)")
     options = dict(view=view, as_of=day, between=list(window) if window else None, evidence=evidence,
                    status=sorted(statuses) if statuses else None, include_generic=include_generic,
                    relations=sorted(wanted) if wanted else None)

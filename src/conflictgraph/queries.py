@@ -7,7 +7,9 @@ Header lines look like::
     # param: alliance actor The alliance, by name
 
 A parameter is a SPARQL variable the caller binds; its type says how a value given as text is
-turned into a term (an entity name is resolved to its IRI, a date becomes an xsd:date).
+turned into a term (an entity name is resolved to its IRI, a date becomes an xsd:date). An
+unbound parameter matches anything, unless its description ends with ``(required)``: then
+running the query without it is refused.
 
 Examples
 --------
@@ -23,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 
 from conflictgraph.errors import UsageError
 from conflictgraph.resources import ontology_dir
@@ -41,6 +44,10 @@ class Param:
     name: str
     type: str
     description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.description.endswith("(required)")
 
 
 @dataclass
@@ -63,6 +70,13 @@ class NamedQuery:
                 return param
         known = ", ".join(p.name for p in self.params) or "none"
         raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+    def check_required(self, given: Iterable[str]) -> None:
+        """Refuse a run that leaves a required parameter unbound."""
+        missing = [p for p in self.params if p.required and p.name not in set(given)]
+        if missing:
+            raise UsageError(f"query {self.name!r} needs " + ", ".join(
+                f"--param {p.name}=<{p.type}>" for p in missing))
 
 
 def _parse_header(path: Path) -> NamedQuery:

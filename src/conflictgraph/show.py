@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from conflictgraph.namespaces import SPARQL_PREFIXES, shorten
+from conflictgraph.namespaces import SPARQL_PREFIXES, expand, shorten
+from conflictgraph.output import merge_rows
 from conflictgraph.store.base import Store
 from conflictgraph.terms import IRI, as_python
 
@@ -138,6 +139,9 @@ SELECT DISTINCT ?direction ?place ?placeLabel ?type ?graph WHERE {
 }"""
 
 
+# A statement's columns that can hold several actors (one query row each).
+_MANY_PEOPLE = ["speaker", "on_behalf_of"]
+
 # Curators' remarks on a tie: shown as notes, not as the tie's other ends.
 _NOTE_PROPERTIES = {"cg:note", "cg:startDerivation", "cg:endDerivation", "cg:dateDerivation"}
 
@@ -167,6 +171,8 @@ def describe(store: Store, iri: IRI) -> dict:
     evidence: dict[str, list[dict]] = defaultdict(list)
     for row in store.query(_EVIDENCE, bindings=bind):
         evidence[str(row["node"])].append(_statement(row))
+    for node, statements in evidence.items():  # a statement for two actors is one statement
+        evidence[node] = merge_rows(statements, _MANY_PEOPLE)
 
     ties: dict[str, dict] = {}
     for row in store.query(_TIES, bindings=bind):
@@ -200,10 +206,11 @@ def describe(store: Store, iri: IRI) -> dict:
                     "type": shorten(r["type"]) if r["type"] else None}
                    for r in store.query(_PLACES, bindings=bind)],
         "events": _events(store, bind, evidence),
-        "statements": [dict(_statement(r), role=str(r["role"])) for r in store.query(_STATEMENTS_BY, bindings=bind)],
-        "claims": [dict({k: as_python(v) for k, v in r.items() if k != "claim"}, claim=shorten(r["claim"]),
-                        statements=evidence.get(str(r["claim"]), []))
-                   for r in store.query(_CLAIMS, bindings=bind)],
+        "statements": merge_rows([dict(_statement(r), role=str(r["role"]))
+                                  for r in store.query(_STATEMENTS_BY, bindings=bind)], ["role", *_MANY_PEOPLE]),
+        "claims": [dict(c, statements=evidence.get(expand(c["claim"]), [])) for c in merge_rows(
+            [dict({k: as_python(v) for k, v in r.items() if k != "claim"}, claim=shorten(r["claim"]))
+             for r in store.query(_CLAIMS, bindings=bind)], ["how", "claimantLabel", "aboutLabel"])],
     }
 
 

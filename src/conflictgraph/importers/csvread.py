@@ -173,7 +173,8 @@ class CsvReader:
             found = ", ".join(self.columns[:6]) + (", ..." if len(self.columns) > 6 else "")
             other = next((name for column, name in self.hints if column in seen), None)
             hint = f"; it looks like a {other} file" if other else ""
-            raise ImportFailed(str(self.path), f"not a {self.format_name} file: missing column(s) {listed} "
+            article = "an" if self.format_name[:1] in "AEIOU" else "a"
+            raise ImportFailed(str(self.path), f"not {article} {self.format_name} file: missing column(s) {listed} "
                                                f"(the header has: {found}){hint}", row=1)
 
 

@@ -151,8 +151,8 @@ class ImportReport:
                  f"events: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
                  + (f", {self.older} older than the graph's (kept)" if self.older else "")
                  + f", {self.missing} missing from this file (kept)",
-                 f"actors: {self.rows_all_known} of {self.imported} imported rows attached to known actors only, "
-                 f"{self.rows_some_known} to at least one; names: {self.names['known']} known, "
+                 f"actors: {self.rows_all_known} of {self.imported} imported rows have only known or generic actors, "
+                 f"{self.rows_some_known} at least one known actor; names: {self.names['known']} known, "
                  f"{self.names['generic']} generic, {self.names['unreconciled']} unreconciled"
                  + (" (see 'conflictgraph reconcile')" if self.names["unreconciled"] else "")]
         for row, reason in self.rejects[:10]:

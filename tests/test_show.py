@@ -1,0 +1,55 @@
+"""show and claims: one entry per fact, claim and statement, however many names and actors they have."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conflictgraph.cli import cli
+from conflictgraph.namespaces import SPARQL_PREFIXES
+from conflictgraph.show import describe
+from conflictgraph.store import open_store
+from conflictgraph.terms import IRI
+
+
+def test_show_lists_a_fact_once_whatever_names_its_value_has():
+    """A value with an English and a Burmese label and a title is one fact, named in English."""
+    store = open_store(":memory:")
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      <urn:e> a cg:Event ; cg:source <urn:s> ; cg:place <urn:p> .
+      <urn:s> dct:title "Zeta title", "Alpha title" .
+      <urn:p> skos:prefLabel "Mese"@en, "မဲစဲ"@my ; dct:title "Mese township" .
+    } }""")
+    facts = [(f["name"], f["value"]) for f in describe(store, IRI("urn:e"))["facts"]]
+    assert facts == [("place", "Mese"), ("source", "Alpha title")]
+
+
+def test_show_lists_a_claim_and_a_statement_once_whatever_actors_they_name():
+    """A claim about two actors, by two claimants, in a statement made for both, is one claim with
+    one statement, and the actors are all named."""
+    store = open_store(":memory:")
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      <urn:a> skos:prefLabel "Alpha"@en . <urn:b> skos:prefLabel "Beta"@en .
+      <urn:c> a cg:Claim ; cg:about <urn:a>, <urn:b> ; cg:claimant <urn:a>, <urn:b> ; cg:proposition "No losses." .
+      <urn:st> cg:asserts <urn:c> ; cg:reportedIn <urn:src> ; cg:onBehalfOf <urn:a>, <urn:b> ;
+               cg:speaker <urn:a> ; cg:summary "They said so." .
+    } }""")
+    report = describe(store, IRI("urn:a"))
+    assert len(report["claims"]) == 1
+    claim = report["claims"][0]
+    assert claim["aboutLabel"] == "Alpha; Beta" and claim["claimantLabel"] == "Alpha; Beta"
+    assert claim["how"] == "about; by"
+    assert [s["on_behalf_of"] for s in claim["statements"]] == ["Alpha; Beta"]
+    assert len(report["statements"]) == 1 and set(report["statements"][0]["role"].split("; ")) == {
+        "speaker", "on behalf of"}
+
+
+def test_claims_command_gives_a_row_per_claim_and_statement():
+    result = CliRunner().invoke(cli, ["--quiet", "claims", "--about", "KNPLF", "--store", ":memory:", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    keys = [(r["claim"], r["source"], r["statementDate"]) for r in rows]
+    assert len(keys) == len(set(keys)) and len(rows) >= 5
+    assert all("knplf" in r["about"] for r in rows)  # every claim is about KNPLF, among others maybe
