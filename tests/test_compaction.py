@@ -7,27 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
 
 from conflictgraph import cli_import
-from conflictgraph.cli import cli
 from conflictgraph.compaction import LOG_NAME, compact_store
 from conflictgraph.store.disk import BUILD_INFO, StoreLocation
 
-from conftest import MINI
+from conftest import MINI, count_quads as count, run_cli as run
 
 FIXTURES = Path(__file__).parent / "fixtures"
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def count(store: Path) -> int:
-    result = run("query", "--store", str(store), "--format", "json", COUNT)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)[0]["n"]
 
 
 def built(tmp_path: Path) -> Path:

@@ -11,25 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conflictgraph.build import open_for_reading
-from conflictgraph.cli import cli
 from conflictgraph.geojson import write_geojson
 from conflictgraph.store.disk import StoreLocation
 
+from conftest import count_quads as count, run_cli as run
+
 FIXTURES = Path(__file__).parent / "fixtures"
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-def count(store: Path) -> int:
-    result = run("query", "--store", str(store), "--format", "json", COUNT)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)[0]["n"]
 
 
 @pytest.fixture(scope="module")
