@@ -108,7 +108,9 @@ def test_weights_count_distinct_statements(net_store):
 
 def test_evidence_and_status_filters(net_store):
     assert project(net_store, evidence="curated").number_of_edges() == project(net_store).number_of_edges()
-    assert project(net_store, evidence="acled").number_of_edges() == 0
+    from conflictgraph.errors import UsageError
+    with pytest.raises(UsageError, match="unknown evidence 'acled'"):
+        project(net_store, evidence="acled")  # no ACLED import in this store
     assert project(net_store, status=["claimed"]).number_of_edges() == project(net_store).number_of_edges()
     assert project(net_store, status=["confirmed"]).number_of_edges() == 0
 
