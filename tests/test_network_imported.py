@@ -134,3 +134,31 @@ def test_a_misspelt_evidence_kind_is_refused_with_the_kinds_there_are(store):
     assert result.exit_code == 2, result.output
     assert "unknown evidence 'acleed' (all, curated, acled, ucdp-ged in this store)" in result.output
     assert run("centrality", "--evidence", "ucdp-ged", "--store", store).exit_code == 0
+
+
+def test_network_page_names_the_datasets_behind_imported_ties(store, net):
+    from conflictgraph.viz import build_page
+    from conflictgraph.viz.provenance import data_summary
+
+    reader = open_for_reading(store)
+    note = data_summary(reader)
+    page = build_page(net, store=reader, data_note=note).payload()
+    titles = {s["iri"]: s["title"] for s in page["sources"]}
+    assert titles[SRC + "acled"] == "Armed Conflict Location & Event Data (ACLED)"
+    assert titles[SRC + "ucdp-ged"].startswith("UCDP Georeferenced Event Dataset")
+    assert all(titles.values()), [iri for iri, title in titles.items() if not title]
+    # the three reports are the documents; the datasets are named once, as datasets
+    assert note.startswith("3 source documents") and note.endswith("imported datasets acled, ucdp-ged")
+    events = {e["iri"]: e for e in page["events"]}
+    assert events[EVENT + "acled-MMR1001"]["date"] == "2023-11-07"
+
+
+def test_query_rows_of_imported_events_cite_the_dataset_source(store):
+    graph = ConflictGraph(open_for_reading(store))
+    rows = {str(r["event"]): r for r in graph.query_named("fighting-in-place", place="Mese")}
+    acled = rows[EVENT + "acled-MMR1001"]
+    assert (str(acled["source"]), str(acled["sourceTitle"])) == (SRC + "acled", "Armed Conflict Location & Event Data (ACLED)")
+    assert str(rows[EVENT + "ucdp-500002"]["source"]) == SRC + "ucdp-ged"
+    places = graph.query_named("places-within", region="Kayah State")
+    from_datasets = {str(r["source"]) for r in places if "/place/dataset-" in str(r["place"])}
+    assert from_datasets and from_datasets <= {SRC + "acled", SRC + "ucdp-ged"}

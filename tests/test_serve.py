@@ -278,6 +278,18 @@ def test_named_queries_api_and_entity_page(server):
     assert '/entity?iri=https%3A%2F%2Fw3id.org%2Fconflictgraph%2Fid%2F' in page
 
 
+def test_entity_page_shows_facts_and_404_for_nothing(server):
+    status, _h, body = _request(server + "/entity?iri=src:irrawaddy-2023-11-03")
+    page = body.decode()
+    assert status == 200 and "<h2>Facts</h2>" in page and "<dt>issued</dt><dd>2023-11-03</dd>" in page
+    assert "<h1>Resistance leaders on the first week of Operation 1027</h1>" in page  # a source: its title
+    assert '<dd><a href="/entity?iri=https%3A%2F%2Fw3id.org%2Fconflictgraph%2Fid%2Factor%2Fthe-irrawaddy">' in page
+    status, _h, body = _request(server + "/entity?iri=" + urllib.parse.quote("https://w3id.org/conflictgraph/id/actor/nobody", safe=""))
+    assert status == 404 and "actor/nobody" in body.decode()
+    assert _request(server + "/api/entity?name=Nobody%20Known")[0] == 404
+    assert _request(server + "/api/entity?name=KNPLF")[0] == 200
+
+
 def test_cors_is_off_by_default(server):
     _s, headers, _b = _request(server + "/sparql?query=ASK%7B%7D", headers={"Origin": "http://evil.example"})
     assert headers.get("Access-Control-Allow-Origin") is None

@@ -129,6 +129,26 @@ def hostile_page(tmp_path_factory):
     return path, net
 
 
+@pytest.fixture(scope="module")
+def imported_page(tmp_path_factory):
+    """The ACLED fixture's ties alone, imported into the bundled graph through the CLI."""
+    from click.testing import CliRunner
+
+    from conflictgraph.build import open_for_reading
+    from conflictgraph.cli import cli
+
+    place = str(tmp_path_factory.mktemp("imported") / "store")
+    assert CliRunner().invoke(cli, ["build", "--store", place]).exit_code == 0
+    result = CliRunner().invoke(cli, ["import", "acled", str(FIXTURES / "acled" / "acled.csv"), "--store", place,
+                                      "--rejects", str(tmp_path_factory.mktemp("rejects") / "acled.csv")])
+    assert result.exit_code == 1, result.output  # some fixture rows are rejected on purpose
+    store = open_for_reading(place)
+    net = project(store, evidence="acled")
+    path = write_page(build_page(net, store=store, data_note=data_summary(store)),
+                      tmp_path_factory.mktemp("pages") / "imported.html")
+    return path, net
+
+
 def drawn(opened: Opened, net) -> tuple[set, set]:
     """The nodes and (from, to, relation) edges held by the page's DataSets and drawn by vis."""
     got = opened.js("""() => {
@@ -181,6 +201,28 @@ def test_clicking_an_edge_shows_its_sources(browser, network_page):
         assert "Charlie League" in panel and "Delta Guard" in panel
         assert "Network fixture: first report" in panel and "Network fixture: second report" in panel
         assert "Stated by the report itself, on 2024-01" in panel
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
+
+
+def test_an_imported_tie_names_its_dataset_and_event_ids(browser, imported_page):
+    path, _net = imported_page
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        edge = opened.js("""() => cgPage.data.edges.filter(e => e.ev && e.ev.length)
+                                  .sort((a, b) => b.ev.length - a.ev.length)[0].id""")
+        point = opened.screen_point("edge", edge)
+        assert point["hit"] and point["inside"]
+        opened.page.mouse.click(point["x"], point["y"])
+        opened.page.wait_for_selector("#cg-panel[data-kind='edge']")
+        panel = opened.page.text_content("#cg-panel")
+        assert "Armed Conflict Location & Event Data (ACLED)" in panel and "/src/acled" not in panel
+        items = opened.page.eval_on_selector_all("#cg-panel .cg-events li", "els => els.map(e => e.textContent)")
+        assert items and all(" acled-" in item for item in items), items
+        assert not [item for item in items if item.count("(20") > 1], items  # the date once, not twice
+        assert "1 source document" not in opened.page.text_content("body")  # the dataset is not a document
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()

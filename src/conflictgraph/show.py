@@ -37,6 +37,10 @@ _FACT_NAMES = {
     "cg:sideB": "side B", "cg:fatalitiesLow": "fatalities (low)", "cg:fatalitiesBest": "fatalities (best)",
     "cg:fatalitiesHigh": "fatalities (high)", "cg:eventType": "dataset's type", "cg:source": "source",
     "dct:source": "dataset's sources", "dct:description": "notes", "dct:modified": "changed in the dataset",
+    # A source: what it is and how to cite it (an imported dataset's Source has only these).
+    "dct:title": "title", "dct:publisher": "publisher", "dct:issued": "issued", "dct:hasVersion": "version",
+    "cg:sourceKind": "kind of source", "cg:url": "web address", "dct:license": "licence",
+    "dct:bibliographicCitation": "how to cite",
 }
 _FACTS = SPARQL_PREFIXES + """
 SELECT ?p ?o ?label ?wkt ?precision WHERE {
@@ -193,14 +197,16 @@ def describe(store: Store, iri: IRI) -> dict:
     for tie in ties.values():
         tie["sources"] = sorted({s["source"] for s in tie["statements"]})
 
+    facts = _facts(store, bind)
+    titles = [f["value"] for f in facts if f["property"] == "dct:title"]  # a source is named by its title
     return {
         "iri": str(iri),
-        "label": labels[0] if labels else shorten(iri),
+        "label": labels[0] if labels else titles[0] if titles else shorten(iri),
         "aliases": sorted(set(alt)),
         "types": sorted(set(types)),
         "generic": generic,
         "definition": definition,
-        "facts": _facts(store, bind),
+        "facts": facts,
         "relationships": sorted(ties.values(), key=lambda t: (t["type"], t["start"] or "", t["tie"])),
         "places": [{"direction": str(r["direction"]), "place": str(r["placeLabel"]), "iri": str(r["place"]),
                     "type": shorten(r["type"]) if r["type"] else None}

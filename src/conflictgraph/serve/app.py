@@ -40,7 +40,7 @@ from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, S
 from conflictgraph.namespaces import PREFIXES, SPARQL_PREFIXES
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate
-from conflictgraph.serve.pool import PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
+from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 __all__ = ["ServeConfig", "create_app"]
 
@@ -261,11 +261,15 @@ def create_app(config: ServeConfig) -> Starlette:
         from conflictgraph.namespaces import expand
         return (await pool.run({"kind": "describe", "iri": expand(iri)}))["report"]
 
+    def entity_failure(err: ConflictGraphError) -> PlainTextResponse:
+        """An entity page that names nothing is 404 (a named query's unknown parameter stays 400)."""
+        return error(404, str(err)) if isinstance(err, EntityNotFound) else failure(err)
+
     async def entity(request: Request) -> Response:
         try:
             report = await describe_job(request)
         except ConflictGraphError as err:
-            plain = failure(err)
+            plain = entity_failure(err)
             return html(pages.error_page(plain.status_code, str(err)), plain.status_code)
         return html(pages.entity_page(report))
 
@@ -273,7 +277,7 @@ def create_app(config: ServeConfig) -> Starlette:
         try:
             return JSONResponse(await describe_job(request), headers=headers())
         except ConflictGraphError as err:
-            return failure(err)
+            return entity_failure(err)
 
     async def index(_request: Request) -> Response:
         return html(pages.index_page(max_rows=config.max_rows, timeout=config.timeout))

@@ -105,6 +105,15 @@ def entity_page(report: dict) -> str:
         parts.append("<p>Also called: " + escape("; ".join(report["aliases"])) + "</p>")
     if report.get("definition"):
         parts.append(f"<p>{escape(report['definition'])}</p>")
+    if report.get("facts"):
+        # One line per property, its values joined (as `show` prints them). A value in the graph's
+        # own namespaces links to its page; another IRI (a licence's web page) is shown as text.
+        facts: dict[str, list[str]] = {}
+        for fact in report["facts"]:
+            ours = fact.get("iri") and expand(fact["iri"]) != fact["iri"]
+            facts.setdefault(fact["name"], []).append(_link(expand(fact["iri"]) if ours else None, fact["value"]))
+        parts.append("<h2>Facts</h2><dl class=\"facts\">" + "".join(
+            f"<dt>{escape(name)}</dt><dd>{', '.join(values)}</dd>" for name, values in facts.items()) + "</dl>")
     rels = []
     for rel in report.get("relationships", []):
         others = "; ".join(f"{escape(o['property'].split(':')[-1])} {_link(o.get('iri'), o['value'])}" for o in rel["with"])

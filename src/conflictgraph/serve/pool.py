@@ -127,6 +127,8 @@ def handle_job(state: _State, job: dict) -> dict:
         answer["result"] = result
     elif kind == "describe":
         from conflictgraph.show import describe
+        if not graph.store.query("ASK { ?s ?p ?o }", bindings={"s": IRI(job["iri"])}).boolean:
+            raise _errors.NameNotFound(job["iri"], [])  # nothing is said about it: no page to show
         answer["report"] = describe(graph.store, IRI(job["iri"]))
     elif kind == "resolve":
         answer["iri"] = str(graph.resolve(job["name"]).iri)
@@ -171,9 +173,15 @@ def _worker_main(conn, location: str) -> None:
 _PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "QueryError", "UsageError"}
 
 
+class EntityNotFound(_errors.UsageError):
+    """A name or IRI that names nothing in the store (the server answers 404 for an entity page)."""
+
+
 def _raise(name: str, message: str):
     """Raise again, in the server, an error a worker reported by class name and message."""
-    if name in ("NameNotFound", "NameAmbiguous"):  # a parameter named nothing known: the caller's fault
+    if name == "NameNotFound":  # the caller's fault
+        raise EntityNotFound(message)
+    if name == "NameAmbiguous":
         raise _errors.UsageError(message)
     raise getattr(_errors, name if name in _PLAIN else "QueryError")(message)
 

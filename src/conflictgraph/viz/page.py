@@ -299,10 +299,14 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
     event_ids = sorted({e for *_e, d in network.edges(data=True) for e in d.get("events") or []})
     details: dict[str, dict] = {}
     event_info: dict[str, dict] = {}
+    source_info: dict[str, dict] = {}
     if store is not None:
-        from conflictgraph.viz.provenance import event_details, statement_details
+        from conflictgraph.viz.provenance import event_details, source_details, statement_details
         details = statement_details(store, statement_ids)
         event_info = event_details(store, event_ids)
+        # Sources an edge cites without a statement (an imported dataset, for its events).
+        cited = {str(s) for *_e, d in network.edges(data=True) for s in d.get("sources") or []}
+        source_info = source_details(store, cited - {d["source"]["iri"] for d in details.values() if d.get("source")})
     sources: list[dict] = []
     source_index: dict[str, int] = {}
 
@@ -347,7 +351,7 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
         edge = {"id": len(edges), "from": index[u], "to": index[v], "rel": rel_index[data.get("relation", key)],
                 "weight": data.get("weight", 1), "start": data.get("start"), "end": data.get("end"),
                 "st": [stmt_index[s] for s in stmts if s in stmt_index],
-                "src": [source_of(str(s)) for s in data.get("sources") or []],
+                "src": [source_of(str(s), source_info.get(str(s))) for s in data.get("sources") or []],
                 "self": own, "bend": bend}
         if data.get("events"):
             edge["ev"] = [ev_index[e] for e in data["events"] if e in ev_index]

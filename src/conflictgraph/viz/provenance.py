@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from conflictgraph.namespaces import CG, SPARQL_PREFIXES
+from conflictgraph.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.terms import IRI, Literal
 
-__all__ = ["BULK_LIMIT", "statement_details", "event_details", "data_summary"]
+__all__ = ["BULK_LIMIT", "statement_details", "source_details", "event_details", "data_summary"]
 
 BULK_LIMIT = 300
 
@@ -54,10 +54,21 @@ SELECT ?event ?label ?date ?earliest ?latest WHERE {
   OPTIONAL { ?event cg:latest ?latest }
 }"""
 
+# Every source with its kind: a reference file, an imported dataset (its Source node lives in
+# the dataset's graph) or a document.
 _SOURCES = SPARQL_PREFIXES + """
-SELECT ?src ?reference ?issued WHERE {
+SELECT ?src ?reference ?dataset ?issued WHERE {
   ?src a cg:Source .
   BIND (EXISTS { ?src a cg:ReferenceSource } AS ?reference)
+  BIND (EXISTS { GRAPH ?g { ?src a cg:Source } FILTER(STRSTARTS(STR(?g), "%s")) } AS ?dataset)
+  OPTIONAL { ?src dct:issued ?issued }
+}""" % DATASET_GRAPHS
+
+_SOURCE = SPARQL_PREFIXES + """
+SELECT ?src ?title ?publisher ?publisherLabel ?issued WHERE {
+  ?src a cg:Source .
+  OPTIONAL { ?src dct:title ?title }
+  OPTIONAL { ?src dct:publisher ?publisher . OPTIONAL { ?publisher skos:prefLabel ?publisherLabel } }
   OPTIONAL { ?src dct:issued ?issued }
 }"""
 
@@ -98,6 +109,40 @@ def _rows(store: Any, query: str, variable: str, ids: list[str], bulk_limit: int
     for item in ids:
         rows.extend(store.query(query, bindings={variable: IRI(item)}).rows)
     return rows
+
+
+def _add_source(source: dict | None, row: dict) -> dict:
+    """Fold one row's ``src``, ``title``, ``publisher(Label)`` and ``issued`` into ``source``."""
+    source = source or {"iri": str(row["src"]), "title": None, "publisher": None, "issued": None}
+    source["title"] = _pick(source["title"], row.get("title"))
+    publisher = row.get("publisherLabel") if row.get("publisherLabel") is not None else (
+        row.get("publisher") if isinstance(row.get("publisher"), Literal) else None)
+    source["publisher"] = _pick(source["publisher"], publisher)
+    source["issued"] = source["issued"] or _text(row.get("issued"))
+    return source
+
+
+def _clean_source(source: dict) -> dict:
+    for key in ("title", "publisher"):
+        source[key] = _clean(source[key])
+    return source
+
+
+def source_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
+    """Title, publisher and date of each source: ``{iri: {"iri", "title", "publisher", "issued"}}``.
+
+    An imported dataset's Source (what its events cite) has a title and publisher like any report.
+
+    >>> from pathlib import Path
+    >>> from conflictgraph.build import build_store
+    >>> store, _ = build_store(":memory:", graph_dirs=(Path("tests/fixtures/network"),), bundled=False)
+    >>> [s["title"] for s in source_details(store, ["https://w3id.org/conflictgraph/id/src/net-report-a"]).values()]
+    ['Network fixture: first report']
+    """
+    found: dict[str, dict] = {}
+    for row in _rows(store, _SOURCE, "src", sorted(set(ids)), bulk_limit):
+        found[str(row["src"])] = _add_source(found.get(str(row["src"])), row)
+    return {iri: _clean_source(source) for iri, source in found.items()}
 
 
 def statement_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
@@ -146,19 +191,12 @@ def statement_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_
         item["summary"] = _pick(item["summary"], row.get("summary"))
         item["quote"] = _pick(item["quote"], row.get("quote"))
         if row.get("src") is not None:
-            source = item["source"] or {"iri": str(row["src"]), "title": None, "publisher": None, "issued": None}
-            source["title"] = _pick(source["title"], row.get("title"))
-            publisher = row.get("publisherLabel") if row.get("publisherLabel") is not None else (
-                row.get("publisher") if isinstance(row.get("publisher"), Literal) else None)
-            source["publisher"] = _pick(source["publisher"], publisher)
-            source["issued"] = source["issued"] or _text(row.get("issued"))
-            item["source"] = source
+            item["source"] = _add_source(item["source"], row)
     for item in found.values():
         for key in ("speaker", "behalf", "summary", "quote"):
             item[key] = _clean(item[key])
         if item["source"]:
-            for key in ("title", "publisher"):
-                item["source"][key] = _clean(item["source"][key])
+            _clean_source(item["source"])
         if item["speaker"] is None and item["speaker_iri"]:
             item["speaker"] = item["speaker_iri"].rsplit("/", 1)[-1]
         if item["behalf"] is None and item["behalf_iri"]:
@@ -203,7 +241,7 @@ def data_summary(store: Any) -> str:
     for row in store.query(_SOURCES):
         if str(row["reference"]) in ("true", "1"):
             references += 1
-        else:
+        elif str(row["dataset"]) not in ("true", "1"):  # a dataset is named below, by its graph
             documents += 1
             if row.get("issued") is not None and (newest is None or str(row["issued"]) > newest):
                 newest = str(row["issued"])
@@ -211,7 +249,6 @@ def data_summary(store: Any) -> str:
              + (f" (newest issued {newest})" if newest else "")]
     if references:
         parts.append(f"{references} reference file{'s' if references != 1 else ''}")
-    from conflictgraph.namespaces import DATASET_GRAPHS
     datasets = sorted({str(g)[len(DATASET_GRAPHS):].split("/")[0] for g in store.named_graphs()
                        if str(g).startswith(DATASET_GRAPHS)} - {""})
     if datasets:
