@@ -59,6 +59,19 @@ def test_path_json_and_table(store):
     assert markdown.exit_code == 0, markdown.output
     last = markdown.stdout.strip().splitlines()[-1]
     assert "Echo Force cooperates with Sierra Front" in last and "src:net-report-a" in last
+    assert "?" not in markdown.stdout and " .. |" not in markdown.stdout  # dates in words: "from D", "undated"
+
+
+def test_balance_table_leaves_out_empty_camps_and_tables(store):
+    # cooperation alone: one camp per component, no unbalanced triangle, no frustrated tie
+    args = ("balance", "--store", store, "--as-of", "2023-12-01", "--relations", "cooperates-with")
+    payload = json.loads(run(*args, "--format", "json").stdout)
+    assert payload["camps"] and {camp["camp"] for camp in payload["camps"]} == {"A"}
+    assert payload["unbalanced_triangles"] == [] and payload["frustrated"] == []
+    text = run(*args)
+    assert text.exit_code == 0, text.output
+    assert "Unbalanced triangles: none" in text.stdout and "Frustrated ties: none" in text.stdout
+    assert "│ B " not in text.stdout
 
 
 def test_no_path_is_a_clear_message(store):
@@ -83,6 +96,8 @@ def test_communities_balance_diff(store):
     assert dif.exit_code == 0, dif.output
     switched = json.loads(dif.stdout)["switched"]
     assert switched[0]["actor"] == "Sierra Front" and switched[0]["after"] == "hostile"
+    table = run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01")
+    assert "ranks compared on cooperative ties" in table.stderr and "ties listed are of any sign" in table.stderr
 
 
 def test_focus_and_export(store, tmp_path):

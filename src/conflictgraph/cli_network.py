@@ -83,7 +83,25 @@ def _emit(meta: dict, fmt: str, sections: list[tuple[str, list[dict], list[str]]
             if i:
                 sys.stdout.write("\n")
             sys.stdout.write(f"# {title}\n" if fmt != "markdown" else f"### {title}\n\n")
+        if fmt == "table" and not rows and len(sections) > 1:
+            sys.stdout.write(f"{title}: none\n")  # an empty table's frame says less than one word
+            continue
         write_rows(rows, fmt, sys.stdout, columns=columns, title=title if fmt == "table" else None)
+
+
+def span_text(start: str | None, end: str | None) -> str:
+    """A tie's dates in words.
+
+    >>> span_text(None, None), span_text("2023-11-07", None), span_text("2023-11-09", "2023-11-09")
+    ('undated', 'from 2023-11-07', '2023-11-09')
+    >>> span_text(None, "2021-02-01"), span_text("2009", "2023-06-30")
+    ('until 2021-02-01', '2009 .. 2023-06-30')
+    """
+    if start and end:
+        return start if start == end else f"{start} .. {end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else "undated"
 
 
 def _labels(network, nodes) -> str:
@@ -177,7 +195,7 @@ def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None
                 f"{network.nodes[e['to']].get('label', e['to'])}" + _via_text(graph, e["via"])
                 for e in hop["edges"])
             rows.append({"hop": i, "from": hop["from_label"], "to": hop["to_label"], "relations": explained,
-                         "dates": f"{hop['start'] or '?'} .. {hop['end'] or ''}".strip(),
+                         "dates": span_text(hop["start"], hop["end"]),
                          "sources": _short(hop["sources"]), "statements": _short(hop["statements"]),
                          "events": _short(hop["events"])})
         columns = ["hop", "from", "to", "relations", "dates", "sources", "statements"]
@@ -250,6 +268,8 @@ def balance(graph, exact_limit: int, restarts: int, fmt: str, **network_args) ->
     camps, frustrated = [], []
     for number, component in enumerate(result["components"], start=1):
         for name, members in zip("AB", component["camps"]):
+            if not members:  # a component with no hostile tie is all one camp
+                continue
             camps.append({"component": number, "camp": name, "size": len(members),
                           "members": sorted(label(n) for n in members), "iris": [str(n) for n in members],
                           "method": component["method"]})
@@ -306,7 +326,9 @@ def diff(graph, date_from: str, date_to: str, measure: str, top: int, fmt: str, 
     meta = dict(meta_after, window=f"from {start} to {end}", nodes_before=meta_before["nodes"],
                 edges_before=meta_before["edges"], measure=measure)
     if fmt != "json":
-        _note(f"at {start}: {meta_before['nodes']} nodes, {meta_before['edges']} cooperative ties")
+        _note(f"{measure} ranks compared on cooperative ties: {meta_before['nodes']} nodes and "
+              f"{meta_before['edges']} ties at {start}, {meta_after['nodes']} and {meta_after['edges']} at {end}; "
+              "the ties listed are of any sign")
     ties = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
              "sign": t["sign"], "start": t["start"], "end": t["end"],
              "sources": t["sources"] if fmt == "json" else _short(t["sources"]),
