@@ -162,3 +162,7 @@ def test_query_rows_of_imported_events_cite_the_dataset_source(store):
     places = graph.query_named("places-within", region="Kayah State")
     from_datasets = {str(r["source"]) for r in places if "/place/dataset-" in str(r["place"])}
     assert from_datasets and from_datasets <= {SRC + "acled", SRC + "ucdp-ged"}
+    curated = {str(r["source"]) for r in places if "/place/dataset-" not in str(r["place"])}
+    # curated rows cite the graph their fact is in: the reference files, or a report
+    assert "https://w3id.org/conflictgraph/graph/reference" in curated and SRC + "operation-1107-article" in curated
+    assert not curated & {SRC + "acled", SRC + "ucdp-ged"}

@@ -284,8 +284,11 @@ def test_entity_page_shows_facts_and_404_for_nothing(server):
     assert status == 200 and "<h2>Facts</h2>" in page and "<dt>issued</dt><dd>2023-11-03</dd>" in page
     assert "<h1>Resistance leaders on the first week of Operation 1027</h1>" in page  # a source: its title
     assert '<dd><a href="/entity?iri=https%3A%2F%2Fw3id.org%2Fconflictgraph%2Fid%2Factor%2Fthe-irrawaddy">' in page
-    status, _h, body = _request(server + "/entity?iri=" + urllib.parse.quote("https://w3id.org/conflictgraph/id/actor/nobody", safe=""))
-    assert status == 404 and "actor/nobody" in body.decode()
+    nobody = urllib.parse.quote("https://w3id.org/conflictgraph/id/actor/nobody", safe="")
+    status, _h, body = _request(server + "/entity?iri=" + nobody)
+    assert status == 404 and "the store says nothing about" in body.decode() and "actor/nobody" in body.decode()
+    assert _request(server + "/api/entity?iri=" + nobody)[0] == 404
+    assert _request(server + "/entity?iri=cgg:reference")[0] == 200  # a graph a query row may cite
     assert _request(server + "/api/entity?name=Nobody%20Known")[0] == 404
     assert _request(server + "/api/entity?name=KNPLF")[0] == 200
 

@@ -268,7 +268,7 @@ def balance(graph, exact_limit: int, restarts: int, fmt: str, **network_args) ->
     camps, frustrated = [], []
     for number, component in enumerate(result["components"], start=1):
         for name, members in zip("AB", component["camps"]):
-            if not members:  # a component with no hostile tie is all one camp
+            if not members and fmt != "json":  # a component with no hostile tie is all one camp
                 continue
             camps.append({"component": number, "camp": name, "size": len(members),
                           "members": sorted(label(n) for n in members), "iris": [str(n) for n in members],

@@ -16,7 +16,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from conflictgraph.namespaces import expand
+from conflictgraph.namespaces import ID, expand
 
 __all__ = ["index_page", "entity_page", "network_placeholder", "error_page", "entity_href", "PAGE_CSP"]
 
@@ -106,12 +106,13 @@ def entity_page(report: dict) -> str:
     if report.get("definition"):
         parts.append(f"<p>{escape(report['definition'])}</p>")
     if report.get("facts"):
-        # One line per property, its values joined (as `show` prints them). A value in the graph's
-        # own namespaces links to its page; another IRI (a licence's web page) is shown as text.
+        # One line per property, its values joined (as `show` prints them). An entity of the graph
+        # links to its page; another IRI (a licence's web page) is shown as text.
         facts: dict[str, list[str]] = {}
         for fact in report["facts"]:
-            ours = fact.get("iri") and expand(fact["iri"]) != fact["iri"]
-            facts.setdefault(fact["name"], []).append(_link(expand(fact["iri"]) if ours else None, fact["value"]))
+            iri = expand(fact["iri"]) if fact.get("iri") else None
+            facts.setdefault(fact["name"], []).append(_link(iri if iri and iri.startswith(ID) else None,
+                                                            fact["value"]))
         parts.append("<h2>Facts</h2><dl class=\"facts\">" + "".join(
             f"<dt>{escape(name)}</dt><dd>{', '.join(values)}</dd>" for name, values in facts.items()) + "</dl>")
     rels = []

@@ -38,7 +38,7 @@ from typing import Any
 from conflictgraph import errors as _errors
 from conflictgraph.errors import ConflictGraphError, StoreError
 
-__all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "handle_job"]
+__all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "EntityNotFound", "handle_job"]
 
 
 class QueryTimeout(ConflictGraphError):
@@ -127,8 +127,11 @@ def handle_job(state: _State, job: dict) -> dict:
         answer["result"] = result
     elif kind == "describe":
         from conflictgraph.show import describe
-        if not graph.store.query("ASK { ?s ?p ?o }", bindings={"s": IRI(job["iri"])}).boolean:
-            raise _errors.NameNotFound(job["iri"], [])  # nothing is said about it: no page to show
+        # A page for anything the store describes or any graph it holds (a query row's source may
+        # be a graph); anything else has no page.
+        if not graph.store.query("ASK { { ?s ?p ?o } UNION { GRAPH ?s { ?a ?b ?c } } }",
+                                 bindings={"s": IRI(job["iri"])}).boolean:
+            raise EntityNotFound(f"the store says nothing about <{job['iri']}>")
         answer["report"] = describe(graph.store, IRI(job["iri"]))
     elif kind == "resolve":
         answer["iri"] = str(graph.resolve(job["name"]).iri)
@@ -179,7 +182,7 @@ class EntityNotFound(_errors.UsageError):
 
 def _raise(name: str, message: str):
     """Raise again, in the server, an error a worker reported by class name and message."""
-    if name == "NameNotFound":  # the caller's fault
+    if name in ("NameNotFound", "EntityNotFound"):  # the caller's fault
         raise EntityNotFound(message)
     if name == "NameAmbiguous":
         raise _errors.UsageError(message)

@@ -232,7 +232,8 @@
       add(panel, "h3", "Events (" + e.ev.length + ")");
       var list = add(panel, "ul", null, "cg-events");
       e.ev.slice(0, MAX_LISTED).forEach(function (i) {
-        // The dataset's event id traces the tie to its row; the date only when the label lacks it.
+        // The event's id (for an imported event, the dataset's own id) traces the tie to its record;
+        // the date only when the label lacks it.
         var ev = events[i], id = ev.iri.slice(ev.iri.lastIndexOf("/") + 1);
         var item = add(list, "li", ev.label + (ev.date && ev.label.indexOf(ev.date) < 0 ? " (" + ev.date + ")" : ""));
         add(item, "span", " " + id, "cg-id");
