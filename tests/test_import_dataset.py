@@ -100,6 +100,9 @@ def test_ucdp_event_triples_golden(store):
     assert values(store, "ucdp-500004", CG + "place") == {ID + "place/demoso-township"}
     assert values(store, "ucdp-500007", CG + "date") == {"2023"}
     assert values(store, "ucdp-500007", CG + "place") == {ID + "place/myanmar"}
+    # the rows' district is unknown, but their town and village are: no empty district node beside them
+    districts = store.query(SPARQL_PREFIXES + 'ASK { ?p skos:prefLabel "Bawlake district"@en }')
+    assert not districts.boolean
     source = store.query(SPARQL_PREFIXES + "SELECT ?v WHERE { src:ucdp-ged dct:hasVersion ?v }").rows
     assert [r["v"].value for r in source] == ["23.1"]
 

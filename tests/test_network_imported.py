@@ -159,7 +159,7 @@ def test_query_rows_of_imported_events_cite_the_dataset_source(store):
     acled = rows[EVENT + "acled-MMR1001"]
     assert (str(acled["source"]), str(acled["sourceTitle"])) == (SRC + "acled", "Armed Conflict Location & Event Data (ACLED)")
     assert str(rows[EVENT + "ucdp-500002"]["source"]) == SRC + "ucdp-ged"
-    places = graph.query_named("places-within", region="Kayah State")
+    places = graph.query_named("places-within", region="Myanmar")
     from_datasets = {str(r["source"]) for r in places if "/place/dataset-" in str(r["place"])}
     assert from_datasets and from_datasets <= {SRC + "acled", SRC + "ucdp-ged"}
     curated = {str(r["source"]) for r in places if "/place/dataset-" not in str(r["place"])}

@@ -23,8 +23,11 @@ to a known actor on the next import.
 Places. Each level of a row's hierarchy (country, state/region, district, township, location)
 matches a known place of a fitting class by label, also with a trailing "state", "region",
 "district", "township", "town" or "village" dropped or "Township" added; among several, the one
-inside the already matched parent wins. A level that matches nothing becomes a new place
-``place:dataset-<slug>-<hash of the hierarchy>`` located in its parent.
+inside the narrowest level matched above it wins. The levels below the narrowest known place
+that match nothing become new places ``place:dataset-<slug>-<hash of the hierarchy>``, each
+located in the one above; unknown levels above a known place are left out (a district the
+graph does not hold, above a known town, would be an empty node beside the town's own
+township).
 
 Examples
 --------
@@ -206,23 +209,28 @@ class Reconciler:
         return seen
 
     def _match_places(self, levels: list[PlaceLevel]) -> tuple[IRI, list[tuple[IRI, IRI, Term]]]:
-        parent: IRI | None = None
-        triples: list[tuple[IRI, IRI, Term]] = []
+        known: IRI | None = None  # the narrowest level matched so far
+        unknown: list[tuple[str, str, str]] = []  # levels below it that match nothing: (name, path, class)
         path: list[str] = []
         for level in levels:
             name = " ".join(level.name.split())
             path.append(_fold(name))
-            key = (name, level.kinds, parent)
+            key = (name, level.kinds, known)
             found = self._known_cache[key] if key in self._known_cache else \
-                self._known_cache.setdefault(key, self._known_place(name, level.kinds, parent))
+                self._known_cache.setdefault(key, self._known_place(name, level.kinds, known))
             if found is None:
-                digest = hashlib.sha1("/".join(path).encode()).hexdigest()[:6]
-                found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
-                triples += [(found, RDF_TYPE, IRI(level.new_class)),
-                            (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
-                if parent is not None:
-                    triples.append((found, IRI(CG + "locatedIn"), parent))
+                unknown.append((name, "/".join(path), level.new_class))
+            else:  # a known place's own hierarchy stands: unknown levels above it are left out
+                known, unknown = found, []
+        parent, triples = known, []
+        for name, where, new_class in unknown:
+            digest = hashlib.sha1(where.encode()).hexdigest()[:6]
+            found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
+            triples += [(found, RDF_TYPE, IRI(new_class)), (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
+            if parent is not None:
+                triples.append((found, IRI(CG + "locatedIn"), parent))
             parent = found
+        assert parent is not None  # levels is not empty
         return parent, triples
 
     def _known_place(self, name: str, kinds: tuple[str, ...], parent: IRI | None) -> IRI | None:
