@@ -25,11 +25,12 @@ from conflictgraph.terms import IRI
 
 __all__ = ["fold", "Entity", "NameIndex"]
 
-# Word-level spelling variants, mapped to one spelling before comparison.
+# Word-level spelling variants of English, mapped to one spelling before comparison. Names of
+# particular places or groups are not here: their other spellings are skos:altLabel data in
+# graph/ (e.g. "Magwe" for Magway Region in graph/reference/places.ttl).
 _VARIANTS = {
     "defense": "defence", "organization": "organisation", "organizations": "organisations",
-    "center": "centre", "armored": "armoured", "magwe": "magway", "moebye": "mobye",
-    "naypyidaw": "naypyitaw", "labor": "labour",
+    "center": "centre", "armored": "armoured", "labor": "labour",
 }
 _LEADING = ("the ",)
 
