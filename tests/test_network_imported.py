@@ -166,3 +166,16 @@ def test_query_rows_of_imported_events_cite_the_dataset_source(store):
     # curated rows cite the graph their fact is in: the reference files, or a report
     assert "https://w3id.org/conflictgraph/graph/reference" in curated and SRC + "operation-1107-article" in curated
     assert not curated & {SRC + "acled", SRC + "ucdp-ged"}
+
+
+def test_show_of_a_dataset_names_it_and_lists_its_import_runs(store):
+    report = json.loads(run("show", "--store", store, "--format", "json", "src:acled").output)
+    assert report["label"] == "Armed Conflict Location & Event Data (ACLED)"
+    facts = {f["name"]: f["value"] for f in report["facts"]}
+    assert facts["licence"].startswith("https://") and "Journal of Peace Research" in facts["how to cite"]
+    [imported] = report["imports"]
+    assert (imported["file"], imported["read"], imported["imported"], imported["rejected"], imported["new"]) == \
+        ("acled.csv", 14, 8, 6, 8)
+    assert imported["hash"].startswith("sha256:") and len(imported["hash"]) == len("sha256:") + 64
+    text = run("show", "--store", store, "--format", "markdown", "src:acled").output
+    assert "## Imports" in text and f"acled.csv ({imported['hash'][:19]}): 14 rows read = 8 imported + 6 rejected" in text

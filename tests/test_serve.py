@@ -422,3 +422,14 @@ def test_browser_network_page_loads_offline(server, browser_page):
     page.goto(server + "/network", timeout=120000)
     page.wait_for_selector("canvas", timeout=60000)
     assert all(r.startswith(server) for r in requests), [r for r in requests if not r.startswith(server)]
+
+
+def test_entity_page_lists_import_runs_escaped():
+    from conflictgraph.serve import pages
+    run = {"started": "2026-11-29T05:00:28Z", "file": "<b>export</b>.csv", "hash": "sha256:" + "a" * 64, "read": 3,
+           "imported": 2, "rejected": 1, "new": 2, "updated": 0, "unchanged": 0, "missing": 0}
+    page = pages.entity_page({"iri": "https://w3id.org/conflictgraph/id/src/acled", "label": "ACLED", "aliases": [],
+                              "types": [], "generic": False, "definition": None, "relationships": [], "places": [],
+                              "events": [], "statements": [], "claims": [], "imports": [run]})
+    assert "<h2>Imports (1)</h2>" in page and "&lt;b&gt;export&lt;/b&gt;.csv" in page and "<b>export" not in page
+    assert "3 rows read = 2 imported + 1 rejected" in page

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import IO
 
-__all__ = ["render_show"]
+__all__ = ["render_show", "import_line"]
 
 
 def _evidence_lines(statements: list[dict]) -> list[str]:
@@ -63,6 +63,20 @@ def _claim_line(c: dict) -> str:
     return " ".join(parts)
 
 
+def import_line(run: dict) -> str:
+    """One import run of a dataset: when, which file (its hash cut to 12 digits; JSON has it whole),
+    what it did.
+
+    >>> import_line({"started": "2026-11-29T05:00:28Z", "file": "acled.csv", "hash": "sha256:6ccd98d9f6c6ac91",
+    ...              "read": 14, "imported": 8, "rejected": 6, "new": 8, "updated": 0, "unchanged": 0, "missing": 0})
+    '2026-11-29T05:00:28Z acled.csv (sha256:6ccd98d9f6c6): 14 rows read = 8 imported + 6 rejected; events 8 new, 0 updated, 0 unchanged, 0 missing'
+    """
+    version = f", version {run['version']}" if run.get("version") else ""
+    return (f"{run['started']} {run['file']} ({run['hash'][:len('sha256:') + 12]}{version}): {run['read']} rows read = "
+            f"{run['imported']} imported + {run['rejected']} rejected; events {run['new']} new, "
+            f"{run['updated']} updated, {run['unchanged']} unchanged, {run['missing']} missing")
+
+
 def _fact_lines(facts: list[dict]) -> list[str]:
     """One line per property, its values joined: "side B: Military, Police"."""
     lines: dict[str, list[str]] = {}
@@ -101,6 +115,8 @@ def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         sections.append(("Statements by it", [(line, []) for line in _evidence_lines(report["statements"])]))
     if report["claims"]:
         sections.append(("Claims", [(_claim_line(c), _evidence_lines(c["statements"])) for c in report["claims"]]))
+    if report.get("imports"):
+        sections.append(("Imports", [(import_line(run), []) for run in report["imports"]]))
     return sections
 
 

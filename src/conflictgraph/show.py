@@ -134,6 +134,15 @@ SELECT DISTINCT ?e ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
 
 _CONTAINS_PLACES = SPARQL_PREFIXES + "ASK { ?place cg:locatedIn ?e }"
 
+# The runs that imported a dataset (its Source), from the import log, oldest first.
+_IMPORT_RUNS = SPARQL_PREFIXES + """
+SELECT ?run ?started ?file ?hash ?version ?read ?imported ?rejected ?new ?updated ?unchanged ?missing WHERE {
+  ?run a cg:ImportRun ; cg:dataset ?e ; prov:startedAtTime ?started ; cg:fileName ?file ; cg:fileHash ?hash ;
+       cg:rowsRead ?read ; cg:rowsImported ?imported ; cg:rowsRejected ?rejected ; cg:eventsNew ?new ;
+       cg:eventsUpdated ?updated ; cg:eventsUnchanged ?unchanged ; cg:eventsMissing ?missing .
+  OPTIONAL { ?run dct:hasVersion ?version }
+} ORDER BY ?started ?run"""
+
 _PLACES = SPARQL_PREFIXES + """
 SELECT DISTINCT ?direction ?place ?placeLabel ?type ?graph WHERE {
   { ?e cg:locatedIn+ ?place . BIND("within" AS ?direction) }
@@ -155,8 +164,9 @@ def _text(value) -> str | None:
 
 
 def describe(store: Store, iri: IRI) -> dict:
-    """A JSON-ready report on ``iri``: labels, types, relationships with their evidence,
-    places, events, statements by it, and claims by or about it."""
+    """A JSON-ready report on ``iri``: labels, types, its own facts, relationships with their
+    evidence, places, events, statements by it, claims by or about it, and for an imported
+    dataset's Source the runs that imported it."""
     bind = {"e": iri}
     labels, alt, types, definition, generic = [], [], [], None, False
     for row in store.query(_BASICS, bindings=bind):
@@ -214,6 +224,8 @@ def describe(store: Store, iri: IRI) -> dict:
         "events": _events(store, bind, evidence),
         "statements": merge_rows([dict(_statement(r), role=str(r["role"]))
                                   for r in store.query(_STATEMENTS_BY, bindings=bind)], ["role", *_MANY_PEOPLE]),
+        "imports": [{k: as_python(v) for k, v in r.items() if v is not None} | {"run": shorten(r["run"])}
+                    for r in store.query(_IMPORT_RUNS, bindings=bind)],
         "claims": [dict(c, statements=evidence.get(expand(c["claim"]), [])) for c in merge_rows(
             [dict({k: as_python(v) for k, v in r.items() if k != "claim"}, claim=shorten(r["claim"]))
              for r in store.query(_CLAIMS, bindings=bind)], ["how", "claimantLabel", "aboutLabel"])],

@@ -146,6 +146,10 @@ def entity_page(report: dict) -> str:
                       f"{_statements(c.get('statements', []))}")
     if claims:
         parts.append(f"<h2>Claims ({len(claims)})</h2>" + _list(claims))
+    if report.get("imports"):
+        from conflictgraph.render_show import import_line
+        parts.append(f"<h2>Imports ({len(report['imports'])})</h2>"
+                     + _list([escape(import_line(run)) for run in report["imports"]]))
     return "\n".join(parts) + _TAIL
 
 
