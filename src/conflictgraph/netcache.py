@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.resources import ontology_dir
 from conflictgraph.store.disk import BUILD_INFO
 
@@ -73,8 +74,9 @@ class NetworkCache:
         """The network projected earlier with ``options``, or None."""
         import networkx as nx
         try:
-            data = json.loads(self._file(options).read_text(encoding="utf-8"))
-            return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+            with gc_paused():  # a large network is millions of small containers, none in a cycle
+                data = json.loads(self._file(options).read_text(encoding="utf-8"))
+                return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not there, or unreadable: project again
 

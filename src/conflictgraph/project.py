@@ -71,6 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from conflictgraph.errors import ConflictGraphError, UsageError
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.namespaces import CG, DATASET_GRAPHS, GRAPH_INFERRED, ID, SPARQL_PREFIXES
 from conflictgraph.netcache import NetworkCache
 from conflictgraph.resources import ontology_dir
@@ -286,6 +287,7 @@ SELECT ?n ?p ?v WHERE {
 _STATUS_NAMES = {CG + "Claimed": "claimed", CG + "Admitted": "admitted", CG + "Disputed": "disputed",
                  CG + "Confirmed": "confirmed"}
 _GENERIC_TYPES = {"GenericActor"}
+_CLAIMED = frozenset({"claimed"})  # the status of a tie no claim or status names
 
 
 def _evidence_kind(graph: str | None) -> str:
@@ -463,8 +465,6 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
     ...           "https://w3id.org/conflictgraph/id/op/operation-dawn", "launched"]["sources"]
     ['https://w3id.org/conflictgraph/id/src/mini-wire-2023-11-03']
     """
-    import networkx as nx
-
     if view not in VIEWS:
         raise UsageError(f"unknown view {view!r} (views: {', '.join(VIEWS)})")
     if as_of is not None and between is not None:
@@ -507,6 +507,20 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
     cached = cache.get(options) if cache is not None else None
     if cached is not None:
         return cached
+    with gc_paused():
+        graph = _build(store, entries, options, view=view, day=day, window=window, evidence=evidence,
+                       statuses=statuses, include_generic=include_generic)
+    if cache is not None:
+        cache.put(options, graph)
+    return graph
+
+
+def _build(store: Any, entries: list[Relation], options: dict, *, view: str, day: str | None,
+           window: tuple[str, str] | None, evidence: str, statuses: set[str] | None,
+           include_generic: bool) -> "nx.MultiDiGraph":
+    """The network of ``entries`` on ``store`` (what :func:`project` returns when nothing is kept)."""
+    import networkx as nx
+
     facts = _Facts(store)
     node_attrs = _node_attributes(store)
     allowed_kinds = {"actor"} if view == "actors" else {"actor", "operation"}
@@ -551,21 +565,27 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
             end = min(finishes) if finishes else None
             if not _in_window(start, end, day, window):
                 continue
-            edge = edges.setdefault((a, b, entry.relation), {
-                "relation": entry.relation, "label": entry.label, "sign": entry.sign,
-                "symmetric": entry.symmetric, "rows": set(), "statements": {}, "ties": set(), "events": set(),
-                "via": set(), "starts": [], "ends": [], "status": set(), "entries": set()})
+            key = (a, b, entry.relation)
+            edge = edges.get(key)
+            if edge is None:  # (not setdefault: that would build the empty edge for every row)
+                edge = edges[key] = {
+                    "relation": entry.relation, "label": entry.label, "sign": entry.sign,
+                    "symmetric": entry.symmetric, "rows": set(), "statements": {}, "ties": set(), "events": set(),
+                    "via": set(), "starts": [], "ends": [], "status": set(), "entries": set()}
             edge["rows"].add(tuple(nodes))
             edge["statements"].update(statements)
             edge["ties"].update(nodes)
-            edge["events"].update(n for n in nodes if n in facts.events)
-            edge["via"].update(str(row[v]) for v in entry.via if row.get(v) is not None)
+            for node in nodes:
+                if node in facts.events:
+                    edge["events"].add(node)
+                info = facts.nodes.get(node)
+                edge["status"].update(info.status if info is not None and info.status else _CLAIMED)
+            for v in entry.via:
+                if row.get(v) is not None:
+                    edge["via"].add(str(row[v]))
             edge["starts"].append(start)
             edge["ends"].append(end)
             edge["entries"].add(entry.weight)
-            for node in nodes:
-                info = facts.nodes.get(node)
-                edge["status"].update((info.status if info and info.status else {"claimed"}))
 
     graph = nx.MultiDiGraph(**options, window=describe_window(day, window))
     for (a, b, relation), edge in sorted(edges.items()):
@@ -598,6 +618,4 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
                        ties=sorted(edge["ties"]), via=sorted(edge["via"]),
                        evidence=dict(sorted(Counter(kind for _s, kind, _is in items.values()).items())),
                        status=sorted(edge["status"]), **extra)
-    if cache is not None:
-        cache.put(options, graph)
     return graph
