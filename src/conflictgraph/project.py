@@ -243,8 +243,9 @@ SELECT ?n ?stmt ?src ?g WHERE {
   OPTIONAL { GRAPH ?g { ?stmt a cg:Statement } }
 }"""
 
+# Every tie and event, with the graphs it is typed in and whether it is an event.
 _HOME_GRAPHS = SPARQL_PREFIXES + """
-SELECT DISTINCT ?n ?g WHERE {
+SELECT DISTINCT ?n ?g ?root WHERE {
   VALUES ?root { cg:Tie cg:Event }
   GRAPH ?g { ?n a ?type }
   ?type rdfs:subClassOf* ?root .
@@ -255,9 +256,6 @@ SELECT DISTINCT ?n ?status WHERE {
   { ?n cg:status ?status . FILTER NOT EXISTS { ?n a cg:Claim } }
   UNION { ?claim cg:about ?n ; cg:status ?status }
 }"""
-
-_EVENTS = SPARQL_PREFIXES + """
-SELECT DISTINCT ?n WHERE { ?n a ?type . ?type rdfs:subClassOf* cg:Event . }"""
 
 _NODES = SPARQL_PREFIXES + """
 SELECT ?n ?kind ?type ?label ?generic WHERE {
@@ -287,7 +285,8 @@ SELECT ?n ?p ?v WHERE {
 _STATUS_NAMES = {CG + "Claimed": "claimed", CG + "Admitted": "admitted", CG + "Disputed": "disputed",
                  CG + "Confirmed": "confirmed"}
 _GENERIC_TYPES = {"GenericActor"}
-_CLAIMED = frozenset({"claimed"})  # the status of a tie no claim or status names
+_CLAIMED = frozenset({"claimed"})
+_EVENT_CLASS = CG + "Event"  # the status of a tie no claim or status names
 
 
 def _evidence_kind(graph: str | None) -> str:
@@ -326,7 +325,10 @@ class _Facts:
             ends = values.get("endLatest") or (values.get("latest") if not values.get("startEarliest") else None)
             info.start = min(starts) if starts else None
             info.end = max(ends) if ends else None
+        self.events: set[str] = set()
         for row in store.query(_HOME_GRAPHS):
+            if row["root"] == _EVENT_CLASS:
+                self.events.add(str(row["n"]))
             graph = str(row["g"])
             if graph != GRAPH_INFERRED:
                 self.nodes[str(row["n"])].kind = _evidence_kind(graph)
@@ -338,7 +340,6 @@ class _Facts:
             name = _STATUS_NAMES.get(str(row["status"]))
             if name:
                 self.nodes[str(row["n"])].status.add(name)
-        self.events = {str(row["n"]) for row in store.query(_EVENTS)}
         for row in store.query(_RECORD_SOURCES):
             info = self.nodes.get(str(row["n"]))
             if info is not None and info.source is None:
