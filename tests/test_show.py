@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from conflictgraph.cli import cli
@@ -53,3 +54,25 @@ def test_claims_command_gives_a_row_per_claim_and_statement():
     keys = [(r["claim"], r["source"], r["statementDate"]) for r in rows]
     assert len(keys) == len(set(keys)) and len(rows) >= 5
     assert all("knplf" in r["about"] for r in rows)  # every claim is about KNPLF, among others maybe
+
+
+def test_a_name_of_a_place_and_the_place_holding_it_means_the_holder():
+    """An event dataset gives a township and its town one name; the name means the township, and
+    two unrelated places of one name stay ambiguous."""
+    from conflictgraph.errors import NameAmbiguous
+    from conflictgraph.resolve import NameIndex
+
+    store = open_store(":memory:")
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      cg:Township rdfs:subClassOf cg:Place . cg:Town rdfs:subClassOf cg:Place .
+      place:x-township a cg:Township ; skos:prefLabel "Xanadu"@en .
+      place:x-town a cg:Town ; skos:prefLabel "Xanadu"@en ; cg:locatedIn place:x-township .
+      place:y-one a cg:Town ; skos:prefLabel "Yonder"@en .
+      place:y-two a cg:Town ; skos:prefLabel "Yonder"@en .
+    } }""")
+    names = NameIndex(store)
+    assert names.resolve("Xanadu").iri.endswith("/place/x-township")
+    with pytest.raises(NameAmbiguous) as err:
+        names.resolve("Yonder")
+    assert {iri.rsplit("/", 1)[-1] for _label, iri, _kind in err.value.candidates} == {"y-one", "y-two"}

@@ -73,6 +73,9 @@ SELECT ?entity ?name ?label ?kind ?preferred WHERE {
 }""" % (GRAPHS, ID)
 
 
+_WITHIN = SPARQL_PREFIXES + "ASK { ?inner cg:locatedIn+ ?outer }"
+
+
 class NameIndex:
     """Every labelled entity of a store, indexed by folded name."""
 
@@ -96,8 +99,10 @@ class NameIndex:
         """The one entity called ``name``; IRIs and prefixed names are accepted as they are.
 
         ``kinds`` (prefixed class names such as "cg:Operation") narrows the candidates; when
-        a name is one entity's preferred label and only an alias of others, that entity wins.
-        Raises :class:`NameAmbiguous` listing the candidates, or :class:`NameNotFound`
+        a name is one entity's preferred label and only an alias of others, that entity wins;
+        when it names several places of which one holds all the others (a township and its
+        town of the same name, as an event dataset gives them), the holding place wins, since
+        whatever is asked of the area includes the town. Raises :class:`NameAmbiguous` listing the candidates, or :class:`NameNotFound`
         with close matches.
         """
         iri = IRI(expand(name.strip()))
@@ -113,11 +118,21 @@ class NameIndex:
         if len(found) > 1:
             preferred = {e for e in found if e.iri in self.preferred.get(fold(name), set())}
             found = preferred if len(preferred) == 1 else found
+        if len(found) > 1:
+            found = self._holding_place(found) or found
         if len(found) == 1:
             return found.pop()
         if found:
             raise NameAmbiguous(name, sorted((e.label, str(e.iri), e.kind) for e in found))
         raise NameNotFound(name, self.suggest(name))
+
+    def _holding_place(self, candidates: set[Entity]) -> set[Entity] | None:
+        """The one candidate every other candidate lies within (``cg:locatedIn+``), as a set."""
+        for outer in candidates:
+            if all(self.store.query(_WITHIN, bindings={"inner": inner.iri, "outer": outer.iri}).boolean
+                   for inner in candidates if inner != outer):
+                return {outer}
+        return None
 
     def suggest(self, name: str, limit: int = 5) -> list[tuple[str, str]]:
         """Close matches for an unknown name: similar spellings, then names containing it."""
