@@ -295,7 +295,7 @@ def _evidence_kind(graph: str | None) -> str:
     return "curated"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     start: str | None = None
     end: str | None = None
@@ -528,8 +528,7 @@ def _build(store: Any, entries: list[Relation], options: dict, *, view: str, day
 
     edges: dict[tuple[str, str, str], dict] = {}
     for entry in entries:
-        result = store.query(SPARQL_PREFIXES + entry.query)
-        for row in result:
+        for row in store.query(SPARQL_PREFIXES + entry.query).rows:
             a, b = row.get("a"), row.get("b")
             if a is None or b is None:
                 continue
@@ -589,7 +588,8 @@ def _build(store: Any, entries: list[Relation], options: dict, *, view: str, day
             edge["entries"].add(entry.weight)
 
     graph = nx.MultiDiGraph(**options, window=describe_window(day, window))
-    for (a, b, relation), edge in sorted(edges.items()):
+    for a, b, relation in sorted(edges):
+        edge = edges.pop((a, b, relation))  # each working edge freed as its graph edge is made
         for node in (a, b):
             if node not in graph:
                 graph.add_node(node, **{k: (list(v) if isinstance(v, list) else v) for k, v in node_attrs[node].items()})
