@@ -121,8 +121,9 @@ def _import_cli(csv_path: Path, store: Path) -> dict:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"import failed:\n{summary}")
-    rows = re.search(r"(\d+) rows read = (\d+) imported \+ (\d+) rejected", summary)
-    attached = re.search(r"actors: (\d+) of", summary)
+    plain = summary.replace(",", "")  # counts are printed as 100,000
+    rows = re.search(r"(\d+) rows read = (\d+) imported \+ (\d+) rejected", plain)
+    attached = re.search(r"actors: (\d+) of", plain)
     names = re.search(r"names: (.*?)(?: \(see|$)", summary, re.M)
     subprocess.run(_cli("--quiet", "compact", "--store", str(store)), check=True, capture_output=True)
     compacted = time.perf_counter() - started

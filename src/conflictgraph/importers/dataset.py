@@ -146,23 +146,23 @@ class ImportReport:
     seconds: float = 0.0
 
     def summary(self) -> list[str]:
-        """The lines the CLI prints at the end."""
-        lines = [f"{self.file}: {self.rows_read} rows read = {self.imported} imported + {self.rejected} rejected",
-                 f"events: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
-                 + (f", {self.older} older than the graph's (kept)" if self.older else "")
-                 + f", {self.missing} missing from this file (kept)",
-                 f"actors: {self.rows_all_known} of {self.imported} imported rows have only known or generic actors, "
-                 f"{self.rows_some_known} at least one known actor; names: {self.names['known']} known, "
-                 f"{self.names['generic']} generic, {self.names['unreconciled']} unreconciled"
+        """The lines the CLI prints at the end (counts with thousands separators: 100,000)."""
+        lines = [f"{self.file}: {self.rows_read:,} rows read = {self.imported:,} imported + {self.rejected:,} rejected",
+                 f"events: {self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
+                 + (f", {self.older:,} older than the graph's (kept)" if self.older else "")
+                 + f", {self.missing:,} missing from this file (kept)",
+                 f"actors: {self.rows_all_known:,} of {self.imported:,} imported rows have only known or generic "
+                 f"actors, {self.rows_some_known:,} at least one known actor; names: {self.names['known']:,} known, "
+                 f"{self.names['generic']:,} generic, {self.names['unreconciled']:,} unreconciled"
                  + (" (see 'conflictgraph reconcile')" if self.names["unreconciled"] else "")]
         for row, reason in self.rejects[:10]:
             lines.append(f"  rejected row {row}: {reason}")
         if self.rejected > 10:
-            lines.append(f"  ... and {self.rejected - 10} more rejected rows")
+            lines.append(f"  ... and {self.rejected - 10:,} more rejected rows")
         if self.rejects_path:
             lines.append(f"rejected rows written to {self.rejects_path}")
         if self.missing_ids:
-            more = f" and {self.missing - len(self.missing_ids)} more" if self.missing > len(self.missing_ids) else ""
+            more = f" and {self.missing - len(self.missing_ids):,} more" if self.missing > len(self.missing_ids) else ""
             lines.append("missing from this file: " + ", ".join(self.missing_ids) + more)
         return lines
 
