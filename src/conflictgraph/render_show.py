@@ -72,9 +72,9 @@ def import_line(run: dict) -> str:
     '2026-11-29T05:00:28Z acled.csv (sha256:6ccd98d9f6c6): 14 rows read = 8 imported + 6 rejected; events 8 new, 0 updated, 0 unchanged, 0 missing'
     """
     version = f", version {run['version']}" if run.get("version") else ""
-    return (f"{run['started']} {run['file']} ({run['hash'][:len('sha256:') + 12]}{version}): {run['read']} rows read = "
-            f"{run['imported']} imported + {run['rejected']} rejected; events {run['new']} new, "
-            f"{run['updated']} updated, {run['unchanged']} unchanged, {run['missing']} missing")
+    return (f"{run['started']} {run['file']} ({run['hash'][:len('sha256:') + 12]}{version}): {run['read']:,} rows "
+            f"read = {run['imported']:,} imported + {run['rejected']:,} rejected; events {run['new']:,} new, "
+            f"{run['updated']:,} updated, {run['unchanged']:,} unchanged, {run['missing']:,} missing")
 
 
 def _fact_lines(facts: list[dict]) -> list[str]:
