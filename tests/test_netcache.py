@@ -69,3 +69,35 @@ def test_an_unreadable_kept_network_is_projected_again(store_path):
     (kept,) = networks_folder(store_path).glob("*.json")
     kept.write_text("{ not json", encoding="utf-8")
     assert as_json(project(store)) == as_json(first)
+
+
+def test_a_network_being_projected_is_waited_for_not_projected_twice(store_path, monkeypatch):
+    """Two commands asking for the same network at once: the second waits for the first's lock,
+    then reads what the first kept."""
+    import threading
+    import time
+
+    store = open_for_reading(store_path)
+    builds, started, release = [], threading.Event(), threading.Event()
+    original = project_module._build
+
+    def slow_build(*args, **kwargs):
+        builds.append(1)
+        started.set()
+        release.wait(20)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(project_module, "_build", slow_build)
+    results = {}
+    first = threading.Thread(target=lambda: results.__setitem__("first", project(store)))
+    first.start()
+    assert started.wait(20)
+    second = threading.Thread(target=lambda: results.__setitem__("second", project(store)))
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive(), "the second command should wait for the network being projected"
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert len(builds) == 1
+    assert as_json(results["second"]) == as_json(results["first"]) and results["first"].number_of_edges() > 0

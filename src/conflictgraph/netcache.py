@@ -10,7 +10,9 @@ takes about half a minute and reading it back about a second.
 The key is a hash of the options and of the files that decide the result (the projection
 file and queries, and the projection code), so a changed projection is never read from an
 old file. Stores in memory, writers' copies and remote stores are not cached. A folder the
-user cannot write to only means no cache.
+user cannot write to only means no cache. While one command projects a network it holds that
+network's lock (``<key>.lock``, an advisory file lock that goes with its process), so a second
+command asking for the same network waits and reads it instead of projecting it again.
 
 Examples
 --------
@@ -24,9 +26,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock; two commands may project the same network
+    fcntl = None  # type: ignore[assignment]
 
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.resources import ontology_dir
@@ -80,6 +88,21 @@ class NetworkCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not there, or unreadable: project again
 
+    @contextmanager
+    def building(self, options: dict) -> Iterator[None]:
+        """Hold the lock of the network for ``options`` for the block, waiting while another
+        process holds it. A folder the user cannot write to means no lock (and no cache)."""
+        try:
+            self.folder.mkdir(exist_ok=True)
+            handle = open(self._file(options).with_suffix(".lock"), "a")
+        except OSError:
+            yield
+            return
+        with handle:  # closing it releases the lock
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
     def put(self, options: dict, network) -> None:
         """Keep ``network`` for ``options`` (written whole, then renamed into place)."""
         import networkx as nx
@@ -93,5 +116,6 @@ class NetworkCache:
             kept = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
             for old in kept[KEEP:]:
                 old.unlink(missing_ok=True)
+                old.with_suffix(".lock").unlink(missing_ok=True)
         except OSError:
             partial.unlink(missing_ok=True)  # a read-only store folder: no cache, no harm

@@ -504,16 +504,22 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
     options = dict(view=view, as_of=day, between=list(window) if window else None, evidence=evidence,
                    status=sorted(statuses) if statuses else None, include_generic=include_generic,
                    relations=sorted(wanted) if wanted else None)
+    def build() -> "nx.MultiDiGraph":
+        with gc_paused():
+            return _build(store, entries, options, view=view, day=day, window=window, evidence=evidence,
+                          statuses=statuses, include_generic=include_generic)
+
     cache = NetworkCache.for_store(store) if projection is None else None
-    cached = cache.get(options) if cache is not None else None
-    if cached is not None:
-        return cached
-    with gc_paused():
-        graph = _build(store, entries, options, view=view, day=day, window=window, evidence=evidence,
-                       statuses=statuses, include_generic=include_generic)
-    if cache is not None:
-        cache.put(options, graph)
-    return graph
+    if cache is None:
+        return build()
+    cached = cache.get(options)
+    if cached is None:
+        with cache.building(options):
+            cached = cache.get(options)  # kept by another command while this one waited
+            if cached is None:
+                cached = build()
+                cache.put(options, cached)
+    return cached
 
 
 def _build(store: Any, entries: list[Relation], options: dict, *, view: str, day: str | None,
