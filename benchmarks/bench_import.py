@@ -10,10 +10,13 @@ each phase in its own process so peak memory (max RSS) is its own:
    time the process from start to exit (copy of the store, streamed import, rules, atomic swap;
    compaction too for files under 8 MB), with its peak memory; then ``conflictgraph compact``,
    which waits for the background compaction a large file's import leaves, to time when the
-   store is compacted (the compacting process reports its own peak memory);
+   store is compacted (the compacting process reports its own peak memory), and the log of
+   that background process until it has kept the default network (so nothing runs beside the
+   next phases);
 2. ``rdflib``: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
    triples, no reconciliation, no store) as the baseline;
-3. ``network``: ``project`` of the imported store (actors view) and ``centrality --measure all``.
+3. ``network``: ``project`` of the imported store (actors view) afresh, the network the
+   background process kept read back, and ``centrality --measure all``.
 
 Run:
 
@@ -101,6 +104,17 @@ def _cli(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("conflictgraph")), *args]
 
 
+def _wait_for_network(log: Path, timeout: float = 600) -> str:
+    """The background process's log once it has kept the default network (or said it did not)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8") if log.is_file() else ""
+        if "kept the actors network" in text or "did not keep" in text:
+            return text
+        time.sleep(0.2)
+    return log.read_text(encoding="utf-8") if log.is_file() else ""
+
+
 def _import_cli(csv_path: Path, store: Path) -> dict:
     """Build the bundled graph, then time ``conflictgraph import acled FILE`` as a user runs it:
     one process, from start to exit (copy of the store, streamed import, rules, swap), and the
@@ -113,7 +127,7 @@ def _import_cli(csv_path: Path, store: Path) -> dict:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     moments = {}
     for line in process.stderr:  # notes arrive as they happen; the progress bar is not a TTY's
-        for note in ("applying rules", "compacting the store"):
+        for note in ("applying rules", "compacting the store", "in the background"):
             if note in line:
                 moments[note] = time.perf_counter() - started
     summary = process.stdout.read()
@@ -128,9 +142,15 @@ def _import_cli(csv_path: Path, store: Path) -> dict:
     subprocess.run(_cli("--quiet", "compact", "--store", str(store)), check=True, capture_output=True)
     compacted = time.perf_counter() - started
     log = store.with_name(store.name + ".d") / "compaction.log"
-    compactor_mb = re.search(r"peak memory (\d+) MB", log.read_text(encoding="utf-8")) if log.is_file() else None
+    # A large file's background process then keeps the default network: wait for it before
+    # anything else runs (it takes a core). A small file is compacted in the import itself.
+    text = _wait_for_network(log) if "in the background" in moments else ""
+    kept_seconds = time.perf_counter() - started
+    compactor_mb = re.search(r"compacted \(peak memory (\d+) MB", text)
+    warmup = re.search(r"ties; ([\d.]+) s, peak memory (\d+) MB", text)
     rules, compacting = moments.get("applying rules", seconds), moments.get("compacting the store", seconds)
-    return {"seconds": seconds, "compacted_seconds": compacted,
+    return {"seconds": seconds, "compacted_seconds": compacted, "kept_seconds": kept_seconds,
+            "warmup_seconds": float(warmup[1]) if warmup else None, "warmup_mb": int(warmup[2]) if warmup else None,
             "compactor_mb": int(compactor_mb[1]) if compactor_mb else None, "import_seconds": rules, "rules_seconds": compacting - rules,
             "compact_and_swap_seconds": seconds - compacting, "rows": int(rows[1]), "imported": int(rows[2]),
             "rejected": int(rows[3]), "attached": int(attached[1]), "names": names[1] if names else "",
@@ -170,18 +190,24 @@ def _phase_rdflib(csv_path: Path) -> dict:
 
 
 def _phase_network(store: Path) -> dict:
+    """A projection afresh (a projection file given, so nothing kept is read), then the network
+    the import's background process kept, read back, then ``centrality --measure all``."""
     from click.testing import CliRunner
     from conflictgraph.build import open_for_reading
     from conflictgraph.cli import cli
-    from conflictgraph.project import project
+    from conflictgraph.project import load_projection, project
+    reader = open_for_reading(store)
     started = time.perf_counter()
-    net = project(open_for_reading(store), view="actors")
+    net = project(reader, view="actors", projection=load_projection())
     projected = time.perf_counter()
+    project(reader, view="actors")
+    read_back = time.perf_counter()
     result = CliRunner().invoke(cli, ["--quiet", "centrality", "--measure", "all", "--store", str(store),
                                       "--format", "csv"])
     done = time.perf_counter()
     return {"project_seconds": projected - started, "nodes": net.number_of_nodes(), "edges": net.number_of_edges(),
-            "centrality_seconds": done - projected, "centrality_exit": result.exit_code, "peak_mb": _peak_mb()}
+            "read_back_seconds": read_back - projected, "centrality_seconds": done - read_back,
+            "centrality_exit": result.exit_code, "peak_mb": _peak_mb()}
 
 
 def _child(phase: str, *args: str) -> dict:
@@ -225,7 +251,9 @@ def main(argv: list[str] | None = None) -> None:
           f"rejected; {ours['attached']:,} rows with only known or generic actors; names {ours['names']}; "
           f"rules {ours['rules_seconds']:.1f} s, then {ours['compact_and_swap_seconds']:.1f} s to exit; "
           f"store compacted {ours['compacted_seconds']:.1f} s after the start"
-          + (f" (in the background, peak {ours['compactor_mb']} MB)" if ours["compactor_mb"] else ""))
+          + (f" (in the background, peak {ours['compactor_mb']} MB)" if ours["compactor_mb"] else "")
+          + (f"; default network kept {ours['kept_seconds']:.1f} s after the start (projected in "
+             f"{ours['warmup_seconds']:.1f} s, peak {ours['warmup_mb']} MB)" if ours["warmup_seconds"] else ""))
     print(f"rdflib baseline: {base['triples']:,} triples (simpler mapping, no reconciliation), "
           f"side-pair query {base['query_seconds']:.1f} s")
     verdict = "OK" if ours["seconds"] < 20 and ours["peak_mb"] < 1024 else "OVER BUDGET"
@@ -235,9 +263,11 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit as err:
         print(f"\nnetwork phase skipped: {err}")
     else:
-        print(f"\nprojection (actors view): {net['project_seconds']:.1f} s, {net['nodes']:,} nodes, "
-              f"{net['edges']:,} edges; centrality --measure all: {net['centrality_seconds']:.1f} s "
-              f"(exit {net['centrality_exit']}); peak {net['peak_mb']:.0f} MB")
+        print(f"\nprojection (actors view, afresh): {net['project_seconds']:.1f} s, {net['nodes']:,} nodes, "
+              f"{net['edges']:,} edges; the first network command's projection (read back when the import's "
+              f"background process kept it): {net['read_back_seconds']:.1f} s; "
+              f"centrality --measure all: {net['centrality_seconds']:.1f} s (exit {net['centrality_exit']}); "
+              f"peak {net['peak_mb']:.0f} MB")
     if not options.keep:
         import shutil
         shutil.rmtree(folder, ignore_errors=True)

@@ -8,8 +8,11 @@ import time
 from pathlib import Path
 
 
+import conflictgraph.project as project_module
 from conflictgraph import cli_import
+from conflictgraph.build import open_for_reading
 from conflictgraph.compaction import LOG_NAME, compact_store
+from conflictgraph.project import project
 from conflictgraph.store.disk import BUILD_INFO, StoreLocation
 
 from conftest import MINI, count_quads as count, run_cli as run
@@ -30,13 +33,13 @@ def mark_uncompacted(location: Path) -> None:
     info_path.write_text(json.dumps(dict(json.loads(info_path.read_text()), compacted=False)), encoding="utf-8")
 
 
-def wait_for_compactor(location: Path, timeout: float = 120) -> str:
-    """The background compactor's last line, once it has written one."""
+def wait_for_compactor(location: Path, timeout: float = 120, words: tuple[str, ...] = ("compacted", "nothing to do")) -> str:
+    """The background process's last line, once its log holds one of ``words``."""
     log = StoreLocation(location).generations / LOG_NAME
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = log.read_text(encoding="utf-8") if log.is_file() else ""
-        if "compacted" in text or "nothing to do" in text:
+        if any(word in text for word in words):
             return text.strip().splitlines()[-1]
         time.sleep(0.2)
     raise AssertionError(f"no word from the background compactor in {timeout} s: {log.read_text()!r}")
@@ -57,6 +60,16 @@ def test_a_large_import_is_published_at_once_and_compacted_in_the_background(tmp
     place = StoreLocation(location)
     assert place.info()["compacted"] is True and place.current() != published
     assert count(location) == imported and imported > count_of_mini(tmp_path)
+    # then the default network is projected and kept, so the next network command reads it
+    kept = wait_for_compactor(location, words=("kept the actors network", "did not keep"))
+    assert kept.startswith("kept the actors network"), kept
+
+    def no_projecting(*_args):
+        raise AssertionError("projected again instead of reading the kept network")
+
+    monkeypatch.setattr(project_module, "_Facts", no_projecting)
+    network = project(open_for_reading(location))
+    assert network.number_of_edges() > 0 and any(d.get("events") for *_e, d in network.edges(data=True))
 
 
 def count_of_mini(tmp_path: Path) -> int:

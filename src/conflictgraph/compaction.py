@@ -12,6 +12,8 @@ The compactor holds the store's writer lock, so a build or import started meanwh
 it and then copies the compacted store. If another writer published first, the compactor
 leaves that newer store alone (its writer compacted it, or handed it on in turn).
 ``conflictgraph compact`` compacts now, or waits for a background compaction to finish.
+Then (compacted by it or not) the background process projects the store's default network and
+keeps it for the next network command (:mod:`conflictgraph.warmup`).
 
 Examples
 --------
@@ -112,12 +114,17 @@ def _main(argv: list[str]) -> int:
     done = compact_store(location, generation=generation, notify=lambda message: print(message, flush=True))
     if not done:
         print("nothing to do: the store changed or is compacted already", flush=True)
-        return 0
-    try:
-        import resource  # Unix only
-        print(f"compacted (peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)", flush=True)
-    except ImportError:
-        print("compacted", flush=True)
+    else:
+        try:
+            import resource  # Unix only
+            print(f"compacted (peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)",
+                  flush=True)
+        except ImportError:
+            print("compacted", flush=True)
+    # Whoever compacted it, the first network command after a large import need not project
+    # (if another process is keeping the same network, this one waits and finds it kept).
+    from conflictgraph.warmup import warm_up
+    warm_up(location)
     return 0
 
 
