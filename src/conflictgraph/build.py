@@ -201,7 +201,8 @@ def update_store(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Not
         from conflictgraph.compaction import compact_in_background
         compact_in_background(location, generation)
         notify("compacting the store in the background: queries are slower until it is done "
-               "('conflictgraph compact' waits for it)")
+               "('conflictgraph compact' waits for it); then the default network is projected for "
+               "the next network command")
 
 
 def open_for_reading(location: str | Path | Endpoint = DEFAULT_STORE, *, notify: Notify = _quiet) -> OxigraphStore:
