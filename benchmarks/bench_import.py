@@ -109,9 +109,10 @@ def _wait_for_network(log: Path, timeout: float = 600) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = log.read_text(encoding="utf-8") if log.is_file() else ""
-        if "kept the actors network" in text or "did not keep" in text:
+        if "kept the actors network" in text or "did not keep" in text or "failed" in text:
             return text
         time.sleep(0.2)
+    print(f"warning: no word from the background process in {timeout:.0f} s", file=sys.stderr)
     return log.read_text(encoding="utf-8") if log.is_file() else ""
 
 
@@ -263,9 +264,10 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit as err:
         print(f"\nnetwork phase skipped: {err}")
     else:
+        first = ("the network the import's background process kept, read back" if ours["warmup_seconds"]
+                 else "the first network command's projection")
         print(f"\nprojection (actors view, afresh): {net['project_seconds']:.1f} s, {net['nodes']:,} nodes, "
-              f"{net['edges']:,} edges; the first network command's projection (read back when the import's "
-              f"background process kept it): {net['read_back_seconds']:.1f} s; "
+              f"{net['edges']:,} edges; {first}: {net['read_back_seconds']:.1f} s; "
               f"centrality --measure all: {net['centrality_seconds']:.1f} s (exit {net['centrality_exit']}); "
               f"peak {net['peak_mb']:.0f} MB")
     if not options.keep:

@@ -22,7 +22,8 @@ import time
 import networkx as nx
 
 from conflictgraph.analyze.centrality import betweenness, centrality, pagerank
-from conflictgraph.analyze.reduce import analysis_graph, gc_paused
+from conflictgraph.analyze.reduce import analysis_graph
+from conflictgraph.gcpause import gc_paused
 
 __all__ = ["synthetic_network", "main"]
 

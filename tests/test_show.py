@@ -73,6 +73,8 @@ def test_a_name_of_a_place_and_the_place_holding_it_means_the_holder():
     } }""")
     names = NameIndex(store)
     assert names.resolve("Xanadu").iri.endswith("/place/x-township")
+    with pytest.raises(NameAmbiguous):  # asked for an actor: the places are not silently taken
+        names.resolve("Xanadu", kinds={"cg:ArmedGroup"})
     with pytest.raises(NameAmbiguous) as err:
         names.resolve("Yonder")
     assert {iri.rsplit("/", 1)[-1] for _label, iri, _kind in err.value.candidates} == {"y-one", "y-two"}

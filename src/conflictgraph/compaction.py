@@ -111,7 +111,13 @@ def compact_in_background(location: str | Path, generation: Path) -> subprocess.
 def _main(argv: list[str]) -> int:
     """``python -m conflictgraph.compaction STORE GENERATION`` (what compact_in_background runs)."""
     location, generation = argv
-    done = compact_store(location, generation=generation, notify=lambda message: print(message, flush=True))
+    if hasattr(os, "nice"):
+        os.nice(10)  # background work: the user's own commands come first
+    try:
+        done = compact_store(location, generation=generation, notify=lambda message: print(message, flush=True))
+    except BaseException as err:
+        print(f"compaction failed: {err}", flush=True)  # the store stays as it was, uncompacted
+        raise
     if not done:
         print("nothing to do: the store changed or is compacted already", flush=True)
     else:
@@ -121,10 +127,16 @@ def _main(argv: list[str]) -> int:
                   flush=True)
         except ImportError:
             print("compacted", flush=True)
-    # Whoever compacted it, the first network command after a large import need not project
-    # (if another process is keeping the same network, this one waits and finds it kept).
+    # Whoever compacted it, the first network command after a large import need not project.
+    # A store published since and not yet compacted has a background process of its own.
+    info = StoreLocation(location).info()
+    if info is None or not is_compacted(info):
+        print("did not keep a network: a newer store is being compacted", flush=True)
+        return 0
     from conflictgraph.warmup import warm_up
-    warm_up(location)
+    code = warm_up(location)
+    if code:
+        print(f"did not keep a network (exit {code})", flush=True)
     return 0
 
 

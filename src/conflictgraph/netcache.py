@@ -96,6 +96,8 @@ class NetworkCache:
             self.folder.mkdir(exist_ok=True)
             handle = open(self._file(options).with_suffix(".lock"), "a")
         except OSError:
+            handle = None
+        if handle is None:
             yield
             return
         with handle:  # closing it releases the lock
@@ -115,7 +117,6 @@ class NetworkCache:
             os.replace(partial, target)
             kept = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
             for old in kept[KEEP:]:
-                old.unlink(missing_ok=True)
-                old.with_suffix(".lock").unlink(missing_ok=True)
+                old.unlink(missing_ok=True)  # (its lock file stays: another process may hold it)
         except OSError:
             partial.unlink(missing_ok=True)  # a read-only store folder: no cache, no harm

@@ -285,8 +285,8 @@ SELECT ?n ?p ?v WHERE {
 _STATUS_NAMES = {CG + "Claimed": "claimed", CG + "Admitted": "admitted", CG + "Disputed": "disputed",
                  CG + "Confirmed": "confirmed"}
 _GENERIC_TYPES = {"GenericActor"}
-_CLAIMED = frozenset({"claimed"})
-_EVENT_CLASS = CG + "Event"  # the status of a tie no claim or status names
+_CLAIMED = frozenset({"claimed"})  # the status of a tie no claim or status names
+_EVENT_CLASS = CG + "Event"
 
 
 def _evidence_kind(graph: str | None) -> str:
@@ -504,6 +504,7 @@ def project(source: Any, *, view: str = "actors", as_of: str | date | None = Non
     options = dict(view=view, as_of=day, between=list(window) if window else None, evidence=evidence,
                    status=sorted(statuses) if statuses else None, include_generic=include_generic,
                    relations=sorted(wanted) if wanted else None)
+
     def build() -> "nx.MultiDiGraph":
         with gc_paused():
             return _build(store, entries, options, view=view, day=day, window=window, evidence=evidence,

@@ -112,13 +112,12 @@ class NameIndex:
                 "ASK { ?s ?p ?o }", bindings={"s": iri}).boolean:
             return Entity(iri, shorten(iri), "thing")
         found = {self.entities[i] for i in self.by_key.get(fold(name), set())}
-        if kinds:
-            narrowed = {e for e in found if e.kind in kinds}
-            found = narrowed or found
+        narrowed = {e for e in found if e.kind in kinds} if kinds else found
+        found = narrowed or found
         if len(found) > 1:
             preferred = {e for e in found if e.iri in self.preferred.get(fold(name), set())}
             found = preferred if len(preferred) == 1 else found
-        if len(found) > 1:
+        if len(found) > 1 and narrowed:  # (not when asked for an actor and finding only places)
             found = self._holding_place(found) or found
         if len(found) == 1:
             return found.pop()

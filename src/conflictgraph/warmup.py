@@ -33,10 +33,15 @@ def keep_default_network(location: str | Path) -> str:
     """Project the actors view of the store at ``location`` with default options and keep it;
     returns one line saying what was kept."""
     from conflictgraph.build import open_for_reading
+    from conflictgraph.netcache import NetworkCache
     from conflictgraph.project import project
 
     started = time.perf_counter()
-    network = project(open_for_reading(location))
+    store = open_for_reading(location)
+    network = project(store)
+    cache = NetworkCache.for_store(store)
+    if cache is None or not any(cache.folder.glob("*.json")):
+        return "projected the actors network but could not keep it (the store's folder is not writable)"
     line = (f"kept the actors network for the next network command ({network.number_of_nodes():,} nodes, "
             f"{network.number_of_edges():,} ties; {time.perf_counter() - started:.1f} s")
     try:

@@ -31,7 +31,7 @@ import random
 import threading
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from conflictgraph.analyze.reduce import gc_paused
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
