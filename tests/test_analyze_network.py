@@ -199,3 +199,16 @@ def test_export_keeps_attributes(december, fmt):
         dataset = Dataset()
         dataset.parse(data=data.decode(), format="trig")
         assert len(dataset) > december.number_of_edges() * 5
+
+
+def test_eigenvector_on_a_disconnected_graph_warns_nobody():
+    """igraph's warning about disconnected graphs (most conflict networks) is not printed."""
+    import warnings
+
+    import networkx as nx
+    from conflictgraph.analyze.centrality import eigenvector
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = eigenvector(nx.Graph([(0, 1), (1, 2), (3, 4)]), engine="igraph")
+    assert values[1] > values[0] > values[3]

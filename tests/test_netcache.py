@@ -101,3 +101,29 @@ def test_a_network_being_projected_is_waited_for_not_projected_twice(store_path,
     second.join(30)
     assert len(builds) == 1
     assert as_json(results["second"]) == as_json(results["first"]) and results["first"].number_of_edges() > 0
+
+
+def test_networks_of_the_store_before_compaction_are_waited_for_and_taken_over(tmp_path):
+    """The warm-up after a compaction takes over what a command projects meanwhile on the
+    uncompacted store (same triples) instead of projecting it a second time beside it."""
+    import fcntl
+    import threading
+    import time
+
+    from conflictgraph.netcache import NetworkCache
+
+    older, newer = NetworkCache(tmp_path / "old" / "networks"), NetworkCache(tmp_path / "new" / "networks")
+    older.folder.mkdir(parents=True)
+    newer.folder.parent.mkdir()  # the new generation
+    (older.folder / "ab12.json").write_text("{}", encoding="utf-8")
+    taken = {}
+    with open(older.folder / "cd34.lock", "a") as lock:  # a command still projecting cd34 there
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiter = threading.Thread(target=lambda: taken.__setitem__("n", newer.adopt(older, wait=True)))
+        waiter.start()
+        time.sleep(0.5)
+        assert waiter.is_alive(), "adopt(wait=True) should wait for the network being projected"
+        (older.folder / "cd34.json").write_text('{"kept": 1}', encoding="utf-8")
+    waiter.join(10)
+    assert taken["n"] == 2 and (newer.folder / "cd34.json").read_text() == '{"kept": 1}'
+    assert newer.adopt(older, wait=False) == 0  # there already

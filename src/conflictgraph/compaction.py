@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from conflictgraph.errors import StoreMissing
+from conflictgraph.netcache import NetworkCache
 from conflictgraph.store.disk import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
 
@@ -73,7 +74,8 @@ def compact_store(location: str | Path, *, generation: str | None = None,
             writer = OxigraphStore.open_dir(target / DATABASE, read_only=False)
             writer.compact()
             writer.close()
-            _keep_networks(current / "networks", target / "networks")
+            # same triples, so the networks kept for the uncompacted store still hold
+            NetworkCache(target / "networks").adopt(NetworkCache(current / "networks"), wait=False)
         except BaseException:
             if writer is not None:
                 writer.close()  # before its folder goes
@@ -81,19 +83,6 @@ def compact_store(location: str | Path, *, generation: str | None = None,
             raise
         place.publish(target, dict(info, compacted=True))
         return True
-
-
-def _keep_networks(source: Path, target: Path) -> None:
-    """Link the networks kept beside the uncompacted store into the compacted one: same triples,
-    so they still hold. Best effort: one that cannot be linked is projected again when needed."""
-    if not source.is_dir():
-        return
-    target.mkdir()
-    for kept in source.glob("*.json"):
-        try:
-            os.link(kept, target / kept.name)
-        except OSError:
-            pass
 
 
 def compact_in_background(location: str | Path, generation: Path) -> subprocess.Popen:
@@ -134,7 +123,7 @@ def _main(argv: list[str]) -> int:
         print("did not keep a network: a newer store is being compacted", flush=True)
         return 0
     from conflictgraph.warmup import warm_up
-    code = warm_up(location)
+    code = warm_up(location, generation)
     if code:
         print(f"did not keep a network (exit {code})", flush=True)
     return 0

@@ -105,6 +105,30 @@ class NetworkCache:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
+    def adopt(self, older: "NetworkCache", *, wait: bool) -> int:
+        """Link into this folder the networks kept for an older generation that holds the same
+        triples (the store before it was compacted); with ``wait``, first wait for any network
+        still being projected there. How many were linked; best effort: a network that cannot be
+        linked is projected again when asked for."""
+        if not older.folder.is_dir() or older.folder.resolve() == self.folder.resolve():
+            return 0
+        if wait and fcntl is not None:
+            for lock in older.folder.glob("*.lock"):
+                try:
+                    with open(lock, "a") as handle:
+                        fcntl.flock(handle, fcntl.LOCK_EX)  # released at once: only waiting for it
+                except OSError:
+                    pass
+        linked = 0
+        for kept in older.folder.glob("*.json"):
+            try:
+                self.folder.mkdir(exist_ok=True)
+                os.link(kept, self.folder / kept.name)
+                linked += 1
+            except OSError:  # there already, or not linkable here
+                pass
+        return linked
+
     def put(self, options: dict, network) -> None:
         """Keep ``network`` for ``options`` (written whole, then renamed into place)."""
         import networkx as nx

@@ -29,17 +29,25 @@ from pathlib import Path
 __all__ = ["keep_default_network", "warm_up"]
 
 
-def keep_default_network(location: str | Path) -> str:
+def keep_default_network(location: str | Path, uncompacted: str | None = None) -> str:
     """Project the actors view of the store at ``location`` with default options and keep it;
-    returns one line saying what was kept."""
+    returns one line saying what was kept.
+
+    ``uncompacted`` names the generation folder the store was compacted from: a network command
+    started right after the import projects there, so its networks are waited for and taken
+    over (same triples) rather than projected a second time beside it.
+    """
     from conflictgraph.build import open_for_reading
     from conflictgraph.netcache import NetworkCache
     from conflictgraph.project import project
+    from conflictgraph.store.disk import StoreLocation
 
     started = time.perf_counter()
     store = open_for_reading(location)
-    network = project(store)
     cache = NetworkCache.for_store(store)
+    if cache is not None and uncompacted:
+        cache.adopt(NetworkCache(StoreLocation(location).generations / uncompacted / "networks"), wait=True)
+    network = project(store)
     if cache is None or not any(cache.folder.glob("*.json")):
         return "projected the actors network but could not keep it (the store's folder is not writable)"
     line = (f"kept the actors network for the next network command ({network.number_of_nodes():,} nodes, "
@@ -52,20 +60,20 @@ def keep_default_network(location: str | Path) -> str:
     return line + ")"
 
 
-def warm_up(location: str | Path) -> int:
+def warm_up(location: str | Path, uncompacted: str | None = None) -> int:
     """Run :func:`keep_default_network` in a child process (its output goes where ours goes);
     its exit code. A failure only means the first network command projects, as it would anyway."""
-    return subprocess.run([sys.executable, "-m", "conflictgraph.warmup", str(Path(location).absolute())],
-                          stdin=subprocess.DEVNULL, check=False).returncode
+    return subprocess.run([sys.executable, "-m", "conflictgraph.warmup", str(Path(location).absolute()),
+                           *([uncompacted] if uncompacted else [])], stdin=subprocess.DEVNULL, check=False).returncode
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m conflictgraph.warmup STORE``."""
+    """``python -m conflictgraph.warmup STORE [UNCOMPACTED_GENERATION]``."""
     from conflictgraph.errors import ConflictGraphError
 
-    [location] = argv
+    location, uncompacted = argv[0], (argv[1] if len(argv) > 1 else None)
     try:
-        print(keep_default_network(location), flush=True)
+        print(keep_default_network(location, uncompacted), flush=True)
     except ConflictGraphError as err:
         print(f"did not keep a network: {err}", flush=True)
         return 1

@@ -29,10 +29,11 @@ import multiprocessing
 import os
 import random
 import threading
+import warnings
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from conflictgraph.gcpause import gc_paused
 from conflictgraph.errors import UsageError
+from conflictgraph.gcpause import gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -213,7 +214,11 @@ def eigenvector(graph: "nx.Graph", *, weight: str | None = "weight", engine: str
         except Exception:  # scipy's solver can fail on tiny or degenerate graphs
             return nx.eigenvector_centrality(graph, weight=weight, max_iter=1000)
     g = converted if converted is not None else to_igraph(graph, weight=weight)
-    values = g.eigenvector_centrality(weights="weight" if weight else None)  # undirected graph; scaled to max 1
+    with warnings.catch_warnings():
+        # igraph warns on every disconnected graph (most conflict networks); what that means for
+        # the values is in the module docstring and the README, not in a warning on stderr
+        warnings.simplefilter("ignore", RuntimeWarning)
+        values = g.eigenvector_centrality(weights="weight" if weight else None)  # undirected graph; scaled to max 1
     norm = sum(v * v for v in values) ** 0.5 or 1.0
     return {node: abs(v) / norm for node, v in zip(graph, values)}
 
