@@ -119,11 +119,16 @@ class NetworkCache:
                         fcntl.flock(handle, fcntl.LOCK_EX)  # released at once: only waiting for it
                 except OSError:
                     pass
-        linked = 0
-        for kept in older.folder.glob("*.json"):
-            try:
+        kept = list(older.folder.glob("*.json"))
+        try:
+            if kept:
                 self.folder.mkdir(exist_ok=True)
-                os.link(kept, self.folder / kept.name)
+        except OSError:  # a generation gone or read-only: nothing to link into
+            return 0
+        linked = 0
+        for network in kept:
+            try:
+                os.link(network, self.folder / network.name)
                 linked += 1
             except OSError:  # there already, or not linkable here
                 pass

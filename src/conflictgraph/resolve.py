@@ -102,8 +102,8 @@ class NameIndex:
         a name is one entity's preferred label and only an alias of others, that entity wins;
         when it names several places of which one holds all the others (a township and its
         town of the same name, as an event dataset gives them), the holding place wins, since
-        whatever is asked of the area includes the town. Raises :class:`NameAmbiguous` listing the candidates, or :class:`NameNotFound`
-        with close matches.
+        whatever is asked of the area includes the town. Raises :class:`NameAmbiguous` listing
+        the candidates, or :class:`NameNotFound` with close matches.
         """
         iri = IRI(expand(name.strip()))
         if iri in self.entities:

@@ -3,8 +3,9 @@
 After a large import the first network command (``centrality``, ``path``, ``viz`` ...) would
 project the whole store: about 20 s for 100,000 events. The background process that compacts
 such a store (:mod:`conflictgraph.compaction`) therefore runs ``python -m conflictgraph.warmup
-STORE`` once the store is compacted (by it, or by ``conflictgraph compact`` first): it projects the actors view with default
-options (what a network command without filters asks for) and keeps it beside the store
+STORE`` once the store is compacted (by it, or by ``conflictgraph compact`` first): it projects
+the actors view with default options (what a network command without filters asks for) and
+keeps it beside the store
 (:mod:`conflictgraph.netcache`). A command started meanwhile waits for it through the
 network's lock and then reads it; other options are projected when asked, as before.
 
