@@ -1,11 +1,13 @@
 # make demo: build the bundled graph, ask it a few questions and write the network page.
-# make test: run the test suite. Both create .venv and install what they need.
+# make test: check the code (layers, ruff, mypy), then run the whole test suite (what CI runs).
+# make test-fast: the same without the tests marked slow (under a minute).
+# All of them create .venv and install what they need.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install validate clean
+.PHONY: demo test test-fast lint lint-imports install validate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +25,18 @@ demo: $(STAMP)
 	$(BIN)/conflictgraph viz --view alliance --color-by camp -o alliances.html
 	@echo "Network page: $(CURDIR)/alliances.html (open it in a browser; it works offline)"
 
-test: $(STAMP)
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+lint: lint-imports
+	$(BIN)/ruff check --no-cache src benchmarks scripts tests conftest.py
+	$(BIN)/mypy --no-incremental
+
+test: lint
 	$(BIN)/python -m pytest
+
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
 
 validate: $(STAMP)
 	$(BIN)/conflictgraph validate

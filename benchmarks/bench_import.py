@@ -39,14 +39,15 @@ from pathlib import Path
 
 __all__ = ["generate", "main"]
 
-COLUMNS = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
-           "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
-           "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
-           "tags,timestamp").split(",")
+COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+           "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
+           "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
+           "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp"]
 CURATED = ["Military Forces of Myanmar (2021-)", "PDF: People's Defence Force",
            "KNDF: Karenni Nationalities Defence Force", "KA: Karenni Army", "AA: Arakan Army",
            "TNLA: Ta'ang National Liberation Army", "MNDAA: Myanmar National Democratic Alliance Army",
-           "KIA: Kachin Independence Army", "KNLA: Karen National Liberation Army", "BPLA: Bamar People's Liberation Army",
+           "KIA: Kachin Independence Army", "KNLA: Karen National Liberation Army",
+           "BPLA: Bamar People's Liberation Army",
            "KNPLF: Karenni Nationalities People's Liberation Front", "MDY-PDF: Mandalay People's Defence Force"]
 STATES = ["Kayah", "Shan-North", "Shan-South", "Sagaing", "Magway", "Mandalay", "Rakhine", "Kachin", "Kayin",
           "Chin", "Bago-East", "Tanintharyi", "Mon", "Yangon"]
@@ -64,7 +65,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     local = [f"PDF: {rng.choice(['Yinmabin', 'Kani', 'Salingyi', 'Monywa', 'Pale', 'Gangaw', 'Tabayin'])}"
              f" People's Defence Force {i}" for i in range(700)]
-    militias = [f"Pyu Saw Htee Militia {i}" for i in range(150)] + [f"Unidentified Armed Group (Myanmar)"]
+    militias = [f"Pyu Saw Htee Militia {i}" for i in range(150)] + ["Unidentified Armed Group (Myanmar)"]
     actors = CURATED * 10 + local + militias
     districts = [(s, f"{s}-D{d}") for s in STATES for d in range(5)]
     townships = [(s, d, f"{d}-T{t}") for s, d in districts for t in range(rng.randint(3, 6))]
@@ -152,7 +153,8 @@ def _import_cli(csv_path: Path, store: Path) -> dict:
     rules, compacting = moments.get("applying rules", seconds), moments.get("compacting the store", seconds)
     return {"seconds": seconds, "compacted_seconds": compacted, "kept_seconds": kept_seconds,
             "warmup_seconds": float(warmup[1]) if warmup else None, "warmup_mb": int(warmup[2]) if warmup else None,
-            "compactor_mb": int(compactor_mb[1]) if compactor_mb else None, "import_seconds": rules, "rules_seconds": compacting - rules,
+            "compactor_mb": int(compactor_mb[1]) if compactor_mb else None, "import_seconds": rules,
+            "rules_seconds": compacting - rules,
             "compact_and_swap_seconds": seconds - compacting, "rows": int(rows[1]), "imported": int(rows[2]),
             "rejected": int(rows[3]), "attached": int(attached[1]), "names": names[1] if names else "",
             "peak_mb": usage.ru_maxrss / 1024, "cpu_seconds": _cpu_seconds(usage)}
@@ -194,9 +196,10 @@ def _phase_network(store: Path) -> dict:
     """A projection afresh (a projection file given, so nothing kept is read), then the network
     the import's background process kept, read back, then ``centrality --measure all``."""
     from click.testing import CliRunner
-    from conflictgraph.build import open_for_reading
-    from conflictgraph.cli import cli
-    from conflictgraph.project import load_projection, project
+
+    from conflictgraph.build.pipeline import open_for_reading
+    from conflictgraph.cli.main import cli
+    from conflictgraph.network.projection import load_projection, project
     reader = open_for_reading(store)
     started = time.perf_counter()
     net = project(reader, view="actors", projection=load_projection())

@@ -21,9 +21,9 @@ import time
 
 import networkx as nx
 
-from conflictgraph.analyze.centrality import betweenness, centrality, pagerank
-from conflictgraph.analyze.reduce import analysis_graph
-from conflictgraph.gcpause import gc_paused
+from conflictgraph.network.analyze.centrality import betweenness, centrality, pagerank
+from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.network.gcpause import gc_paused
 
 __all__ = ["synthetic_network", "main"]
 
@@ -37,7 +37,6 @@ def synthetic_network(actors: int, ties: int, seed: int = 1) -> nx.MultiDiGraph:
     names = [f"https://w3id.org/conflictgraph/id/actor/a{i}" for i in range(actors)]
     graph.add_nodes_from((n, {"label": f"Actor {i}", "type": "ArmedGroup", "generic": False})
                          for i, n in enumerate(names))
-    made = 0
     with gc_paused():
         _fill(graph, rng, names, actors, ties)
     return graph

@@ -25,8 +25,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from conflictgraph.build import build_store
-from conflictgraph.queries import load_catalog
+from conflictgraph.build.pipeline import build_store
+from conflictgraph.query.catalog import load_catalog
 from conflictgraph.store.remote import inject_values
 
 __all__ = ["main", "load"]
@@ -129,8 +129,9 @@ def main(argv: list[str] | None = None) -> None:
         cg_port, ox_port = _free_port(), _free_port()
         servers = {
             "conflictgraph serve": (
-                [str(binaries / "conflictgraph"), "-q", "serve", "--store", str(folder / "store"), "--port", str(cg_port),
-                 "--workers", str(args.workers), "--timeout", "30"], f"http://127.0.0.1:{cg_port}/sparql"),
+                [str(binaries / "conflictgraph"), "-q", "serve", "--store", str(folder / "store"),
+                 "--port", str(cg_port), "--workers", str(args.workers), "--timeout", "30"],
+                f"http://127.0.0.1:{cg_port}/sparql"),
             "oxigraph serve-read-only": (
                 [oxigraph, "serve-read-only", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{ox_port}",
                  "--union-default-graph"], f"http://127.0.0.1:{ox_port}/query"),
@@ -156,13 +157,15 @@ def main(argv: list[str] | None = None) -> None:
                 if processes[name].poll() is not None:
                     raise SystemExit(f"{name} died during the run")
                 status, n = _ask(url, query)
-                results[name]["after"] = "up, answers correctly" if status == 200 and n == expected_rows else f"{status} {n}"
+                answers = status == 200 and n == expected_rows
+                results[name]["after"] = "up, answers correctly" if answers else f"{status} {n}"
         finally:
             for process in processes.values():
                 process.terminate()
                 process.wait(timeout=10)
 
-    header = f"{'server':<26}{'requests':>9}{'failed':>8}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}  after the run"
+    header = (f"{'server':<26}{'requests':>9}{'failed':>8}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
+              f"{'max ms':>9}  after the run")
     print(header)
     print("-" * len(header))
     for name, r in results.items():

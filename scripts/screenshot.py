@@ -23,7 +23,8 @@ CHROMIUM = "/usr/bin/chromium"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=Path("docs/network.png"))
-    parser.add_argument("--store", default=":memory:", help="Store to read (default: build the bundled graph in memory).")
+    parser.add_argument("--store", default=":memory:",
+                        help="Store to read (default: build the bundled graph in memory).")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=760)
     args = parser.parse_args()
@@ -31,7 +32,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from conflictgraph.api import open_graph
-    from conflictgraph.project import project
+    from conflictgraph.network.projection import project
     from conflictgraph.viz import build_page, data_summary, write_page
 
     graph = open_graph(args.store)

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 __all__ = ["free_port", "oxigraph_binary", "running_oxigraph", "stop_process", "wait_for_http"]
 

@@ -1,4 +1,4 @@
 """``python -m conflictgraph ...`` runs the command line, as the ``conflictgraph`` script does."""
-from conflictgraph.cli import main
+from conflictgraph.cli.main import main
 
 main()

@@ -1,33 +1,53 @@
-"""The library face of conflictgraph: the same code paths as the CLI, for notebooks.
+"""The library face of conflictgraph: everything the CLI and the server do, for notebooks.
+
+Each command of the CLI is a few lines over one method here, and the server's workers call
+the same methods.
 
 Examples
 --------
->>> graph = open_graph(":memory:")
->>> graph.resolve("Pantein").label
-'Pan Tein'
->>> rows = graph.query_named("operation-participants", operation="Operation 1107")
->>> "Karenni Army" in {str(r["participantLabel"]) for r in rows}
-True
+>>> graph = ConflictGraph(build_store(":memory:", graph_dirs=(MINI,), bundled=False)[0])
+>>> graph.resolve("Highland Defence Force").iri.short
+'actor:hdf'
+>>> report = graph.centrality(measure="degree", top=1)
+>>> report.sections[0].rows[0]["rank"]
+1
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from conflictgraph.build import DEFAULT_STORE, open_for_reading
+from conflictgraph.build.ontology import load_ontology
+from conflictgraph.build.pipeline import build_store, open_for_reading
 from conflictgraph.errors import UsageError
-from conflictgraph.namespaces import CG, SPARQL_PREFIXES, expand, shorten
-from conflictgraph.ontology import load_ontology
-from conflictgraph.queries import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
-from conflictgraph.resolve import Entity, NameIndex
-from conflictgraph.show import describe
-from conflictgraph.sparql_safety import check_query
+from conflictgraph.network.analyze.ego import ego_network
+from conflictgraph.network.projection import project
+from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
+                                           paths_report)
+from conflictgraph.network.spec import NetworkSpec, parse_day
+from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
+from conflictgraph.query.claims import claims, disagreements
+from conflictgraph.query.describe import describe
+from conflictgraph.query.resolve import Entity, NameIndex
+from conflictgraph.query.results import Report, Table
+from conflictgraph.query.timeline import timeline_rows
+from conflictgraph.rdf.namespaces import CG, SPARQL_PREFIXES, expand, shorten
+from conflictgraph.rdf.safety import check_query
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term
+from conflictgraph.settings import DEFAULT_STORE
 from conflictgraph.store.base import QueryResult, Store
-from conflictgraph.terms import IRI, Literal, Term, XSD
+from conflictgraph.store.location import Location
+from conflictgraph.viz import Page, build_page, data_summary
 
-__all__ = ["ConflictGraph", "open_graph"]
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["ConflictGraph", "NetworkSpec", "build_store", "open_graph"]
 
 _KIND_ROOTS = {"actor": "Actor", "place": "Place", "operation": "Operation", "source": "Source"}
+_SPARQL_WORDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD", "CLEAR", "DROP")
 
 
 class ConflictGraph:
@@ -50,6 +70,8 @@ class ConflictGraph:
             self._catalog = load_catalog()
         return self._catalog
 
+    # -- queries --------------------------------------------------------------------------
+
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *, trusted: bool = False) -> QueryResult:
         """Run SPARQL with bound values. Text from outside (``trusted=False``) is parsed first and
         refused if it is an update or uses SERVICE.
@@ -62,13 +84,33 @@ class ConflictGraph:
             check_query(text, line_offset=SPARQL_PREFIXES.count("\n"))
         return self.store.query(text, bindings=bindings)
 
-    def resolve(self, name: str, kind: str | None = None) -> Entity:
-        """The entity called ``name`` (label, acronym, alias); ``kind`` narrows ties: actor,
-        place, operation or source."""
-        kinds = None
-        if kind in _KIND_ROOTS:
-            kinds = {shorten(c) for c in load_ontology().subclasses(CG + _KIND_ROOTS[kind])}
-        return self.names.resolve(name, kinds=kinds)
+    def named_query(self, name: str) -> NamedQuery:
+        """The named query ``name``; a usage error naming where the list is when there is none."""
+        if name not in self.catalog:
+            raise UsageError(f"no named query {name!r}; 'conflictgraph queries' lists them")
+        return self.catalog[name]
+
+    def run_named(self, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+        """Run the named query ``name`` with its parameters given as text (names, dates)."""
+        named = self.named_query(name)
+        return self.store.query(named.text, bindings=self.bind_params(named, params or {}))
+
+    def run_query(self, text: str, params: Mapping[str, str] | None = None) -> tuple[QueryResult, str | None]:
+        """Run a named query (with its parameters given as text) or SPARQL text; return the
+        result and the query's title (None for SPARQL text)."""
+        if text in self.catalog:
+            return self.run_named(text, params), self.catalog[text].title
+        if params and " " not in text.strip():  # a word, not SPARQL: a misspelt query name
+            self.named_query(text)
+        if params:
+            raise UsageError("parameters work with named queries only; use VALUES in your own SPARQL")
+        if not any(word in text.upper() for word in _SPARQL_WORDS):
+            raise UsageError(f"{text!r} is neither SPARQL nor a named query; 'conflictgraph queries' lists them")
+        return self.query(text), None
+
+    def query_named(self, name: str, **params: str) -> list[dict]:
+        """Run the named query ``name`` with parameters given as text (names, dates)."""
+        return self.run_named(name, params).rows
 
     def bind_params(self, query: NamedQuery, params: Mapping[str, str]) -> dict[str, Term]:
         """Turn text values into terms by each parameter's declared type (all required ones given)."""
@@ -90,35 +132,119 @@ class ConflictGraph:
                 bound[name] = Literal(text)
         return bound
 
-    def query_named(self, name: str, **params: str) -> list[dict]:
-        """Run the named query ``name`` with parameters given as text (names, dates)."""
-        if name not in self.catalog:
-            raise UsageError(f"no named query {name!r}; 'conflictgraph queries' lists them")
-        query = self.catalog[name]
-        return self.store.query(query.text, bindings=self.bind_params(query, params)).rows
+    # -- entities -------------------------------------------------------------------------
+
+    def resolve(self, name: str, kind: str | None = None) -> Entity:
+        """The entity called ``name`` (label, acronym, alias); ``kind`` narrows ties: actor,
+        place, operation or source."""
+        kinds = None
+        if kind in _KIND_ROOTS:
+            kinds = {shorten(c) for c in load_ontology().subclasses(CG.term(_KIND_ROOTS[kind]))}
+        return self.names.resolve(name, kinds=kinds)
+
+    def label(self, iri: str) -> str:
+        """The label of a known entity, else the IRI itself."""
+        entity = self.names.entities.get(IRI(iri))
+        return entity.label if entity else str(iri)
 
     def show(self, name: str) -> dict:
-        """Everything about the entity called ``name`` (see :func:`conflictgraph.show.describe`)."""
+        """Everything about the entity called ``name`` (see :func:`conflictgraph.query.describe.describe`)."""
         return describe(self.store, self.resolve(name).iri)
 
-    def project(self, **options):
-        """The graph as a :class:`networkx.MultiDiGraph`: ``project(self.store, **options)``.
+    def claims(self, *, about: str | None = None, claimant: str | None = None) -> Table:
+        """Claims with claimant, speaker, date, value, status and source; ``about`` and
+        ``claimant`` are entity names."""
+        return claims(self.store, about=self.resolve(about).iri if about else None,
+                      claimant=self.resolve(claimant, "actor").iri if claimant else None)
 
-        Options are those of :func:`conflictgraph.project.project`: ``view`` ("actors" or
-        "alliance"), ``as_of`` or ``between``, ``evidence``, ``status``, ``include_generic``,
-        ``relations``. The analyses of :mod:`conflictgraph.analyze` take the result.
+    def disagreements(self) -> Table:
+        """Every disagreement between sources, each side with its source."""
+        return disagreements(self.store)
 
-        >>> graph = open_graph(":memory:")
-        >>> net = graph.project(view="actors", as_of="2023-12-01")
-        >>> from conflictgraph.analyze import alliance_paths
-        >>> hops = alliance_paths(net, graph.resolve("KNDF").iri, graph.resolve("Karenni Army").iri)[0]
-        >>> all(hop["sources"] for hop in hops)
-        True
+    def timeline(self, *, actor: str | None = None, place: str | None = None, by: str = "month") -> Table:
+        """Events and fatalities per period (``by``: week, month or year), curated and imported."""
+        rows = timeline_rows(self.store, actor=self.resolve(actor, "actor").iri if actor else None,
+                             place=self.resolve(place, "place").iri if place else None, by=by)
+        return Table(rows, columns=["period", "events", "fatalities", "curated", "imported"], title=f"Events per {by}")
+
+    # -- networks -------------------------------------------------------------------------
+
+    def network(self, spec: NetworkSpec | None = None, **options) -> nx.MultiDiGraph:
+        """The projected network (a :class:`networkx.MultiDiGraph`) for ``spec`` or the same
+        options as keywords (see :class:`~conflictgraph.network.spec.NetworkSpec`); with a
+        ``focus``, only the ego network around that entity."""
+        spec = spec or NetworkSpec(**options)
+        network = project(self.store, **spec.project_options())
+        if spec.focus:
+            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
+        return network
+
+    def project(self, **options) -> nx.MultiDiGraph:
+        """The graph as a :class:`networkx.MultiDiGraph`, without an ego focus.
+
+        Options are those of :func:`conflictgraph.network.projection.project`: ``view``
+        ("actors" or "alliance"), ``as_of`` or ``between``, ``evidence``, ``status``,
+        ``include_generic``, ``relations``. The analyses of :mod:`conflictgraph.network.analyze`
+        take the result.
         """
-        from conflictgraph.project import project
         return project(self.store, **options)
 
+    def centrality(self, spec: NetworkSpec | None = None, *, measure: str = "all", top: int = 20,
+                   ties: str = "cooperative", sample: int | None = None, engine: str = "auto") -> Report:
+        """Actors ranked by degree, weighted degree, betweenness, eigenvector or PageRank."""
+        return centrality_report(self.network(spec), measure=measure, top=top, ties=ties, sample=sample,
+                                 engine=engine)
 
-def open_graph(location: str | Path = DEFAULT_STORE, *, notify: Callable[[str], None] | None = None) -> ConflictGraph:
+    def paths(self, source: str, target: str, spec: NetworkSpec | None = None, *, k: int = 1,
+              max_hops: int | None = None) -> Report:
+        """Shortest cooperative paths between two entities (by name), hop by hop with evidence."""
+        spec = spec or NetworkSpec()
+        a, b = self.resolve(source).iri, self.resolve(target).iri
+        return paths_report(self.network(spec), a, b, k=k, max_hops=max_hops, relations=spec.relation_names(),
+                            label_of=self.label)
+
+    def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42) -> Report:
+        """Louvain communities on cooperative ties."""
+        return communities_report(self.network(spec), resolution=resolution, seed=seed)
+
+    def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50) -> Report:
+        """Structural balance on signed ties: unbalanced triangles and two camps."""
+        return balance_report(self.network(spec), exact_limit=exact_limit, restarts=restarts)
+
+    def diff(self, date_from: str, date_to: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
+             top: int = 10) -> Report:
+        """What changed between two days: ties that appeared or ended, side switches, rank moves."""
+        spec = spec or NetworkSpec()
+        if spec.as_of or spec.between:
+            raise UsageError("a diff compares two dates of its own: give no as-of date or period besides them")
+        start, end = parse_day(date_from), parse_day(date_to)
+        if start > end:
+            raise UsageError(f"the earlier date {start} is after the later one {end}")
+        before, after = self.network(spec.window(as_of=start)), self.network(spec.window(as_of=end))
+        return diff_report(before, after, start=start, end=end, measure=measure, top=top)
+
+    def viz(self, spec: NetworkSpec | None = None, *, size_by: str = "degree", color_by: str = "type",
+            ties: str = "signed", title: str | None = None, layout_threshold: int = 300) -> Page:
+        """The interactive network page (:func:`conflictgraph.viz.write_page` writes it).
+
+        The page holds the ties of every date, for its time slider; an as-of date in ``spec``
+        sets where the slider starts and the day sizes, communities and camps are computed for.
+        """
+        spec = spec or NetworkSpec()
+        day = parse_day(spec.as_of) if spec.as_of else None
+        network = self.network(replace(spec, as_of=None, focus=None))
+        analysis = self.network(replace(spec, focus=None)) if day else None
+        if spec.focus:
+            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
+            if analysis is not None:
+                analysis = analysis.subgraph([n for n in network if n in analysis]).copy()
+        return build_page(network, store=self.store, size_by=size_by, color_by=color_by, ties=ties,
+                          analysis_network=analysis, title=title, data_note=data_summary(self.store), as_of=day,
+                          layout_threshold=layout_threshold)
+
+
+def open_graph(location: str | Path | Location = DEFAULT_STORE, *,
+               notify: Callable[[str], None] | None = None) -> ConflictGraph:
     """Open the store at ``location`` read-only (building the bundled graph if none exists)."""
     return ConflictGraph(open_for_reading(location, notify=notify or (lambda _m: None)))
+

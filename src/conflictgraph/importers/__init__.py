@@ -1,7 +1,7 @@
 """Import event datasets (UCDP GED, ACLED) into the graph, reconciled with the known actors.
 
 ``import_events`` streams one CSV file into its dataset's named graph; ``update_store`` in
-:mod:`conflictgraph.build` wraps it so an on-disk store is changed atomically.
+:mod:`conflictgraph.build.pipeline` wraps it so an on-disk store is changed atomically.
 
 Examples
 --------

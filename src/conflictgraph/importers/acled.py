@@ -56,8 +56,8 @@ from functools import lru_cache
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
                                             RowRejected, bound_facts, event_type, id_part, nt_iri, nt_lang, nt_literal,
                                             nt_text, parse_float, parse_int)
-from conflictgraph.namespaces import CG, ID
-from conflictgraph.terms import IRI, XSD, Literal
+from conflictgraph.rdf.namespaces import CG, ID
+from conflictgraph.rdf.terms import IRI, XSD, Literal
 
 __all__ = ["DATASET", "map_row", "REQUIRED", "parse_event_date"]
 
@@ -72,26 +72,26 @@ _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _WORDY = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
 
-_GENERIC = CG + "GenericActor"
+_GENERIC = CG.GenericActor
 # inter codes, as numbers or (folded) words -> class of a new actor
-_INTER = {"1": CG + "StateForce", "2": CG + "ArmedGroup", "3": CG + "ArmedGroup", "4": CG + "ArmedGroup",
-          "5": _GENERIC, "6": _GENERIC, "7": _GENERIC, "8": CG + "ArmedGroup"}
+_INTER = {"1": CG.StateForce, "2": CG.ArmedGroup, "3": CG.ArmedGroup, "4": CG.ArmedGroup,
+          "5": _GENERIC, "6": _GENERIC, "7": _GENERIC, "8": CG.ArmedGroup}
 _INTER_WORDS = {"stateforces": "1", "rebelgroup": "2", "rebelgroups": "2", "politicalmilitia": "3",
                 "politicalmilitias": "3", "identitymilitia": "4", "identitymilitias": "4",
                 "communalmilitia": "4", "communalmilitias": "4", "rioters": "5", "protesters": "6",
                 "civilians": "7", "externalotherforces": "8", "externalforces": "8", "otherforces": "8"}
 _TIME_PREC = {1: "the day", 2: "within the week around this day", 3: "within the month"}
 _GEO_PREC = {1: "the named location", 2: "near the named location", 3: "only the larger region is known"}
-_LOCATION_KINDS = (CG + "Town", CG + "Village", CG + "MilitaryPosition", CG + "Township", CG + "Feature")
-_LEVELS = ((CG + "Country",), (CG + "StateRegion",), (CG + "District",), (CG + "Township",), _LOCATION_KINDS)
-_NEW_CLASSES = (CG + "Country", CG + "StateRegion", CG + "District", CG + "Township", CG + "Place")
+_LOCATION_KINDS = (CG.Town, CG.Village, CG.MilitaryPosition, CG.Township, CG.Feature)
+_LEVELS = ((CG.Country,), (CG.StateRegion,), (CG.District,), (CG.Township,), _LOCATION_KINDS)
+_NEW_CLASSES = (CG.Country, CG.StateRegion, CG.District, CG.Township, CG.Place)
 
 # Predicates, in N-Triples form (checked once, here).
 _TYPE, _LABEL = nt_iri(RDF_TYPE), nt_iri(SKOS + "prefLabel")
 _DATE, _START, _END, _DERIVATION = (nt_iri(CG + name) for name in ("date", "start", "end", "dateDerivation"))
-_BEST, _SOURCE, _NOTES, _MODIFIED = nt_iri(CG + "fatalitiesBest"), nt_iri(DCT + "source"), \
+_BEST, _SOURCE, _NOTES, _MODIFIED = nt_iri(CG.fatalitiesBest), nt_iri(DCT + "source"), \
     nt_iri(DCT + "description"), nt_iri(DCT + "modified")
-_SIDE_A, _SIDE_B, _ASSOCIATED = CG + "sideA", CG + "sideB", CG + "associatedWith"
+_SIDE_A, _SIDE_B, _ASSOCIATED = CG.sideA, CG.sideB, CG.associatedWith
 _INTEGERS = [nt_literal(str(n), XSD + "integer") for n in range(1000)]
 
 
@@ -108,7 +108,7 @@ def parse_event_date(value: str) -> date:
     else:
         match = _WORDY.match(value)
         if not match or match.group(2).lower() not in _MONTHS:
-            raise RowRejected(f"event_date: missing date" if not value else f"event_date: not a date: {value!r}")
+            raise RowRejected("event_date: missing date" if not value else f"event_date: not a date: {value!r}")
         y, m, d = int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
     try:
         return date(y, m, d)
@@ -144,6 +144,7 @@ def _date_facts(event_date: str, precision_cell: str) -> tuple[int, str, tuple[s
 def _inter(value: str, column: str, blank_actor: bool) -> str:
     """The class a new actor of this inter code gets (cached: few distinct codes)."""
     value = value.strip()
+    code: str | None
     if not value:
         code = "0" if blank_actor else "2"
     else:
@@ -151,7 +152,7 @@ def _inter(value: str, column: str, blank_actor: bool) -> str:
             re.sub(r"[^a-z]", "", value.lower()))
         if code is None or (code not in _INTER and code != "0"):
             raise RowRejected(f"{column}: unknown actor type code {value!r}")
-    return _INTER.get(code, CG + "ArmedGroup")
+    return _INTER.get(code, CG.ArmedGroup)
 
 
 @lru_cache(maxsize=1024)
@@ -168,16 +169,16 @@ def _types(disorder: str, event_type_: str, sub_event: str) -> tuple[str, tuple[
 def _class(event_type: str, sub_event: str) -> str:
     event_type, sub_event = event_type.strip().lower(), sub_event.strip().lower()
     if event_type == "battles":
-        return {"government regains territory": CG + "Recapture",
-                "non-state actor overtakes territory": CG + "Capture"}.get(sub_event, CG + "Battle")
+        return {"government regains territory": CG.Recapture,
+                "non-state actor overtakes territory": CG.Capture}.get(sub_event, CG.Battle)
     if event_type == "explosions/remote violence":
-        return {"air/drone strike": CG + "Airstrike",
-                "shelling/artillery/missile attack": CG + "Shelling"}.get(sub_event, CG + "Attack")
+        return {"air/drone strike": CG.Airstrike,
+                "shelling/artillery/missile attack": CG.Shelling}.get(sub_event, CG.Attack)
     if event_type == "violence against civilians":
-        return CG + "Attack"
+        return CG.Attack
     if event_type == "protests":
-        return CG + "Protest"
-    return CG + "Event"
+        return CG.Protest
+    return CG.Event
 
 
 def _timestamp(value: str) -> tuple[str, str] | None:
@@ -266,7 +267,7 @@ DATASET = DatasetSpec(
     id_column="event_id_cnty",
     map_row=map_row,
     metadata=(
-        (RDF_TYPE, IRI(CG + "Source")),
+        (RDF_TYPE, IRI(CG.Source)),
         (DCT + "title", Literal("Armed Conflict Location & Event Data (ACLED)", lang="en")),
         (DCT + "publisher", Literal("ACLED (Armed Conflict Location & Event Data)", lang="en")),
         (DCT + "license", IRI("https://acleddata.com/terms-of-use/")),
@@ -274,8 +275,8 @@ DATASET = DatasetSpec(
             "Raleigh, Clionadh, Andrew Linke, Havard Hegre and Joakim Karlsen (2010). Introducing ACLED: "
             "An Armed Conflict Location and Event Dataset. Journal of Peace Research 47(5): 651-660. "
             "Cite also the export date.", lang="en")),
-        (CG + "url", Literal("https://acleddata.com/", XSD + "anyURI")),
-        (CG + "sourceKind", Literal("event dataset", XSD + "string")),
+        (CG.url, Literal("https://acleddata.com/", XSD + "anyURI")),
+        (CG.sourceKind, Literal("event dataset", XSD + "string")),
     ),
     other_formats=(("type_of_violence", "UCDP GED"),),
 )

@@ -34,22 +34,23 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable
 from urllib.parse import quote
 
-from conflictgraph.namespaces import CG, ID, PREFIXES
-from conflictgraph.sparql_text import BAD_IRI
-from conflictgraph.terms import IRI, XSD, Literal, Term
+from conflictgraph.rdf.namespaces import CG, ID, PREFIXES
+from conflictgraph.rdf.namespaces import RDF_TYPE as RDF_TYPE_IRI
+from conflictgraph.rdf.sparql_text import BAD_IRI
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term
 
 __all__ = ["RowRejected", "DatasetSpec", "ActorRef", "PlaceLevel", "EventRecord", "parse_int", "parse_float",
            "parse_iso_day", "covering_date", "bound_facts", "slug", "id_part", "text", "day", "integer",
            "nt_iri", "nt_literal", "nt_lang", "nt_text", "nt_term", "parse_nt_term", "geometry_iri", "event_type",
            "RDF_TYPE", "SKOS", "DCT", "GEO", "PROV"]
 
-RDF_TYPE = IRI(PREFIXES["rdf"] + "type")
+RDF_TYPE = IRI(RDF_TYPE_IRI)
 SKOS = PREFIXES["skos"]
 DCT = PREFIXES["dct"]
 GEO = PREFIXES["geo"]
@@ -70,7 +71,7 @@ class ActorRef:
 
     name: str
     role: str
-    kind: str = CG + "ArmedGroup"
+    kind: str = CG.ArmedGroup
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def nt_text(value: str) -> str | None:
 
 
 def nt_term(term: Term) -> str:
-    """One of our terms (:mod:`conflictgraph.terms`) in N-Triples syntax."""
+    """One of our terms (:mod:`conflictgraph.rdf.terms`) in N-Triples syntax."""
     if isinstance(term, Literal):
         if term.lang:
             return nt_lang(term.value, term.lang)
@@ -231,10 +232,10 @@ def geometry_iri(wkt: str, precision: str) -> IRI:
     >>> geometry_iri("POINT(97.21 19.67)", "ACLED geo_precision 1: the named location").short
     'node:geometry-7bccdc31ba7a1cc3'
     """
-    return IRI(ID + "node/geometry-" + hashlib.sha1(f"{wkt}|{precision}".encode("utf-8")).hexdigest()[:16])
+    return IRI(ID + "node/geometry-" + hashlib.sha1(f"{wkt}|{precision}".encode()).hexdigest()[:16])
 
 
-_EVENT_TYPE, _TYPE_OF, _PREF_LABEL, _DCT_TYPE = (nt_iri(CG + "eventType"), nt_iri(RDF_TYPE),
+_EVENT_TYPE, _TYPE_OF, _PREF_LABEL, _DCT_TYPE = (nt_iri(CG.eventType), nt_iri(RDF_TYPE),
                                                  nt_iri(SKOS + "prefLabel"), nt_iri(DCT + "type"))
 
 
@@ -258,7 +259,8 @@ def event_type(dataset: str, words: tuple[str, ...]) -> tuple[str, tuple[str, ..
         return None
     digest = hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:8]
     concept = nt_iri(f"{ID}node/event-type-{dataset}-{slug(words[-1])}-{digest}")
-    lines = (f"{concept} {_TYPE_OF} {nt_iri(CG + 'EventType')}", f"{concept} {_PREF_LABEL} {nt_lang(words[-1])}")
+    lines: tuple[str, ...] = (f"{concept} {_TYPE_OF} {nt_iri(CG.EventType)}",
+                              f"{concept} {_PREF_LABEL} {nt_lang(words[-1])}")
     lines += tuple(f"{concept} {_DCT_TYPE} {nt_literal(word, _XSD_STRING)}" for word in dict.fromkeys(words))
     return f"{_EVENT_TYPE} {concept}", lines
 
@@ -360,7 +362,7 @@ def bound_facts(date_facts: tuple[str, ...]) -> tuple[str, ...]:
     the engine; the importer computes the same bounds once per distinct date and writes them to
     the dataset's inferred graph (a test checks they equal the rule's output).
 
-    >>> for fact in bound_facts((nt_iri(CG + "date") + ' "2024-02"^^<' + XSD + 'gYearMonth>',)):
+    >>> for fact in bound_facts((nt_iri(CG.date) + ' "2024-02"^^<' + XSD + 'gYearMonth>',)):
     ...     print(fact.replace(CG, "cg:").replace(XSD, "xsd:"))
     <cg:earliest> "2024-02-01"^^<xsd:date>
     <cg:latest> "2024-02-29"^^<xsd:date>
@@ -370,7 +372,7 @@ def bound_facts(date_facts: tuple[str, ...]) -> tuple[str, ...]:
         predicate, _, value = fact.partition(" ")
         properties = _BOUND_PROPERTIES.get(predicate)
         match = _TYPED.match(value) if properties else None
-        if match is None:
+        if properties is None or match is None:
             continue
         text, kind = match.groups()
         year = int(text[:4])
@@ -417,7 +419,7 @@ class DatasetSpec:
     title: str
     required: tuple[str, ...]
     id_column: str
-    map_row: "Callable[[dict[str, str]], EventRecord]"
+    map_row: Callable[[dict[str, str]], EventRecord]
     metadata: tuple[tuple[str, Term], ...] = ()
     other_formats: tuple[tuple[str, str], ...] = ()  # (a column only the other format has, its name)
 

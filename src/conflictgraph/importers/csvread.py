@@ -22,9 +22,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from conflictgraph.errors import ImportFailed
 
@@ -107,7 +107,7 @@ class CsvReader:
     def __iter__(self) -> Iterator[Row]:
         csv.field_size_limit(_FIELD_LIMIT)
         try:
-            raw = open(self.path, "rb")
+            raw = open(self.path, "rb")  # noqa: SIM115 - closed by the `with raw:` below
         except OSError as err:
             raise ImportFailed(str(self.path), f"cannot read the file: {err.strerror}") from None
         with raw:

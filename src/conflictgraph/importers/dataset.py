@@ -30,7 +30,7 @@ loads, is what bounds the chunk size. Memory holds the chunks loading, one entry
 the dataset (to tell new from updated from missing) and the actors, places and geometries
 already written (and the event-type concepts); the chunk text itself stays on disk.
 
-Inference. The rules never read dataset graphs (see :mod:`conflictgraph.infer`); the one rule that
+Inference. The rules never read dataset graphs (see :mod:`conflictgraph.build.infer`); the one rule that
 applies to events, the date bounds, is applied here: each new or updated event's
 ``cg:earliest``/``cg:latest`` (and start/end bounds) go to ``cgg:inferred/dataset/<key>``, and an
 updated event's old bounds are removed with its old triples.
@@ -41,14 +41,14 @@ reason (and written to the rejects CSV when one is asked for); rows read = impor
 Examples
 --------
 >>> import tempfile, pathlib
->>> from conflictgraph.build import build_store
->>> store, _ = build_store(":memory:")
+>>> from conflictgraph.build.pipeline import build_store
+>>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "acled.csv"
 >>> header = ("event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,"
 ...           "inter1,actor2,assoc_actor_2,inter2,country,admin1,admin2,admin3,location,latitude,longitude,"
 ...           "geo_precision,source,fatalities")
->>> row = ("MMR1,07 November 2023,2023,1,Battles,Armed clash,KNDF,,2,Military Forces of Myanmar (2021-),,1,"
-...        "Myanmar,Kayah,Loikaw,Loikaw,Loikaw,19.67,97.21,1,Irrawaddy,3")
+>>> row = ("NL1,07 November 2023,2023,1,Battles,Armed clash,HDF,,2,Nordland Armed Forces,,1,"
+...        "Nordland,North State,River Township,River Township,Pine Village,19.67,97.21,1,Mini Wire,3")
 >>> _ = path.write_text(header + "\\n" + row + "\\n", encoding="utf-8")
 >>> report = import_events(store, "acled", path)
 >>> (report.rows_read, report.imported, report.new, report.rows_all_known)
@@ -63,44 +63,37 @@ import hashlib
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, TextIO
 
 from conflictgraph.errors import UsageError
 from conflictgraph.importers import acled, ucdp
-from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected,
-                                            nt_iri, nt_lang, nt_literal, nt_term)
-from conflictgraph.importers.csvread import CsvReader, file_sha256
+from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected, nt_iri,
+                                            nt_lang, nt_literal, nt_term)
+from conflictgraph.importers.csvread import CsvReader, Row, file_sha256
 from conflictgraph.importers.reconcile import Reconciler
-from conflictgraph.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPHS, ID, SPARQL_PREFIXES
-from conflictgraph.store.base import Quad, QueryResult
-from conflictgraph.terms import IRI, XSD, Literal, Term
+from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_IMPORT_LOG, ID,
+                                          SPARQL_PREFIXES)
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
+from conflictgraph.store.base import Store
 
-__all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "dataset_graph", "dataset_inferred_graph", "import_events",
-           "WritableStore"]
+if TYPE_CHECKING:
+    from _csv import Writer  # what csv.writer() returns
+
+__all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "ImportRun", "dataset_graph", "dataset_inferred_graph",
+           "import_events"]
 
 DATASETS: dict[str, DatasetSpec] = {"ucdp": ucdp.DATASET, "acled": acled.DATASET}
-GRAPH_IMPORT_LOG = GRAPHS + "import-log"
+
 CHUNK_ROWS = 15000  # rows per bulk load: bigger chunks load faster, smaller ones use less memory
 PARALLEL_LOADS = 2  # chunks loading at once (each load keeps one core busy)
 _SHOWN = 20  # how many rejects and missing ids a report keeps for display
 
 Progress = Callable[[int, int], None]
-
-
-class WritableStore(Protocol):
-    """What an import needs from a store (the Oxigraph backend provides it)."""
-
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult: ...
-
-    def load_quads(self, quads: Iterable[Quad]) -> None: ...
-
-    def load_nquads_file(self, path: Path, graphs: Iterable[str]) -> None: ...
-
-    def remove_subjects(self, subjects: Iterable[str], graph: str) -> int: ...
 
 
 def dataset_graph(key: str) -> str:
@@ -216,7 +209,7 @@ class _ChunkFile:
     def _start(self) -> None:
         self.number += 1
         self.path = self.folder / f"chunk-{self.number:05d}.nq"
-        self._handle = open(self.path, "w", encoding="utf-8")
+        self._handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by take()
 
     def write(self, text: str) -> None:
         self._handle.write(text)
@@ -240,7 +233,7 @@ class _Loader:
     thread is raised again by the next :meth:`submit` or by :meth:`wait`.
     """
 
-    def __init__(self, store: "WritableStore", graphs: tuple[str, str], parallel: int = PARALLEL_LOADS):
+    def __init__(self, store: Store, graphs: tuple[str, str], parallel: int = PARALLEL_LOADS):
         self.store, self.graphs, self.parallel = store, graphs, parallel
         self._running: list[threading.Thread] = []
         self._errors: list[BaseException] = []
@@ -296,9 +289,9 @@ class _Loader:
             raise error
 
 
-_CG_SOURCE, _CG_PLACE, _CONTENT_HASH = nt_iri(CG + "source"), nt_iri(CG + "place"), nt_iri(CG + "contentHash")
+_CG_SOURCE, _CG_PLACE, _CONTENT_HASH = nt_iri(CG.source), nt_iri(CG.place), nt_iri(CG.contentHash)
 _HAS_GEOMETRY, _AS_WKT, _LOCATION_PRECISION = (nt_iri(GEO + "hasGeometry"), nt_iri(GEO + "asWKT"),
-                                               nt_iri(CG + "locationPrecision"))
+                                               nt_iri(CG.locationPrecision))
 _WKT = GEO + "wktLiteral"
 
 
@@ -352,6 +345,7 @@ class _Attacher:
         if iri not in self.written:
             self.written.add(iri)
             node = nt_iri(iri)
+            assert record.geometry is not None  # geometry_iri raised otherwise
             write(f"{node} {_AS_WKT} {nt_literal(record.geometry[0], _WKT)}{self.end}"
                   f"{node} {_LOCATION_PRECISION} {nt_lang(record.geometry[1])}{self.end}")
 
@@ -373,13 +367,15 @@ class _Rejects:
     """The rejects CSV, opened on the first rejected row."""
 
     def __init__(self, path: Path | None, columns: Callable[[], list[str]]):
-        self.path, self.columns, self._handle, self._writer = path, columns, None, None
+        self.path, self.columns = path, columns
+        self._handle: TextIO | None = None
+        self._writer: Writer | None = None
 
     def write(self, row: int, reason: str, raw: list[str]) -> None:
         if self.path is None:
             return
         if self._writer is None:
-            self._handle = open(self.path, "w", encoding="utf-8", newline="")
+            self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
             self._writer = csv.writer(self._handle)
             self._writer.writerow(["row", "reason", *self.columns()])
         self._writer.writerow([row, reason, *raw])
@@ -389,7 +385,7 @@ class _Rejects:
             self._handle.close()
 
 
-def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path | str, *,
+def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,
                   rejects_path: Path | str | None = None, version: str | None = None,
                   progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
                   chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None) -> ImportReport:
@@ -397,9 +393,9 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
 
     Parameters
     ----------
-    store : WritableStore
+    store : Store
         A writable store (the CLI passes a fresh copy of the on-disk store; see
-        :func:`conflictgraph.build.update_store`, which re-runs the rules and compacts it).
+        :func:`conflictgraph.build.pipeline.update_store`, which re-runs the rules and compacts it).
         The events' date bounds are written here.
     dataset : {"ucdp", "acled"} or DatasetSpec
         The file's format.
@@ -424,118 +420,204 @@ def import_events(store: WritableStore, dataset: str | DatasetSpec, path: Path |
     ImportFailed
         When the file as a whole cannot be read (not UTF-8, empty, columns missing).
     """
-    started = time.perf_counter()
     spec = DATASETS.get(dataset) if isinstance(dataset, str) else dataset
     if spec is None:
         raise UsageError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}")
-    if chunk_rows < 1 or chunk_parallel < 1:
-        raise ValueError(f"chunk_rows and chunk_parallel must be at least 1, not {chunk_rows}, {chunk_parallel}")
-    path = Path(path)
-    graph = dataset_graph(spec.key)
-    reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats)
-    rows = iter(reader)
-    first = next(rows, None)  # reads and checks the header before anything is written
-    report = ImportReport(dataset=spec.key, file=path.name, sha256=file_sha256(path))
-    began = datetime.now(timezone.utc)
+    return ImportRun(store, spec, path, rejects_path=rejects_path, version=version, progress=progress,
+                     chunk_rows=chunk_rows, chunk_parallel=chunk_parallel, scratch=scratch).run()
 
-    existing: dict[str, tuple[str, str | None]] = {}
-    for row in store.query(_EXISTING, bindings={"g": IRI(graph)}):
-        modified = row["modified"]
-        existing[str(row["event"])] = (row["hash"].value, _stamp(modified.value) if modified is not None else None)
-    reconciler = Reconciler(store)
-    rejects = _Rejects(Path(rejects_path) if rejects_path else None, lambda: reader.columns)
 
-    store.remove_subjects([spec.source], graph)
-    metadata = list(spec.metadata) + ([(DCT + "hasVersion", Literal(version, XSD + "string"))] if version else [])
-    source = nt_iri(spec.source)
-    inferred_graph = dataset_inferred_graph(spec.key)
-    end, inferred_end = f" {nt_iri(graph)} .\n", f" {nt_iri(inferred_graph)} .\n"  # N-Quads line ends
-    removals: list[str] = []
-    seen: dict[str, int] = {}
-    attacher = _Attacher(reconciler, spec, report, end)
-    loader = _Loader(store, (graph, inferred_graph), chunk_parallel)
+class ImportRun:
+    """One import of one file into its dataset's graph (see :func:`import_events`).
 
-    def all_rows() -> Iterator:
-        if first is not None:
-            yield first
-            yield from rows
+    Creating it reads and checks the file's header and looks up the events the graph holds;
+    :meth:`run` writes: it maps the rows a chunk at a time, hands each chunk to the loader,
+    removes what no event uses any more and logs the run.
+    """
 
-    with ExitStack() as cleanup:  # on the way out, even after an error: the steps below in reverse
-        folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="import-chunks-", dir=scratch,
-                                                                   ignore_cleanup_errors=True))
-        cleanup.callback(loader.finish)  # no chunk file is removed while it loads
-        chunk = _ChunkFile(Path(folder))
-        cleanup.callback(chunk.close)
-        cleanup.callback(rejects.close)
-        write = chunk.write
+    def __init__(self, store: Store, spec: DatasetSpec, path: Path | str, *, rejects_path: Path | str | None = None,
+                 version: str | None = None, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
+                 chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None):
+        self.started = time.perf_counter()
+        if chunk_rows < 1 or chunk_parallel < 1:
+            raise ValueError(f"chunk_rows and chunk_parallel must be at least 1, not {chunk_rows}, {chunk_parallel}")
+        path = Path(path)
+        self.store, self.spec, self.version, self.progress = store, spec, version, progress
+        self.chunk_rows, self.scratch = chunk_rows, scratch
+        self.rejects_path = rejects_path
+        self.graph, self.inferred_graph = dataset_graph(spec.key), dataset_inferred_graph(spec.key)
+        self.end, self.inferred_end = f" {nt_iri(self.graph)} .\n", f" {nt_iri(self.inferred_graph)} .\n"
+        self.reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats)
+        self._rows = iter(self.reader)
+        self._first = next(self._rows, None)  # reads and checks the header before anything is written
+        self.report = ImportReport(dataset=spec.key, file=path.name, sha256=file_sha256(path))
+        self.began = datetime.now(UTC)
+        self.existing = self._existing_events()
+        self.reconciler = Reconciler(store)
+        self.rejects = _Rejects(Path(rejects_path) if rejects_path else None, lambda: self.reader.columns)
+        self.attacher = _Attacher(self.reconciler, spec, self.report, self.end)
+        self.loader = _Loader(store, (self.graph, self.inferred_graph), chunk_parallel)
+        self.removals: list[str] = []  # the updated events of the chunk being mapped
+        self.seen: dict[str, int] = {}  # event IRI -> the row it was read from
 
-        def flush() -> None:
-            loader.submit(list(removals), chunk.take())
-            removals.clear()
+    def _existing_events(self) -> dict[str, tuple[str, str | None]]:
+        """Event IRI -> (content hash, modified stamp) of every event the dataset graph holds."""
+        existing: dict[str, tuple[str, str | None]] = {}
+        for row in self.store.query(_EXISTING, bindings={"g": IRI(self.graph)}):
+            modified = row["modified"]
+            existing[str(row["event"])] = (lexical(row["hash"]),
+                                           _stamp(lexical(modified)) if modified is not None else None)
+        return existing
 
+    def run(self) -> ImportReport:
+        """Import every row of the file, drop what no event uses now, log the run; return the report."""
+        self.store.remove_subjects([self.spec.source], self.graph)
+        with ExitStack() as cleanup:  # on the way out, even after an error: the steps below in reverse
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="import-chunks-", dir=self.scratch,
+                                                                       ignore_cleanup_errors=True))
+            cleanup.callback(self.loader.finish)  # no chunk file is removed while it loads
+            chunk = _ChunkFile(Path(folder))
+            cleanup.callback(chunk.close)
+            cleanup.callback(self.rejects.close)
+            self._write_source(chunk)
+            rows = enumerate(self._all_rows(), start=1)
+            while self._map_chunk(rows, chunk):
+                self._flush(chunk)
+                if self.progress:
+                    self.progress(self.reader.bytes_read, self.reader.size)
+            self._flush(chunk)
+            self.loader.wait()
+        if self.progress:
+            self.progress(self.reader.size, self.reader.size)
+        self._finish()
+        self._log_run()
+        return self.report
+
+    def _all_rows(self) -> Iterator[Row]:
+        """The file's rows (the header already read)."""
+        if self._first is not None:
+            yield self._first
+            yield from self._rows
+
+    def _write_source(self, chunk: _ChunkFile) -> None:
+        """The dataset's Source node: its metadata, and the version when given."""
+        metadata = list(self.spec.metadata)
+        if self.version:
+            metadata.append((DCT + "hasVersion", Literal(self.version, XSD + "string")))
+        source = nt_iri(self.spec.source)
         for p, o in metadata:
-            write(f"{source} {nt_iri(p)} {nt_term(o)}{end}")
-        for count, row in enumerate(all_rows(), start=1):
-            report.rows_read += 1
-            try:
-                if row.problem:
-                    raise RowRejected(row.problem)
-                record = spec.map_row(row.cells)
-                if record.iri in seen:
-                    raise RowRejected(f"duplicate event id {record.event_id!r} (first in row {seen[record.iri]})")
-            except RowRejected as why:
-                report.rejected += 1
-                if len(report.rejects) < _SHOWN:
-                    report.rejects.append((row.number, str(why)))
-                rejects.write(row.number, str(why), row.raw)
-                continue
-            seen[record.iri] = row.number
-            report.imported += 1
-            facts = attacher.facts(record, write)
-            if record.geometry:  # the shared geometry node's IRI is a hash of the point and its precision
-                facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
-            digest = _content_hash(facts)
-            before = existing.get(record.iri)
-            if before is not None and before[0] == digest:
-                report.unchanged += 1
-            elif before is not None and before[1] and record.modified and record.modified < before[1]:
-                report.older += 1
+            chunk.write(f"{source} {nt_iri(p)} {nt_term(o)}{self.end}")
+
+    def _map_chunk(self, rows: Iterator[tuple[int, Row]], chunk: _ChunkFile) -> bool:
+        """Map numbered rows into ``chunk`` until it is full; False when the file ends first.
+
+        A chunk is full after an imported row whose number is a multiple of ``chunk_rows``.
+        """
+        for count, row in rows:  # noqa: SIM110 - a loop, not any(): mapping a row writes it to the chunk
+            if self._map_row(row, chunk) and count % self.chunk_rows == 0:
+                return True
+        return False
+
+    def _flush(self, chunk: _ChunkFile) -> None:
+        """Hand the chunk (and the removals of its updated events) to the loader; start the next."""
+        self.loader.submit(list(self.removals), chunk.take())
+        self.removals.clear()
+
+    def _map_row(self, row: Row, chunk: _ChunkFile) -> bool:
+        """Write one row's event (unless it is unchanged or older); False when the row is rejected."""
+        self.report.rows_read += 1
+        try:
+            record = self._record(row)
+        except RowRejected as why:
+            self._reject(row, str(why))
+            return False
+        self.seen[record.iri] = row.number
+        self.report.imported += 1
+        facts = self.attacher.facts(record, chunk.write)
+        if record.geometry:  # the shared geometry node's IRI is a hash of the point and its precision
+            facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
+        digest = _content_hash(facts)
+        before = self.existing.get(record.iri)
+        if before is not None and before[0] == digest:
+            self.report.unchanged += 1
+        elif before is not None and before[1] and record.modified and record.modified < before[1]:
+            self.report.older += 1
+        else:
+            if before is None:
+                self.report.new += 1
             else:
-                if before is None:
-                    report.new += 1
-                else:
-                    report.updated += 1
-                    removals.append(record.iri)
-                subject = nt_iri(record.iri)
-                write("".join([f"{subject} {fact}{end}" for fact in facts]))
-                write(f"{subject} {_CONTENT_HASH} \"{digest}\"{end}")
-                write("".join([f"{subject} {fact}{inferred_end}" for fact in record.bounds]))
-                if record.geometry:
-                    attacher.geometry(record, write)
-                if record.shared:
-                    attacher.shared(record, write)
-            if count % chunk_rows == 0:
-                flush()
-                if progress:
-                    progress(reader.bytes_read, reader.size)
-        flush()
-        loader.wait()
-    if progress:
-        progress(reader.size, reader.size)
+                self.report.updated += 1
+                self.removals.append(record.iri)
+            self._write_event(record, facts, digest, chunk)
+        return True
 
-    missing = [iri for iri in existing if iri not in seen]
-    report.missing = len(missing)
-    report.missing_ids = [iri.rsplit("/", 1)[1].split("-", 1)[1] for iri in sorted(missing)[:_SHOWN]]
-    report.rejects_path = str(rejects_path) if rejects_path and report.rejected else None
-    report.names = reconciler.name_counts()
-    if report.updated:  # only a changed event can leave an actor or place unused
-        _remove_orphans(store, graph)
-    report.seconds = time.perf_counter() - started
-    _log_run(store, spec, report, version, began)
-    return report
+    def _record(self, row: Row) -> EventRecord:
+        """The event of a row; RowRejected when the row is malformed or repeats an event id."""
+        if row.problem:
+            raise RowRejected(row.problem)
+        record = self.spec.map_row(row.cells)
+        if record.iri in self.seen:
+            raise RowRejected(f"duplicate event id {record.event_id!r} (first in row {self.seen[record.iri]})")
+        return record
+
+    def _reject(self, row: Row, reason: str) -> None:
+        self.report.rejected += 1
+        if len(self.report.rejects) < _SHOWN:
+            self.report.rejects.append((row.number, reason))
+        self.rejects.write(row.number, reason, row.raw)
+
+    def _write_event(self, record: EventRecord, facts: list[str], digest: str, chunk: _ChunkFile) -> None:
+        """The event's facts and hash, its date bounds (to the inferred graph) and the shared nodes it uses."""
+        subject = nt_iri(record.iri)
+        chunk.write("".join([f"{subject} {fact}{self.end}" for fact in facts]))
+        chunk.write(f"{subject} {_CONTENT_HASH} \"{digest}\"{self.end}")
+        chunk.write("".join([f"{subject} {fact}{self.inferred_end}" for fact in record.bounds]))
+        if record.geometry:
+            self.attacher.geometry(record, chunk.write)
+        if record.shared:
+            self.attacher.shared(record, chunk.write)
+
+    def _finish(self) -> None:
+        """Count the events the file no longer has; drop the nodes no event uses now."""
+        report = self.report
+        missing = [iri for iri in self.existing if iri not in self.seen]
+        report.missing = len(missing)
+        report.missing_ids = [iri.rsplit("/", 1)[1].split("-", 1)[1] for iri in sorted(missing)[:_SHOWN]]
+        report.rejects_path = str(self.rejects_path) if self.rejects_path and report.rejected else None
+        report.names = self.reconciler.name_counts()
+        if report.updated:  # only a changed event can leave an actor or place unused
+            _remove_orphans(self.store, self.graph)
+        report.seconds = time.perf_counter() - self.started
+
+    def _log_run(self) -> None:
+        """Add the run record to the import-log graph."""
+        spec, report = self.spec, self.report
+        stamp = self.began.strftime("%Y%m%dT%H%M%S%fZ")
+        run = IRI(ID + f"node/import-{spec.key}-{stamp}-{report.sha256[:8]}")
+        report.run = run
+        ended = datetime.now(UTC)
+        facts: list[tuple[str, Term]] = [
+            (RDF_TYPE, IRI(CG.ImportRun)),
+            (CG.dataset, spec.source),
+            (PROV + "startedAtTime", Literal(self.began.isoformat(timespec="seconds"), XSD + "dateTime")),
+            (PROV + "endedAtTime", Literal(ended.isoformat(timespec="seconds"), XSD + "dateTime")),
+            (CG.fileName, Literal(report.file, XSD + "string")),
+            (CG.fileHash, Literal("sha256:" + report.sha256, XSD + "string")),
+            (CG.rowsRead, _integer(report.rows_read)),
+            (CG.rowsImported, _integer(report.imported)),
+            (CG.rowsRejected, _integer(report.rejected)),
+            (CG.rowsAttached, _integer(report.rows_all_known)),
+            (CG.eventsNew, _integer(report.new)),
+            (CG.eventsUpdated, _integer(report.updated)),
+            (CG.eventsUnchanged, _integer(report.unchanged + report.older)),
+            (CG.eventsMissing, _integer(report.missing)),
+        ]
+        if self.version:
+            facts.append((DCT + "hasVersion", Literal(self.version, XSD + "string")))
+        self.store.load_quads([(run, IRI(p), o, GRAPH_IMPORT_LOG) for p, o in facts])
 
 
-def _remove_orphans(store: WritableStore, graph: str) -> None:
+def _remove_orphans(store: Store, graph: str) -> None:
     """Drop the actors, places, geometries and event types earlier imports created that no event of the graph
     uses now."""
     actors = [str(r["actor"]) for r in store.query(_ORPHAN_ACTORS, bindings={"g": IRI(graph)})]
@@ -549,33 +631,5 @@ def _remove_orphans(store: WritableStore, graph: str) -> None:
         store.remove_subjects(places, graph)
 
 
-def _log_run(store: WritableStore, spec: DatasetSpec, report: ImportReport, version: str | None,
-             began: datetime) -> None:
-    """Add the run record to the import-log graph."""
-    stamp = began.strftime("%Y%m%dT%H%M%S%fZ")
-    run = IRI(ID + f"node/import-{spec.key}-{stamp}-{report.sha256[:8]}")
-    report.run = run
-    ended = datetime.now(timezone.utc)
-
-    def count(n: int) -> Literal:
-        return Literal(str(n), XSD + "integer")
-
-    facts: list[tuple[str, Term]] = [
-        (RDF_TYPE, IRI(CG + "ImportRun")),
-        (CG + "dataset", spec.source),
-        (PROV + "startedAtTime", Literal(began.isoformat(timespec="seconds"), XSD + "dateTime")),
-        (PROV + "endedAtTime", Literal(ended.isoformat(timespec="seconds"), XSD + "dateTime")),
-        (CG + "fileName", Literal(report.file, XSD + "string")),
-        (CG + "fileHash", Literal("sha256:" + report.sha256, XSD + "string")),
-        (CG + "rowsRead", count(report.rows_read)),
-        (CG + "rowsImported", count(report.imported)),
-        (CG + "rowsRejected", count(report.rejected)),
-        (CG + "rowsAttached", count(report.rows_all_known)),
-        (CG + "eventsNew", count(report.new)),
-        (CG + "eventsUpdated", count(report.updated)),
-        (CG + "eventsUnchanged", count(report.unchanged + report.older)),
-        (CG + "eventsMissing", count(report.missing)),
-    ]
-    if version:
-        facts.append((DCT + "hasVersion", Literal(version, XSD + "string")))
-    store.load_quads([(run, IRI(p), o, GRAPH_IMPORT_LOG) for p, o in facts])
+def _integer(n: int) -> Literal:
+    return Literal(str(n), XSD + "integer")

@@ -1,6 +1,6 @@
 """Match the actor and place names of event data with the actors and places the graph knows.
 
-Actors. A name is compared after :func:`conflictgraph.resolve.fold` (case, punctuation,
+Actors. A name is compared after :func:`conflictgraph.query.resolve.fold` (case, punctuation,
 spacing and Defence/Defense-style variants ignored) with the preferred and alternative labels
 of every actor outside the dataset graphs (curated and reference data, including the dataset
 name forms of ``graph/reference/dataset-names.ttl``). The first of these forms that names
@@ -45,10 +45,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
-from conflictgraph.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
-from conflictgraph.resolve import fold
+from conflictgraph.query.resolve import fold
+from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Store
-from conflictgraph.terms import IRI, XSD, Literal, Term
 
 __all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors"]
 
@@ -98,7 +98,7 @@ class ActorMatch:
 
 @lru_cache(maxsize=65536)
 def _fold(name: str) -> str:
-    """:func:`conflictgraph.resolve.fold`, cached: event data repeats the same names."""
+    """:func:`conflictgraph.query.resolve.fold`, cached: event data repeats the same names."""
     return fold(name)
 
 
@@ -139,7 +139,7 @@ class Reconciler:
         self.actors = _Index()
         for row in store.query(_ACTORS):
             self.actors.add(IRI(row["actor"]), str(row["name"]), str(row["kind"]),
-                            row["preferred"] is not None and row["preferred"].value == "true")
+                            row["preferred"] is not None and lexical(row["preferred"]) == "true")
         self.places = _Index()
         self.parents: dict[IRI, set[IRI]] = {}
         for row in store.query(_PLACES):
@@ -171,11 +171,11 @@ class Reconciler:
         iri = IRI(ID + "actor/dataset-" + slug(ref.name))
         label = (iri, IRI(SKOS + "prefLabel"), Literal(" ".join(ref.name.split()), lang="en"))
         words = fold(ref.name.split(" ", 1)[0])
-        if ref.kind == CG + "GenericActor" or words in _GENERIC_WORDS:
-            return ActorMatch(iri, "generic", (label, (iri, RDF_TYPE, IRI(CG + "GenericActor")),
-                                               (iri, IRI(CG + "generic"), _TRUE)))
+        if ref.kind == CG.GenericActor or words in _GENERIC_WORDS:
+            return ActorMatch(iri, "generic", (label, (iri, RDF_TYPE, IRI(CG.GenericActor)),
+                                               (iri, IRI(CG.generic), _TRUE)))
         return ActorMatch(iri, "unreconciled", (label, (iri, RDF_TYPE, IRI(ref.kind)),
-                                                (iri, IRI(CG + "unreconciled"), _TRUE)))
+                                                (iri, IRI(CG.unreconciled), _TRUE)))
 
     def name_counts(self) -> dict[str, int]:
         """How many distinct names were attached so far, by status (known, generic, unreconciled)."""
@@ -222,13 +222,14 @@ class Reconciler:
                 unknown.append((name, "/".join(path), level.new_class))
             else:  # a known place's own hierarchy stands: unknown levels above it are left out
                 known, unknown = found, []
-        parent, triples = known, []
+        parent = known
+        triples: list[tuple[IRI, IRI, Term]] = []
         for name, where, new_class in unknown:
             digest = hashlib.sha1(where.encode()).hexdigest()[:6]
             found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
             triples += [(found, RDF_TYPE, IRI(new_class)), (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
             if parent is not None:
-                triples.append((found, IRI(CG + "locatedIn"), parent))
+                triples.append((found, IRI(CG.locatedIn), parent))
             parent = found
         assert parent is not None  # levels is not empty
         return parent, triples
@@ -238,7 +239,7 @@ class Reconciler:
         words = name.rsplit(" ", 1)
         if len(words) == 2 and words[1].lower() in _PLACE_SUFFIXES:
             forms.append(words[0])
-        if CG + "Township" in kinds:
+        if CG.Township in kinds:
             forms += [f + " Township" for f in list(forms)]
         for form in forms:
             found = self.places.lookup(form, kinds)
@@ -314,7 +315,7 @@ def _same_side(store: Store) -> dict[IRI, list[tuple[IRI, int]]]:
     """For each unreconciled actor, the known actors most often on its side: (actor, events)."""
     found: dict[IRI, list[tuple[int, str, IRI]]] = {}
     for row in store.query(_SHARED).rows:
-        found.setdefault(IRI(row["actor"]), []).append((int(row["n"].value), str(row["label"]), IRI(row["other"])))
+        found.setdefault(IRI(row["actor"]), []).append((int(lexical(row["n"])), str(row["label"]), IRI(row["other"])))
     return {actor: [(other, n) for n, _label, other in sorted(rows, key=lambda r: (-r[0], r[1]))[:_SHARED_SHOWN]]
             for actor, rows in found.items()}
 
@@ -330,7 +331,7 @@ def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
     Examples
     --------
     >>> from conflictgraph.store import open_store
-    >>> unreconciled_actors(open_store(":memory:"))
+    >>> unreconciled_actors(open_store())
     []
     """
     rows = store.query(_UNRECONCILED).rows
@@ -357,5 +358,5 @@ def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
                 seen.add(iri)
                 described.append(f"{labels.get(iri, iri.short)} <{iri.short}> ({why})")
         out.append({"name": name, "actor": actor, "dataset": str(row["g"]).removeprefix(DATASET_GRAPHS),
-                    "events": int(row["events"].value), "likely": described[: limit_matches + 3]})
+                    "events": int(lexical(row["events"])), "likely": described[: limit_matches + 3]})
     return out

@@ -47,12 +47,12 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord,
-                                            PlaceLevel, RowRejected, bound_facts, covering_date, event_type, id_part,
-                                            nt_iri, nt_lang, nt_literal, nt_term, nt_text, parse_float, parse_int,
+from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
+                                            RowRejected, bound_facts, covering_date, event_type, id_part, nt_iri,
+                                            nt_lang, nt_literal, nt_term, nt_text, parse_float, parse_int,
                                             parse_iso_day)
-from conflictgraph.namespaces import CG, ID
-from conflictgraph.terms import IRI, XSD, Literal
+from conflictgraph.rdf.namespaces import CG, ID
+from conflictgraph.rdf.terms import IRI, XSD, Literal
 
 __all__ = ["DATASET", "map_row", "REQUIRED"]
 
@@ -60,8 +60,8 @@ REQUIRED = ("id", "relid", "year", "type_of_violence", "conflict_name", "dyad_na
             "source_article", "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude",
             "country", "date_prec", "date_start", "date_end", "best", "high", "low")
 
-_VIOLENCE = {"1": (CG + "Battle", "state-based conflict"), "2": (CG + "Battle", "non-state conflict"),
-             "3": (CG + "Attack", "one-sided violence")}
+_VIOLENCE = {"1": (CG.Battle, "state-based conflict"), "2": (CG.Battle, "non-state conflict"),
+             "3": (CG.Attack, "one-sided violence")}
 _DATE_PREC = {1: "exact day", 2: "within 2 to 6 days", 3: "within one month",
               4: "within more than a month but less than a year", 5: "within more than a year"}
 # where_prec -> (how many place levels the event's place uses, meaning)
@@ -69,8 +69,8 @@ _WHERE_PREC = {1: (4, "exact location"), 2: (4, "within about 25 km of the named
                3: (3, "second-order administrative division"), 4: (2, "first-order administrative division"),
                5: (2, "a larger area or linear feature within the first-order division"),
                6: (1, "country"), 7: (0, "international waters or airspace")}
-_PLACE = CG + "Place"
-_LOCATION_KINDS = (CG + "Town", CG + "Village", CG + "MilitaryPosition", CG + "Township", CG + "Feature")
+_PLACE = CG.Place
+_LOCATION_KINDS = (CG.Town, CG.Village, CG.MilitaryPosition, CG.Township, CG.Feature)
 
 # Predicates, in N-Triples form (checked once, here).
 _TYPE, _ALT, _LABEL, _DCT_TYPE = (nt_iri(i) for i in (RDF_TYPE, SKOS + "altLabel", SKOS + "prefLabel", DCT + "type"))
@@ -81,20 +81,20 @@ _SOURCE, _NOTES = nt_iri(DCT + "source"), nt_iri(DCT + "description")
 
 def _adm2_level(name: str) -> PlaceLevel:
     if name.strip().lower().endswith("township"):
-        return PlaceLevel(name, (CG + "Township",), CG + "Township")
-    return PlaceLevel(name, (CG + "District", CG + "Township"), CG + "District")
+        return PlaceLevel(name, (CG.Township,), CG.Township)
+    return PlaceLevel(name, (CG.District, CG.Township), CG.District)
 
 
 def _location_class(name: str) -> str:
     last = name.strip().lower().rsplit(" ", 1)[-1]
-    return {"town": CG + "Town", "city": CG + "Town", "village": CG + "Village",
-            "township": CG + "Township"}.get(last, _PLACE)
+    return {"town": CG.Town, "city": CG.Town, "village": CG.Village,
+            "township": CG.Township}.get(last, _PLACE)
 
 
 def place_levels(names: tuple[str, ...]) -> list[PlaceLevel]:
     """The :class:`PlaceLevel` s of a row's (country, adm_1, adm_2, where_coordinates) names."""
-    makers = (lambda n: PlaceLevel(n, (CG + "Country",), CG + "Country"),
-              lambda n: PlaceLevel(n, (CG + "StateRegion",), CG + "StateRegion"),
+    makers = (lambda n: PlaceLevel(n, (CG.Country,), CG.Country),
+              lambda n: PlaceLevel(n, (CG.StateRegion,), CG.StateRegion),
               _adm2_level,
               lambda n: PlaceLevel(n, _LOCATION_KINDS, _location_class(n)))
     return [make(name) for make, name in zip(makers, names)]
@@ -166,6 +166,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     dyad = cells["dyad_name"].strip() or f"{side_a} - {side_b}"
     record.add(_LABEL, nt_lang(f"{dyad} ({shown_date})"))
     typed = event_type("ucdp", (violence[1],))
+    assert typed is not None  # None only for blank words; _VIOLENCE's are not
     record.facts.append(typed[0])
     record.shared = typed[1]
     record.add(_DCT_TYPE, nt_text(cells["conflict_name"]))
@@ -175,12 +176,12 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     record.add(_SOURCE, nt_text(cells["source_article"]))
     record.add(_NOTES, nt_text(cells.get("source_headline", "")))
 
-    record.actors.append(ActorRef(side_a, CG + "sideA",
-                                  CG + "StateForce" if side_a.lower().startswith("government of") else CG + "ArmedGroup"))
+    record.actors.append(ActorRef(side_a, CG.sideA,
+                                  CG.StateForce if side_a.lower().startswith("government of") else CG.ArmedGroup))
     if side_b:
-        kind = CG + "GenericActor" if side_b.lower().startswith("civilians") else (
-            CG + "StateForce" if side_b.lower().startswith("government of") else CG + "ArmedGroup")
-        record.actors.append(ActorRef(side_b, CG + "sideB", kind))
+        kind = CG.GenericActor if side_b.lower().startswith("civilians") else (
+            CG.StateForce if side_b.lower().startswith("government of") else CG.ArmedGroup)
+        record.actors.append(ActorRef(side_b, CG.sideB, kind))
 
     depth, meaning = _WHERE_PREC[where]
     names = (cells["country"], cells["adm_1"], cells["adm_2"], cells["where_coordinates"])[:depth]
@@ -199,7 +200,7 @@ DATASET = DatasetSpec(
     id_column="id",
     map_row=map_row,
     metadata=(
-        (RDF_TYPE, IRI(CG + "Source")),
+        (RDF_TYPE, IRI(CG.Source)),
         (DCT + "title", Literal("UCDP Georeferenced Event Dataset (GED)", lang="en")),
         (DCT + "publisher", Literal("Uppsala Conflict Data Program, Department of Peace and Conflict Research, "
                                     "Uppsala University", lang="en")),
@@ -207,8 +208,8 @@ DATASET = DatasetSpec(
         (DCT + "bibliographicCitation", Literal(
             "Sundberg, Ralph and Erik Melander (2013). Introducing the UCDP Georeferenced Event Dataset. "
             "Journal of Peace Research 50(4): 523-532. Cite also the GED version used.", lang="en")),
-        (CG + "url", Literal("https://ucdp.uu.se/downloads/", XSD + "anyURI")),
-        (CG + "sourceKind", Literal("event dataset", XSD + "string")),
+        (CG.url, Literal("https://ucdp.uu.se/downloads/", XSD + "anyURI")),
+        (CG.sourceKind, Literal("event dataset", XSD + "string")),
     ),
     other_formats=(("event_id_cnty", "ACLED"),),
 )

@@ -9,10 +9,14 @@ Routes
 - ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; ``/api/entity`` as JSON.
 - ``/network``: the network page of the curated graph (``conflictgraph viz``).
 
-Every query is parsed first (:func:`conflictgraph.sparql_safety.check_query`, in the worker, before
+Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
 the engine sees it): updates get 403, SERVICE and LOAD 400, before anything runs. Queries then run in the worker pool
 (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503 when no worker
 becomes free) and a row limit (the first rows, with ``X-SPARQL-Truncated: true``).
+``ERROR_STATUS`` holds the status of each error a request can meet.
+
+The handlers are module functions; :func:`create_app` puts what they share (the settings, the
+worker pool, the network page of the current store generation) in ``app.state``.
 
 Examples
 --------
@@ -27,6 +31,7 @@ import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -37,12 +42,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
-from conflictgraph.namespaces import PREFIXES, SPARQL_PREFIXES
+from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
-__all__ = ["ServeConfig", "create_app"]
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+
+__all__ = ["ServeConfig", "create_app", "ERROR_STATUS", "error_status"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -63,11 +71,44 @@ class ServeConfig:
 
 
 class _TooLarge(ConflictGraphError):
-    pass
+    """A request over the server's ``max_request_bytes``."""
 
+    def __init__(self, limit: int):
+        super().__init__(f"the request is larger than the limit of {limit} bytes")
+
+
+# The HTTP status of each error a request can meet; any other ConflictGraphError is 500.
+ERROR_STATUS: dict[type[ConflictGraphError], int] = {
+    QueryTimeout: 504,
+    PoolBusy: 503,
+    WorkerFailed: 503,
+    StoreMissing: 503,
+    NotAcceptable: 406,
+    _TooLarge: 413,
+    QueryError: 400,
+    UsageError: 400,
+    QueryRefused: 400,
+}
 
 _SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 _PROLOGUE_LINES = SPARQL_PREFIXES.count("\n")
+# The network page inlines its own scripts and styles; it may load nothing from elsewhere.
+_NETWORK_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+                "font-src data:; base-uri 'none'; form-action 'none'")
+_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                   "Turtle", "N-Triples", "JSON-LD")
+
+
+def error_status(err: ConflictGraphError) -> int:
+    """The HTTP status of ``err``: that of its most specific class in ``ERROR_STATUS``, else 500.
+
+    >>> error_status(PoolBusy("no worker is free")), error_status(ConflictGraphError("?"))
+    (503, 500)
+    """
+    for cls in type(err).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 500
 
 
 def _refusal_status(text: str) -> tuple[int, str]:
@@ -90,231 +131,292 @@ def _refusal_status(text: str) -> tuple[int, str]:
     return 403, ""
 
 
-def create_app(config: ServeConfig) -> Starlette:
-    """The Starlette application serving ``config.store`` (an on-disk store path)."""
-    pool = WorkerPool(config.store, size=config.workers, timeout=config.timeout, max_rows=config.max_rows)
-    network_cache: dict[str, str] = {}
+# Responses ---------------------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def lifespan(_app):
-        await pool.start()
+def _headers(extra: dict | None = None) -> dict:
+    """The security headers every answer carries, with ``extra``."""
+    return {**_SECURITY_HEADERS, **(extra or {})}
+
+
+def _html(body: str, status: int = 200, csp: str = pages.PAGE_CSP) -> HTMLResponse:
+    return HTMLResponse(body, status, headers=_headers({"Content-Security-Policy": csp}))
+
+
+def _error(status: int, message: str, extra: dict | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status, headers=_headers(extra))
+
+
+def _failure(err: ConflictGraphError, status: int | None = None) -> PlainTextResponse:
+    """The plain-text answer to ``err``, with its status unless ``status`` is given."""
+    extra = {"Retry-After": "5"} if isinstance(err, PoolBusy) else None
+    return _error(status or error_status(err), str(err), extra)
+
+
+def _error_page(err: ConflictGraphError, status: int) -> HTMLResponse:
+    return _html(pages.error_page(status, str(err)), status)
+
+
+def _entity_status(err: ConflictGraphError) -> int:
+    """An entity that names nothing is 404 (a named query's unknown parameter stays 400)."""
+    return 404 if isinstance(err, EntityNotFound) else error_status(err)
+
+
+# Reading requests --------------------------------------------------------------------------
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body; :class:`_TooLarge` as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _TooLarge(limit)
+    return bytes(body)
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QueryError(f"the {what} is not UTF-8") from None
+
+
+def _body_fields(body: bytes, content_type: str) -> tuple[list[tuple[str, str]], str | None]:
+    """The fields of a POST body, and its text when it is application/sparql-query."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return parse_qsl(_decode(body, "form"), keep_blank_values=True), None
+    if kind == "application/sparql-query":
+        return [], _decode(body, "query")
+    if kind == "application/sparql-update":
+        return [("update", body.decode("utf-8", "replace"))], ""
+    if body:
+        raise QueryError(f"unsupported content type {kind!r}: use application/x-www-form-urlencoded "
+                         "or application/sparql-query")
+    return [], None
+
+
+async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[str]], str | None]:
+    """Fields of the query string and of a form body, and a body of application/sparql-query."""
+    if len(request.url.query) > limit:
+        raise _TooLarge(limit)
+    pairs = parse_qsl(request.url.query, keep_blank_values=True)
+    direct = None
+    if request.method == "POST":
+        body = await _read_body(request, limit)
+        body_pairs, direct = _body_fields(body, request.headers.get("content-type", ""))
+        pairs += body_pairs
+    fields: dict[str, list[str]] = {}
+    for key, value in pairs:
+        fields.setdefault(key, []).append(value)
+    return fields, direct
+
+
+# Queries -------------------------------------------------------------------------------------
+
+async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
+    """Run ``job`` in the pool; its result in the format the client asked for."""
+    config: ServeConfig = request.app.state.config
+    reply = await request.app.state.pool.run(job)
+    result = reply["result"]
+    media, write = negotiate(request.headers.get("accept"), result.kind, fmt)
+    extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
+    if reply["truncated"]:
+        extra["X-SPARQL-Truncated"] = "true"
+    body = await asyncio.to_thread(write, result)
+    return Response(body, 200, media_type=media, headers=_headers(extra))
+
+
+async def _run_query(request: Request, text: str, fmt: str | None) -> Response:
+    """Answer a query from outside; a refused one gets 403 (update) or 400 (LOAD, SERVICE)."""
+    job = {"kind": "query", "text": SPARQL_PREFIXES + text, "check": True, "line_offset": _PROLOGUE_LINES}
+    try:  # the worker parses and checks the text before it runs anything
+        return await _answer(request, job, fmt)
+    except QueryRefused as refused:
+        status, message = await asyncio.to_thread(_refusal_status, text)
+        return _error(status, message or str(refused))
+
+
+async def sparql(request: Request) -> Response:
+    """``/sparql``: the SPARQL 1.1 Protocol endpoint; without a query, the service description."""
+    try:
+        fields, direct = await _request_fields(request, request.app.state.config.max_request_bytes)
+        if "update" in fields:
+            return _error(403, "this endpoint is read-only: SPARQL Update is refused")
+        texts = fields.get("query", []) + ([direct] if direct else [])
+        if not texts:
+            return await _service_description(request)
+        if len(texts) > 1:
+            return _error(400, "give exactly one query")
+        if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
+            return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph "
+                               "is the union of all named graphs; use GRAPH or FROM in the query")
+        return await _run_query(request, texts[0], fields["format"][0] if fields.get("format") else None)
+    except ConflictGraphError as err:
+        return _failure(err)
+
+
+def _service_graph(endpoint: str, config: ServeConfig) -> Graph:
+    """The SPARQL service description of the endpoint at ``endpoint``."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    g = Graph()
+    service, dataset, default = URIRef(endpoint), BNode("dataset"), BNode("default")
+    g.add((service, RDF.type, sd.Service))
+    g.add((service, sd.endpoint, service))
+    g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    g.add((service, sd.feature, sd.UnionDefaultGraph))
+    for name in _RESULT_FORMATS:
+        g.add((service, sd.resultFormat, formats[name]))
+    g.add((service, sd.defaultDataset, dataset))
+    g.add((dataset, RDF.type, sd.Dataset))
+    g.add((dataset, sd.defaultGraph, default))
+    g.add((default, RDF.type, sd.Graph))
+    g.add((service, RDFS.comment,
+           Literal(f"Read-only. Queries stop after {config.timeout:g} s; answers keep the first "
+                   f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut).")))
+    return g
+
+
+async def _service_description(request: Request) -> Response:
+    try:
+        media, _write = negotiate(request.headers.get("accept"), "construct")
+    except NotAcceptable as err:
+        return _failure(err)
+    graph = _service_graph(str(request.url_for("sparql")), request.app.state.config)
+    rdf_format = {"text/turtle": "turtle", "application/x-turtle": "turtle",
+                  "application/ld+json": "json-ld"}.get(media.split(";")[0], "nt")
+    data = graph.serialize(format=rdf_format, encoding="utf-8")
+    return Response(data, 200, media_type=media, headers=_headers())
+
+
+async def named(request: Request) -> Response:
+    """``/api/named``: run a named query of the catalog with its ``param.*`` fields."""
+    try:
+        fields, _ = await _request_fields(request, request.app.state.config.max_request_bytes)
+        name = (fields.get("name") or [""])[0]
+        params = {key[len("param."):]: values[0] for key, values in fields.items()
+                  if key.startswith("param.") and values and values[0].strip()}
+        job = {"kind": "named", "name": name, "params": params}
+        return await _answer(request, job, fields["format"][0] if fields.get("format") else None)
+    except ConflictGraphError as err:
+        return _failure(err)
+
+
+async def queries(_request: Request) -> Response:
+    """``/api/queries``: the named queries with their parameters, and the prefixes."""
+    from conflictgraph.query.catalog import load_catalog
+    catalog = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
+                "params": [{"name": p.name, "type": p.type, "description": p.description} for p in q.params]}
+               for q in load_catalog().values()]
+    return JSONResponse({"queries": catalog, "prefixes": PREFIXES}, headers=_headers())
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+async def _describe(request: Request) -> dict:
+    """What ``conflictgraph show`` reports about the entity of ``?iri=`` (or ``?name=``)."""
+    pool: WorkerPool = request.app.state.pool
+    iri = request.query_params.get("iri", "").strip()
+    name = request.query_params.get("name", "").strip()
+    if not iri and name:
+        iri = (await pool.run({"kind": "resolve", "name": name}))["iri"]
+    if not iri or len(iri) > 4096:
+        raise UsageError("give ?iri= (or ?name=)")
+    from conflictgraph.rdf.namespaces import expand
+    return (await pool.run({"kind": "describe", "iri": expand(iri)}))["report"]
+
+
+async def entity(request: Request) -> Response:
+    """``/entity``: the page of one entity."""
+    try:
+        report = await _describe(request)
+    except ConflictGraphError as err:
+        return _error_page(err, _entity_status(err))
+    return _html(pages.entity_page(report))
+
+
+async def entity_json(request: Request) -> Response:
+    """``/api/entity``: what the entity page shows, as JSON."""
+    try:
+        return JSONResponse(await _describe(request), headers=_headers())
+    except ConflictGraphError as err:
+        return _failure(err, _entity_status(err))
+
+
+async def index(request: Request) -> Response:
+    """``/``: the query page."""
+    config: ServeConfig = request.app.state.config
+    return _html(pages.index_page(max_rows=config.max_rows, timeout=config.timeout))
+
+
+async def network(request: Request) -> Response:
+    """``/network``: the network page of the curated graph, made once per store generation."""
+    try:
+        import conflictgraph.viz  # noqa: F401
+    except ImportError:
+        return _html(pages.network_placeholder("The network page needs conflictgraph.viz, which this "
+                                               "installation does not have."))
+    from conflictgraph.store.generations import StoreLocation
+    config: ServeConfig = request.app.state.config
+    cache: dict[str, str] = request.app.state.network_cache
+    generation = str(StoreLocation(config.store).current())
+    if generation not in cache:
         try:
-            yield
-        finally:
-            await pool.close()
-
-    def headers(extra: dict | None = None) -> dict:
-        return {**_SECURITY_HEADERS, **(extra or {})}
-
-    def html(body: str, status: int = 200, csp: str = pages.PAGE_CSP) -> HTMLResponse:
-        return HTMLResponse(body, status, headers=headers({"Content-Security-Policy": csp}))
-
-    def error(status: int, message: str, extra: dict | None = None) -> PlainTextResponse:
-        return PlainTextResponse(message + "\n", status, headers=headers(extra))
-
-    def failure(err: ConflictGraphError) -> PlainTextResponse:
-        if isinstance(err, QueryTimeout):
-            return error(504, str(err))
-        if isinstance(err, PoolBusy):
-            return error(503, str(err), {"Retry-After": "5"})
-        if isinstance(err, (WorkerFailed, StoreMissing)):
-            return error(503, str(err))
-        if isinstance(err, NotAcceptable):
-            return error(406, str(err))
-        if isinstance(err, _TooLarge):
-            return error(413, str(err))
-        if isinstance(err, (QueryError, UsageError, QueryRefused)):
-            return error(400, str(err))
-        return error(500, str(err))
-
-    async def read_body(request: Request) -> bytes:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > config.max_request_bytes:
-            raise _TooLarge(f"the request is larger than the limit of {config.max_request_bytes} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > config.max_request_bytes:
-                raise _TooLarge(f"the request is larger than the limit of {config.max_request_bytes} bytes")
-        return bytes(body)
-
-    async def request_fields(request: Request) -> tuple[dict[str, list[str]], str | None]:
-        """Fields of the query string and of a form body, and a body of application/sparql-query."""
-        if len(request.url.query) > config.max_request_bytes:
-            raise _TooLarge(f"the request is larger than the limit of {config.max_request_bytes} bytes")
-        fields: dict[str, list[str]] = {}
-        for key, value in parse_qsl(request.url.query, keep_blank_values=True):
-            fields.setdefault(key, []).append(value)
-        direct = None
-        if request.method == "POST":
-            body = await read_body(request)
-            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if kind == "application/x-www-form-urlencoded":
-                try:
-                    text = body.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise QueryError("the form is not UTF-8") from None
-                for key, value in parse_qsl(text, keep_blank_values=True):
-                    fields.setdefault(key, []).append(value)
-            elif kind == "application/sparql-query":
-                try:
-                    direct = body.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise QueryError("the query is not UTF-8") from None
-            elif kind == "application/sparql-update":
-                direct = ""
-                fields.setdefault("update", []).append(body.decode("utf-8", "replace"))
-            elif body:
-                raise QueryError(f"unsupported content type {kind!r}: use application/x-www-form-urlencoded "
-                                 "or application/sparql-query")
-        return fields, direct
-
-    async def answer(request: Request, job: dict, fmt: str | None) -> Response:
-        reply = await pool.run(job)
-        result = reply["result"]
-        media, write = negotiate(request.headers.get("accept"), result.kind, fmt)
-        extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
-        if reply["truncated"]:
-            extra["X-SPARQL-Truncated"] = "true"
-        body = await asyncio.to_thread(write, result)
-        return Response(body, 200, media_type=media, headers=headers(extra))
-
-    async def sparql(request: Request) -> Response:
-        try:
-            fields, direct = await request_fields(request)
-            if "update" in fields:
-                return error(403, "this endpoint is read-only: SPARQL Update is refused")
-            texts = fields.get("query", []) + ([direct] if direct else [])
-            if not texts:
-                return await service_description(request)
-            if len(texts) > 1:
-                return error(400, "give exactly one query")
-            if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
-                return error(400, "default-graph-uri and named-graph-uri are not supported: the default graph "
-                                  "is the union of all named graphs; use GRAPH or FROM in the query")
-            fmt = (fields.get("format") or [None])[0]
-            job = {"kind": "query", "text": SPARQL_PREFIXES + texts[0], "check": True, "line_offset": _PROLOGUE_LINES}
-            try:  # the worker parses and checks the text before it runs anything
-                return await answer(request, job, fmt)
-            except QueryRefused as refused:
-                status, message = await asyncio.to_thread(_refusal_status, texts[0])
-                return error(status, message or str(refused))
+            reply = await request.app.state.pool.run({"kind": "network"},
+                                                     timeout=max(config.timeout, config.network_timeout))
         except ConflictGraphError as err:
-            return failure(err)
+            return _error_page(err, error_status(err))
+        cache.clear()
+        cache[generation] = reply["html"]
+    return _html(cache[generation], csp=_NETWORK_CSP)
 
-    async def service_description(request: Request) -> Response:
-        from rdflib import BNode, Graph, Literal, Namespace, URIRef
-        from rdflib.namespace import RDF
 
-        sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
-        formats = Namespace("http://www.w3.org/ns/formats/")
-        g = Graph()
-        service, dataset, default = URIRef(str(request.url_for("sparql"))), BNode("dataset"), BNode("default")
-        g.add((service, RDF.type, sd.Service))
-        g.add((service, sd.endpoint, service))
-        g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
-        g.add((service, sd.feature, sd.UnionDefaultGraph))
-        for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                     "Turtle", "N-Triples", "JSON-LD"):
-            g.add((service, sd.resultFormat, formats[name]))
-        g.add((service, sd.defaultDataset, dataset))
-        g.add((dataset, RDF.type, sd.Dataset))
-        g.add((dataset, sd.defaultGraph, default))
-        g.add((default, RDF.type, sd.Graph))
-        g.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-               Literal(f"Read-only. Queries stop after {config.timeout:g} s; answers keep the first "
-                       f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut).")))
-        try:
-            media, _write = negotiate(request.headers.get("accept"), "construct")
-        except NotAcceptable as err:
-            return failure(err)
-        rdf_format = {"text/turtle": "turtle", "application/x-turtle": "turtle",
-                      "application/ld+json": "json-ld"}.get(media.split(";")[0], "nt")
-        data = g.serialize(format=rdf_format, encoding="utf-8")
-        return Response(data, 200, media_type=media, headers=headers())
+# The application -----------------------------------------------------------------------------
 
-    async def named(request: Request) -> Response:
-        try:
-            fields, _ = await request_fields(request)
-            name = (fields.get("name") or [""])[0]
-            params = {key[len("param."):]: values[0] for key, values in fields.items()
-                      if key.startswith("param.") and values and values[0].strip()}
-            job = {"kind": "named", "name": name, "params": params}
-            return await answer(request, job, (fields.get("format") or [None])[0])
-        except ConflictGraphError as err:
-            return failure(err)
+@asynccontextmanager
+async def _lifespan(app: Starlette):
+    """Start the query workers with the server and stop them with it."""
+    pool: WorkerPool = app.state.pool
+    await pool.start()
+    try:
+        yield
+    finally:
+        await pool.close()
 
-    async def queries(_request: Request) -> Response:
-        from conflictgraph.queries import load_catalog
-        catalog = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
-                    "params": [{"name": p.name, "type": p.type, "description": p.description} for p in q.params]}
-                   for q in load_catalog().values()]
-        return JSONResponse({"queries": catalog, "prefixes": PREFIXES}, headers=headers())
 
-    async def describe_job(request: Request) -> dict:
-        iri = request.query_params.get("iri", "").strip()
-        name = request.query_params.get("name", "").strip()
-        if not iri and name:
-            iri = (await pool.run({"kind": "resolve", "name": name}))["iri"]
-        if not iri or len(iri) > 4096:
-            raise UsageError("give ?iri= (or ?name=)")
-        from conflictgraph.namespaces import expand
-        return (await pool.run({"kind": "describe", "iri": expand(iri)}))["report"]
-
-    def entity_failure(err: ConflictGraphError) -> PlainTextResponse:
-        """An entity page that names nothing is 404 (a named query's unknown parameter stays 400)."""
-        return error(404, str(err)) if isinstance(err, EntityNotFound) else failure(err)
-
-    async def entity(request: Request) -> Response:
-        try:
-            report = await describe_job(request)
-        except ConflictGraphError as err:
-            plain = entity_failure(err)
-            return html(pages.error_page(plain.status_code, str(err)), plain.status_code)
-        return html(pages.entity_page(report))
-
-    async def entity_json(request: Request) -> Response:
-        try:
-            return JSONResponse(await describe_job(request), headers=headers())
-        except ConflictGraphError as err:
-            return entity_failure(err)
-
-    async def index(_request: Request) -> Response:
-        return html(pages.index_page(max_rows=config.max_rows, timeout=config.timeout))
-
-    async def network(_request: Request) -> Response:
-        try:
-            import conflictgraph.viz  # noqa: F401
-        except ImportError:
-            return html(pages.network_placeholder("The network page needs conflictgraph.viz, which this "
-                                                  "installation does not have."))
-        from conflictgraph.store.disk import StoreLocation
-        generation = str(StoreLocation(config.store).current())
-        if generation not in network_cache:
-            try:
-                reply = await pool.run({"kind": "network"}, timeout=max(config.timeout, config.network_timeout))
-            except ConflictGraphError as err:
-                plain = failure(err)
-                return html(pages.error_page(plain.status_code, str(err)), plain.status_code)
-            network_cache.clear()
-            network_cache[generation] = reply["html"]
-        # The page inlines its own scripts and styles; it may load nothing from elsewhere.
-        csp = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-               "font-src data:; base-uri 'none'; form-action 'none'")
-        return html(network_cache[generation], csp=csp)
-
-    routes = [
+def _routes() -> list:
+    return [
         Route("/", index), Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/api/queries", queries), Route("/api/named", named, methods=["GET", "POST"]),
         Route("/entity", entity), Route("/api/entity", entity_json), Route("/network", network),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    middleware = []
-    if config.cors:
-        from starlette.middleware.cors import CORSMiddleware
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors), allow_methods=["GET", "POST"],
-                                     allow_headers=["Accept", "Content-Type"],
-                                     expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Rows"]))
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def _middleware(cors: tuple[str, ...]) -> list[Middleware]:
+    """CORS for the origins in ``cors`` (none by default)."""
+    if not cors:
+        return []
+    from starlette.middleware.cors import CORSMiddleware
+    return [Middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type"],
+                       expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Rows"])]
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    """The Starlette application serving ``config.store`` (an on-disk store path).
+
+    The handlers find the settings, the worker pool and the cached network page in ``app.state``.
+    """
+    pool = WorkerPool(config.store, size=config.workers, timeout=config.timeout, max_rows=config.max_rows)
+    app = Starlette(routes=_routes(), middleware=_middleware(config.cors), lifespan=_lifespan)
+    app.state.config = config
     app.state.pool = pool
+    app.state.network_cache = {}
     return app

@@ -7,7 +7,7 @@ download links, with ``format=json|xml|csv|tsv|ttl|nt|jsonld``.
 Examples
 --------
 >>> from conflictgraph.store.base import QueryResult
->>> from conflictgraph.terms import IRI, Literal
+>>> from conflictgraph.rdf.terms import IRI, Literal
 >>> result = QueryResult(kind="select", variables=["x"], rows=[{"x": Literal("a,b")}])
 >>> media, write = negotiate("text/csv", "select")
 >>> media, write(result)
@@ -20,13 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Callable
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from conflictgraph.errors import ConflictGraphError
-from conflictgraph.namespaces import PREFIXES
+from conflictgraph.rdf.namespaces import PREFIXES
+from conflictgraph.rdf.terms import XSD, BNode, Literal, Term
 from conflictgraph.store.base import QueryResult
-from conflictgraph.terms import BNode, IRI, Literal, Term, XSD
 
 __all__ = ["negotiate", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes", "term_json"]
 
@@ -81,7 +81,8 @@ def _xml(result: QueryResult) -> bytes:
                 continue
             if isinstance(term, Literal):
                 attrs = (f" xml:lang={quoteattr(term.lang)}" if term.lang else
-                         f" datatype={quoteattr(term.datatype)}" if term.datatype and term.datatype != XSD + "string" else "")
+                         f" datatype={quoteattr(term.datatype)}" if term.datatype and term.datatype != XSD + "string"
+                         else "")
                 body = f"<literal{attrs}>{_xml_text(term.value)}</literal>"
             elif isinstance(term, BNode):
                 body = f"<bnode>{_xml_text(str(term))}</bnode>"
@@ -132,7 +133,7 @@ def _csv(result: QueryResult) -> bytes:
 
 def _tsv(result: QueryResult) -> bytes:
     if result.kind == "ask":
-        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode("utf-8")
+        return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode()
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     lines.extend("\t".join(_tsv_cell(row.get(v)) for v in result.variables) for row in result.rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -140,7 +141,9 @@ def _tsv(result: QueryResult) -> bytes:
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
     """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld``."""
-    from rdflib import BNode as RBNode, Graph, Literal as RLiteral, URIRef
+    from rdflib import BNode as RBNode
+    from rdflib import Graph, URIRef
+    from rdflib import Literal as RLiteral
 
     def convert(term: Term):
         if isinstance(term, Literal):

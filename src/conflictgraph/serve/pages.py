@@ -16,7 +16,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from conflictgraph.namespaces import ID, expand
+from conflictgraph.rdf.namespaces import ID, expand
+from conflictgraph.render.show import import_line
 
 __all__ = ["index_page", "entity_page", "network_placeholder", "error_page", "entity_href", "PAGE_CSP"]
 
@@ -33,7 +34,8 @@ def entity_href(iri: str) -> str:
 def _head(title: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/app.css"></head>\n<body>\n'
+            f'<title>{escape(title)}</title><link rel="icon" href="data:,">'
+            f'<link rel="stylesheet" href="/static/app.css"></head>\n<body>\n'
             f'<header><a class="brand" href="/">conflictgraph</a> <nav><a href="/">Query</a> '
             f'<a href="/network">Network</a> <a href="/sparql">Service description</a></nav></header>\n<main>\n')
 
@@ -117,8 +119,10 @@ def entity_page(report: dict) -> str:
             f"<dt>{escape(name)}</dt><dd>{', '.join(values)}</dd>" for name, values in facts.items()) + "</dl>")
     rels = []
     for rel in report.get("relationships", []):
-        others = "; ".join(f"{escape(o['property'].split(':')[-1])} {_link(o.get('iri'), o['value'])}" for o in rel["with"])
-        when = f" [{escape(rel.get('start') or '?')} .. {escape(rel.get('end') or '')}]" if rel.get("start") or rel.get("end") else ""
+        others = "; ".join(f"{escape(o['property'].split(':')[-1])} {_link(o.get('iri'), o['value'])}"
+                           for o in rel["with"])
+        when = (f" [{escape(rel.get('start') or '?')} .. {escape(rel.get('end') or '')}]"
+                if rel.get("start") or rel.get("end") else "")
         notes = "".join(f'<p class="note">{escape(n)}</p>' for n in rel.get("notes", []))
         rels.append(f"<b>{escape(rel['type'].split(':')[-1])}</b> (as {escape(rel['role'].split(':')[-1])}): "
                     f"{others}{when}{notes}{_statements(rel.get('statements', []))}")
@@ -147,7 +151,6 @@ def entity_page(report: dict) -> str:
     if claims:
         parts.append(f"<h2>Claims ({len(claims)})</h2>" + _list(claims))
     if report.get("imports"):
-        from conflictgraph.render_show import import_line
         parts.append(f"<h2>Imports ({len(report['imports'])})</h2>"
                      + _list([escape(import_line(run)) for run in report["imports"]]))
     return "\n".join(parts) + _TAIL

@@ -11,9 +11,9 @@ query holds one worker and the others go on answering.
 Examples
 --------
 >>> import asyncio, tempfile, pathlib
->>> from conflictgraph.build import build_store
+>>> from conflictgraph.build.pipeline import build_store
 >>> place = pathlib.Path(tempfile.mkdtemp()) / "store"
->>> _ = build_store(place, graph_dirs=(pathlib.Path("tests/fixtures/mini"),), bundled=False)
+>>> _ = build_store(place, graph_dirs=(MINI,), bundled=False)
 >>> async def ask():
 ...     pool = WorkerPool(place, size=1, timeout=30, max_rows=10)
 ...     await pool.start()
@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -36,7 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from conflictgraph import errors as _errors
+from conflictgraph.api import ConflictGraph
 from conflictgraph.errors import ConflictGraphError, StoreError
+from conflictgraph.query.describe import describe
+from conflictgraph.rdf.safety import check_query
+from conflictgraph.rdf.terms import IRI
+from conflictgraph.store.generations import DATABASE, StoreLocation
+from conflictgraph.store.oxigraph import OxigraphStore
+from conflictgraph.viz import render_html
 
 __all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "EntityNotFound", "handle_job"]
 
@@ -64,21 +72,19 @@ class _State:
     def __init__(self, location: str):
         self.location = location
         self.generation: Path | None = None
-        self.graph = None
+        self.graph: ConflictGraph | None = None
 
-    def current(self):
-        from conflictgraph.api import ConflictGraph
-        from conflictgraph.store import open_store
-        from conflictgraph.store.disk import DATABASE, StoreLocation
-
+    def current(self) -> ConflictGraph:
+        """The graph of the store's current generation, reopened when a writer swapped in a new one."""
         generation = StoreLocation(self.location).current()
         if generation is None:
             raise _errors.StoreMissing(f"no store at {self.location}: run 'conflictgraph build' first")
         if generation != self.generation:
             if self.graph is not None:
                 self.graph.store.close()
-            self.graph = ConflictGraph(open_store(generation / DATABASE, read_only=True))
+            self.graph = ConflictGraph(OxigraphStore.open_dir(generation / DATABASE, read_only=True))
             self.generation = generation
+        assert self.graph is not None  # opened above whenever the generation changed, and it is not None
         return self.graph
 
 
@@ -96,21 +102,20 @@ def _truncate(result, max_rows: int | None) -> bool:
 
 @functools.lru_cache(maxsize=512)
 def _check(text: str, line_offset: int) -> str:
-    """:func:`conflictgraph.sparql_safety.check_query`, remembered for texts seen before (the
+    """:func:`conflictgraph.rdf.safety.check_query`, remembered for texts seen before (the
     parse costs tens of milliseconds; a refusal is an exception and is not remembered)."""
-    from conflictgraph.sparql_safety import check_query
     return check_query(text, line_offset=line_offset)
 
 
 def handle_job(state: _State, job: dict) -> dict:
     """Answer one job in a worker: ``query``, ``named``, ``describe``, ``resolve``, ``network`` or ``ping``.
 
-    A ``query`` job's text is checked (:func:`conflictgraph.sparql_safety.check_query`: no update,
+    A ``query`` job's text is checked (:func:`conflictgraph.rdf.safety.check_query`: no update,
     no SERVICE) here, before it runs, within the job's time limit and in parallel across workers.
     """
-    from conflictgraph.terms import IRI
 
     graph = state.current()
+    assert state.generation is not None  # current() set it (or raised)
     kind = job["kind"]
     answer: dict[str, Any] = {"generation": state.generation.name}
     if kind in ("query", "named"):
@@ -119,14 +124,10 @@ def handle_job(state: _State, job: dict) -> dict:
                 _check(job["text"], job.get("line_offset", 0))
             result = graph.store.query(job["text"])
         else:
-            named = graph.catalog.get(job["name"])
-            if named is None:
-                raise _errors.UsageError(f"no named query {job['name']!r}")
-            result = graph.store.query(named.text, bindings=graph.bind_params(named, job.get("params", {})))
+            result = graph.run_named(job["name"], job.get("params", {}))
         answer["truncated"] = _truncate(result, job.get("max_rows"))
         answer["result"] = result
     elif kind == "describe":
-        from conflictgraph.show import describe
         # A page for anything the store describes or any graph it holds (a query row's source may
         # be a graph); anything else has no page.
         if not graph.store.query("ASK { { ?s ?p ?o } UNION { GRAPH ?s { ?a ?b ?c } } }",
@@ -136,11 +137,7 @@ def handle_job(state: _State, job: dict) -> dict:
     elif kind == "resolve":
         answer["iri"] = str(graph.resolve(job["name"]).iri)
     elif kind == "network":
-        from conflictgraph.project import project
-        from conflictgraph.viz import build_page, render_html
-        from conflictgraph.viz.provenance import data_summary
-        page = build_page(project(graph), store=graph.store, data_note=data_summary(graph.store))
-        answer["html"] = render_html(page)
+        answer["html"] = render_html(graph.viz())
     elif kind != "ping":
         raise _errors.UsageError(f"unknown job {kind!r}")
     return answer
@@ -161,6 +158,7 @@ def _worker_main(conn, location: str) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        reply: tuple[str, object]
         try:
             reply = ("ok", handle_job(state, job))
         except ConflictGraphError as err:
@@ -256,7 +254,7 @@ class WorkerPool:
         deadline = loop.time() + limit
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=limit)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise PoolBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again later") from None
         job = dict(job)
         if job.get("kind") in ("query", "named"):
@@ -270,7 +268,7 @@ class WorkerPool:
             if status == "died":
                 raise WorkerFailed("the query worker died while answering (out of memory?); it was replaced")
             healthy = True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise QueryTimeout(f"the query ran longer than the limit of {limit:g} s and was stopped") from None
         except (EOFError, OSError, BrokenPipeError):
             raise WorkerFailed("the query worker could not be reached; it was replaced") from None
@@ -291,6 +289,7 @@ class WorkerPool:
             return
 
         async def respawn():
+            assert self._idle is not None  # started: run() took the replaced worker from it
             while not self._closing:
                 try:
                     self._idle.put_nowait(await self._spawn())
@@ -303,10 +302,8 @@ class WorkerPool:
     def _kill(self, worker: _Worker) -> None:
         self._all.discard(worker)
         if worker.process.is_alive():
-            try:
+            with contextlib.suppress(ProcessLookupError, TypeError):
                 os.kill(worker.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, TypeError):
-                pass
         worker.conn.close()
         self._threads.submit(worker.process.join, 5)
 

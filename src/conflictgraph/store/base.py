@@ -8,13 +8,14 @@ Examples
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Protocol
+from typing import Protocol
 
-from conflictgraph.terms import Term
+from conflictgraph.rdf.terms import Term
 
-__all__ = ["Quad", "QueryResult", "Store"]
+__all__ = ["Capabilities", "Quad", "QueryResult", "Store"]
 
 # A quad as plain terms: (subject, predicate, object, graph IRI or None for the default graph).
 Quad = tuple[Term, Term, Term, "str | None"]
@@ -41,28 +42,74 @@ class QueryResult:
         return iter(self.rows)
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do beyond the common contract.
+
+    ``persistent``: the data outlives the process; ``backup``: :meth:`Store.backup` copies the
+    whole store to a folder; ``compact``: :meth:`Store.compact` does something; ``local_files``:
+    :meth:`Store.load_nquads_file` reads a file on this machine directly (else the file is
+    read here and sent).
+    """
+
+    persistent: bool = False
+    backup: bool = False
+    compact: bool = False
+    local_files: bool = False
+
+
 class Store(Protocol):
-    """What the rest of conflictgraph may ask of a store.
+    """What the rest of conflictgraph may ask of a store, whatever the engine behind it.
 
     Queries see the union of all named graphs as their default graph. ``bindings`` maps a
     variable name (without '?') to a term and is applied by the engine, never by formatting.
+    Writing methods raise :class:`~conflictgraph.errors.StoreError` on a store opened
+    read-only. Every backend (embedded Oxigraph, a remote SPARQL endpoint, the staging overlay
+    of a remote write) implements all of it; ``capabilities`` says where a method is a no-op.
     """
 
+    capabilities: Capabilities
+
+    # -- reading --
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult: ...
-
-    def add_quads(self, quads: Iterable[Quad]) -> None: ...
-
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update. Trusted, internal text only (the inference rules); text from
-        outside the code is never passed here (see DESIGN section 5)."""
-        ...
-
-    def clear_graph(self, graph: str) -> None: ...
 
     def named_graphs(self) -> list[str]: ...
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]: ...
 
     def dump_nquads(self, path: Path) -> None: ...
+
+    # -- writing --
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one transaction."""
+        ...
+
+    def load_quads(self, quads: Iterable[Quad]) -> None:
+        """Bulk-load many quads (fast; for a store being written, not one being read)."""
+        ...
+
+    def load_nquads_file(self, path: Path, graphs: Iterable[str]) -> None:
+        """Bulk-load an N-Quads file written by trusted code; ``graphs`` names the graphs it writes."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update. Trusted, internal text only (the inference rules); text from
+        outside the code is never passed here (see docs/architecture.md)."""
+        ...
+
+    def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
+        """Remove every quad of ``graph`` whose subject is one of ``subjects``; how many went."""
+        ...
+
+    def clear_graph(self, graph: str) -> None: ...
+
+    # -- keeping --
+    def backup(self, target: Path) -> None:
+        """Copy the whole store into the folder ``target`` (needs ``capabilities.backup``)."""
+        ...
+
+    def compact(self) -> None:
+        """Merge what bulk loads left behind so reads are fast (a no-op where not needed)."""
+        ...
 
     def close(self) -> None: ...

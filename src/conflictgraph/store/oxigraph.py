@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from conflictgraph.terms import IRI, Literal
+>>> from conflictgraph.rdf.terms import IRI, Literal
 >>> store = OxigraphStore.in_memory()
 >>> store.add_quads([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), "http://ex/g")])
 >>> store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": IRI("http://ex/a")}).rows
@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import overload
 
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.sparql_text import BAD_IRI, inject_values
-from conflictgraph.store.base import Quad, QueryResult
-from conflictgraph.terms import BNode, IRI, Literal, Term
+from conflictgraph.rdf.sparql_text import BAD_IRI, inject_values
+from conflictgraph.rdf.terms import IRI, BNode, Literal, Term
+from conflictgraph.store.base import Capabilities, Quad, QueryResult
 
 __all__ = ["OxigraphStore", "open_store", "to_ox", "from_ox"]
 
@@ -38,7 +39,11 @@ def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.NamedNode(str(term))
 
 
-def from_ox(term) -> Term | None:
+@overload
+def from_ox(term: None) -> None: ...
+@overload
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term: ...
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Term | None:
     """pyoxigraph term -> our term (None stays None)."""
     if term is None:
         return None
@@ -103,13 +108,15 @@ class OxigraphStore:
 
     def __init__(self, inner: ox.Store, *, path: Path | None = None, read_only: bool = False):
         self._inner, self.path, self.read_only = inner, path, read_only
+        on_disk = path is not None
+        self.capabilities = Capabilities(persistent=on_disk, backup=on_disk, compact=on_disk, local_files=True)
 
     @classmethod
-    def in_memory(cls) -> "OxigraphStore":
+    def in_memory(cls) -> OxigraphStore:
         return cls(ox.Store())
 
     @classmethod
-    def open_dir(cls, path: Path, *, read_only: bool) -> "OxigraphStore":
+    def open_dir(cls, path: Path, *, read_only: bool) -> OxigraphStore:
         """Open the RocksDB folder at ``path``; read-only opens never take the writer's lock."""
         try:
             inner = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
@@ -123,12 +130,15 @@ class OxigraphStore:
         Bindings go in as pyoxigraph substitutions. pyoxigraph only substitutes variables that
         a SELECT projects; for the others the bound terms (already validated pyoxigraph terms,
         serialized by pyoxigraph) go in as a VALUES block at the start of the WHERE group
-        (:func:`conflictgraph.sparql_text.inject_values`). There it binds before the rest is
+        (:func:`conflictgraph.rdf.sparql_text.inject_values`). There it binds before the rest is
         evaluated, and before any grouping; a VALUES block after the query would be joined
         last: the engine would first answer for every entity (measured: ``show`` of one actor
         on a store of 100,000 events, 8 s instead of well under one).
         """
-        substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
+        try:
+            substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
+        except (ValueError, TypeError) as err:
+            raise QueryError(f"not a valid RDF term among the bound values: {err}") from None
         try:
             result = self._run(sparql, substitutions)
         except RuntimeError as err:
@@ -157,7 +167,9 @@ class OxigraphStore:
     def add_quads(self, quads: Iterable[Quad]) -> None:
         self._check_writable()
         batch = [
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())
+            # A quad types its subject and predicate as any term; pyoxigraph refuses (TypeError) a
+            # literal subject or a predicate that is not an IRI, as it should.
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g) if g else ox.DefaultGraph())  # type: ignore[arg-type]
             for s, p, o, g in quads
         ]
         self._inner.extend(batch)
@@ -225,7 +237,7 @@ class OxigraphStore:
             self._inner.remove(q)
         return len(doomed)
 
-    def copy_graphs_from(self, other: "OxigraphStore", graphs: Iterable[str]) -> int:
+    def copy_graphs_from(self, other: OxigraphStore, graphs: Iterable[str]) -> int:
         """Copy whole named graphs from ``other`` into this store; return the number of quads."""
         self._check_writable()
         count = 0
@@ -279,7 +291,8 @@ class OxigraphStore:
         if self._inner is None:
             return
         self.flush()
-        self._inner = None  # pyoxigraph closes the database when the object is dropped...
+        # A closed store is not used again (only close() looks, and it checks for None).
+        self._inner = None  # type: ignore[assignment]  # pyoxigraph closes the database when the object is dropped...
         if self.path is not None and not self.read_only:
             gc.collect()  # ...so make sure it is dropped now, not at some later collection
 
@@ -288,8 +301,8 @@ class OxigraphStore:
             raise StoreError("this store was opened read-only")
 
 
-def open_store(location: str | Path, *, read_only: bool = False) -> OxigraphStore:
-    """Open an Oxigraph store folder, or a fresh in-memory one for ``":memory:"``."""
-    if str(location) == ":memory:":
+def open_store(path: str | Path | None = None, *, read_only: bool = False) -> OxigraphStore:
+    """Open the Oxigraph database folder ``path``, or a fresh in-memory store when none is given."""
+    if path is None:
         return OxigraphStore.in_memory()
-    return OxigraphStore.open_dir(Path(location), read_only=read_only)
+    return OxigraphStore.open_dir(Path(path), read_only=read_only)

@@ -30,18 +30,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.sparql_text import construct_to_insert, inject_values
-from conflictgraph.store.base import Quad, QueryResult
+from conflictgraph.rdf.sparql_text import construct_to_insert, inject_values
+from conflictgraph.rdf.terms import IRI, XSD, BNode, Literal, Term, lexical
+from conflictgraph.store.base import Capabilities, Quad, QueryResult
 from conflictgraph.store.oxigraph import from_ox, to_ox
-from conflictgraph.terms import BNode, IRI, Literal, Term, XSD
 
 __all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "sparql_term"]
 
@@ -66,11 +66,11 @@ class Endpoint:
     gsp: str | None = None
 
     @classmethod
-    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None) -> "Endpoint":
+    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None) -> Endpoint:
         """The update URL defaults to the query URL with a final ``/query`` replaced by
         ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso)."""
         if not re.match(r"https?://", query or ""):
-            raise StoreError(f"--endpoint needs an http(s) URL, not {query!r}")
+            raise StoreError(f"a SPARQL endpoint needs an http(s) URL, not {query!r}")
         if update is None:
             update = query[: -len("/query")] + "/update" if query.rstrip("/").endswith("/query") else query
         return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp)
@@ -147,7 +147,9 @@ class RemoteChanges:
         update = construct_to_insert(construct, graph, using)
         # Some servers (Oxigraph) accept a prologue only at the start of a request: move the
         # rule's PREFIX declarations there (the same prefix may not name two namespaces).
-        start = re.search(r"\bINSERT\b", update).start()
+        insert = re.search(r"\bINSERT\b", update)
+        assert insert is not None  # construct_to_insert always writes one (or raises)
+        start = insert.start()
         prologue = re.sub(r"(?:(?<=\s)|^)#[^\n]*", "", update[:start], flags=re.M)
         for prefix, namespace in re.findall(r"PREFIX\s+([\w.\-]*):\s*<([^>]*)>", prologue, re.I):
             if self.prefixes.setdefault(prefix, namespace) != namespace:
@@ -197,6 +199,7 @@ class RemoteStore:
 
         self.endpoint = endpoint
         self.read_only = False
+        self.capabilities = Capabilities(persistent=True)
         self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False)
         self._graphs: list[str] | None = None
         self._union: bool | None = None
@@ -210,7 +213,8 @@ class RemoteStore:
                                                    " ".join(sparql_term(t) for t in bindings.values()))
             sparql = inject_values(sparql, block)
         graphs = self.named_graphs()
-        form = [("query", sparql)] + [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        form = ([("query", sparql)] + [("default-graph-uri", g) for g in graphs]
+                + [("named-graph-uri", g) for g in graphs])
         if not graphs:  # an empty dataset: name a graph that does not exist, so nothing matches
             form += [("default-graph-uri", "urn:conflictgraph:empty")]
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
@@ -248,11 +252,16 @@ class RemoteStore:
         """Every quad of ``graph``, or of all named graphs."""
         text = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         for row in self.query(text, bindings={"g": IRI(graph)} if graph else None).rows:
-            yield row["s"], row["p"], row["o"], str(row["g"])
+            s, p, o = row["s"], row["p"], row["o"]
+            assert s is not None and p is not None and o is not None  # the pattern binds all three
+            yield s, p, o, str(row["g"])
 
     def dump_nquads(self, path: Path) -> None:
         """Write every quad of the named graphs to ``path`` as N-Quads."""
-        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g)) for s, p, o, g in self.quads())
+        # self.quads() gives named graphs only (g is never None), and pyoxigraph refuses (TypeError)
+        # a literal subject or a predicate that is not an IRI; the Quad type allows any term there.
+        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(g))  # type: ignore[arg-type]
+                 for s, p, o, g in self.quads())
         ox.serialize(quads, str(path), format=ox.RdfFormat.N_QUADS)
 
     def is_empty(self) -> bool:
@@ -302,10 +311,24 @@ class RemoteStore:
 
     def _count(self, graph: str) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": IRI(graph)}).rows
-        return int(rows[0]["n"].value)
+        return int(lexical(rows[0]["n"]))
 
     def clear_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {sparql_term(IRI(graph))}")
+
+    def load_nquads_file(self, path: Path, graphs: Iterable[str] = ()) -> None:
+        """Send the quads of an N-Quads file (parsed here, so bad text never reaches the server)."""
+        with open(path, "rb") as handle:
+            self.add_quads((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),
+                            None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value)
+                           for q in ox.parse(handle, format=ox.RdfFormat.N_QUADS))
+
+    def backup(self, target: Path) -> None:
+        raise StoreError(f"a remote store cannot be backed up to a folder here ({self.endpoint}); "
+                         "use the server's own backup")
+
+    def compact(self) -> None:
+        """Nothing to do: the server keeps its own files."""
 
     def update(self, text: str) -> None:
         """Send one SPARQL Update request (applied atomically by the server)."""

@@ -12,9 +12,9 @@ Examples
 --------
 >>> import tempfile, os
 >>> from pathlib import Path
->>> from conflictgraph.build import build_store
->>> from conflictgraph.project import project
->>> store, _ = build_store(":memory:", graph_dirs=(Path("tests/fixtures/network"),), bundled=False)
+>>> from conflictgraph.build.pipeline import build_store
+>>> from conflictgraph.network.projection import project
+>>> store, _ = build_store(":memory:", graph_dirs=(FIXTURE_NETWORK,), bundled=False)
 >>> page = build_page(project(store), store=store, color_by="camp")
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = write_page(page, Path(folder) / "network.html")

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 import random
-from typing import TYPE_CHECKING, Hashable
+from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -41,7 +42,7 @@ def needs_layout(node_count: int, threshold: int = LAYOUT_THRESHOLD) -> bool:
     return node_count > threshold
 
 
-def igraph_layout(graph: "nx.Graph", *, seed: int = 0, iterations: int = 300) -> dict[Hashable, tuple[int, int]]:
+def igraph_layout(graph: nx.Graph, *, seed: int = 0, iterations: int = 300) -> dict[Hashable, tuple[int, int]]:
     """Positions ``{node: (x, y)}`` in vis-network canvas units, from igraph's
     Fruchterman-Reingold layout on the undirected simple version of ``graph``.
 

@@ -1,6 +1,6 @@
 """The data of a network page, built from a projected network and its analyses.
 
-:func:`build_page` turns a network from :func:`conflictgraph.project.project` into a
+:func:`build_page` turns a network from :func:`conflictgraph.network.projection.project` into a
 :class:`Page`: a pyvis ``Network(directed=True)`` holding the nodes and edges (filled
 directly, never through pyvis's per-edge ``add_edge``, which is quadratic and, on an undirected
 network, drops the second edge of a pair), and the tables the page needs to explain itself
@@ -46,13 +46,21 @@ Examples
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conflictgraph.errors import UsageError
+from conflictgraph.network.analyze.balance import two_camps
+from conflictgraph.network.analyze.centrality import centrality
+from conflictgraph.network.analyze.communities import communities
+from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.network.spec import load_projection
+from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
+from conflictgraph.viz.provenance import event_details, source_details, statement_details
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -83,7 +91,7 @@ SHORT_LABEL = 22
 class Page:
     """A network page: the pyvis network (nodes, edges, options) and the tables around it."""
 
-    net: "Network"
+    net: Network
     info: dict = field(default_factory=dict)
 
     @property
@@ -98,7 +106,6 @@ class Page:
         ['edges', 'events', 'groups', 'meta']
         """
         nodes, edges, _heading, _height, _width, options = self.net.get_network_data()
-        import json
         return {**self.info, "nodes": nodes, "edges": edges, "options": json.loads(options)}
 
 
@@ -134,8 +141,7 @@ def _shape(attrs: dict) -> str:
     return "dot"
 
 
-def _scores(graph: "nx.Graph", measure: str) -> dict:
-    from conflictgraph.analyze.centrality import centrality
+def _scores(graph: nx.Graph, measure: str) -> dict:
 
     if graph.number_of_nodes() == 0:
         return {}
@@ -143,19 +149,18 @@ def _scores(graph: "nx.Graph", measure: str) -> dict:
     return {node: values[measure] for node, values in found.items()}
 
 
-def _groups(network: "nx.MultiDiGraph", analysis: "nx.MultiDiGraph", color_by: str) -> tuple[dict, list[dict]]:
+def _groups(network: nx.MultiDiGraph, analysis: nx.MultiDiGraph, color_by: str) -> tuple[dict, list[dict]]:
     """Node -> group index, and the groups (name, colour) in legend order."""
-    from conflictgraph.analyze.reduce import analysis_graph
 
     if color_by == "type":
         types = sorted({attrs.get("type") or "" for _n, attrs in network.nodes(data=True)},
-                       key=lambda t: (t not in _TYPE_COLOURS, list(_TYPE_COLOURS).index(t) if t in _TYPE_COLOURS else 0, t))
+                       key=lambda t: (t not in _TYPE_COLOURS,
+                                      list(_TYPE_COLOURS).index(t) if t in _TYPE_COLOURS else 0, t))
         spare = iter([c for c in _PALETTE if c not in _TYPE_COLOURS.values()] * 10)
         groups = [{"name": _humanize(t), "colour": _TYPE_COLOURS.get(t) or next(spare)} for t in types]
         index = {t: i for i, t in enumerate(types)}
         return {n: index[attrs.get("type") or ""] for n, attrs in network.nodes(data=True)}, groups
     if color_by == "community":
-        from conflictgraph.analyze.communities import communities
 
         found = communities(analysis_graph(analysis, ties="cooperative"))["communities"]
         groups, member = [], {}
@@ -168,7 +173,6 @@ def _groups(network: "nx.MultiDiGraph", analysis: "nx.MultiDiGraph", color_by: s
                 member[node] = min(i, len(_PALETTE))
         groups.append({"name": "No cooperative tie", "colour": _NONE_COLOUR})
         return {n: member.get(n, len(groups) - 1) for n in network}, groups
-    from conflictgraph.analyze.balance import two_camps
 
     split = two_camps(analysis_graph(analysis, ties="signed"))["components"]
     groups, member = [], {}
@@ -189,7 +193,7 @@ def _groups(network: "nx.MultiDiGraph", analysis: "nx.MultiDiGraph", color_by: s
     return {n: member.get(n, len(groups) - 1) for n in network}, groups
 
 
-def _relations(network: "nx.MultiDiGraph") -> list[dict]:
+def _relations(network: nx.MultiDiGraph) -> list[dict]:
     found: dict[str, dict] = {}
     for _u, _v, key, data in network.edges(keys=True, data=True):
         name = data.get("relation", key)
@@ -198,7 +202,6 @@ def _relations(network: "nx.MultiDiGraph") -> list[dict]:
                                         "symmetric": bool(data.get("symmetric", False)), "count": 0})
         entry["count"] += 1
     try:
-        from conflictgraph.project import load_projection
         order = {r.relation: i for i, r in enumerate(load_projection())}
     except Exception:  # a custom network without the bundled projection
         order = {}
@@ -213,8 +216,8 @@ def _relations(network: "nx.MultiDiGraph") -> list[dict]:
     return ordered
 
 
-def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = "degree", color_by: str = "type",
-               ties: str = "signed", analysis_network: "nx.MultiDiGraph | None" = None, title: str | None = None,
+def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by: str = "degree", color_by: str = "type",
+               ties: str = "signed", analysis_network: nx.MultiDiGraph | None = None, title: str | None = None,
                data_note: str | None = None, as_of: str | None = None, layout_threshold: int = LAYOUT_THRESHOLD,
                seed: int = 0) -> Page:
     """Build the page data of a projected network.
@@ -222,7 +225,7 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
     Parameters
     ----------
     network : networkx.MultiDiGraph
-        From :func:`conflictgraph.project.project` (all dates, so the slider has every tie).
+        From :func:`conflictgraph.network.projection.project` (all dates, so the slider has every tie).
     store : Store, optional
         Where the statements, sources and events behind the edges are looked up; without it
         the side panel lists their IRIs only.
@@ -254,125 +257,195 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
     >>> build_page(nx.MultiDiGraph(), size_by="eigenvector")
     Traceback (most recent call last):
     ...
-    conflictgraph.errors.UsageError: unknown --size-by 'eigenvector' (choose from degree, betweenness, pagerank)
+    conflictgraph.errors.UsageError: unknown node size 'eigenvector' (size by degree, betweenness or pagerank)
     """
-    from pyvis.network import Network
-
-    from conflictgraph.analyze.reduce import analysis_graph
-
-    if size_by not in SIZE_BY:
-        raise UsageError(f"unknown --size-by {size_by!r} (choose from {', '.join(SIZE_BY)})")
-    if color_by not in COLOR_BY:
-        raise UsageError(f"unknown --color-by {color_by!r} (choose from {', '.join(COLOR_BY)})")
-    if ties not in TIES:
-        raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
+    _check_choices(size_by, color_by, ties)
     analysis = analysis_network if analysis_network is not None else network
-    info = dict(network.graph)
-    view = info.get("view") or "custom"
-
-    # Nodes ---------------------------------------------------------------------------------
-    scores = _scores(analysis_graph(analysis, ties=ties), size_by)
-    top = max(scores.values(), default=0.0) or 1.0
-    group_of, groups = _groups(network, analysis, color_by)
+    scores, group_of, groups = _analyse(network, analysis, size_by, color_by, ties)
     order = sorted(network.nodes, key=str)
     index = {node: i for i, node in enumerate(order)}
     big = needs_layout(len(order), layout_threshold)
     positions = igraph_layout(network, seed=seed) if big else {}
+    nodes = _page_nodes(network, order, scores, group_of, positions)
+    relations = _relations(network)
+    panels = _read_panels(network, store)
+    edges = _page_edges(network, index, relations, panels)
+    meta = _page_meta(dict(network.graph), nodes, edges, title=title, data_note=data_note, size_by=size_by,
+                      color_by=color_by, ties=ties, as_of=as_of, sized_as_of=analysis_network is not None,
+                      big=big)
+    net = _pyvis_network(meta["title"], nodes, edges, _vis_options(big, len(nodes), seed))
+    page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": panels.statements,
+                 "sources": panels.sources, "events": panels.events}
+    return Page(net=net, info=page_info)
+
+
+def _check_choices(size_by: str, color_by: str, ties: str) -> None:
+    """Raise UsageError for a measure, colouring or tie selection the page does not know."""
+    if size_by not in SIZE_BY:
+        raise UsageError(f"unknown node size {size_by!r} (size by {', '.join(SIZE_BY[:-1])} or {SIZE_BY[-1]})")
+    if color_by not in COLOR_BY:
+        raise UsageError(f"unknown node colour {color_by!r} (colour by {', '.join(COLOR_BY[:-1])} or {COLOR_BY[-1]})")
+    if ties not in TIES:
+        raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
+
+
+def _analyse(network: nx.MultiDiGraph, analysis: nx.MultiDiGraph, size_by: str, color_by: str,
+             ties: str) -> tuple[dict, dict, list[dict]]:
+    """Node scores (``size_by`` on the ``ties`` of ``analysis``), node -> colour group, and the groups."""
+
+    scores = _scores(analysis_graph(analysis, ties=ties), size_by)
+    group_of, groups = _groups(network, analysis, color_by)
+    return scores, group_of, groups
+
+
+def _page_nodes(network: nx.MultiDiGraph, order: list, scores: dict, group_of: dict,
+                positions: dict) -> list[dict]:
+    """The page's nodes, numbered in ``order``: labels, group, score and the size it gives."""
+    top = max(scores.values(), default=0.0) or 1.0
     nodes = []
-    for node in order:
+    for number, node in enumerate(order):
         attrs = network.nodes[node]
         label = str(attrs.get("label") or node)
         aliases = [str(a) for a in attrs.get("aliases") or []]
         score = float(scores.get(node, 0.0))
-        item = {"id": index[node], "label": short_label(label, aliases), "name": label, "iri": str(node),
+        item = {"id": number, "label": short_label(label, aliases), "name": label, "iri": str(node),
                 "type": attrs.get("type"), "kind": attrs.get("kind"), "aliases": aliases,
                 "group": group_of[node], "score": round(score, 6),
                 "size": round(8 + 30 * math.sqrt(max(score, 0.0) / top), 2), "shape": _shape(attrs)}
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
+    return nodes
 
-    # Edges ---------------------------------------------------------------------------------
-    relations = _relations(network)
-    rel_index = {r["name"]: i for i, r in enumerate(relations)}
+
+class _Panels:
+    """The statements, sources and events panels of a page; edges refer to their entries by number.
+
+    A source is listed the first time a statement or an edge cites it.
+    """
+
+    def __init__(self, details: dict[str, dict], source_info: dict[str, dict]):
+        self.details, self.source_info = details, source_info
+        self.statements: list[dict] = []
+        self.sources: list[dict] = []
+        self.events: list[dict] = []
+        self._statement_number: dict[str, int] = {}
+        self._source_number: dict[str, int] = {}
+        self._event_number: dict[str, int] = {}
+
+    def add_statements(self, iris: list[str]) -> None:
+        for iri in iris:
+            found = self.details.get(iri, {})
+            source = found.get("source")
+            self._statement_number[iri] = len(self.statements)
+            self.statements.append({"iri": iri, "speaker": found.get("speaker"), "behalf": found.get("behalf"),
+                                    "voice": found.get("voice"), "date": found.get("date"),
+                                    "summary": found.get("summary"), "quote": found.get("quote"),
+                                    "source": self.source(source["iri"], source) if source else None})
+
+    def add_events(self, iris: list[str], event_info: dict[str, dict]) -> None:
+        for iri in iris:
+            found = event_info.get(iri, {})
+            self._event_number[iri] = len(self.events)
+            self.events.append({"iri": iri, "label": found.get("label") or iri.rsplit("/", 1)[-1],
+                                "date": found.get("date")})
+
+    def source(self, iri: str, meta: dict | None = None) -> int:
+        """The number of source ``iri``, listed if new; ``meta`` fills in what is not known yet."""
+        if iri not in self._source_number:
+            meta = meta or {}
+            self._source_number[iri] = len(self.sources)
+            self.sources.append({"iri": iri, "title": meta.get("title"), "publisher": meta.get("publisher"),
+                                 "issued": meta.get("issued")})
+        elif meta:
+            entry = self.sources[self._source_number[iri]]
+            for key in ("title", "publisher", "issued"):
+                entry[key] = entry[key] or meta.get(key)
+        return self._source_number[iri]
+
+    def cited_sources(self, iris: list) -> list[int]:
+        """The numbers of the sources an edge cites (listing those new, with what the store says of them)."""
+        return [self.source(str(s), self.source_info.get(str(s))) for s in iris]
+
+    def statement_numbers(self, iris: list[str]) -> list[int]:
+        return [self._statement_number[s] for s in iris if s in self._statement_number]
+
+    def event_numbers(self, iris: list[str]) -> list[int]:
+        return [self._event_number[e] for e in iris if e in self._event_number]
+
+    def self_reported(self, statements: list[str], ends: set[str]) -> bool:
+        """Whether every statement (at least one) is spoken by, or for, one of ``ends``."""
+        return bool(statements) and all(
+            self.details.get(s) and (self.details[s].get("speaker_iri") in ends
+                                     or self.details[s].get("behalf_iri") in ends)
+            for s in statements)
+
+
+def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
+    """The panels of the statements, sources and events behind the edges, looked up in ``store``
+    (without a store, their IRIs only)."""
     statement_ids = sorted({s for *_e, d in network.edges(data=True) for s in d.get("statements") or []})
     event_ids = sorted({e for *_e, d in network.edges(data=True) for e in d.get("events") or []})
     details: dict[str, dict] = {}
     event_info: dict[str, dict] = {}
     source_info: dict[str, dict] = {}
     if store is not None:
-        from conflictgraph.viz.provenance import event_details, source_details, statement_details
         details = statement_details(store, statement_ids)
         event_info = event_details(store, event_ids)
         # Sources an edge cites without a statement (an imported dataset, for its events).
         cited = {str(s) for *_e, d in network.edges(data=True) for s in d.get("sources") or []}
         source_info = source_details(store, cited - {d["source"]["iri"] for d in details.values() if d.get("source")})
-    sources: list[dict] = []
-    source_index: dict[str, int] = {}
+    panels = _Panels(details, source_info)
+    panels.add_statements(statement_ids)
+    panels.add_events(event_ids, event_info)
+    return panels
 
-    def source_of(iri: str, meta: dict | None = None) -> int:
-        if iri not in source_index:
-            meta = meta or {}
-            source_index[iri] = len(sources)
-            sources.append({"iri": iri, "title": meta.get("title"), "publisher": meta.get("publisher"),
-                            "issued": meta.get("issued")})
-        elif meta:
-            entry = sources[source_index[iri]]
-            for key in ("title", "publisher", "issued"):
-                entry[key] = entry[key] or meta.get(key)
-        return source_index[iri]
 
-    statements = []
-    stmt_index = {}
-    for iri in statement_ids:
-        found = details.get(iri, {})
-        source = found.get("source")
-        stmt_index[iri] = len(statements)
-        statements.append({"iri": iri, "speaker": found.get("speaker"), "behalf": found.get("behalf"),
-                           "voice": found.get("voice"), "date": found.get("date"), "summary": found.get("summary"),
-                           "quote": found.get("quote"),
-                           "source": source_of(source["iri"], source) if source else None})
-    events = [{"iri": iri, "label": event_info.get(iri, {}).get("label") or iri.rsplit("/", 1)[-1],
-               "date": event_info.get(iri, {}).get("date")} for iri in event_ids]
-    ev_index = {iri: i for i, iri in enumerate(event_ids)}
+def _page_edges(network: nx.MultiDiGraph, index: dict, relations: list[dict], panels: _Panels) -> list[dict]:
+    """The page's edges, in (from, to, relation) order; the edges of one pair are bent apart."""
+    rel_index = {r["name"]: i for i, r in enumerate(relations)}
     labels = {node: str(network.nodes[node].get("label") or node) for node in network}
-
-    edges = []
+    edges: list[dict] = []
     bends: dict[tuple, int] = {}
     for u, v, key, data in sorted(network.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         pair = (u, v) if str(u) <= str(v) else (v, u)
         bend = bends.get(pair, 0)
         bends[pair] = bend + 1
         stmts = list(data.get("statements") or [])
-        ends = {str(u), str(v)}
-        own = bool(stmts) and all(
-            details.get(s) and (details[s].get("speaker_iri") in ends or details[s].get("behalf_iri") in ends)
-            for s in stmts)
         edge = {"id": len(edges), "from": index[u], "to": index[v], "rel": rel_index[data.get("relation", key)],
                 "weight": data.get("weight", 1), "start": data.get("start"), "end": data.get("end"),
-                "st": [stmt_index[s] for s in stmts if s in stmt_index],
-                "src": [source_of(str(s), source_info.get(str(s))) for s in data.get("sources") or []],
-                "self": own, "bend": bend}
-        if data.get("events"):
-            edge["ev"] = [ev_index[e] for e in data["events"] if e in ev_index]
-        if data.get("status"):
-            edge["status"] = list(data["status"])
-        if data.get("evidence"):
-            edge["evidence"] = dict(data["evidence"])
-        if data.get("via"):
-            edge["via"] = [labels.get(x, str(x).rsplit("/", 1)[-1]) for x in data["via"]]
-        edges.append(edge)
+                "st": panels.statement_numbers(stmts), "src": panels.cited_sources(data.get("sources") or []),
+                "self": panels.self_reported(stmts, {str(u), str(v)}), "bend": bend}
+        edges.append(_add_edge_details(edge, data, panels, labels))
+    return edges
 
-    # Time range and description -------------------------------------------------------------
+
+def _add_edge_details(edge: dict, data: dict, panels: _Panels, labels: dict) -> dict:
+    """``edge`` with what only some edges have: events, status, evidence counts, what it goes via."""
+    if data.get("events"):
+        edge["ev"] = panels.event_numbers(data["events"])
+    if data.get("status"):
+        edge["status"] = list(data["status"])
+    if data.get("evidence"):
+        edge["evidence"] = dict(data["evidence"])
+    if data.get("via"):
+        edge["via"] = [labels.get(x, str(x).rsplit("/", 1)[-1]) for x in data["via"]]
+    return edge
+
+
+def _date_range(edges: list[dict], between: list | None, as_of: str | None) -> tuple[str | None, str | None]:
+    """The first and last day the time slider offers: the edges' dates, within ``between``, reaching ``as_of``."""
     days = sorted({d for e in edges for d in (e["start"], e["end"]) if d})
-    between = info.get("between")
     low, high = (days[0], days[-1]) if days else (None, None)
     if between and days:
         low, high = max(low, between[0]), min(high, between[1])
     if as_of and low and high:
         low, high = min(low, as_of), max(high, as_of)
-    default_title = {"actors": "Actor network", "alliance": "Alliance network"}.get(view, "Network")
-    measure_words = {"degree": "degree", "betweenness": "betweenness", "pagerank": "PageRank"}[size_by]
+    return low, high
+
+
+def _facets(info: dict, view: str) -> str:
+    """What the network holds, in words: view, relations, evidence, status, focus, window."""
     facets = [f"{view} view" if view != "custom" else "custom network",
               f"relations {', '.join(info['relations'])}" if info.get("relations") else "all relations",
               f"evidence {info.get('evidence') or 'all'}"]
@@ -381,13 +454,22 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
     if info.get("focus"):
         facets.append(f"around {info['focus']}")
     if info.get("between"):
-        facets.append(f"ties in force between {between[0]} and {between[1]}")
-    meta = {
+        facets.append(f"ties in force between {info['between'][0]} and {info['between'][1]}")
+    return ", ".join(facets)
+
+
+def _page_meta(info: dict, nodes: list[dict], edges: list[dict], *, title: str | None, data_note: str | None,
+               size_by: str, color_by: str, ties: str, as_of: str | None, sized_as_of: bool, big: bool) -> dict:
+    """The description of the page: title, data, facets, how it is sized and coloured, date range, counts."""
+    view = info.get("view") or "custom"
+    low, high = _date_range(edges, info.get("between"), as_of)
+    default_title = {"actors": "Actor network", "alliance": "Alliance network"}.get(view, "Network")
+    measure_words = {"degree": "degree", "betweenness": "betweenness", "pagerank": "PageRank"}[size_by]
+    return {
         "title": title or default_title,
         "data": data_note or "",
-        "facets": ", ".join(facets),
-        "sizing": f"size: {measure_words} on {ties} ties" + (f" as of {as_of}" if as_of and analysis_network is not None
-                                                            else ""),
+        "facets": _facets(info, view),
+        "sizing": f"size: {measure_words} on {ties} ties" + (f" as of {as_of}" if as_of and sized_as_of else ""),
         "colouring": f"colour: {color_by}",
         "view": view, "size_by": size_by, "color_by": color_by, "ties": ties,
         "as_of": as_of, "range": [low, high] if low else None,
@@ -395,7 +477,11 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
         "node_count": len(nodes), "edge_count": len(edges),
         "undated": sum(1 for e in edges if not e["start"] and not e["end"]),
     }
-    options = {
+
+
+def _vis_options(big: bool, node_count: int, seed: int) -> dict:
+    """The vis-network options: physics and improved layout only for a network small enough."""
+    return {
         "autoResize": True,
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
                                               "strokeColor": "#ffffff"}},
@@ -406,15 +492,19 @@ def build_page(network: "nx.MultiDiGraph", *, store: Any = None, size_by: str = 
                     "barnesHut": {"gravitationalConstant": -6000, "springLength": 150, "springConstant": 0.03,
                                   "avoidOverlap": 0.3, "damping": 0.3},
                     "stabilization": {"enabled": True, "iterations": 400, "fit": True}},
-        "layout": {"improvedLayout": not big and len(nodes) <= 100, "randomSeed": seed},
+        "layout": {"improvedLayout": not big and node_count <= 100, "randomSeed": seed},
     }
-    net = Network(directed=True, heading=meta["title"], cdn_resources="in_line")
+
+
+def _pyvis_network(title: str, nodes: list[dict], edges: list[dict], options: dict) -> Network:
+    """A pyvis network holding ``nodes`` and ``edges``."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, heading=title, cdn_resources="in_line")
     # Filled directly: add_node/add_edge check every existing node and edge on each call.
     net.nodes = nodes
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     net.edges = edges
     net.options = options
-    page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": statements,
-                 "sources": sources, "events": events}
-    return Page(net=net, info=page_info)
+    return net

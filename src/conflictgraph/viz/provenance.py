@@ -8,9 +8,9 @@ faster than thousands of bound queries.
 Examples
 --------
 >>> from pathlib import Path
->>> from conflictgraph.build import build_store
->>> from conflictgraph.project import project
->>> store, _ = build_store(":memory:", graph_dirs=(Path("tests/fixtures/network"),), bundled=False)
+>>> from conflictgraph.build.pipeline import build_store
+>>> from conflictgraph.network.projection import project
+>>> store, _ = build_store(":memory:", graph_dirs=(FIXTURE_NETWORK,), bundled=False)
 >>> net = project(store)
 >>> ids = sorted({s for *_e, d in net.edges(data=True) for s in d["statements"]})
 >>> found = statement_details(store, ids)
@@ -19,10 +19,11 @@ Examples
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
 
-from conflictgraph.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES
-from conflictgraph.terms import IRI, Literal
+from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES
+from conflictgraph.rdf.terms import IRI, Literal, Term
+from conflictgraph.store.base import Store
 
 __all__ = ["BULK_LIMIT", "statement_details", "source_details", "event_details", "data_summary"]
 
@@ -73,11 +74,11 @@ SELECT ?src ?title ?publisher ?publisherLabel ?issued WHERE {
 }"""
 
 
-def _text(term: Any) -> str | None:
+def _text(term: Term | None) -> str | None:
     return None if term is None else str(term)
 
 
-def _pick(current: str | None, term: Any) -> str | None:
+def _pick(current: str | None, term: Term | None) -> str | None:
     """Keep the first English or untagged literal; another language only until one appears.
 
     >>> burmese = _pick(None, Literal("x", lang="my"))
@@ -99,7 +100,7 @@ def _clean(value: str | None) -> str | None:
     return value[1:] if value is not None and value.startswith("\x00") else value
 
 
-def _rows(store: Any, query: str, variable: str, ids: list[str], bulk_limit: int) -> Iterable[dict]:
+def _rows(store: Store, query: str, variable: str, ids: list[str], bulk_limit: int) -> Iterable[dict]:
     if not ids:
         return []
     if len(ids) > bulk_limit:
@@ -128,14 +129,14 @@ def _clean_source(source: dict) -> dict:
     return source
 
 
-def source_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
+def source_details(store: Store, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
     """Title, publisher and date of each source: ``{iri: {"iri", "title", "publisher", "issued"}}``.
 
     An imported dataset's Source (what its events cite) has a title and publisher like any report.
 
     >>> from pathlib import Path
-    >>> from conflictgraph.build import build_store
-    >>> store, _ = build_store(":memory:", graph_dirs=(Path("tests/fixtures/network"),), bundled=False)
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> store, _ = build_store(":memory:", graph_dirs=(FIXTURE_NETWORK,), bundled=False)
     >>> [s["title"] for s in source_details(store, ["https://w3id.org/conflictgraph/id/src/net-report-a"]).values()]
     ['Network fixture: first report']
     """
@@ -145,7 +146,7 @@ def source_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIM
     return {iri: _clean_source(source) for iri, source in found.items()}
 
 
-def statement_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
+def statement_details(store: Store, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
     """What each statement says and where it was reported.
 
     Parameters
@@ -183,7 +184,7 @@ def statement_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_
             item["behalf_iri"] = str(row["behalf"])
             item["behalf"] = _pick(item["behalf"], row.get("behalfLabel"))
         if row.get("voice") is not None:
-            item["voice"] = "report" if str(row["voice"]) == CG + "ReportVoice" else str(row["voice"]).rsplit("#", 1)[-1]
+            item["voice"] = "report" if str(row["voice"]) == CG.ReportVoice else str(row["voice"]).rsplit("#", 1)[-1]
         if row.get("date") is not None:
             item["date"] = str(row["date"])
         elif row.get("dateUnknown") is not None and item["date"] is None:
@@ -204,7 +205,7 @@ def statement_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_
     return found
 
 
-def event_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
+def event_details(store: Store, ids: Iterable[str], *, bulk_limit: int = BULK_LIMIT) -> dict[str, dict]:
     """Label and date of each event: ``{iri: {"label", "date"}}`` (date: the stated one, else
     the earliest..latest bounds).
 
@@ -228,12 +229,12 @@ def event_details(store: Any, ids: Iterable[str], *, bulk_limit: int = BULK_LIMI
     return found
 
 
-def data_summary(store: Any) -> str:
+def data_summary(store: Store) -> str:
     """One phrase saying what data a store holds: source documents, reference files, datasets.
 
     >>> from pathlib import Path
-    >>> from conflictgraph.build import build_store
-    >>> store, _ = build_store(":memory:", graph_dirs=(Path("tests/fixtures/network"),), bundled=False)
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> store, _ = build_store(":memory:", graph_dirs=(FIXTURE_NETWORK,), bundled=False)
     >>> data_summary(store)
     '2 source documents (newest issued 2024-01) and 1 reference file'
     """

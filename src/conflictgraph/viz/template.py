@@ -68,7 +68,8 @@ _HTML = """<!DOCTYPE html>
 <nav id="cg-controls" aria-label="Controls">
 <h2>Find</h2>
 <form id="cg-search-form" role="search" autocomplete="off">
-<input id="cg-search" type="search" list="cg-names" placeholder="Name or alias" aria-label="Find a node by name or alias">
+<input id="cg-search" type="search" list="cg-names" placeholder="Name or alias"
+ aria-label="Find a node by name or alias">
 <button type="submit">Go</button>
 </form>
 <datalist id="cg-names"></datalist>
@@ -83,7 +84,8 @@ _HTML = """<!DOCTYPE html>
 <h2>Layout</h2>
 <label><input id="cg-physics" type="checkbox"> Physics (nodes move)</label>
 <h2>Relations</h2>
-<div class="cg-buttons"><button type="button" id="cg-rel-all">All</button><button type="button" id="cg-rel-none">None</button></div>
+<div class="cg-buttons"><button type="button" id="cg-rel-all">All</button><button type="button"
+ id="cg-rel-none">None</button></div>
 <div id="cg-relations"></div>
 <p class="cg-small">Plain line: cooperation. Bar across: hostility. Circle: neutral. Arrow: directed relation.
 Width grows with the weight. Dashed: self-reported (every statement comes from one of the two ends).</p>
@@ -158,7 +160,7 @@ def content_security_policy(*scripts: str) -> str:
             "form-action 'none'")
 
 
-def render_html(payload: "dict | Page") -> str:
+def render_html(payload: dict | Page) -> str:
     """The whole page as text, from :meth:`Page.payload` (or a Page).
 
     >>> html = render_html({"meta": {"title": "T"}, "nodes": [], "edges": []})
@@ -178,7 +180,7 @@ def render_html(payload: "dict | Page") -> str:
                         vis=vis, app=app)
 
 
-def write_page(page: "dict | Page", path: str | Path) -> Path:
+def write_page(page: dict | Page, path: str | Path) -> Path:
     """Write the page to ``path`` (nothing else is written) and return the path.
 
     >>> import tempfile, os

@@ -1,0 +1,108 @@
+"""Commands for event data: ``import``, ``reconcile`` and ``timeline``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from conflictgraph.build.pipeline import update_store
+from conflictgraph.cli.options import Context, format_option, store_option, with_graph
+from conflictgraph.importers import import_events, unreconciled_actors
+from conflictgraph.network.warmup import start_background
+from conflictgraph.render.rows import write_rows, write_table
+from conflictgraph.store.generations import StoreLocation
+from conflictgraph.store.location import Location
+from conflictgraph.store.oxigraph import OxigraphStore
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+__all__ = ["import_command", "reconcile", "timeline"]
+
+_PROGRESS_MIN_BYTES = 1 << 20  # files smaller than this import too fast to need a bar
+# Files from this size (about 15,000 ACLED rows) leave the store's compaction, seconds of work
+# that readers do not need to wait for, to a background process (conflictgraph.network.warmup).
+BACKGROUND_COMPACTION_BYTES = 8 << 20
+
+
+@click.command(name="import")
+@click.argument("dataset", type=click.Choice(["ucdp", "acled"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Where to write rejected rows (default: <FILE name>.rejects.csv in the current folder).")
+@click.option("--dataset-version", "version", metavar="TEXT", help="The dataset's version, e.g. 23.1 (recorded).")
+@store_option
+@click.pass_obj
+def import_command(context: Context, dataset: str, file: Path, rejects: Path | None, version: str | None,
+                   store: Location) -> None:
+    """Import a UCDP GED or ACLED CSV file into an existing store (atomic; re-runs the rules)."""
+    rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
+    large = file.stat().st_size >= BACKGROUND_COMPACTION_BYTES
+    with update_store(store, notify=context.note, compact=not large) as writer, _progress(context, file) as progress:
+        # the copy's folder
+        generation = writer.path.parent if isinstance(writer, OxigraphStore) and writer.path is not None else None
+        report = import_events(writer, dataset, file, rejects_path=rejects, version=version, progress=progress,
+                               scratch=generation)
+    if large and generation is not None:
+        assert isinstance(store, StoreLocation)  # only an on-disk store is written through an on-disk copy
+        start_background(store.path, generation)
+        context.note("compacting the store in the background: queries are slower until it is done "
+                     "('conflictgraph compact' waits for it); then the default network is projected for "
+                     "the next network command")
+    for line in report.summary():
+        click.echo(line)
+    if report.rejected:
+        context.note(f"{report.rejected} row(s) rejected; the other rows were imported")
+        sys.exit(1)
+
+
+class _progress:
+    """A rich progress bar on stderr for files large enough to need one (else no-op)."""
+
+    def __init__(self, context: Context, file: Path):
+        self.enabled = not context.quiet and file.stat().st_size >= _PROGRESS_MIN_BYTES
+        self.bar: Progress | None = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+        bar = self.bar = Progress("reading", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                                  console=Console(stderr=True), transient=True)
+        bar.start()
+        task = bar.add_task("rows", total=None)
+        return lambda done, total: bar.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@click.command()
+@format_option
+@with_graph
+def reconcile(graph, fmt: str) -> None:
+    """List imported actor names that match no known actor, with event counts and likely matches."""
+    rows = unreconciled_actors(graph.store)
+    write_rows(rows, fmt, sys.stdout, columns=["name", "actor", "dataset", "events", "likely"],
+               title="Unreconciled actors")
+    if rows and fmt == "table":
+        click.echo("To map a name to a known actor, add one line to graph/reference/dataset-names.ttl (or a "
+                   "reference file of your own graph folder), e.g.\n"
+                   f'  actor:<known-actor> skos:altLabel "{rows[0]["name"]}"@en .\n'
+                   "then run 'conflictgraph build' and import the file again.", err=True)
+
+
+@click.command()
+@click.option("--actor", metavar="NAME", help="Only events with this actor on any side.")
+@click.option("--place", metavar="NAME", help="Only events at this place or within it.")
+@click.option("--by", "period", type=click.Choice(["month", "week", "year"]), default="month", show_default=True,
+              help="Period length.")
+@format_option
+@with_graph
+def timeline(graph, actor: str | None, place: str | None, period: str, fmt: str) -> None:
+    """Events and fatalities per period, curated and imported alike."""
+    write_table(graph.timeline(actor=actor, place=place, by=period), fmt, sys.stdout)

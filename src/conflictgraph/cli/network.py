@@ -1,0 +1,198 @@
+"""Network commands: centrality, path, communities, balance, diff, export.
+
+They share the network options (:func:`conflictgraph.cli.options.network_options`). Each
+analysis states what it used (view, window, filters, node and tie counts) on stderr for text
+output and as ``analysis`` in JSON output.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from conflictgraph.cli.options import format_option, network_options, note, with_graph
+from conflictgraph.errors import UsageError
+from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
+from conflictgraph.network.export import write_network
+from conflictgraph.network.spec import NetworkSpec
+from conflictgraph.query.results import Report
+from conflictgraph.rdf.namespaces import shorten
+from conflictgraph.render.geojson import write_geojson_bytes
+from conflictgraph.render.rows import write_rows
+
+__all__ = ["centrality", "path", "communities", "balance", "diff", "export"]
+
+_MEASURES = ["degree", "weighted-degree", "betweenness", "eigenvector", "pagerank"]
+
+
+def _text_cell(value: object) -> object:
+    """A cell as text output shows it: lists joined and shortened, scores to six decimals."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(shorten(str(v)) for v in value)
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _emit(report: Report, fmt: str) -> None:
+    """Write JSON with the analysis metadata, or each section in ``fmt`` with the metadata on stderr."""
+    if fmt == "json":
+        click.echo(json.dumps({"analysis": report.meta, **report.data}, ensure_ascii=False, indent=2, default=str))
+        return
+    note(describe_analysis(report.meta))
+    many = len(report.sections) > 1
+    for i, table in enumerate(report.sections):
+        if many and fmt in ("csv", "tsv", "ndjson", "markdown"):
+            if i:
+                sys.stdout.write("\n")
+            sys.stdout.write(f"# {table.title}\n" if fmt != "markdown" else f"### {table.title}\n\n")
+        if fmt == "table" and not table.rows and many:
+            sys.stdout.write(f"{table.title}: none\n")  # an empty table's frame says less than one word
+            continue
+        rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
+        write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
+
+
+@click.command()
+@click.option("--measure", type=click.Choice([*_MEASURES, "all"]), default="all", show_default=True,
+              help="Which centrality.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
+@click.option("--ties", type=click.Choice(["cooperative", "hostile", "signed"]), default="cooperative",
+              show_default=True, help="Which net ties the measures run on.")
+@click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
+@click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
+              help="Where betweenness, eigenvector and PageRank run (auto: igraph above 500 nodes).")
+@network_options
+@format_option
+@with_graph
+def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, fmt: str,
+               spec: NetworkSpec) -> None:
+    """Rank actors by degree, weighted degree, betweenness, eigenvector or PageRank."""
+    _emit(graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine), fmt)
+
+
+@click.command()
+@click.argument("source_name", metavar="A")
+@click.argument("target_name", metavar="B")
+@click.option("--k", "k", default=1, show_default=True, type=click.IntRange(min=1), help="How many shortest paths.")
+@click.option("--max-hops", type=click.IntRange(min=1), default=None, help="Longest path to accept.")
+@network_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="Output format.")
+@with_graph
+def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None, fmt: str,
+         spec: NetworkSpec) -> None:
+    """Shortest cooperative paths from A to B, every hop with its relations, dates and sources."""
+    report = graph.paths(source_name, target_name, spec, k=k, max_hops=max_hops)
+    if fmt == "json":
+        _emit(report, fmt)
+        return
+    note(describe_analysis(report.meta))
+    for number, table in enumerate(report.sections, start=1):
+        rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
+        write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
+        if fmt == "markdown" and number < len(report.sections):
+            sys.stdout.write("\n")
+
+
+@click.command()
+@click.option("--resolution", default=1.0, show_default=True, type=float, help="Louvain resolution.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Louvain seed.")
+@network_options
+@format_option
+@with_graph
+def communities(graph, resolution: float, seed: int, fmt: str, spec: NetworkSpec) -> None:
+    """Louvain communities on cooperative ties, with modularity and members by label."""
+    report = graph.communities(spec, resolution=resolution, seed=seed)
+    if fmt != "json":
+        note(f"modularity {report.meta['modularity']:.4f} (Louvain, seed {seed})")
+    _emit(report, fmt)
+
+
+@click.command()
+@click.option("--exact-limit", default=20, show_default=True, type=click.IntRange(min=1, max=26),
+              help="Largest component split exactly; beyond, a local search with restarts.")
+@click.option("--restarts", default=50, show_default=True, type=click.IntRange(min=1),
+              help="Restarts of the heuristic.")
+@network_options
+@format_option
+@with_graph
+def balance(graph, exact_limit: int, restarts: int, fmt: str, spec: NetworkSpec) -> None:
+    """Balanced and unbalanced triangles, and the two camps with the fewest frustrated ties."""
+    report = graph.balance(spec, exact_limit=exact_limit, restarts=restarts)
+    meta = report.meta
+    if fmt != "json":
+        note(f"{meta['balanced']} balanced and {meta['unbalanced']} unbalanced triangle(s); two camps: "
+             f"{meta['frustration']} frustrated tie(s), {meta['method_description']}")
+    _emit(report, fmt)
+
+
+@click.command()
+@click.option("--from", "date_from", required=True, metavar="DATE", help="The earlier date.")
+@click.option("--to", "date_to", required=True, metavar="DATE", help="The later date.")
+@click.option("--measure", type=click.Choice(_MEASURES), default="pagerank", show_default=True,
+              help="Centrality whose ranks are compared.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Rank moves to show.")
+@network_options
+@format_option
+@with_graph
+def diff(graph, date_from: str, date_to: str, measure: str, top: int, fmt: str, spec: NetworkSpec) -> None:
+    """Ties that appeared or ended between two dates, side switches, and centrality rank moves."""
+    if spec.as_of or spec.between:
+        raise UsageError("diff takes --from and --to instead of --as-of or --between")
+    report = graph.diff(date_from, date_to, spec, measure=measure, top=top)
+    meta = report.meta
+    if fmt != "json":
+        start, end = meta["window"].removeprefix("from ").split(" to ")
+        note(f"{measure} ranks compared on cooperative ties: {meta['nodes_before']} nodes and "
+             f"{meta['edges_before']} ties at {start}, {meta['nodes']} and {meta['edges']} at {end}; "
+             "the ties listed are of any sign")
+    _emit(report, fmt)
+
+
+@click.command()
+@click.option("--to", "to_format", type=click.Choice(["gexf", "graphml", "json", "trig", "geojson"]),
+              required=True, help="File format (geojson: the places and events with coordinates, for a map).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of stdout.")
+@network_options
+@with_graph
+def export(graph, to_format: str, output: Path | None, spec: NetworkSpec) -> None:
+    """Write the projected network for Gephi, Cytoscape or a notebook, with all attributes.
+
+    --to geojson writes instead every place and event with coordinates, for a map.
+    """
+    if to_format == "geojson":
+        given = spec.changed_from_default()
+        if given:
+            names = ", ".join("--" + {"status": "status"}.get(n, n).replace("_", "-") for n in given)
+            raise UsageError(f"{names}: network options do not apply to --to geojson "
+                             "(it writes every place and event with coordinates)")
+        counts = _write(output, lambda handle: write_geojson_bytes(graph.store, handle))
+        note(f"GeoJSON: {counts['places']} places and {counts['events']} events with coordinates"
+             + (f", {counts['skipped']} geometries that are not points skipped" if counts["skipped"] else "")
+             + (f"; wrote {output}" if output else ""))
+        return
+    network = graph.network(spec)
+    meta = dict(analysis_graph(network, ties="signed").graph["analysis"], ties="all", edges=network.number_of_edges())
+    note(describe_analysis(meta))
+    _write(output, lambda handle: write_network(network, to_format, handle))
+    if output is not None:
+        note(f"wrote {output}")
+
+
+def _write(output: Path | None, write):
+    """Run ``write`` on a binary handle: the file ``output``, or standard output."""
+    if output is None:
+        sys.stdout.flush()
+        result = write(sys.stdout.buffer if hasattr(sys.stdout, "buffer") else sys.stdout)
+        sys.stdout.flush()
+        return result
+    try:
+        with open(output, "wb") as handle:
+            return write(handle)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror}") from None

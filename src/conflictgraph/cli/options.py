@@ -1,0 +1,122 @@
+"""What every command shares: the context (``--quiet``), and the option decorators for the
+store, the output format, graph folders and the network options, each defined once.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from conflictgraph.network.spec import VIEWS, NetworkSpec
+from conflictgraph.rdf.namespaces import STATUSES
+from conflictgraph.render.rows import FORMATS
+from conflictgraph.settings import DEFAULT_STORE, ENV_ENDPOINT, ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT
+from conflictgraph.store.location import Location, store_location
+
+__all__ = ["Context", "note", "store_option", "disk_store_option", "format_option", "graph_options", "with_graph",
+           "network_options"]
+
+
+class Context:
+    """Settings shared by every command (from global options)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def note(self, message: str) -> None:
+        """A progress line or note on stderr, unless ``--quiet``; never read as markup."""
+        if not self.quiet:
+            from rich.console import Console
+            from rich.text import Text
+            Console(stderr=True).print(Text(message, style="dim"))
+
+
+def note(message: str) -> None:
+    """:meth:`Context.note` of the running command (silent outside one)."""
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Context) if context is not None else None
+    if found is not None:
+        found.note(message)
+
+
+def _store_path(func: Callable, help_text: str) -> Callable:
+    return click.option("--store", "store", envvar=ENV_STORE, default=str(DEFAULT_STORE), show_default=True,
+                        metavar="PATH", help=help_text)(func)
+
+
+def disk_store_option(func: Callable) -> Callable:
+    """``--store PATH`` alone, for commands that need the store's folder (``serve``, ``compact``)."""
+    return _store_path(func, f"On-disk store folder (env {ENV_STORE}).")
+
+
+def store_option(func: Callable) -> Callable:
+    """``--store PATH``, or ``--endpoint URL`` (with ``--update-endpoint``, ``--gsp-endpoint``) for a
+    remote SPARQL store; the command receives ``store`` as a location
+    (:func:`conflictgraph.store.store_location`)."""
+    @functools.wraps(func)
+    def wrapper(*args, store: str, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None,
+                **kwargs):
+        location = store_location(store, endpoint=endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint)
+        return func(*args, store=location, **kwargs)
+    for name, envvar, text in (
+            ("gsp-endpoint", ENV_GSP_ENDPOINT, "Graph Store Protocol URL of the remote store (optional)."),
+            ("update-endpoint", ENV_UPDATE_ENDPOINT, "SPARQL Update URL (default: the --endpoint URL with /query "
+                                                     "replaced by /update)."),
+            ("endpoint", ENV_ENDPOINT, f"Use the remote SPARQL 1.1 store at this query URL instead of --store "
+                                       f"(env {ENV_ENDPOINT}).")):
+        wrapper = click.option(f"--{name}", envvar=envvar, metavar="URL", help=text)(wrapper)
+    return _store_path(wrapper, f"Store folder, or :memory: (env {ENV_STORE}).")
+
+
+def format_option(func: Callable) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="Output format.")(func)
+
+
+def graph_options(func: Callable) -> Callable:
+    func = click.option("--no-bundled", is_flag=True, help="Leave the bundled graph out.")(func)
+    return click.option("--graph", "graph_dirs", multiple=True, type=click.Path(exists=True, file_okay=False,
+                        path_type=Path), metavar="DIR", help="Add a graph folder (repeatable).")(func)
+
+
+def with_graph(func: Callable) -> Callable:
+    """Open the store read-only (building it if needed) and pass it as ``graph``."""
+    @functools.wraps(func)
+    def wrapper(*args, store: Location, **kwargs):
+        from conflictgraph.api import open_graph
+        return func(*args, graph=open_graph(store, notify=note), **kwargs)
+    return store_option(wrapper)
+
+
+def network_options(func: Callable) -> Callable:
+    """The options every network command shares (view, window, filters, focus), passed to the
+    command as one :class:`~conflictgraph.network.spec.NetworkSpec` named ``spec``."""
+    @functools.wraps(func)
+    def wrapper(*args, view: str, as_of: str | None, between: tuple[str, str] | None, evidence: str,
+                statuses: tuple[str, ...], include_generic: bool, relations: tuple[str, ...], focus: str | None,
+                depth: int, **kwargs):
+        spec = NetworkSpec(view=view, as_of=as_of, between=between, evidence=evidence, status=statuses,
+                           include_generic=include_generic, relations=relations, focus=focus, depth=depth)
+        return func(*args, spec=spec, **kwargs)
+    options = [
+        click.option("--view", type=click.Choice([*VIEWS, "alliances"]), default="actors", show_default=True,
+                     help="Actors only, or actors with alliances and operations as nodes (alliances = alliance)."),
+        click.option("--as-of", "as_of", metavar="DATE", help="Only ties in force on this day (YYYY[-MM[-DD]])."),
+        click.option("--between", nargs=2, metavar="START END", default=None,
+                     help="Only ties in force at some time in this period."),
+        click.option("--evidence", default="all", show_default=True, metavar="KIND",
+                     help="curated, the name of an imported dataset, or all."),
+        click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+                     help="Only ties of this status (repeatable; default any)."),
+        click.option("--include-generic", is_flag=True, help="Keep generic actors (civilians, unidentified groups)."),
+        click.option("--relations", "relations", multiple=True, metavar="NAMES",
+                     help="Only these edge relations (comma-separated or repeated)."),
+        click.option("--focus", metavar="NAME", help="Only the ego network around this entity."),
+        click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0),
+                     help="Ties from --focus to keep."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper

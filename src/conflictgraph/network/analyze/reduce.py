@@ -1,0 +1,190 @@
+"""The analysis graph: one documented reduction of a projected network (DESIGN.md section 4).
+
+Several networkx algorithms refuse multigraphs, so every analysis works on an undirected
+simple graph built here. For each unordered pair of nodes, the edges of the selected
+relations are collapsed: neutral edges (sign 0) are ignored, ``signed_weight`` is the sum of
+sign * weight, the pair's ``sign`` is the sign of that sum (a pair whose sum is 0 is left
+out), and ``weight`` is its absolute value (for a purely cooperative pair: the summed
+weights). ``ties`` chooses which pairs stay: ``cooperative`` (net sign +1, the default of
+centrality, paths and communities), ``hostile`` (net -1) or ``signed`` (both, for balance).
+Each edge keeps ``relations`` and ``edges`` (the original ``(u, v, key)`` triples) so an
+analysis can explain itself from the typed edges and their sources.
+
+``graph.graph["analysis"]`` states the view, window, filters and the node and tie counts.
+
+Examples
+--------
+>>> import networkx as nx
+>>> net = nx.MultiDiGraph(view="actors", window="all dates")
+>>> net.add_edge("a", "b", key="co-member", sign=1, weight=2)
+'co-member'
+>>> net.add_edge("b", "a", key="fought", sign=-1, weight=1)
+'fought'
+>>> g = analysis_graph(net)
+>>> g.edges["a", "b"]["weight"], g.edges["a", "b"]["sign"]
+(1, 1)
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from conflictgraph.errors import UsageError
+from conflictgraph.network.gcpause import gc_paused
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["TIES", "analysis_graph", "describe_analysis"]
+
+TIES = ("cooperative", "hostile", "signed")
+_KEEP = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1)}  # the net signs each choice of ties keeps
+
+
+def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
+                   relations: Iterable[str] | None = None, keep_isolates: bool = True) -> nx.Graph:
+    """Reduce a projected network to an undirected simple graph of net ties.
+
+    Parameters
+    ----------
+    network : networkx.MultiDiGraph
+        A network from :func:`conflictgraph.network.projection.project` (or any multigraph whose edges
+        carry ``sign`` and ``weight``).
+    ties : {"cooperative", "hostile", "signed"}
+        Which net ties to keep.
+    relations : iterable of str, optional
+        Only edges of these relations count.
+    keep_isolates : bool
+        Keep nodes left without a tie (so counts and communities cover every actor).
+
+    Returns
+    -------
+    networkx.Graph
+        Edges with ``weight``, ``signed_weight``, ``sign``, ``relations`` and ``edges``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> net = nx.MultiDiGraph()
+    >>> net.add_edge("a", "b", key="fought", sign=-1, weight=3)
+    'fought'
+    >>> analysis_graph(net, ties="signed").edges["a", "b"]["sign"]
+    -1
+    >>> analysis_graph(net).number_of_edges()
+    0
+    """
+    if ties not in TIES:
+        raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
+    wanted = set(relations) if relations else None
+    with gc_paused():
+        pairs = _pair_sums(network, wanted)
+        graph = _net_ties(network, pairs, keep=_KEEP[ties])
+        del pairs
+    if not keep_isolates:
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    info = dict(network.graph)
+    graph.graph.update(info)
+    graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=wanted)
+    return graph
+
+
+def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None) -> dict[tuple, list]:
+    """Per unordered pair, from its signed edges of the ``wanted`` relations (any when None):
+    ``[summed sign * weight, [(u, v, key), ...], [relation, ...]]``.
+
+    One pass over the raw adjacency dicts (no views, no attribute copies).
+    """
+    records: dict[tuple, list] = {}
+    directed, multi = network.is_directed(), network.is_multigraph()
+    adjacency = getattr(network, "_adj", None) or network.adj
+    for u, neighbours in adjacency.items():
+        for v, keyed in neighbours.items():
+            if u == v:
+                continue
+            try:
+                first = u <= v
+            except TypeError:
+                first = str(u) <= str(v)
+            if not directed and not first:
+                continue  # an undirected graph holds each edge under both ends
+            pair = (u, v) if first else (v, u)
+            for key, data in (keyed.items() if multi else ((None, keyed),)):
+                relation = data.get("relation", key)
+                if wanted is not None and relation not in wanted:
+                    continue
+                sign = data.get("sign", 1)
+                if not sign:
+                    continue
+                record = records.get(pair)
+                if record is None:
+                    records[pair] = [sign * data.get("weight", 1), [(u, v, key)], [relation]]
+                else:
+                    record[0] += sign * data.get("weight", 1)
+                    record[1].append((u, v, key))
+                    record[2].append(relation)
+    return records
+
+
+def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[int, ...]) -> nx.Graph:
+    """The undirected graph of ``network``'s nodes and the pairs whose net sign is in ``keep``."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(network.nodes(data=True))
+    # Each kept pair's attribute dict is made once and placed under both ends of the new
+    # graph's adjacency (networkx's own dict-of-dicts layout of an undirected Graph, which
+    # is what add_edges_from builds, without its per-edge copy of the attributes).
+    adjacency_out = graph._adj
+    for (u, v), (signed, edges, rels) in pairs.items():
+        sign = (signed > 0) - (signed < 0)
+        if sign not in keep:
+            continue
+        data = _collapsed_tie(signed, sign, edges, rels)
+        adjacency_out[u][v] = data
+        adjacency_out[v][u] = data
+    return graph
+
+
+def _collapsed_tie(signed: float, sign: int, edges: list[tuple], rels: list[str]) -> dict:
+    """The attributes of a pair's net tie: ``weight`` (|signed|, an int when whole), ``signed_weight``,
+    ``sign``, ``edges`` and ``relations``."""
+    weight = signed if sign > 0 else -signed
+    if type(weight) is not int and float(weight).is_integer():
+        weight = int(weight)
+    return {"weight": weight, "signed_weight": signed, "sign": sign, "edges": edges,
+            "relations": sorted(set(rels)) if len(rels) > 1 else rels}
+
+
+def _analysis_meta(info: dict, graph: nx.Graph, *, ties: str, wanted: set[str] | None) -> dict:
+    """What the analysis graph is made of: view, window, filters, ties, node and tie counts."""
+    return {
+        "view": info.get("view"),
+        "window": info.get("window", "all dates"),
+        "evidence": info.get("evidence", "all"),
+        "status": info.get("status") or "any",
+        "generic": "included" if info.get("include_generic") else "excluded",
+        "relations": sorted(wanted) if wanted else (info.get("relations") or "all"),
+        "focus": info.get("focus"),
+        "ties": ties,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
+
+
+def describe_analysis(meta: dict) -> str:
+    """One line saying what an analysis used: view, window, filters, node and tie counts.
+
+    >>> describe_analysis({"view": "actors", "window": "as of 2023-12-01", "ties": "cooperative",
+    ...                    "nodes": 5, "edges": 4})  # doctest: +NORMALIZE_WHITESPACE
+    'actors view, as of 2023-12-01, evidence all, status any, generic actors excluded, relations all,
+     cooperative ties: 5 nodes, 4 ties'
+    """
+    focus = f", around {meta['focus']}" if meta.get("focus") else ""
+    relations = meta.get("relations") or "all"
+    if isinstance(relations, (list, tuple)):
+        relations = ",".join(relations)
+    return (f"{meta.get('view') or 'custom'} view, {meta.get('window') or 'all dates'}, evidence "
+            f"{meta.get('evidence') or 'all'}, status "
+            f"{','.join(meta['status']) if isinstance(meta.get('status'), list) else meta.get('status') or 'any'}, "
+            f"generic actors {meta.get('generic') or 'excluded'}, relations {relations}{focus}, "
+            f"{meta.get('ties')} ties: {meta.get('nodes')} nodes, {meta.get('edges')} ties")

@@ -1,0 +1,600 @@
+"""Project the knowledge graph into a networkx network, as declared in ontology/projection.toml.
+
+Each entry of the projection file names a SPARQL SELECT that finds one kind of relation, the
+edge relation it yields, its sign (+1 cooperation, -1 hostility, 0 neutral), whether it is
+symmetric, the views that use it and how its weight is counted. :func:`project` runs the
+entries of one view and returns a :class:`networkx.MultiDiGraph`:
+
+- node id = IRI string; attributes ``label``, ``type`` (the most specific cg: class, e.g.
+  ``ArmedGroup``), ``kind`` (``actor`` or ``operation``), ``aliases`` (list), ``generic``;
+- one edge per (pair, relation), keyed by the relation, with ``relation``, ``label``, ``sign``,
+  ``weight``, ``start``/``end`` (ISO dates: the earliest start and latest end of the evidence
+  in the window, None when open or unknown), ``symmetric`` (stored once, from the smaller IRI),
+  ``statements``, ``sources``, ``events``, ``ties`` (the tie and event nodes behind it),
+  ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (counts per
+  kind of evidence: ``curated`` or the name of an imported dataset, e.g.
+  ``{"curated": 3, "acled": 12}``), ``status``, and on edges with events ``fatalities``.
+
+Evidence. A piece of evidence is a statement attesting a tie or event (``cg:attestedBy``; its
+source is the statement's ``cg:reportedIn``, its kind the graph the statement is in), or, for a
+tie or event of an imported dataset that no statement attests (an ACLED or UCDP event), the
+record itself: its kind is the dataset's name (from its graph ``<graph/dataset/NAME>``) and
+its source the event's ``cg:source`` (the dataset's Source node, ``src:NAME``, when it has
+none). So imported events count in ``evidence`` per dataset, ``--evidence acled`` keeps them,
+and the dataset's Source is among the edge's ``sources``; the event ids are in ``events``.
+Curated and imported evidence for one relation between one pair stay on the same edge.
+``fatalities`` sums, over the edge's distinct events, the best estimate
+(``cg:fatalitiesBest``), else the low one, else the high one; events without a count add
+none, and an edge none of whose events has a count has ``fatalities`` None.
+
+Views: ``actors`` (actors only; ties through shared operations and alliances derived
+pairwise, alliances being actors themselves) and ``alliance`` (actors, alliances and
+operations as nodes, so a path can read "launched", "in support of", "member of").
+
+Time. A row of evidence holds over the intersection of the spans of its tie and event nodes:
+a tie from ``cg:startEarliest`` to ``cg:endLatest`` (open when absent), an event from
+``cg:earliest`` to ``cg:latest`` of its date. ``as_of=D`` keeps rows in force on D
+(start <= D and (no end or end >= D)); ``between=(S, E)`` keeps rows in force on some day of
+[S, E]. **Undated ties are kept in every window** (a tie with no known start or end is not
+known to be out of force; dropping them would drop most reported ties). Rows whose spans do
+not overlap at all (two memberships of one alliance that never coincided) are never kept.
+An event-based tie is in force only on the days of its event, so ``as_of`` views hold few of
+them; use ``between`` for a period.
+
+Filters: ``evidence`` keeps statements from curated graph folders (``"curated"``), from one
+imported dataset (its name: statements in the named graph ``<graph/dataset/NAME>``), or all;
+``status`` keeps ties whose status (``cg:status`` on the tie, or of a claim ``cg:about`` it;
+``claimed`` when none is given) is one of those named; generic actors (``cg:generic true``)
+are left out unless ``include_generic``. Projection only reads the store.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from conflictgraph.build.pipeline import build_store
+>>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+>>> net = project(store, view="actors")
+>>> net.edges["https://w3id.org/conflictgraph/id/actor/hdf",
+...           "https://w3id.org/conflictgraph/id/actor/rla", "co-member"]["sign"]
+1
+>>> before = project(store, as_of="2023-01-01")
+>>> before.has_edge("https://w3id.org/conflictgraph/id/actor/mbg",
+...                 "https://w3id.org/conflictgraph/id/actor/nordland-army", "aligned-with")
+True
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from conflictgraph.errors import UsageError
+from conflictgraph.network.cache import NetworkCache
+from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, parse_day
+from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, GRAPH_INFERRED, ID, SPARQL_PREFIXES, STATUSES
+from conflictgraph.store.base import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["project"]
+
+# Store look-ups ---------------------------------------------------------------------------
+
+_DATES = SPARQL_PREFIXES + """
+SELECT ?n ?p ?d WHERE {
+  VALUES ?p { cg:startEarliest cg:endLatest cg:earliest cg:latest }
+  ?n ?p ?d .
+}"""
+
+_ATTESTATION = SPARQL_PREFIXES + """
+SELECT ?n ?stmt ?src ?g WHERE {
+  ?n cg:attestedBy ?stmt .
+  OPTIONAL { ?stmt cg:reportedIn ?src }
+  OPTIONAL { GRAPH ?g { ?stmt a cg:Statement } }
+}"""
+
+# Every tie and event, with the graphs it is typed in and whether it is an event.
+_HOME_GRAPHS = SPARQL_PREFIXES + """
+SELECT DISTINCT ?n ?g ?root WHERE {
+  VALUES ?root { cg:Tie cg:Event }
+  GRAPH ?g { ?n a ?type }
+  ?type rdfs:subClassOf* ?root .
+}"""
+
+_STATUS = SPARQL_PREFIXES + """
+SELECT DISTINCT ?n ?status WHERE {
+  { ?n cg:status ?status . FILTER NOT EXISTS { ?n a cg:Claim } }
+  UNION { ?claim cg:about ?n ; cg:status ?status }
+}"""
+
+_NODES = SPARQL_PREFIXES + """
+SELECT ?n ?kind ?type ?label ?generic WHERE {
+  VALUES ?root { cg:Actor cg:Operation }
+  ?n a ?type .
+  ?type rdfs:subClassOf* ?root .
+  BIND (IF(?root = cg:Actor, "actor", "operation") AS ?kind)
+  OPTIONAL { ?n skos:prefLabel ?label . FILTER (LANG(?label) = "en" || LANG(?label) = "") }
+  OPTIONAL { ?n cg:generic ?generic }
+}"""
+
+_ALIASES = SPARQL_PREFIXES + """
+SELECT ?n ?alias WHERE {
+  ?n skos:altLabel ?alias .
+  { ?n a/rdfs:subClassOf* cg:Actor } UNION { ?n a/rdfs:subClassOf* cg:Operation }
+}"""
+
+_RECORD_SOURCES = SPARQL_PREFIXES + """
+SELECT ?n ?src WHERE { ?n cg:source ?src . FILTER (isIRI(?src)) }"""
+
+_FATALITIES = SPARQL_PREFIXES + """
+SELECT ?n ?p ?v WHERE {
+  VALUES ?p { cg:fatalitiesBest cg:fatalitiesLow cg:fatalitiesHigh }
+  ?n ?p ?v .
+}"""
+
+_STATUS_NAMES = {CG.Claimed: "claimed", CG.Admitted: "admitted", CG.Disputed: "disputed",
+                 CG.Confirmed: "confirmed"}
+_GENERIC_TYPES = {"GenericActor"}
+_CLAIMED = frozenset({"claimed"})  # the status of a tie no claim or status names
+_EVENT_CLASS = CG.Event
+
+
+def _evidence_kind(graph: str | None) -> str:
+    if graph and graph.startswith(DATASET_GRAPHS):
+        return graph[len(DATASET_GRAPHS):].split("/")[0] or "dataset"
+    return "curated"
+
+
+@dataclass(slots=True)
+class _Node:
+    start: str | None = None
+    end: str | None = None
+    statements: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # stmt -> (source, kind)
+    kind: str = "curated"
+    status: set[str] = field(default_factory=set)
+    source: str | None = None  # cg:source of an imported record
+    fatalities: dict[str, int] = field(default_factory=dict)  # "Best"/"Low"/"High" -> count
+
+
+# Evidence items: id -> (source, kind, is_statement). An item is a statement, or an imported
+# tie or event no statement attests, standing for itself.
+Evidence = dict[str, tuple[str | None, str, bool]]
+
+
+class _Facts:
+    """Dates, attestations and statuses of every tie and event, read once per projection."""
+
+    def __init__(self, store: Store):
+        self.nodes: dict[str, _Node] = defaultdict(_Node)
+        bounds: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in store.query(_DATES):
+            bounds[str(row["n"])][str(row["p"])[len(CG):]].append(str(row["d"])[:10])
+        for node, values in bounds.items():
+            info = self.nodes[node]
+            starts = values.get("startEarliest") or values.get("earliest")
+            ends = values.get("endLatest") or (values.get("latest") if not values.get("startEarliest") else None)
+            info.start = min(starts) if starts else None
+            info.end = max(ends) if ends else None
+        self.events: set[str] = set()
+        for row in store.query(_HOME_GRAPHS):
+            if row["root"] == _EVENT_CLASS:
+                self.events.add(str(row["n"]))
+            graph = str(row["g"])
+            if graph != GRAPH_INFERRED:
+                self.nodes[str(row["n"])].kind = _evidence_kind(graph)
+        for row in store.query(_ATTESTATION):
+            attesting = str(row["g"]) if row["g"] else None
+            source = str(row["src"]) if row["src"] else None
+            self.nodes[str(row["n"])].statements[str(row["stmt"])] = (source, _evidence_kind(attesting))
+        for row in store.query(_STATUS):
+            name = _STATUS_NAMES.get(str(row["status"]))
+            if name:
+                self.nodes[str(row["n"])].status.add(name)
+        for row in store.query(_RECORD_SOURCES):
+            record = self.nodes.get(str(row["n"]))
+            if record is not None and record.source is None:
+                record.source = str(row["src"])
+        for row in store.query(_FATALITIES):
+            try:
+                count = int(str(row["v"]))
+            except ValueError:
+                continue
+            which = str(row["p"])[len(CG) + len("fatalities"):]
+            info = self.nodes[str(row["n"])]
+            info.fatalities[which] = max(count, info.fatalities.get(which, count))
+
+    def fatalities(self, node: str) -> int | None:
+        """The best estimate of deaths at an event, else the low one, else the high one."""
+        info = self.nodes.get(node)
+        if info is None:
+            return None
+        for which in ("Best", "Low", "High"):
+            if which in info.fatalities:
+                return info.fatalities[which]
+        return None
+
+    def admits(self, node: str, evidence: str, statuses: set[str] | None) -> Evidence | None:
+        """The evidence items of ``node`` that pass the filters, or None when the node fails them."""
+        info = self.nodes.get(node) or _Node()
+        if statuses is not None and not ((info.status or {"claimed"}) & statuses):
+            return None
+        if info.statements:
+            items = {s: (src, kind, True) for s, (src, kind) in info.statements.items()
+                     if evidence == "all" or kind == evidence}
+            return items or None
+        if evidence != "all" and info.kind != evidence:
+            return None
+        if info.kind == "curated":
+            return {}
+        # An imported record no statement attests is its own evidence, from its dataset.
+        return {node: (info.source or f"{ID}src/{info.kind}", info.kind, False)}
+
+
+def _in_window(start: str | None, end: str | None, as_of: str | None, between: Sequence[str] | None) -> bool:
+    if start is not None and end is not None and start > end:
+        return False  # the evidence never held at one time
+    if as_of is not None:
+        return (start is None or start <= as_of) and (end is None or end >= as_of)
+    if between is not None:
+        low, high = between
+        return (start is None or start <= high) and (end is None or end >= low)
+    return True
+
+
+def _node_attributes(store: Store) -> dict[str, dict]:
+    nodes: dict[str, dict] = {}
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_NODES):
+        iri = str(row["n"])
+        attrs = nodes.setdefault(iri, {"label": None, "type": None, "kind": str(row["kind"]), "aliases": [],
+                                       "generic": False})
+        if row["label"] is not None and attrs["label"] is None:
+            attrs["label"] = str(row["label"])
+        if row["generic"] is not None and str(row["generic"]) in ("true", "1"):
+            attrs["generic"] = True
+        if str(row["type"]).startswith(CG):
+            types[iri].add(str(row["type"])[len(CG):])
+        if row["kind"] and str(row["kind"]) == "actor":
+            attrs["kind"] = "actor"
+    for row in store.query(_ALIASES):
+        aliased = nodes.get(str(row["n"]))
+        if aliased is not None and str(row["alias"]) not in aliased["aliases"]:
+            aliased["aliases"].append(str(row["alias"]))
+    for iri, attrs in nodes.items():
+        specific = sorted(types[iri] - {"Actor"}) or sorted(types[iri])
+        attrs["type"] = specific[0] if specific else None
+        if attrs["type"] in _GENERIC_TYPES:
+            attrs["generic"] = True
+        if attrs["label"] is None:
+            attrs["label"] = iri.rsplit("/", 1)[-1]
+        attrs["aliases"].sort()
+    return nodes
+
+
+@runtime_checkable
+class _HasStore(Protocol):
+    """What holds a store: a :class:`~conflictgraph.api.ConflictGraph` (a layer above this one)."""
+
+    @property
+    def store(self) -> Store: ...
+
+
+def _store_of(source: Store | _HasStore) -> Store:
+    return source.store if isinstance(source, _HasStore) else source
+
+
+def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | date | None = None,
+            between: Sequence[str | date] | None = None, evidence: str = "all",
+            status: Iterable[str] | None = None, include_generic: bool = False,
+            relations: Iterable[str] | None = None, projection: Sequence[Relation] | None = None) -> nx.MultiDiGraph:
+    """Project a store (or :class:`~conflictgraph.api.ConflictGraph`) into a network.
+
+    Parameters
+    ----------
+    source : Store or ConflictGraph
+        What to read; it is never changed.
+    view : {"actors", "alliance"}
+        Actors only, or actors with alliances and operations as nodes.
+    as_of, between : date text (YYYY-MM-DD, YYYY-MM or YYYY), optional
+        Keep the ties in force on that day, or on some day of the (start, end) period.
+    evidence : str
+        ``"all"`` (default), ``"curated"`` or the name of an imported dataset.
+    status : iterable of str, optional
+        Keep ties of these statuses (claimed, admitted, disputed, confirmed); default any.
+    include_generic : bool
+        Keep generic actors (civilians, unidentified groups).
+    relations : iterable of str, optional
+        Keep only these edge relations (e.g. ``["co-member", "co-launched"]``).
+    projection : list of Relation, optional
+        Entries to use instead of the bundled projection file.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Edges keyed by relation; ``graph.graph`` records view, window and filters.
+        Projected from a published on-disk store, it is also kept beside that store
+        (:mod:`conflictgraph.network.cache`), and the next call with the same options reads it.
+
+    Examples
+    --------
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    >>> net = project(store, view="alliance")
+    >>> net.edges["https://w3id.org/conflictgraph/id/actor/rla",
+    ...           "https://w3id.org/conflictgraph/id/op/operation-dawn", "launched"]["sources"]
+    ['https://w3id.org/conflictgraph/id/src/mini-wire-2023-11-03']
+    """
+    if view not in VIEWS:
+        raise UsageError(f"unknown view {view!r} (views: {', '.join(VIEWS)})")
+    day, window = _check_window(as_of, between)
+    statuses = _check_statuses(status)
+    entries, wanted = _view_entries(view, projection, relations)
+    store = _store_of(source)
+    _check_evidence(store, evidence)
+    options = _Options(view=view, day=day, window=window, evidence=evidence, statuses=statuses,
+                       include_generic=include_generic, relations=wanted)
+    cache = NetworkCache.for_store(store) if projection is None else None
+    if cache is None:
+        return _build(store, entries, options)
+    return _cached_or_built(cache, store, entries, options)
+
+
+# Checking the options ----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Options:
+    """The checked options of one projection."""
+
+    view: str
+    day: str | None  # as_of
+    window: tuple[str, str] | None  # between
+    evidence: str
+    statuses: set[str] | None
+    include_generic: bool
+    relations: set[str] | None
+
+    def record(self) -> dict:
+        """The options as ``graph.graph`` records them (and the network cache files them)."""
+        return dict(view=self.view, as_of=self.day, between=list(self.window) if self.window else None,
+                    evidence=self.evidence, status=sorted(self.statuses) if self.statuses else None,
+                    include_generic=self.include_generic,
+                    relations=sorted(self.relations) if self.relations else None)
+
+
+def _check_window(as_of: str | date | None,
+                  between: Sequence[str | date] | None) -> tuple[str | None, tuple[str, str] | None]:
+    """The ``as_of`` day and the ``between`` period as ISO days (at most one of them given)."""
+    if as_of is not None and between is not None:
+        raise UsageError("give as_of or between, not both")
+    day = parse_day(as_of)
+    if between is None:
+        return day, None
+    if len(between) != 2:
+        raise UsageError("between needs two dates (start, end)")
+    window = (parse_day(between[0]), parse_day(between[1]))
+    if window[0] > window[1]:
+        raise UsageError(f"between: the start {window[0]} is after the end {window[1]}")
+    return day, window
+
+
+def _check_statuses(status: Iterable[str] | None) -> set[str] | None:
+    """The statuses asked for, lower case; None for any."""
+    if not status:
+        return None
+    statuses = {s.strip().lower() for s in status}
+    bad = statuses - set(STATUSES)
+    if bad:
+        raise UsageError(f"unknown status {', '.join(sorted(bad))} (statuses: {', '.join(STATUSES)})")
+    return statuses
+
+
+def _view_entries(view: str, projection: Sequence[Relation] | None,
+                  relations: Iterable[str] | None) -> tuple[list[Relation], set[str] | None]:
+    """The projection entries of ``view`` (only those of ``relations`` when given), and the relations asked for."""
+    entries = [r for r in (projection if projection is not None else load_projection()) if view in r.views]
+    if not relations:
+        return entries, None
+    wanted = {r.strip() for r in relations if r.strip()}
+    known = {r.relation for r in entries}
+    unknown = wanted - known
+    if unknown:
+        raise UsageError(f"unknown relation(s) {', '.join(sorted(unknown))} in the {view} view "
+                         f"(relations: {', '.join(sorted(known))})")
+    return [r for r in entries if r.relation in wanted], wanted
+
+
+def _check_evidence(store: Store, evidence: str) -> None:
+    """Raise UsageError unless ``evidence`` is all, curated or a dataset imported into ``store``."""
+    if evidence in ("all", "curated"):
+        return
+    datasets = sorted({_evidence_kind(g) for g in store.named_graphs() if g.startswith(DATASET_GRAPHS)})
+    if evidence not in datasets:
+        raise UsageError(f"unknown evidence {evidence!r} (all, curated"
+                         + "".join(f", {d}" for d in datasets) + " in this store)")
+
+
+def _cached_or_built(cache: NetworkCache, store: Store, entries: list[Relation],
+                     options: _Options) -> nx.MultiDiGraph:
+    """The network kept in ``cache`` for ``options``; built and kept there when it holds none."""
+    key = options.record()
+    cached = cache.get(key)
+    if cached is None:
+        with cache.building(key):
+            cached = cache.get(key)  # kept by another command while this one waited
+            if cached is None:
+                cached = _build(store, entries, options)
+                cache.put(key, cached)
+    return cached
+
+
+# Building the network ----------------------------------------------------------------------
+
+def _build(store: Store, entries: list[Relation], options: _Options) -> nx.MultiDiGraph:
+    """The network of ``entries`` on ``store`` (what :func:`project` returns when nothing is kept)."""
+    with gc_paused():
+        facts = _Facts(store)
+        node_attrs = _node_attributes(store)
+        edges = _collect_edges(store, entries, facts, node_attrs, options)
+        return _assemble(edges, facts, node_attrs, options)
+
+
+@dataclass(slots=True)
+class _EdgeRows:
+    """What the rows found so far say of one (pair, relation) edge."""
+
+    relation: str
+    label: str
+    sign: int
+    symmetric: bool
+    rows: set[tuple[str, ...]] = field(default_factory=set)  # the tie and event nodes of each row
+    statements: Evidence = field(default_factory=dict)
+    ties: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    via: set[str] = field(default_factory=set)
+    starts: list[str | None] = field(default_factory=list)
+    ends: list[str | None] = field(default_factory=list)
+    status: set[str] = field(default_factory=set)
+    weight_rules: set[str] = field(default_factory=set)
+
+    def add(self, entry: Relation, row: dict, nodes: list[str], items: Evidence, start: str | None,
+            end: str | None, facts: _Facts) -> None:
+        """Add one row of ``entry``: its tie and event ``nodes``, their evidence ``items`` and span."""
+        self.rows.add(tuple(nodes))
+        self.statements.update(items)
+        self.ties.update(nodes)
+        for node in nodes:
+            if node in facts.events:
+                self.events.add(node)
+            info = facts.nodes.get(node)
+            self.status.update(info.status if info is not None and info.status else _CLAIMED)
+        for v in entry.via:
+            if row.get(v) is not None:
+                self.via.add(str(row[v]))
+        self.starts.append(start)
+        self.ends.append(end)
+        self.weight_rules.add(entry.weight)
+
+
+def _collect_edges(store: Store, entries: list[Relation], facts: _Facts, node_attrs: dict[str, dict],
+                   options: _Options) -> dict[tuple[str, str, str], _EdgeRows]:
+    """The rows of every entry's query that pass the filters, gathered per (a, b, relation)."""
+    allowed_kinds = {"actor"} if options.view == "actors" else {"actor", "operation"}
+    edges: dict[tuple[str, str, str], _EdgeRows] = {}
+    for entry in entries:
+        for row in store.query(SPARQL_PREFIXES + entry.query).rows:
+            pair = _row_ends(row, entry, node_attrs, allowed_kinds, options.include_generic)
+            if pair is None:
+                continue
+            nodes = [str(row[v]) for v in entry.evidence if row.get(v) is not None]
+            if not nodes:
+                continue
+            found = _row_evidence(nodes, facts, options)
+            if found is None:
+                continue
+            key = (*pair, entry.relation)
+            edge = edges.get(key)
+            if edge is None:  # (not setdefault: that would build the empty edge for every row)
+                edge = edges[key] = _EdgeRows(entry.relation, entry.label, entry.sign, entry.symmetric)
+            edge.add(entry, row, nodes, *found, facts)
+    return edges
+
+
+def _row_ends(row: dict, entry: Relation, node_attrs: dict[str, dict], allowed_kinds: set[str],
+              include_generic: bool) -> tuple[str, str] | None:
+    """The two ends of a row's edge (the smaller IRI first when symmetric), or None when the row
+    draws no edge (an end missing, a loop, an end not a node of the view, a generic end)."""
+    a, b = row.get("a"), row.get("b")
+    if a is None or b is None:
+        return None
+    a, b = str(a), str(b)
+    if a == b:
+        return None
+    ends = [node_attrs.get(a), node_attrs.get(b)]
+    if any(attrs is None or attrs["kind"] not in allowed_kinds for attrs in ends):
+        return None
+    if not include_generic and any(attrs["generic"] for attrs in ends):  # type: ignore[index]
+        return None
+    if entry.symmetric and b < a:
+        a, b = b, a
+    return a, b
+
+
+def _row_evidence(nodes: list[str], facts: _Facts,
+                  options: _Options) -> tuple[Evidence, str | None, str | None] | None:
+    """The evidence items of a row's tie and event ``nodes`` and the span they share, or None when
+    a node fails the evidence or status filter or the span is outside the window."""
+    items: Evidence = {}
+    starts, finishes = [], []
+    for node in nodes:
+        kept = facts.admits(node, options.evidence, options.statuses)
+        if kept is None:
+            return None
+        items.update(kept)
+        info = facts.nodes.get(node)
+        if info is not None:
+            if info.start:
+                starts.append(info.start)
+            if info.end:
+                finishes.append(info.end)
+    start = max(starts) if starts else None
+    end = min(finishes) if finishes else None
+    if not _in_window(start, end, options.day, options.window):
+        return None
+    return items, start, end
+
+
+# Assembling the graph ----------------------------------------------------------------------
+
+def _assemble(edges: dict[tuple[str, str, str], _EdgeRows], facts: _Facts, node_attrs: dict[str, dict],
+              options: _Options) -> nx.MultiDiGraph:
+    """The network of the gathered ``edges`` (emptied on the way) and their end nodes."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(**options.record(), window=describe_window(options.day, options.window))
+    for a, b, relation in sorted(edges):
+        edge = edges.pop((a, b, relation))  # each working edge freed as its graph edge is made
+        for node in (a, b):
+            if node not in graph:
+                graph.add_node(node, **{k: (list(v) if isinstance(v, list) else v)
+                                        for k, v in node_attrs[node].items()})
+        graph.add_edge(a, b, key=relation, **_edge_attributes(edge, facts))
+    return graph
+
+
+def _edge_attributes(edge: _EdgeRows, facts: _Facts) -> dict:
+    """The attributes of a network edge: weight, dates, statements, sources, evidence counts, ..."""
+    items = edge.statements
+    statements = [s for s, (_src, _kind, is_statement) in items.items() if is_statement]
+    sources = sorted({src for src, _kind, _is in items.values() if src})
+    attrs = dict(relation=edge.relation, label=edge.label, sign=edge.sign, weight=_weight(edge, sources),
+                 symmetric=edge.symmetric,
+                 start=None if None in edge.starts else min(edge.starts),  # type: ignore[type-var]
+                 end=None if None in edge.ends else max(edge.ends),  # type: ignore[type-var]
+                 statements=sorted(statements), sources=sources, events=sorted(edge.events),
+                 ties=sorted(edge.ties), via=sorted(edge.via),
+                 evidence=dict(sorted(Counter(kind for _s, kind, _is in items.values()).items())),
+                 status=sorted(edge.status))
+    if edge.events:
+        attrs["fatalities"] = _fatalities(edge.events, facts)
+    return attrs
+
+
+def _weight(edge: _EdgeRows, sources: list[str]) -> int:
+    """The weight by the relation's rule: distinct evidence items, sources or events; rows when none."""
+    rule = next(iter(edge.weight_rules))
+    if rule == "statements":
+        return len(edge.statements) or len(edge.rows)
+    if rule == "sources":
+        return len(sources) or len(edge.rows)
+    if rule == "events":
+        return len(edge.events) or len(edge.rows)
+    return len(edge.rows)
+
+
+def _fatalities(events: set[str], facts: _Facts) -> int | None:
+    """The deaths counted at ``events`` (those without a count add none); None when none has one."""
+    known = [c for c in (facts.fatalities(e) for e in events) if c is not None]
+    return sum(known) if known else None

@@ -1,0 +1,183 @@
+"""The network analyses as reports: what ``centrality``, ``path``, ``communities``, ``balance``
+and ``diff`` answer, each a :class:`~conflictgraph.query.results.Report` (metadata, tables to
+read, and the full answer for JSON), computed from projected networks.
+
+Every report says what it used (view, window, filters, node and tie counts) in ``meta``.
+
+Examples
+--------
+>>> from conflictgraph.build.pipeline import build_store
+>>> from conflictgraph.network.projection import project
+>>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+>>> report = centrality_report(project(store), measure="degree", top=2)
+>>> report.sections[0].columns
+['rank', 'actor', 'type', 'degree', 'iri']
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from conflictgraph.network.analyze.balance import balance
+from conflictgraph.network.analyze.centrality import MEASURES, SAMPLE_THRESHOLD, centrality
+from conflictgraph.network.analyze.communities import communities
+from conflictgraph.network.analyze.diff import network_diff
+from conflictgraph.network.analyze.paths import alliance_paths
+from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.query.results import Report, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = ["centrality_report", "paths_report", "communities_report", "balance_report", "diff_report", "span_text"]
+
+
+def span_text(start: str | None, end: str | None) -> str:
+    """A tie's dates in words.
+
+    >>> span_text(None, None), span_text("2023-11-07", None), span_text("2023-11-09", "2023-11-09")
+    ('undated', 'from 2023-11-07', '2023-11-09')
+    >>> span_text(None, "2021-02-01"), span_text("2009", "2023-06-30")
+    ('until 2021-02-01', '2009 .. 2023-06-30')
+    """
+    if start and end:
+        return start if start == end else f"{start} .. {end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else "undated"
+
+
+def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: int = 20, ties: str = "cooperative",
+                      sample: int | None = None, engine: str = "auto") -> Report:
+    """Actors ranked by one centrality (or all of them, sorted by PageRank); ``top=0`` keeps all."""
+    reduced = analysis_graph(network, ties=ties)
+    measures = list(MEASURES) if measure == "all" else [measure]
+    scores = centrality(reduced, measures=measures, k=sample, engine=engine)
+    key = "pagerank" if measure == "all" else measure
+    ordered = sorted(scores, key=lambda n: (-scores[n][key], str(reduced.nodes[n].get("label", n))))
+    rows = []
+    for rank, node in enumerate(ordered[:top] if top else ordered, start=1):
+        attrs = reduced.nodes[node]
+        rows.append({"rank": rank, "actor": attrs.get("label", node), "type": attrs.get("type"), "iri": node,
+                     **{m: scores[node][m] for m in measures}})
+    exact = reduced.number_of_nodes() <= SAMPLE_THRESHOLD
+    meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key,
+                betweenness_sample=sample if sample else ("exact" if exact else 256))
+    table = Table(rows, columns=["rank", "actor", "type", *measures, "iri"], title="Centrality")
+    return Report(meta, [table], {"rows": rows})
+
+
+def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int = 1, max_hops: int | None = None,
+                 relations: list[str] | None = None, label_of: Callable[[str], str] = str) -> Report:
+    """The ``k`` shortest cooperative paths from ``source`` to ``target`` (IRIs), every hop with
+    its relations, dates, sources, statements and events. ``label_of`` names a ``via`` node."""
+    paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations)
+    meta = dict(analysis_graph(network, relations=relations).graph["analysis"], source=str(source),
+                target=str(target), k=k, max_hops=max_hops)
+    sections = []
+    for number, hops in enumerate(paths, start=1):
+        rows = [{"hop": i, "from": hop["from_label"], "to": hop["to_label"],
+                 "relations": "; ".join(_hop_edge_text(network, edge, label_of) for edge in hop["edges"]),
+                 "dates": span_text(hop["start"], hop["end"]), "sources": hop["sources"],
+                 "statements": hop["statements"], "events": hop["events"]} for i, hop in enumerate(hops, start=1)]
+        columns = ["hop", "from", "to", "relations", "dates", "sources", "statements"]
+        if any(hop["events"] for hop in hops):
+            columns.append("events")
+        sections.append(Table(rows, columns=columns, title=f"Path {number}: {len(hops)} hop(s)"))
+    return Report(meta, sections, {"paths": paths})
+
+
+def _hop_edge_text(network: nx.MultiDiGraph, edge: dict, label_of: Callable[[str], str]) -> str:
+    def label(node: str) -> str:
+        return str(network.nodes[node].get("label", node))
+    via = f" (via {', '.join(label_of(v) for v in edge['via'])})" if edge["via"] else ""
+    return f"{label(edge['from'])} {edge['label']} {label(edge['to'])}{via}"
+
+
+def communities_report(network: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 42) -> Report:
+    """Louvain communities on cooperative ties, with modularity and members by label."""
+    reduced = analysis_graph(network, ties="cooperative")
+    found = communities(reduced, seed=seed, resolution=resolution)
+    rows = [{"community": i, "size": len(members),
+             "members": sorted(str(reduced.nodes[n].get("label", n)) for n in members),
+             "iris": [str(n) for n in members]} for i, members in enumerate(found["communities"], start=1)]
+    meta = dict(reduced.graph["analysis"], modularity=found["modularity"], seed=seed, resolution=resolution)
+    return Report(meta, [Table(rows, columns=["community", "size", "members"], title="Communities")],
+                  {"modularity": found["modularity"], "communities": rows})
+
+
+def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts: int = 50) -> Report:
+    """Balanced and unbalanced triangles, and the two camps with the fewest frustrated ties."""
+    signed = analysis_graph(network, ties="signed")
+    result = balance(signed, exact_limit=exact_limit, restarts=restarts)
+
+    def label(n: str) -> str:
+        return str(signed.nodes[n].get("label", n))
+
+    def tie_sources(u: str, v: str) -> list[str]:
+        return sorted({s for x, y, key in signed[u][v]["edges"] for s in network.edges[x, y, key].get("sources", [])})
+
+    def sign(u: str, v: str) -> str:
+        return "+" if signed[u][v]["sign"] > 0 else "-"
+
+    triangles = [{"nodes": [label(a), label(b), label(c)],
+                  "signs": f"{label(a)}{sign(a, b)}{label(b)}, {label(b)}{sign(b, c)}{label(c)}, "
+                           f"{label(a)}{sign(a, c)}{label(c)}",
+                  "iris": [str(a), str(b), str(c)],
+                  "sources": sorted(set(tie_sources(a, b)) | set(tie_sources(b, c)) | set(tie_sources(a, c)))}
+                 for a, b, c, _product in result["unbalanced_triangles"]]
+    camps, frustrated = [], []
+    for number, component in enumerate(result["components"], start=1):
+        for name, members in zip("AB", component["camps"]):
+            camps.append({"component": number, "camp": name, "size": len(members),
+                          "members": sorted(label(n) for n in members), "iris": [str(n) for n in members],
+                          "method": component["method"]})
+        for u, v, s in component["frustrated"]:
+            frustrated.append({"component": number, "from": label(u), "to": label(v),
+                               "tie": "cooperative" if s > 0 else "hostile",
+                               "relations": signed[u][v]["relations"], "sources": tie_sources(u, v)})
+    method = result["method"]
+    how = (f"exact (every partition of each component of at most {exact_limit} nodes)" if method == "exact" else
+           f"heuristic (local search, {restarts} restarts, seed {result['seed']}; components over "
+           f"{exact_limit} nodes may not be optimal)")
+    meta = dict(signed.graph["analysis"], balanced=result["balanced"], unbalanced=result["unbalanced"],
+                frustration=result["frustration"], method=method, method_description=how)
+    sections = [
+        Table([dict(t, nodes=", ".join(t["nodes"])) for t in triangles], columns=["nodes", "signs", "sources"],
+              title="Unbalanced triangles"),
+        # a component with no hostile tie is all one camp: its empty camp is left out of the table
+        Table([dict(c, members=", ".join(c["members"])) for c in camps if c["size"]],
+              columns=["component", "camp", "size", "members", "method"], title="Two camps"),
+        Table([dict(f, relations=", ".join(f["relations"])) for f in frustrated],
+              columns=["component", "from", "to", "tie", "relations", "sources"], title="Frustrated ties"),
+    ]
+    data = {"balanced": result["balanced"], "unbalanced": result["unbalanced"], "unbalanced_triangles": triangles,
+            "camps": camps, "frustrated": frustrated, "frustration": result["frustration"], "method": method}
+    return Report(meta, sections, data)
+
+
+def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, end: str,
+                measure: str = "pagerank", top: int = 10) -> Report:
+    """Ties that appeared or ended between the networks ``before`` (at ``start``) and ``after``
+    (at ``end``), side switches, and the biggest moves in ``measure`` rank."""
+    result = network_diff(before, after, measure=measure, top=top)
+    meta_before = analysis_graph(before).graph["analysis"]
+    meta_after = analysis_graph(after).graph["analysis"]
+    meta = dict(meta_after, window=f"from {start} to {end}", nodes_before=meta_before["nodes"],
+                edges_before=meta_before["edges"], measure=measure)
+    ties = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
+             "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"], "events": t["events"]}
+            for t in result["ties"]]
+    switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
+                 "relations": s["relations"], "sources": s["sources"]} for s in result["switched"]]
+    moves = [{"actor": m["label"], "rank_before": m["rank_before"], "rank_after": m["rank_after"],
+              "change": m["change"], "sources": m["sources"]} for m in result["moves"]]
+    sections = [
+        Table(ties, columns=["change", "from", "relation", "to", "sign", "start", "end", "sources"],
+              title="Ties that appeared or ended"),
+        Table([dict(s, relations=", ".join(s["relations"])) for s in switched],
+              columns=["actor", "other", "before", "after", "relations", "sources"], title="Switched sides"),
+        Table(moves, columns=["actor", "rank_before", "rank_after", "change", "sources"],
+              title=f"Biggest moves in {measure} rank"),
+    ]
+    return Report(meta, sections, {"ties": ties, "switched": switched, "moves": moves})

@@ -1,0 +1,79 @@
+"""Reading SPARQL text just enough to rewrite it: find braces and keywords outside strings,
+IRIs and comments. Used to bind parameters inside a query's WHERE group (both store backends)
+and to turn CONSTRUCT rules into INSERT updates (rules run in the engine).
+
+Examples
+--------
+>>> inject_values("SELECT ?n WHERE { ?s ?p ?n }", "VALUES (?s) { (<http://ex/a>) }")
+'SELECT ?n WHERE { VALUES (?s) { (<http://ex/a>) } ?s ?p ?n }'
+>>> construct_to_insert("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }", "http://ex/inf")
+'INSERT { GRAPH <http://ex/inf> { ?s a ?c } } WHERE { ?s a ?c }'
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from conflictgraph.errors import QueryError
+
+__all__ = ["BAD_IRI", "tokens", "inject_values", "construct_to_insert"]
+
+# Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
+BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _iri_ref(value: str) -> str:
+    """``<value>``, refusing text that cannot be an IRI."""
+    if not value or BAD_IRI.search(value) or ":" not in value:
+        raise QueryError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+_TOKENS = re.compile(r'''
+    (?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+            |<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*|[?$]\w+|[A-Za-z_][\w.\-]*:[\w.\-%:]*|:[\w.\-%:]*)
+   |(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z_0-9]*)
+''', re.VERBOSE | re.DOTALL)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, value, start, end) of braces and words at every depth, with the depth before."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKENS is a named group
+        if kind == "skip":
+            continue
+        if kind == "close":
+            depth -= 1
+        yield kind, match.group(), match.start(), depth
+        if kind == "open":
+            depth += 1
+
+
+def inject_values(text: str, values: str) -> str:
+    """Put ``values`` (a VALUES block) first in the outermost WHERE group of ``text``, where
+    it binds like a substitution does; append it after the query when that group is not found."""
+    after_where = False
+    for kind, value, start, depth in tokens(text):
+        if depth != 0:
+            continue
+        if kind == "word" and value.upper() == "WHERE":
+            after_where = True
+        elif kind == "open" and (after_where or not re.search(r"\bCONSTRUCT\b", text[:start], re.I)):
+            return f"{text[:start + 1]} {values}{text[start + 1:]}"
+    return f"{text}\n{values}"
+
+
+def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -> str:
+    """Turn a rule ``CONSTRUCT { T } WHERE { P }`` into ``INSERT { GRAPH <graph> { T } } WHERE { P }``,
+    with a ``USING <g>`` clause for each graph of ``using`` when given."""
+    found = list(tokens(text))
+    for i, (kind, value, start, depth) in enumerate(found):
+        if kind == "word" and value.upper() == "CONSTRUCT" and depth == 0:
+            opening = found[i + 1]
+            closing = next(t for t in found[i + 2:] if t[0] == "close" and t[3] == 0)
+            clauses = "".join(f"\nUSING {_iri_ref(g)}" for g in using or ())
+            return (f"{text[:start]}INSERT {{ GRAPH {_iri_ref(graph)} {{"
+                    f"{text[opening[2] + 1:closing[2]]}}} }}{clauses}{text[closing[2] + 1:]}")
+    raise QueryError("a rule must be a CONSTRUCT query")

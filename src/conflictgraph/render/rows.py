@@ -1,0 +1,115 @@
+"""Write rows (lists of dicts) as table, csv, tsv, json, ndjson or markdown.
+
+Examples
+--------
+>>> import io
+>>> out = io.StringIO()
+>>> write_rows([{"a": 1, "b": "x|y"}], "markdown", out)
+>>> print(out.getvalue().strip())
+| a | b |
+| --- | --- |
+| 1 | x\\|y |
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from conflictgraph.query.results import Table
+from conflictgraph.rdf.namespaces import shorten
+from conflictgraph.rdf.terms import IRI, Literal, as_python
+
+__all__ = ["FORMATS", "write_rows", "write_table", "cell_text", "table_columns"]
+
+FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown")
+
+
+def cell_text(value: object, *, short: bool = True) -> str:
+    """How a value reads in a text cell: IRIs shortened to prefix:name, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, IRI):
+        return value.short if short else str(value)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(v, short=short) for v in value)
+    text = value.value if isinstance(value, Literal) else str(value)
+    return _IRI_IN_TEXT.sub(lambda m: shorten(m.group(0)), text) if short else text
+
+
+_IRI_IN_TEXT = re.compile(r"https://w3id\.org/conflictgraph/[^\s\"<>]+")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (IRI, Literal)):
+        return as_python(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequence[str] | None = None,
+               title: str | None = None) -> None:
+    """Write ``rows`` to ``out`` in ``fmt``; ``columns`` fixes the order (default: first row's keys)."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "ndjson":
+        for r in rows:
+            out.write(json.dumps({c: _plain(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([cell_text(r.get(c), short=False) for c in columns])
+    elif fmt == "markdown":
+        out.write("| " + " | ".join(columns) + " |\n")
+        out.write("| " + " | ".join("---" for _ in columns) + " |\n")
+        for r in rows:
+            cells = (cell_text(r.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+            out.write("| " + " | ".join(cells) + " |\n")
+    elif fmt == "table":
+        _table(rows, columns, out, title)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_table(table: Table, fmt: str, out: IO[str]) -> None:
+    """Write a result :class:`~conflictgraph.query.results.Table` (its title shown in tables)."""
+    write_rows(table.rows, fmt, out, columns=table.columns, title=table.title if fmt == "table" else None)
+
+
+def table_columns(columns: Sequence[str]) -> list[tuple[str, str]]:
+    """(key, header) pairs for a human table: an IRI column ``x`` is left out when a label
+    column ``xLabel`` stands beside it, and that label column is headed ``x``.
+
+    >>> table_columns(["member", "memberLabel", "start"])
+    [('memberLabel', 'member'), ('start', 'start')]
+    """
+    keys = set(columns)
+    shown = []
+    for column in columns:
+        if column + "Label" in keys:
+            continue
+        header = column[: -len("Label")] if column.endswith("Label") and column[: -len("Label")] in keys else column
+        shown.append((column, header))
+    return shown
+
+
+def _table(rows: Iterable[dict], columns: list[str], out: IO[str], title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    shown = table_columns(columns)
+    for _key, header in shown:
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        table.add_row(*(Text(cell_text(r.get(key))) for key, _header in shown))  # Text: never markup
+    width = shutil.get_terminal_size((160, 24)).columns if out.isatty() else 160
+    Console(file=out, width=max(100, width), soft_wrap=False).print(table)

@@ -1,0 +1,68 @@
+"""What show reports (describe) and how names resolve: one entry per fact, claim and statement,
+however many names and actors they have. The claims command: tests/cli/test_cli.py."""
+from __future__ import annotations
+
+import pytest
+
+from conflictgraph.rdf.namespaces import SPARQL_PREFIXES
+from conflictgraph.query.describe import describe
+from conflictgraph.store import open_store
+from conflictgraph.rdf.terms import IRI
+
+
+def test_show_lists_a_fact_once_whatever_names_its_value_has():
+    """A value with an English and a Burmese label and a title is one fact, named in English."""
+    store = open_store()
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      <urn:e> a cg:Event ; cg:source <urn:s> ; cg:place <urn:p> .
+      <urn:s> dct:title "Zeta title", "Alpha title" .
+      <urn:p> skos:prefLabel "Mese"@en, "မဲစဲ"@my ; dct:title "Mese township" .
+    } }""")
+    facts = [(f["name"], f["value"]) for f in describe(store, IRI("urn:e"))["facts"]]
+    assert facts == [("place", "Mese"), ("source", "Alpha title")]
+
+
+def test_show_lists_a_claim_and_a_statement_once_whatever_actors_they_name():
+    """A claim about two actors, by two claimants, in a statement made for both, is one claim with
+    one statement, and the actors are all named."""
+    store = open_store()
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      <urn:a> skos:prefLabel "Alpha"@en . <urn:b> skos:prefLabel "Beta"@en .
+      <urn:c> a cg:Claim ; cg:about <urn:a>, <urn:b> ; cg:claimant <urn:a>, <urn:b> ; cg:proposition "No losses." .
+      <urn:st> cg:asserts <urn:c> ; cg:reportedIn <urn:src> ; cg:onBehalfOf <urn:a>, <urn:b> ;
+               cg:speaker <urn:a> ; cg:summary "They said so." .
+    } }""")
+    report = describe(store, IRI("urn:a"))
+    assert len(report["claims"]) == 1
+    claim = report["claims"][0]
+    assert claim["aboutLabel"] == "Alpha; Beta" and claim["claimantLabel"] == "Alpha; Beta"
+    assert claim["how"] == "about; by"
+    assert [s["on_behalf_of"] for s in claim["statements"]] == ["Alpha; Beta"]
+    assert len(report["statements"]) == 1 and set(report["statements"][0]["role"].split("; ")) == {
+        "speaker", "on behalf of"}
+
+
+def test_a_name_of_a_place_and_the_place_holding_it_means_the_holder():
+    """An event dataset gives a township and its town one name; the name means the township, and
+    two unrelated places of one name stay ambiguous."""
+    from conflictgraph.errors import NameAmbiguous
+    from conflictgraph.query.resolve import NameIndex
+
+    store = open_store()
+    store.update(SPARQL_PREFIXES + """
+    INSERT DATA { GRAPH <urn:test> {
+      cg:Township rdfs:subClassOf cg:Place . cg:Town rdfs:subClassOf cg:Place .
+      place:x-township a cg:Township ; skos:prefLabel "Xanadu"@en .
+      place:x-town a cg:Town ; skos:prefLabel "Xanadu"@en ; cg:locatedIn place:x-township .
+      place:y-one a cg:Town ; skos:prefLabel "Yonder"@en .
+      place:y-two a cg:Town ; skos:prefLabel "Yonder"@en .
+    } }""")
+    names = NameIndex(store)
+    assert names.resolve("Xanadu").iri.endswith("/place/x-township")
+    with pytest.raises(NameAmbiguous):  # asked for an actor: the places are not silently taken
+        names.resolve("Xanadu", kinds={"cg:ArmedGroup"})
+    with pytest.raises(NameAmbiguous) as err:
+        names.resolve("Yonder")
+    assert {iri.rsplit("/", 1)[-1] for _label, iri, _kind in err.value.candidates} == {"y-one", "y-two"}

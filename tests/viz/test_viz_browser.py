@@ -1,0 +1,343 @@
+"""The network page in real headless Chromium (Debian's chromium driven by playwright).
+
+Every page is opened from file:// with every request to another host aborted and recorded;
+none may be made, and no console error may appear. Skipped only when the browser (or
+playwright) is missing and CONFLICTGRAPH_REQUIRE_BROWSER is unset; CI sets it, so there a
+missing browser fails these tests instead of skipping them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conflictgraph.build.pipeline import open_for_reading
+from conflictgraph.network.projection import project
+from conflictgraph.viz import build_page, write_page
+from conflictgraph.viz.provenance import data_summary
+
+pytestmark = pytest.mark.slow  # a real browser
+
+CHROMIUM = os.environ.get("CONFLICTGRAPH_CHROMIUM", "/usr/bin/chromium")
+ACTOR = "https://w3id.org/conflictgraph/id/actor/"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+MISSING = [why for why, gone in (("the playwright package", sync_playwright is None),
+                                 (CHROMIUM, not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM))))
+           if gone]
+if MISSING and not os.environ.get("CONFLICTGRAPH_REQUIRE_BROWSER"):
+    pytest.skip(f"no browser: {', '.join(MISSING)} missing (set CONFLICTGRAPH_REQUIRE_BROWSER=1 to fail instead)",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if MISSING:
+        pytest.fail(f"CONFLICTGRAPH_REQUIRE_BROWSER is set but {', '.join(MISSING)} is missing")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+class Opened:
+    """A page opened offline, with what it asked for and what it complained about."""
+
+    def __init__(self, browser, path: Path):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("() => window.cgPage && window.cgPage.stable", timeout=30_000)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def js(self, code: str, arg=None):
+        return self.page.evaluate(code, arg)
+
+    def physics_off(self):
+        if self.page.is_checked("#cg-physics"):
+            self.page.click("#cg-physics")
+        self.page.wait_for_timeout(50)
+
+    def screen_point(self, kind: str, item: int) -> dict:
+        """Where a node or the middle of an edge is on the screen."""
+        return self.js("""([kind, id]) => {
+            const net = cgPage.network, box = document.getElementById('cg-network').getBoundingClientRect();
+            const at = kind === 'node' ? net.getPositions([id])[id] : net.body.edges[id].edgeType.getPoint(0.5);
+            const dom = net.canvasToDOM(at);
+            const hit = kind === 'node' ? net.getNodeAt(dom) : (net.getNodeAt(dom) === undefined ? net.getEdgeAt(dom) : null);
+            return {x: box.left + dom.x, y: box.top + dom.y, hit: hit === id,
+                    inside: dom.x > 0 && dom.y > 0 && dom.x < box.width && dom.y < box.height};
+        }""", [kind, item])
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def network_page(network_store, tmp_path_factory):
+    net = project(network_store)
+    path = write_page(build_page(net, store=network_store, data_note=data_summary(network_store)),
+                      tmp_path_factory.mktemp("pages") / "network.html")
+    return path, net
+
+
+@pytest.fixture(scope="module")
+def curated_page(bundled, tmp_path_factory):
+    net = project(bundled, view="alliance")
+    path = write_page(build_page(net, store=bundled.store, color_by="camp"),
+                      tmp_path_factory.mktemp("pages") / "alliances.html")
+    return path, net
+
+
+@pytest.fixture(scope="module")
+def hostile_page(hostile_store, tmp_path_factory):
+    net = project(hostile_store, view="alliance")
+    path = write_page(build_page(net, store=hostile_store, title="<img src=x onerror=\"window.__pwned='h1'\">",
+                                 data_note=data_summary(hostile_store)),
+                      tmp_path_factory.mktemp("pages") / "hostile.html")
+    return path, net
+
+
+@pytest.fixture(scope="module")
+def imported_page(imported_on_disk, tmp_path_factory):
+    """The ACLED fixture's ties alone, of the bundled graph with the fixture files imported through the CLI."""
+    store = open_for_reading(imported_on_disk)
+    net = project(store, evidence="acled")
+    path = write_page(build_page(net, store=store, data_note=data_summary(store)),
+                      tmp_path_factory.mktemp("pages") / "imported.html")
+    return path, net
+
+
+def drawn(opened: Opened, net) -> tuple[set, set]:
+    """The nodes and (from, to, relation) edges held by the page's DataSets and drawn by vis."""
+    got = opened.js("""() => {
+        const d = cgPage.data, iri = id => d.nodes[id].iri;
+        return {nodes: cgPage.nodes.getIds().map(iri),
+                edges: cgPage.edges.get().map(e => [iri(e.from), iri(e.to), d.relations[d.edges[e.id].rel].name]),
+                drawnNodes: cgPage.network.body.nodeIndices.map(iri),
+                drawnEdges: cgPage.network.body.edgeIndices.length};
+    }""")
+    assert sorted(got["drawnNodes"]) == sorted(got["nodes"])
+    assert got["drawnEdges"] == len(got["edges"])
+    return set(got["nodes"]), {tuple(e) for e in got["edges"]}
+
+
+# Tests -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["network_page", "curated_page"])
+def test_page_opens_offline_and_draws_the_whole_view(browser, which, request):
+    path, net = request.getfixturevalue(which)
+    opened = Opened(browser, path)
+    try:
+        nodes, edges = drawn(opened, net)
+        assert nodes == set(net.nodes)
+        assert edges == {(u, v, k) for u, v, k in net.edges(keys=True)}
+        assert len(edges) == net.number_of_edges()
+        state = opened.page.text_content("#cg-state")
+        assert f"{net.number_of_nodes()} of {net.number_of_nodes()} nodes" in state
+        assert opened.requests == [] and opened.errors == []
+    finally:
+        opened.close()
+
+
+def test_clicking_an_edge_shows_its_sources(browser, network_page):
+    path, _net = network_page
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        edge = opened.js("""() => {
+            const d = cgPage.data, iri = id => d.nodes[id].iri;
+            return d.edges.find(e => iri(e.from).endsWith('/charlie') && iri(e.to).endsWith('/delta')).id;
+        }""")
+        point = opened.screen_point("edge", edge)
+        assert point["hit"] and point["inside"]
+        opened.page.mouse.move(point["x"], point["y"])
+        opened.page.wait_for_selector("#cg-tooltip:not([hidden])")
+        assert "cooperates with" in opened.page.text_content("#cg-tooltip")
+        opened.page.mouse.click(point["x"], point["y"])
+        opened.page.wait_for_selector("#cg-panel[data-kind='edge']")
+        panel = opened.page.text_content("#cg-panel")
+        assert "Charlie League" in panel and "Delta Guard" in panel
+        assert "Network fixture: first report" in panel and "Network fixture: second report" in panel
+        assert "Stated by the report itself, on 2024-01" in panel
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
+
+
+def test_an_imported_tie_names_its_dataset_and_event_ids(browser, imported_page):
+    path, _net = imported_page
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        edge = opened.js("""() => cgPage.data.edges.filter(e => e.ev && e.ev.length)
+                                  .sort((a, b) => b.ev.length - a.ev.length)[0].id""")
+        point = opened.screen_point("edge", edge)
+        assert point["hit"] and point["inside"]
+        opened.page.mouse.click(point["x"], point["y"])
+        opened.page.wait_for_selector("#cg-panel[data-kind='edge']")
+        panel = opened.page.text_content("#cg-panel")
+        assert "Armed Conflict Location & Event Data (ACLED)" in panel and "/src/acled" not in panel
+        items = opened.page.eval_on_selector_all("#cg-panel .cg-events li", "els => els.map(e => e.textContent)")
+        assert items and all(" acled-" in item for item in items), items
+        assert not [item for item in items if item.count("(20") > 1], items  # the date once, not twice
+        assert "1 source document" not in opened.page.text_content("body")  # the dataset is not a document
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
+
+
+def test_search_finds_a_node_by_alias_and_focuses_it(browser, network_page):
+    path, _net = network_page
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        opened.page.fill("#cg-search", "sf")
+        opened.page.press("#cg-search", "Enter")
+        sierra = opened.js("() => cgPage.data.nodes.findIndex(n => n.name === 'Sierra Front')")
+        opened.page.wait_for_function("""(id) => {
+            const net = cgPage.network, at = net.getPositions([id])[id], view = net.getViewPosition();
+            return Math.hypot(at.x - view.x, at.y - view.y) < 2;
+        }""", arg=sierra, timeout=5_000)
+        assert opened.js("() => cgPage.network.getSelectedNodes()") == [sierra]
+        assert opened.page.text_content("#cg-panel h2") == "Sierra Front"
+        opened.page.fill("#cg-search", "hotel")
+        opened.page.press("#cg-search", "Enter")
+        assert opened.page.text_content("#cg-panel h2") == "Hotel Command"
+        opened.page.fill("#cg-search", "zzz")
+        opened.page.press("#cg-search", "Enter")
+        assert "No node is called" in opened.page.text_content("#cg-search-msg")
+    finally:
+        opened.close()
+
+
+def slide_to(opened: Opened, day: str) -> None:
+    """Move the time slider as a reader would (set its value, fire its input event)."""
+    opened.js("""(day) => {
+        const s = document.getElementById('cg-time'), p = day.split('-');
+        s.value = String(Math.round(Date.UTC(+p[0], +p[1] - 1, +p[2]) / 86400000));
+        s.dispatchEvent(new Event('input', {bubbles: true}));
+    }""", day)
+
+
+def ties_of(opened: Opened, name_suffix: str) -> set[tuple[str, str]]:
+    """The drawn ties of one node: (other end, relation)."""
+    return {tuple(t) for t in opened.js("""(suffix) => {
+        const d = cgPage.data, me = d.nodes.findIndex(n => n.iri.endsWith(suffix));
+        return cgPage.network.body.edgeIndices.map(id => d.edges[id])
+            .filter(e => e.from === me || e.to === me)
+            .map(e => [d.nodes[e.from === me ? e.to : e.from].iri.split('/').pop(), d.relations[e.rel].name]);
+    }""", name_suffix)}
+
+
+def test_slider_across_the_knplf_defection_changes_its_ties(browser, curated_page):
+    path, _net = curated_page
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        every = ties_of(opened, "/knplf")
+        slide_to(opened, "2023-06-29")
+        before = ties_of(opened, "/knplf")
+        assert opened.page.is_checked("#cg-time-on")
+        assert "Ties in force on 2023-06-29" in opened.page.text_content("#cg-state")
+        slide_to(opened, "2023-07-01")
+        after = ties_of(opened, "/knplf")
+        assert ("tatmadaw", "aligned-with") in before and ("tatmadaw", "aligned-with") not in after
+        assert ("nug", "aligned-with") in after and ("nug", "aligned-with") not in before
+        assert ("tatmadaw", "hostile-to") in after and ("tatmadaw", "hostile-to") not in before
+        assert before < every and after < every
+        undated = {t for t in every if t in before and t in after}
+        assert ("nug", "cooperates-with") in undated  # undated ties are drawn at every date
+        opened.page.click("#cg-time-on")  # off again: every tie
+        assert ties_of(opened, "/knplf") == every
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
+
+
+def test_relation_filter_hides_a_relation(browser, network_page):
+    path, net = network_page
+    opened = Opened(browser, path)
+    try:
+        opened.page.click("#cg-relations input[data-relation='hostile-to']")
+        shown = opened.js("() => cgPage.network.body.edgeIndices.map(id => cgPage.data.relations[cgPage.data.edges[id].rel].name)")
+        assert "hostile-to" not in shown
+        assert len(shown) == net.number_of_edges() - sum(1 for *_e, k in net.edges(keys=True) if k == "hostile-to")
+        assert opened.js("() => cgPage.edges.length") == net.number_of_edges()  # hidden, not removed
+        opened.page.click("#cg-rel-all")
+        assert opened.js("() => cgPage.network.body.edgeIndices.length") == net.number_of_edges()
+    finally:
+        opened.close()
+
+
+def test_hostile_labels_hovered_and_clicked_everywhere_run_nothing(browser, hostile_page):
+    path, net = hostile_page
+    opened = Opened(browser, path)
+    page = opened.page
+    try:
+        opened.physics_off()
+        count = opened.js("() => [cgPage.data.nodes.length, cgPage.data.edges.length]")
+        assert count == [net.number_of_nodes(), net.number_of_edges()]
+        hovered = 0
+        for kind, total in (("node", count[0]), ("edge", count[1])):
+            for item in range(total):
+                point = opened.screen_point(kind, item)
+                if point["hit"] and point["inside"]:
+                    page.mouse.move(point["x"], point["y"])
+                    page.wait_for_selector("#cg-tooltip:not([hidden])", timeout=2_000)
+                    page.mouse.click(point["x"], point["y"])
+                    page.wait_for_selector(f"#cg-panel[data-kind='{kind}'][data-id='{item}']", timeout=2_000)
+                    hovered += 1
+                    page.mouse.move(2, 2)
+                # whatever the mouse could not reach is shown through the same code paths
+                opened.js("([kind, id]) => { cgPage.showTip(kind, id, {x: 10, y: 10}); "
+                          "kind === 'node' ? cgPage.showNode(id) : cgPage.showEdge(id); }", [kind, item])
+        assert hovered >= count[0]
+        for text in ("<img", "</script", "href", "javascript:", "QQ"):
+            page.fill("#cg-search", text)
+            page.press("#cg-search", "Enter")
+        for day in ("2019-06-01", "2023-06-30", "2023-07-01", "2024-01-01"):
+            slide_to(opened, day)
+        # the strings are there, as text
+        opened.js("(id) => cgPage.showNode(id)", opened.js(
+            "() => cgPage.data.nodes.findIndex(n => n.name.startsWith('</script>'))"))
+        assert page.text_content("#cg-panel h2") == "</script><script>window.__pwned='script'</script>"
+        assert page.text_content("#cg-title") == "<img src=x onerror=\"window.__pwned='h1'\">"
+        edge = opened.js("() => cgPage.data.edges.findIndex(e => e.st.length === 2)")
+        opened.js("(id) => cgPage.showEdge(id)", edge)
+        panel = page.text_content("#cg-panel")
+        assert "\u201c</script><script>window.__pwned='quote';alert('quote')</script>\u201d" in panel
+        assert "<img src=x onerror=\"window.__pwned='title';alert(1)\"> report" in panel
+        # and nothing ran, opened, or was added to the page
+        assert opened.js("() => window.__pwned") is None
+        assert opened.dialogs == []
+        assert opened.js("() => document.querySelectorAll('img, iframe, a, b, object, embed').length") == 0
+        assert opened.js("() => document.scripts.length") == 3
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
