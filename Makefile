@@ -29,8 +29,8 @@ lint-imports: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 lint: lint-imports
-	$(BIN)/ruff check --no-cache src benchmarks scripts tests conftest.py
-	$(BIN)/mypy --no-incremental
+	$(BIN)/ruff check src benchmarks scripts tests conftest.py
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
