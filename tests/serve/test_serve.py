@@ -21,6 +21,7 @@ import pytest
 import rdflib
 
 from conflictgraph.build.pipeline import build_store
+from fixtures.smuggling import smuggling_queries
 from conftest import MINI
 from oxigraph_server import free_port, stop_process, wait_for_http
 
@@ -211,6 +212,19 @@ def test_service_and_load_are_refused_with_400_and_never_connect(server):
             status, _h, body = _query(server, query)
             assert status == 400, query
             assert b"SERVICE" in body or b"LOAD" in body
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("how", ["get", "post-form", "post-direct"])
+def test_smuggled_service_is_refused_every_way_and_never_connects(server, how):
+    listener = _Listener()
+    try:
+        for query in smuggling_queries(f"http://127.0.0.1:{listener.port}/sparql")[::5]:
+            status, _h, _body = _query(server, query, how=how)
+            assert status in (400, 403), query
         time.sleep(0.5)
         assert listener.connections == 0
     finally:

@@ -1,8 +1,18 @@
-"""Refuse queries from outside the code that would reach the network or change the store.
+r"""Refuse queries from outside the code that would reach the network or change the store.
 
-Every query typed on the command line, read from a file or received over HTTP is parsed first;
-it is refused if it is an update (INSERT, DELETE, LOAD, CLEAR, ...) or contains SERVICE, before
-anything runs. The embedded engine would otherwise follow SERVICE to any URL.
+Every query typed on the command line, read from a file or received over HTTP is checked
+first; it is refused if it is an update (INSERT, DELETE, LOAD, CLEAR, ...) or contains
+SERVICE, before anything runs. The embedded engine would otherwise follow SERVICE to any URL.
+
+The check must see the query the engine will run, and parsers disagree on the codepoint
+escapes ``\uXXXX`` and ``\UXXXXXXXX``: SPARQL 1.1 (section 19.2) replaces them everywhere in
+the text before parsing (rdflib does), while an engine that reads them only inside strings sees
+``"a\u0022, " ... ", \u0022b"`` as two strings with the text between them outside any string
+(measured: embedded Oxigraph then ran a SERVICE that rdflib had seen inside one string). So two
+independent walls must both pass: the parse tree of a full SPARQL parser (rdflib) holds no
+SERVICE, and a plain token scan finds no SERVICE keyword outside strings, IRIs and comments in
+any reading of the text: as written, with every escape replaced, and with escapes replaced
+except after an escaped backslash.
 
 Examples
 --------
@@ -16,18 +26,57 @@ refused
 """
 from __future__ import annotations
 
-from conflictgraph.errors import QueryError, QueryRefused
+import re
 
-__all__ = ["check_query"]
+from conflictgraph.errors import QueryError, QueryRefused
+from conflictgraph.rdf.sparql_text import tokens
+
+__all__ = ["check_query", "unescape_codepoints"]
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPED_BACKSLASH_OR_CODEPOINT = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE_REFUSED = "SERVICE is refused: queries may not reach other endpoints"
+
+
+def unescape_codepoints(text: str, *, backslash_escapes: bool = False) -> str:
+    r"""The text after SPARQL's codepoint step: each ``\uXXXX`` / ``\UXXXXXXXX`` becomes its
+    character. With ``backslash_escapes``, an escaped backslash (two backslashes) is kept as it
+    is and does not start an escape (the other reading of such text).
+
+    >>> unescape_codepoints(r'"a\u0022 b"')
+    '"a" b"'
+    >>> unescape_codepoints(r'"\\u0022"', backslash_escapes=True)
+    '"\\\\u0022"'
+    """
+    def character(match: re.Match) -> str:
+        code = match.group(1) or match.group(2)
+        if code is None:
+            return match.group(0)  # an escaped backslash, kept
+        try:
+            return chr(int(code, 16))
+        except (ValueError, OverflowError):
+            return match.group(0)  # beyond Unicode: left for the parser to refuse
+    pattern = _ESCAPED_BACKSLASH_OR_CODEPOINT if backslash_escapes else _CODEPOINT
+    return pattern.sub(character, text)
 
 
 def check_query(text: str, *, line_offset: int = 0) -> str:
-    """Parse ``text`` as SPARQL 1.1; return its form ("select", "ask", "construct", "describe").
+    """Check ``text`` as the engine will read it; return its form ("select", "ask", "construct",
+    "describe").
 
     Raises :class:`QueryRefused` for updates and SERVICE, :class:`QueryError` when it does not
     parse (with the parser's message). ``line_offset`` is subtracted from reported lines
     (for text that was prefixed with PREFIX declarations).
     """
+    form = _parsed_form(text, line_offset)
+    for reading in {text, unescape_codepoints(text), unescape_codepoints(text, backslash_escapes=True)}:
+        if any(kind == "word" and value.upper() == "SERVICE" for kind, value, _start, _depth in tokens(reading)):
+            raise QueryRefused(_SERVICE_REFUSED)
+    return form
+
+
+def _parsed_form(text: str, line_offset: int) -> str:
+    """The form of ``text`` parsed by rdflib's SPARQL parser; refuses updates and SERVICE."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -44,7 +93,7 @@ def check_query(text: str, *, line_offset: int = 0) -> str:
     except Exception as err:  # rdflib raises a few other errors for malformed prologues
         raise QueryError(f"the query does not parse: {err}") from None
     if _contains(parsed, "ServiceGraphPattern"):
-        raise QueryRefused("SERVICE is refused: queries may not reach other endpoints")
+        raise QueryRefused(_SERVICE_REFUSED)
     form = parsed[1].name  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
     return form.removesuffix("Query").lower()
 
