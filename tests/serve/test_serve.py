@@ -231,6 +231,12 @@ def test_smuggled_service_is_refused_every_way_and_never_connects(server, how):
         listener.close()
 
 
+def test_csv_answers_neutralise_formula_cells(server):
+    status, _h, body = _query(server, 'SELECT ("=1+1" AS ?x) ("-3" AS ?n) WHERE {}', accept="text/csv")
+    assert status == 200
+    assert body.decode().splitlines()[1] == "'=1+1,-3"
+
+
 def test_malformed_query_gets_400_with_the_parser_message(server):
     status, headers, body = _query(server, "SELECT * WHERE { ?s ?p }")
     assert status == 400 and headers["Content-Type"].startswith("text/plain")

@@ -79,6 +79,7 @@ from conflictgraph.importers.reconcile import Reconciler
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_IMPORT_LOG, ID,
                                           SPARQL_PREFIXES)
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
+from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import Store
 
 if TYPE_CHECKING:
@@ -377,8 +378,8 @@ class _Rejects:
         if self._writer is None:
             self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["row", "reason", *self.columns()])
-        self._writer.writerow([row, reason, *raw])
+            self._writer.writerow(["row", "reason", *map(spreadsheet_safe, self.columns())])
+        self._writer.writerow([row, spreadsheet_safe(reason), *map(spreadsheet_safe, raw)])
 
     def close(self) -> None:
         if self._handle:

@@ -23,7 +23,7 @@ from conflictgraph.query.results import Table
 from conflictgraph.rdf.namespaces import shorten
 from conflictgraph.rdf.terms import IRI, Literal, as_python
 
-__all__ = ["FORMATS", "write_rows", "write_table", "cell_text", "table_columns"]
+__all__ = ["FORMATS", "write_rows", "write_table", "cell_text", "table_columns", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown")
 
@@ -51,6 +51,23 @@ def _plain(value: object) -> object:
     return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV/TSV cell that no spreadsheet runs as a formula: a cell starting with
+    ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice on CSV
+    injection); numbers such as ``-5`` stay as they are.
+
+    >>> spreadsheet_safe("=cmd|' /C calc'!A0"), spreadsheet_safe("-12.5"), spreadsheet_safe("KNDF")
+    ("'=cmd|' /C calc'!A0", '-12.5', 'KNDF')
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequence[str] | None = None,
                title: str | None = None) -> None:
     """Write ``rows`` to ``out`` in ``fmt``; ``columns`` fixes the order (default: first row's keys)."""
@@ -63,9 +80,9 @@ def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequenc
             out.write(json.dumps({c: _plain(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([spreadsheet_safe(c) for c in columns])
         for r in rows:
-            writer.writerow([cell_text(r.get(c), short=False) for c in columns])
+            writer.writerow([spreadsheet_safe(cell_text(r.get(c), short=False)) for c in columns])
     elif fmt == "markdown":
         out.write("| " + " | ".join(columns) + " |\n")
         out.write("| " + " | ".join("---" for _ in columns) + " |\n")

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.namespaces import PREFIXES
 from conflictgraph.rdf.terms import XSD, BNode, Literal, Term
+from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
 __all__ = ["negotiate", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes", "term_json"]
@@ -127,7 +128,7 @@ def _csv(result: QueryResult) -> bytes:
     else:
         writer.writerow(result.variables)
         for row in result.rows:
-            writer.writerow([_csv_cell(row.get(v)) for v in result.variables])
+            writer.writerow([spreadsheet_safe(_csv_cell(row.get(v))) for v in result.variables])
     return buffer.getvalue().encode("utf-8")
 
 
