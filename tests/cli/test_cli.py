@@ -139,3 +139,21 @@ def test_read_commands_do_not_import_heavy_libraries(mini_on_disk):
             "assert not heavy, heavy")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_no_bundled_alone_makes_an_empty_store_ready_for_imports(tmp_path):
+    """A conflict the bundled graph knows nothing about: start empty, import, analyse."""
+    store = str(tmp_path / "store")
+    built = run("build", "--no-bundled", "--store", store)
+    assert built.exit_code == 0, built.output
+    assert "0 sources" in built.output
+    count = run("query", "--store", store, "--format", "json", "SELECT (COUNT(*) AS ?n) WHERE { ?a a cg:Actor }")
+    assert json.loads(count.output) == [{"n": 0}]
+    imported = run("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), "--store", store,
+                       "--rejects", str(tmp_path / "rejects.csv"))
+    assert "8 imported" in imported.output
+    timeline = run("timeline", "--store", store, "--by", "year", "--format", "json")
+    assert json.loads(timeline.output) == [{"period": "2023", "events": 8, "fatalities": 79, "curated": 0,
+                                            "imported": 8}]
+    ranked = run("centrality", "--store", store, "--format", "json", "--ties", "hostile")
+    assert ranked.exit_code == 0 and len(json.loads(ranked.output)["rows"]) == 8

@@ -69,16 +69,24 @@ def build_store(location: str | Path | Location = DEFAULT_STORE, *, graph_dirs: 
 
     On disk the store is written to a new generation and swapped in only when complete; the
     returned store is open read-only on the new generation. ``":memory:"`` builds in memory.
-    Raises :class:`ValidationFailed` (nothing is written) when the shapes find violations.
+    With no folder at all (``bundled=False`` and no ``graph_dirs``) the store holds the
+    ontology only: a clean start for a conflict the bundled graph knows nothing about, ready
+    for imports. Raises :class:`ValidationFailed` (nothing is written) when the shapes find
+    violations.
+
+    >>> store, report = build_store(":memory:", bundled=False)
+    >>> report.sources, store.query("ASK { ?s a <https://w3id.org/conflictgraph/ontology#Actor> }").boolean
+    (0, False)
     """
     started = time.perf_counter()
     place = store_location(location)
     folders = ([bundled_graph_dir()] if bundled else []) + [Path(d) for d in graph_dirs]
-    if not folders:
-        raise UsageError("nothing to build: leaving the bundled graph out (--no-bundled) needs at least one "
-                         "graph folder (--graph DIR)")
     ontology = load_ontology()
-    loaded = _load_and_validate(folders, ontology, notify)
+    if folders:
+        loaded = _load_and_validate(folders, ontology, notify)
+    else:
+        notify("no graph folder: the store holds the ontology only, ready for imports")
+        loaded = LoadedGraph()
     report = BuildReport(location=str(place), sources=len(loaded.sources), files=len(loaded.files),
                          asserted=len(ontology.quads) + len(loaded.quads),
                          warnings=[f for f in loaded.findings if f.severity != "Violation"])
