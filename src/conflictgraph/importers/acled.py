@@ -69,8 +69,8 @@ _MONTHS = {name: i for i, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"), start=1)}
 _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
-_WORDY = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
+_WORDY = re.compile(r"([0-9]{1,2})[ -]([A-Za-z]+)[ -]([0-9]{4})")  # ASCII digits only
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?")
 
 _GENERIC = CG.GenericActor
 # inter codes, as numbers or (folded) words -> class of a new actor
@@ -102,11 +102,13 @@ def parse_event_date(value: str) -> date:
     datetime.date(2023, 11, 7)
     """
     value = value.strip()
-    match = _ISO.match(value)
+    match = _ISO.fullmatch(value)
     if match:
         y, m, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if int(match.group(4) or 0) > 23 or int(match.group(5) or 0) > 59 or int(match.group(6) or 0) > 60:
+            raise RowRejected(f"event_date: impossible time of day: {value!r}")
     else:
-        match = _WORDY.match(value)
+        match = _WORDY.fullmatch(value)
         if not match or match.group(2).lower() not in _MONTHS:
             raise RowRejected("event_date: missing date" if not value else f"event_date: not a date: {value!r}")
         y, m, d = int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
@@ -181,13 +183,19 @@ def _class(event_type: str, sub_event: str) -> str:
     return CG.Event
 
 
+_UNIX_TIME = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also takes other scripts' digits
+_LAST_UNIX_TIME = 253402300799  # 9999-12-31T23:59:59Z, the last moment xsd:dateTime writes in four digits
+
+
 def _timestamp(value: str) -> tuple[str, str] | None:
     """(a sortable stamp, the dct:modified fact) of a Unix time, or None when blank."""
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not _UNIX_TIME.fullmatch(value):
         raise RowRejected(f"timestamp: not a Unix time: {value!r}")
+    if int(value) > _LAST_UNIX_TIME:
+        raise RowRejected(f"timestamp: {value} is after the year 9999")
     moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(value)))
     return f"{int(value):015d}", _MODIFIED + " " + nt_literal(moment, XSD + "dateTime")
 

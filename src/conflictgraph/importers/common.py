@@ -281,51 +281,58 @@ def day(value: date) -> Literal:
     return Literal(value.isoformat(), XSD + "date")
 
 
+_WHOLE = re.compile(r"([0-9]+)(?:\.0*)?")  # ASCII digits only: no 1_000, no other scripts' digits
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def parse_int(value: str, column: str, *, required: bool = False) -> int | None:
-    """A non-negative whole number (``12``, ``12.0``); blank gives None unless ``required``."""
+    """A non-negative whole number in ASCII digits (``12``, ``12.0``); blank gives None unless
+    ``required``. Anything else (``1_000``, ``١٢``, ``12.5``, ``-3``) is refused with the row:
+    a number is read exactly as the codebook writes it, or not at all.
+
+    >>> parse_int("99999999999999999999999999.0", "best")
+    99999999999999999999999999
+    """
     value = value.strip()
     if not value:
         if required:
             raise RowRejected(f"{column}: missing number")
         return None
-    try:
-        number = float(value) if "." in value else int(value)
-    except ValueError:
-        raise RowRejected(f"{column}: not a whole number: {value!r}") from None
-    if isinstance(number, float):
-        if not number.is_integer():
-            raise RowRejected(f"{column}: not a whole number: {value!r}")
-        number = int(number)
-    if number < 0:
+    match = _WHOLE.fullmatch(value)
+    if match:
+        return int(match.group(1))
+    if value.startswith("-") and _WHOLE.fullmatch(value[1:]):
         raise RowRejected(f"{column}: negative number: {value!r}")
-    return number
+    raise RowRejected(f"{column}: not a whole number: {value!r}")
 
 
 def parse_float(value: str, column: str, low: float, high: float) -> float | None:
-    """A decimal number within [low, high]; blank gives None."""
+    """A decimal number in ASCII digits within [low, high]; blank gives None."""
     value = value.strip()
     if not value:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowRejected(f"{column}: not a number: {value!r}") from None
-    if not (low <= number <= high) or number != number:
+    if not _DECIMAL.fullmatch(value):
+        raise RowRejected(f"{column}: not a number: {value!r}")
+    number = float(value)
+    if not (low <= number <= high):
         raise RowRejected(f"{column}: {value!r} is outside {low:g}..{high:g}")
     return number
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?")
 
 
 def parse_iso_day(value: str, column: str) -> date:
     """A day written ``2023-11-07`` or ``2023-11-07 00:00:00.000``; impossible days are refused."""
     value = value.strip()
-    match = _ISO.match(value)
+    match = _ISO.fullmatch(value)
     if not match:
         if not value:
             raise RowRejected(f"{column}: missing date")
         raise RowRejected(f"{column}: not a date: {value!r}")
+    hour, minute, second = (int(match.group(i) or 0) for i in (4, 5, 6))
+    if hour > 23 or minute > 59 or second > 60:  # 60: a leap second
+        raise RowRejected(f"{column}: impossible time of day: {value!r}")
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:

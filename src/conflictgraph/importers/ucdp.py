@@ -44,6 +44,8 @@ Examples
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from functools import lru_cache
 
@@ -122,7 +124,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     event_id = cells["id"].strip()
     if not event_id:
         raise RowRejected("id: missing event id")
-    if not event_id.isdigit():
+    if not re.fullmatch(r"[0-9]+", event_id):  # ASCII digits (isdigit() takes any script's)
         raise RowRejected(f"id: not a numeric UCDP id: {event_id!r}")
     record = EventRecord(event_id, IRI(ID + "event/ucdp-" + id_part(event_id)), place_levels=place_levels)
 
