@@ -27,7 +27,7 @@ from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.build.remote import build_remote, open_remote, update_remote
 from conflictgraph.build.validate import validate_loaded
 from conflictgraph.bundled import bundled_graph_dir, bundled_hash
-from conflictgraph.errors import StoreMissing, UsageError, ValidationFailed
+from conflictgraph.errors import StoreMissing, ValidationFailed
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_IMPORT_LOG
 from conflictgraph.settings import DEFAULT_STORE
 from conflictgraph.store.base import Store
