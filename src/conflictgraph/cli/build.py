@@ -8,13 +8,13 @@ import click
 
 from conflictgraph.build.pipeline import build_store, check_graph
 from conflictgraph.cli.options import Context, disk_store_option, format_option, graph_options, store_option
-from conflictgraph.errors import UsageError
+from conflictgraph.errors import StoreMissing, UsageError
 from conflictgraph.render.rows import write_rows
 from conflictgraph.store.compaction import compact_store
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location, store_location
 
-__all__ = ["build", "compact", "validate"]
+__all__ = ["build", "compact", "validate", "doctor"]
 
 
 @click.command()
@@ -63,3 +63,29 @@ def validate(context: Context, files: tuple[Path, ...], graph_dirs: tuple[Path, 
                  f"{violations} violation(s), {len(findings) - violations} other finding(s)")
     if violations:
         sys.exit(1)
+
+
+@click.command()
+@disk_store_option
+@click.option("--repair", is_flag=True, help="Remove old and abandoned generations (never the current one, "
+              "the kept ones, or one a live process is writing).")
+@format_option
+@click.pass_obj
+def doctor(context: Context, store: str, repair: bool, fmt: str) -> None:
+    """Report the store's generations, their state and disk use; --repair removes what is left over."""
+    place = store_location(store)
+    if not isinstance(place, StoreLocation):
+        raise UsageError("doctor looks at an on-disk store (--store PATH)")
+    if place.current() is None:
+        raise StoreMissing(f"no store at {store}: run 'conflictgraph build' first")
+    if repair:
+        with place.writing(context.note):
+            removed = place.prune()
+        context.note(f"removed {len(removed)} generation(s), {sum(g.bytes for g in removed) / 1e6:.1f} MB")
+    found = place.survey()
+    rows = [{"generation": g.folder.name, "state": g.state, "megabytes": round(g.bytes / 1e6, 1)} for g in found]
+    write_rows(rows, fmt, sys.stdout, columns=["generation", "state", "megabytes"], title=f"Generations of {store}")
+    stray = [g for g in found if g.state in ("old", "abandoned")]
+    if stray:
+        context.note(f"{len(stray)} generation(s) left over ({sum(g.bytes for g in stray) / 1e6:.1f} MB): "
+                     "'conflictgraph doctor --repair' removes them")

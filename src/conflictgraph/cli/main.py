@@ -45,10 +45,10 @@ def cli(ctx: click.Context, quiet: bool) -> None:
     ctx.obj = Context(quiet)
 
 
-for command in (build.build, build.compact, build.validate, query.query, query.queries, query.show, query.claims,
-                query.conflicts, events.import_command, events.reconcile, events.timeline, network.centrality,
-                network.path, network.communities, network.balance, network.diff, network.export, serve.serve,
-                viz.viz):
+for command in (build.build, build.compact, build.doctor, build.validate, query.query, query.queries, query.show,
+                query.claims, query.conflicts, events.import_command, events.reconcile, events.timeline,
+                network.centrality, network.path, network.communities, network.balance, network.diff, network.export,
+                serve.serve, viz.viz):
     cli.add_command(command)
 
 

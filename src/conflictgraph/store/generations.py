@@ -36,7 +36,7 @@ except ImportError:  # Windows: no advisory locks; writers must not overlap ther
 from conflictgraph.errors import StoreError, StoreMissing
 from conflictgraph.store.oxigraph import OxigraphStore
 
-__all__ = ["StoreLocation", "Generation", "DATABASE", "BUILD_INFO"]
+__all__ = ["StoreLocation", "Generation", "GenerationState", "DATABASE", "BUILD_INFO"]
 
 DATABASE = "oxigraph"
 BUILD_INFO = "build.json"
@@ -98,6 +98,7 @@ class StoreLocation:
         if copy_current and self.current() is None:  # checked before the lock, which creates <store>.d/
             raise StoreMissing(missing)
         with self.writing(notify):
+            self.prune()  # what killed writers left behind: no live writer can hold the lock now
             previous = self.current()
             if copy_current and previous is None:
                 raise StoreMissing(missing)
@@ -174,24 +175,69 @@ class StoreLocation:
         os.replace(link, self.path)
         self.prune(keep=2)
 
-    def prune(self, keep: int = 2) -> None:
-        """Remove old or abandoned generations, keeping the newest ``keep`` complete ones.
+    def survey(self, keep: int = 2) -> list[GenerationState]:
+        """Every generation folder with its state and size on disk, newest first.
 
-        The previous generation is kept so a reader that opened it just before the swap can
-        finish; unfinished ones (no build.json) older than an hour are from killed builds.
+        States: ``current``; ``kept`` (one of the newest ``keep`` complete ones, for readers
+        that opened it just before a swap); ``old`` (complete, no longer needed);
+        ``being written`` (unfinished, by a live process); ``abandoned`` (unfinished, its writer
+        is gone: killed, or older than an hour).
         """
         if not self.generations.is_dir():
-            return
+            return []
         current = self.current()
+        folders = [g.resolve() for g in self.generations.iterdir() if g.is_dir()]
         # ordered by when each was published: a reader keeping a network in a generation
         # (conflictgraph.network.cache) changes the folder's time, never its build.json's
-        complete = sorted((g for g in self.generations.iterdir() if (g / BUILD_INFO).is_file()),
+        complete = sorted((g for g in folders if (g / BUILD_INFO).is_file()),
                           key=lambda g: (g / BUILD_INFO).stat().st_mtime, reverse=True)
-        keep_set = set(complete[:keep]) | ({current} if current else set())
-        for folder in self.generations.iterdir():
-            if not folder.is_dir():  # the writer lock
-                continue
-            unfinished = not (folder / BUILD_INFO).is_file()
-            stale = time.time() - folder.stat().st_mtime > 3600
-            if folder not in keep_set and (not unfinished or stale):
-                shutil.rmtree(folder, ignore_errors=True)
+        kept = set(complete[:keep])
+        found = []
+        for folder in sorted(folders, key=lambda g: g.name, reverse=True):
+            if folder == current:
+                state = "current"
+            elif folder in kept:
+                state = "kept"
+            elif folder in complete:
+                state = "old"
+            elif _writer_alive(folder) and time.time() - folder.stat().st_mtime < 3600:
+                state = "being written"
+            else:
+                state = "abandoned"
+            found.append(GenerationState(folder, state, _disk_bytes(folder)))
+        return found
+
+    def prune(self, keep: int = 2) -> list[GenerationState]:
+        """Remove old and abandoned generations (see :meth:`survey`); what was removed."""
+        removed = [g for g in self.survey(keep) if g.state in ("old", "abandoned")]
+        for generation in removed:
+            shutil.rmtree(generation.folder, ignore_errors=True)
+        return removed
+
+
+@dataclass
+class GenerationState:
+    """A generation folder, what it is (see :meth:`StoreLocation.survey`) and its size on disk."""
+
+    folder: Path
+    state: str
+    bytes: int
+
+
+def _writer_alive(folder: Path) -> bool:
+    """Whether the process that made ``folder`` (``g-<time>-<pid>``) still runs."""
+    try:
+        pid = int(folder.name.rsplit("-", 1)[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError):
+        return False  # not a name we make: nobody is writing it
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another user has that number
+    return True
+
+
+def _disk_bytes(folder: Path) -> int:
+    """Bytes the files under ``folder`` hold (hard links shared with other generations count here too)."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
