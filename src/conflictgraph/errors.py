@@ -8,6 +8,8 @@ Examples
 """
 from __future__ import annotations
 
+import errno
+
 __all__ = [
     "ConflictGraphError",
     "ParseError",
@@ -20,6 +22,8 @@ __all__ = [
     "NameAmbiguous",
     "UsageError",
     "ImportFailed",
+    "DiskError",
+    "disk_error",
 ]
 
 
@@ -110,3 +114,42 @@ class ImportFailed(ConflictGraphError):
     def __init__(self, path: str, message: str, *, row: int | None = None):
         self.path, self.row, self.reason = str(path), row, message
         super().__init__(f"{self.path}{f', row {row}' if row is not None else ''}: {message}")
+
+
+class DiskError(StoreError):
+    """The disk said no: it is ``full``, ``read-only``, or the folder is ``forbidden``."""
+
+    def __init__(self, kind: str, path: object):
+        self.kind, self.path = kind, path
+        super().__init__(_DISK_MESSAGES[kind].format(path=path))
+
+
+_DISK_MESSAGES = {
+    "full": "no space is left on the disk holding {path}: free some space, or choose a folder on another disk",
+    "read-only": "{path} is on a read-only disk: choose a folder on a writable one",
+    "forbidden": "no permission to write {path}: choose a folder you may write to, or ask for the rights",
+}
+_DISK_SIGNS = (("full", (errno.ENOSPC, errno.EDQUOT), "no space left"),
+               ("read-only", (errno.EROFS,), "read-only file system"),
+               ("forbidden", (errno.EACCES, errno.EPERM), "permission denied"))
+
+
+def disk_error(err: BaseException, path: object) -> DiskError | None:
+    """A one-line :class:`DiskError` naming ``path`` for a full, read-only or forbidden disk
+    (from the error number, or the engine's message when it has none, or a DiskError about a
+    file inside ``path``); None for other errors.
+
+    >>> str(disk_error(OSError(28, "No space left on device"), "store"))
+    'no space is left on the disk holding store: free some space, or choose a folder on another disk'
+    >>> disk_error(OSError(2, "No such file"), "store") is None
+    True
+    """
+    if isinstance(err, DiskError):
+        return DiskError(err.kind, path)
+    if not isinstance(err, OSError):
+        return None
+    text = str(err).lower()
+    for kind, numbers, words in _DISK_SIGNS:
+        if err.errno in numbers or words in text:
+            return DiskError(kind, path)
+    return None

@@ -12,7 +12,7 @@ import click
 
 from conflictgraph.cli import build, events, network, query, serve, viz
 from conflictgraph.cli.options import Context
-from conflictgraph.errors import ConflictGraphError, ValidationFailed
+from conflictgraph.errors import ConflictGraphError, ValidationFailed, disk_error
 
 __all__ = ["main", "cli"]
 
@@ -31,6 +31,12 @@ class Group(click.Group):
         except ConflictGraphError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except OSError as err:  # a full, read-only or forbidden disk outside a store write (an output file)
+            disk = disk_error(err, err.filename or "the output")
+            if disk is None:
+                raise
+            click.echo(f"error: {disk}", err=True)
+            sys.exit(disk.exit_code)
 
     def list_commands(self, ctx):  # keep the order in which commands are added
         return list(self.commands)

@@ -70,7 +70,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from conflictgraph.errors import UsageError
+from conflictgraph.errors import ConflictGraphError, ImportFailed, UsageError, disk_error
 from conflictgraph.importers import acled, ucdp
 from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected, nt_iri,
                                             nt_lang, nt_literal, nt_term)
@@ -375,15 +375,24 @@ class _Rejects:
     def write(self, row: int, reason: str, raw: list[str]) -> None:
         if self.path is None:
             return
-        if self._writer is None:
-            self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
-            self._writer = csv.writer(self._handle)
-            self._writer.writerow(["row", "reason", *map(spreadsheet_safe, self.columns())])
-        self._writer.writerow([row, spreadsheet_safe(reason), *map(spreadsheet_safe, raw)])
+        try:
+            if self._writer is None:
+                self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+                self._writer = csv.writer(self._handle)
+                self._writer.writerow(["row", "reason", *map(spreadsheet_safe, self.columns())])
+            self._writer.writerow([row, spreadsheet_safe(reason), *map(spreadsheet_safe, raw)])
+        except OSError as err:
+            raise self._failed(err) from None
 
     def close(self) -> None:
         if self._handle:
-            self._handle.close()
+            try:
+                self._handle.close()
+            except OSError as err:
+                raise self._failed(err) from None
+
+    def _failed(self, err: OSError) -> ConflictGraphError:
+        return disk_error(err, self.path) or ImportFailed(str(self.path), f"cannot write the rejects: {err.strerror}")
 
 
 def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,

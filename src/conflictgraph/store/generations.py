@@ -33,7 +33,7 @@ try:
 except ImportError:  # Windows: no advisory locks; writers must not overlap there
     fcntl = None  # type: ignore[assignment]
 
-from conflictgraph.errors import StoreError, StoreMissing
+from conflictgraph.errors import DiskError, StoreError, StoreMissing, disk_error
 from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["StoreLocation", "Generation", "GenerationState", "DATABASE", "BUILD_INFO"]
@@ -114,10 +114,13 @@ class StoreLocation:
                 yield generation
                 writer.close()
                 writer = None
-            except BaseException:
+            except BaseException as err:
                 if writer is not None:  # close the copy first: the engine's threads may still write to it
-                    writer.close()
+                    _close_quietly(writer)
                 shutil.rmtree(folder, ignore_errors=True)
+                disk = _about_this_store(err, folder, self.path)
+                if disk is not None:
+                    raise disk from None  # one line that says what to do; the store is as it was
                 raise
             if generation.cancelled:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -222,6 +225,23 @@ class GenerationState:
     folder: Path
     state: str
     bytes: int
+
+
+def _about_this_store(err: BaseException, folder: Path, path: Path) -> DiskError | None:
+    """A disk error of the generation being written, worded about the store the user named."""
+    if isinstance(err, OSError):
+        return disk_error(err, err.filename or path)
+    if isinstance(err, DiskError) and str(err.path).startswith(str(folder)):
+        return disk_error(err, path)
+    return None
+
+
+def _close_quietly(store: OxigraphStore) -> None:
+    """Close a copy being abandoned; on a full disk its last flush fails too, which changes nothing."""
+    try:
+        store.close()
+    except OSError:
+        pass
 
 
 def _writer_alive(folder: Path) -> bool:

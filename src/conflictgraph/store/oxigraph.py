@@ -18,7 +18,7 @@ from typing import overload
 
 import pyoxigraph as ox
 
-from conflictgraph.errors import QueryError, StoreError
+from conflictgraph.errors import QueryError, StoreError, disk_error
 from conflictgraph.rdf.sparql_text import BAD_IRI, inject_values
 from conflictgraph.rdf.terms import IRI, BNode, Literal, Term
 from conflictgraph.store.base import Capabilities, Quad, QueryResult
@@ -121,7 +121,7 @@ class OxigraphStore:
         try:
             inner = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except OSError as err:
-            raise StoreError(f"cannot open the store at {path}: {err}") from None
+            raise disk_error(err, path) or StoreError(f"cannot open the store at {path}: {err}") from None
         return cls(inner, path=path, read_only=read_only)
 
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
