@@ -19,6 +19,7 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -238,10 +239,8 @@ def _about_this_store(err: BaseException, folder: Path, path: Path) -> DiskError
 
 def _close_quietly(store: OxigraphStore) -> None:
     """Close a copy being abandoned; on a full disk its last flush fails too, which changes nothing."""
-    try:
+    with contextlib.suppress(OSError):
         store.close()
-    except OSError:
-        pass
 
 
 def _writer_alive(folder: Path) -> bool:
