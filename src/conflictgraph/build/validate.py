@@ -5,11 +5,10 @@ best-effort search finds the line where a named node is written.
 
 Examples
 --------
->>> from conflictgraph.bundled import bundled_graph_dir
 >>> from conflictgraph.build.ontology import load_ontology
 >>> from conflictgraph.build.folders import load_folders
 >>> vocab = load_ontology()
->>> findings = validate_loaded(load_folders([bundled_graph_dir()], vocab), vocab)
+>>> findings = validate_loaded(load_folders([MINI], vocab), vocab)
 >>> [f for f in findings if f.severity == "Violation"]
 []
 """
