@@ -12,7 +12,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from html import escape
+
+from conflictgraph.rdf.frames import html_table, to_frame
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Table", "Report", "merge_rows"]
 
@@ -35,6 +42,13 @@ class Table:
     def __iter__(self) -> Iterator[dict]:
         return iter(self.rows)
 
+    def to_pandas(self) -> pd.DataFrame:
+        """The rows as a typed DataFrame (see :mod:`conflictgraph.rdf.frames`); needs pandas."""
+        return to_frame(self.rows, self.columns)
+
+    def _repr_html_(self) -> str:
+        return html_table(self.rows, self.columns, title=self.title)
+
 
 @dataclass
 class Report:
@@ -45,6 +59,19 @@ class Report:
     meta: dict
     sections: list[Table]
     data: dict
+
+    def to_pandas(self, section: int | str = 0) -> pd.DataFrame:
+        """One of the report's tables (by position or title) as a typed DataFrame; needs pandas."""
+        if isinstance(section, str):
+            found = [table for table in self.sections if table.title == section]
+            if not found:
+                raise KeyError(f"no section {section!r} (sections: {', '.join(str(t.title) for t in self.sections)})")
+            return found[0].to_pandas()
+        return self.sections[section].to_pandas()
+
+    def _repr_html_(self) -> str:
+        used = ", ".join(f"{key} {value}" for key, value in self.meta.items() if not isinstance(value, (list, dict)))
+        return f"<p>{escape(used)}</p>" + "".join(table._repr_html_() for table in self.sections)
 
 
 def merge_rows(rows: Iterable[dict], multi: Sequence[str]) -> list[dict]:

@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from conflictgraph.rdf.frames import html_table, to_frame
 from conflictgraph.rdf.terms import Term
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Capabilities", "Quad", "QueryResult", "Store"]
 
@@ -40,6 +44,21 @@ class QueryResult:
 
     def __iter__(self) -> Iterator[dict[str, Term | None]]:
         return iter(self.rows)
+
+    def _columns(self) -> tuple[list[dict], list[str]]:
+        if self.kind == "ask":
+            return [{"boolean": self.boolean}], ["boolean"]
+        if self.kind == "construct":
+            return [{"subject": s, "predicate": p, "object": o} for s, p, o in self.triples], [
+                "subject", "predicate", "object"]
+        return self.rows, self.variables
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The result as a typed DataFrame (see :mod:`conflictgraph.rdf.frames`); needs pandas."""
+        return to_frame(*self._columns())
+
+    def _repr_html_(self) -> str:
+        return html_table(*self._columns())
 
 
 @dataclass(frozen=True)
