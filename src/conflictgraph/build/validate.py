@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -55,8 +56,10 @@ def validate_loaded(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
     import rdflib
 
     data = rdflib.Dataset()
-    nquads = ox.serialize(list(ontology.quads) + list(loaded.quads), format=ox.RdfFormat.N_QUADS)
-    data.parse(data=nquads, format="nquads")
+    for quad in (*ontology.quads, *loaded.quads):  # term by term: rdflib's N-Quads reader is quadratic
+        graph = data.graph(_rdflib_term(quad.graph_name)) if not isinstance(quad.graph_name, ox.DefaultGraph) \
+            else data.default_context
+        graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
     shapes = rdflib.Graph().parse(str(ontology.shapes_path), format="turtle")
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, advanced=True, inference="none", allow_warnings=True)
@@ -76,6 +79,26 @@ def validate_loaded(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
             message=str(message) if message else "does not conform to its shape",
             severity=severity))
     return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.node, f.message))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+    """A pyoxigraph term as rdflib's (a long literal costs its length, not its length squared)."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib reads one from text
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise ValueError(f"RDF 1.2 triple terms are not supported here: {term}")
 
 
 @lru_cache(maxsize=64)
