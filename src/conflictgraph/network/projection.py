@@ -366,7 +366,8 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
     relations : iterable of str, optional
         Keep only these edge relations (e.g. ``["co-member", "co-launched"]``).
     projection : list of Relation, optional
-        Entries to use instead of the bundled projection file.
+        Entries to use instead of the bundled projection file. Then every relation is projected
+        through its query, and no kept network or event-tie table is read.
 
     Returns
     -------
@@ -374,6 +375,14 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
         Edges keyed by relation; ``graph.graph`` records view, window and filters.
         Projected from a published on-disk store, it is also kept beside that store
         (:mod:`conflictgraph.network.cache`), and the next call with the same options reads it.
+
+    Notes
+    -----
+    With the bundled projection, on a store with imported datasets, the ``fought`` and
+    ``fought-alongside`` edges of the imported events come from the store's event-tie table
+    (:mod:`conflictgraph.network.ties`; kept in the generation folder of an on-disk store),
+    the rest from the queries: the same network, in a fraction of the time (100,000 imported
+    events: 1.6 s from a kept table against 22 s).
 
     Examples
     --------
