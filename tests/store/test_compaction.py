@@ -15,6 +15,7 @@ from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.network.warmup import LOG_NAME
 from conflictgraph.store.compaction import compact_store
 from conflictgraph.network.projection import project
+from conflictgraph.network.ties import TABLE_FILE
 from conflictgraph.store.generations import BUILD_INFO, StoreLocation
 
 from conftest import FIXTURES, copy_store, count_quads as count, run_cli as run
@@ -61,9 +62,12 @@ def test_a_large_import_is_published_at_once_and_compacted_in_the_background(bui
     place = StoreLocation(location)
     assert place.info()["compacted"] is True and place.current() != published
     assert count(location) == imported and imported > count(mini_on_disk)
-    # then the default network is projected and kept, so the next network command reads it
+    # then the event-tie table is kept, and the default network projected and kept, so the
+    # next network command reads it
     kept = wait_for_compactor(location, words=("kept the actors network", "did not keep"))
     assert kept.startswith("kept the actors network"), kept
+    log = (place.generations / LOG_NAME).read_text(encoding="utf-8")
+    assert "kept the event-tie table" in log and (place.current() / TABLE_FILE).is_file(), log
 
     def no_projecting(*_args):
         raise AssertionError("projected again instead of reading the kept network")
@@ -81,11 +85,16 @@ def test_compaction_leaves_a_store_published_after_its_start_alone(built, mini_o
     before = place.current()
     (before / "networks").mkdir()
     (before / "networks" / "kept.json").write_text("{}", encoding="utf-8")
+    (before / "ties.npz").write_bytes(b"table")  # derived files, kept beside the database
+    (before / "ties.npz.lock").touch()  # and what is not one: a lock, a file being written
+    (before / ".ties.npz.123.tmp").touch()
     assert compact_store(location, generation="g-0-0") is False  # another writer published since
     assert place.current() == before
     assert compact_store(location, generation=before.name) is True
     assert place.current() != before and place.info()["compacted"] is True
     assert (place.current() / "networks" / "kept.json").read_text() == "{}"  # same triples: still valid
+    assert (place.current() / "ties.npz").read_bytes() == b"table"
+    assert not (place.current() / "ties.npz.lock").exists() and not (place.current() / ".ties.npz.123.tmp").exists()
     assert count(location) == count(mini_on_disk)
 
 

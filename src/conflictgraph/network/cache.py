@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.store.base import Store
 from conflictgraph.store.generations import BUILD_INFO
 
-__all__ = ["NetworkCache"]
+__all__ = ["NetworkCache", "generation_folder", "file_lock"]
 
 KEEP = 8  # networks kept per generation (the newest); one of 100,000 imported events is ~85 MB
 
@@ -55,10 +55,35 @@ def _code_hash() -> str:
     ontology = ontology_dir()
     files = [(ontology, ontology / "projection.toml"),
              *((ontology, p) for p in sorted((ontology / "projection").glob("*.rq"))),
-             *((package, package / "network" / name) for name in ("spec.py", "projection.py", "cache.py"))]
+             *((package, package / "network" / name) for name in ("spec.py", "projection.py", "cache.py", "ties.py"))]
     for root, path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def generation_folder(store: Store) -> Path | None:
+    """The generation folder of ``store`` when it is a published on-disk one (opened read-only,
+    beside its build.json), else None (in memory, remote, a writer's copy)."""
+    path, read_only = getattr(store, "path", None), getattr(store, "read_only", False)
+    if path is None or not read_only:
+        return None
+    generation = Path(path).parent
+    return generation if (generation / BUILD_INFO).is_file() else None
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold the advisory lock file ``path`` for the block, waiting while another process holds
+    it (the lock goes with its process). Where the file cannot be made, no lock."""
+    try:
+        handle = open(path, "a")  # noqa: SIM115 - `with handle:` below
+    except OSError:
+        yield
+        return
+    with handle:  # closing it releases the lock
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 class NetworkCache:
@@ -70,13 +95,8 @@ class NetworkCache:
     @classmethod
     def for_store(cls, store: Store) -> NetworkCache | None:
         """The cache of ``store``'s generation, or None when it is not a published on-disk one."""
-        path, read_only = getattr(store, "path", None), getattr(store, "read_only", False)
-        if path is None or not read_only:
-            return None
-        generation = Path(path).parent
-        if not (generation / BUILD_INFO).is_file():
-            return None
-        return cls(generation / "networks")
+        generation = generation_folder(store)
+        return None if generation is None else cls(generation / "networks")
 
     def _file(self, options: dict) -> Path:
         text = json.dumps({"options": options, "code": _code_hash()}, sort_keys=True, default=str)
@@ -92,22 +112,12 @@ class NetworkCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not there, or unreadable: project again
 
-    @contextmanager
-    def building(self, options: dict) -> Iterator[None]:
+    def building(self, options: dict) -> AbstractContextManager[None]:
         """Hold the lock of the network for ``options`` for the block, waiting while another
         process holds it. A folder the user cannot write to means no lock (and no cache)."""
-        try:
+        with suppress(OSError):  # a folder the user cannot write to: file_lock takes no lock
             self.folder.mkdir(exist_ok=True)
-            handle = open(self._file(options).with_suffix(".lock"), "a")  # noqa: SIM115 - `with handle:` below
-        except OSError:
-            handle = None
-        if handle is None:
-            yield
-            return
-        with handle:  # closing it releases the lock
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+        return file_lock(self._file(options).with_suffix(".lock"))
 
     def adopt(self, older: NetworkCache, *, wait: bool) -> int:
         """Link into this folder the networks kept for an older generation that holds the same

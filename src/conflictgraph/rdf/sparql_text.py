@@ -16,14 +16,14 @@ from collections.abc import Iterator
 
 from conflictgraph.errors import QueryError
 
-__all__ = ["BAD_IRI", "tokens", "inject_values", "construct_to_insert"]
+__all__ = ["BAD_IRI", "iri_ref", "tokens", "inject_values", "construct_to_insert"]
 
 # Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _iri_ref(value: str) -> str:
-    """``<value>``, refusing text that cannot be an IRI."""
+def iri_ref(value: str) -> str:
+    """``<value>`` to write into query text, refusing text that cannot be an IRI (QueryError)."""
     if not value or BAD_IRI.search(value) or ":" not in value:
         raise QueryError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
@@ -51,18 +51,32 @@ def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
             depth += 1
 
 
-def inject_values(text: str, values: str) -> str:
+def inject_values(text: str, values: str, *, everywhere: bool = False) -> str:
     """Put ``values`` (a VALUES block) first in the outermost WHERE group of ``text``, where
-    it binds like a substitution does; append it after the query when that group is not found."""
+    it binds like a substitution does; append it after the query when that group is not found.
+    With ``everywhere``, first in every WHERE group, subqueries' too (each must then project
+    the variables it binds).
+
+    >>> inject_values("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }", "VALUES ?x { <u:a> }", everywhere=True)
+    'SELECT ?x WHERE { VALUES ?x { <u:a> } { SELECT ?x WHERE { VALUES ?x { <u:a> } ?x ?p ?o } } }'
+    """
     after_where = False
+    places = []
     for kind, value, start, depth in tokens(text):
-        if depth != 0:
+        if depth != 0 and not everywhere:
             continue
         if kind == "word" and value.upper() == "WHERE":
             after_where = True
-        elif kind == "open" and (after_where or not re.search(r"\bCONSTRUCT\b", text[:start], re.I)):
-            return f"{text[:start + 1]} {values}{text[start + 1:]}"
-    return f"{text}\n{values}"
+        elif kind == "open" and (after_where or (depth == 0 and not re.search(r"\bCONSTRUCT\b", text[:start], re.I))):
+            places.append(start + 1)
+            after_where = False
+            if not everywhere:
+                break
+    if not places:
+        return f"{text}\n{values}"
+    for place in reversed(places):
+        text = f"{text[:place]} {values}{text[place:]}"
+    return text
 
 
 def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -> str:
@@ -73,7 +87,7 @@ def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -
         if kind == "word" and value.upper() == "CONSTRUCT" and depth == 0:
             opening = found[i + 1]
             closing = next(t for t in found[i + 2:] if t[0] == "close" and t[3] == 0)
-            clauses = "".join(f"\nUSING {_iri_ref(g)}" for g in using or ())
-            return (f"{text[:start]}INSERT {{ GRAPH {_iri_ref(graph)} {{"
+            clauses = "".join(f"\nUSING {iri_ref(g)}" for g in using or ())
+            return (f"{text[:start]}INSERT {{ GRAPH {iri_ref(graph)} {{"
                     f"{text[opening[2] + 1:closing[2]]}}} }}{clauses}{text[closing[2] + 1:]}")
     raise QueryError("a rule must be a CONSTRUCT query")

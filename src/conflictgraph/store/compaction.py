@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from conflictgraph.store.generations import BUILD_INFO, DATABASE, StoreLocation
@@ -59,15 +60,23 @@ def compact_store(location: str | Path | StoreLocation, *, generation: str | Non
 
 
 def _link_derived(previous: Path, target: Path) -> None:
-    """Hard-link into ``target`` the files kept beside the database of ``previous`` (networks
-    projected from it): compaction keeps the same triples, so they still hold. Best effort: a
-    file that cannot be linked is only derived again when asked for."""
-    for folder in previous.iterdir():
-        if folder.name in (DATABASE, BUILD_INFO) or not folder.is_dir():
+    """Hard-link into ``target`` the files kept beside the database of ``previous`` (the
+    event-tie table, networks projected from it): compaction keeps the same triples, so they
+    still hold. Lock files and hidden ones (being written) are left. Best effort: a file that
+    cannot be linked is only derived again when asked for."""
+    for item in previous.iterdir():
+        if item.name in (DATABASE, BUILD_INFO):
             continue
-        for item in folder.glob("*.json"):
-            try:
-                (target / folder.name).mkdir(exist_ok=True)
-                os.link(item, target / folder.name / item.name)
-            except OSError:
-                pass
+        if item.is_dir():
+            for derived in filter(_is_derived, item.iterdir()):
+                with suppress(OSError):
+                    (target / item.name).mkdir(exist_ok=True)
+                    os.link(derived, target / item.name / derived.name)
+        elif _is_derived(item):
+            with suppress(OSError):
+                os.link(item, target / item.name)
+
+
+def _is_derived(item: Path) -> bool:
+    """A finished derived file: not a lock, not hidden (a file being written is hidden)."""
+    return item.is_file() and not item.name.startswith(".") and item.suffix != ".lock"

@@ -155,6 +155,16 @@ class OxigraphStore:
         triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in result]
         return QueryResult(kind="construct", triples=triples)
 
+    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT as the lexical values of their terms (None when unbound), without
+        turning them into conflictgraph terms: for reading many rows (100,000 events grouped one
+        row each: 1.3 s of 5.3 s was that conversion)."""
+        result = self._run(sparql, {})
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select_values needs a SELECT query")
+        for solution in result:
+            yield tuple(None if term is None else term.value for term in solution)
+
     def _run(self, sparql: str, substitutions: dict):
         try:
             return self._inner.query(sparql, use_default_graph_as_union=True,

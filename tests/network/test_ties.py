@@ -1,0 +1,213 @@
+"""The event-tie table (conflictgraph.network.ties): its file, where it is kept, and networks
+from project() identical with and without it, on the fixture datasets imported into the bundled
+and the mini graph (in memory and on disk), and through a remote store."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from conflictgraph.api import ConflictGraph
+from conflictgraph.build.pipeline import open_for_reading
+from conflictgraph.importers.dataset import import_events
+from conflictgraph.network.analyze.ego import ego_network
+from conflictgraph.network.projection import project
+from conflictgraph.network.spec import NetworkSpec, load_projection
+from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, aggregate, event_relations, extract_ties,
+                                        kept_table)
+from conflictgraph.store.generations import DATABASE, StoreLocation
+
+from conftest import FIXTURES, copy_store, run_cli
+
+A = "https://w3id.org/conflictgraph/id/actor/"
+OPTIONS = [{}, {"as_of": "2023-11-07"}, {"between": ("2023-11-01", "2023-11-30")},
+           {"between": ("2021-01-01", "2022-12-31")}, {"evidence": "acled"}, {"evidence": "ucdp-ged"},
+           {"evidence": "curated"}, {"include_generic": True}, {"view": "alliance"},
+           {"status": ["claimed"]}, {"status": ["confirmed"]},
+           {"evidence": "acled", "between": ("2023-01-01", "2023-12-31")},
+           {"relations": ["fought", "co-member"]}]
+
+
+def _name(options: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in options.items()) or "none"
+
+
+def _network(graph):
+    """All a network is: graph attributes, nodes and edges in order, with every attribute."""
+    return graph.graph, list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+
+
+def _import_fixtures(store) -> None:
+    for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):
+        import_events(store, dataset, path)
+
+
+@pytest.fixture(scope="module")
+def bundled_in_memory(bundled_copy):
+    """The bundled graph with the UCDP and ACLED fixtures imported, in memory."""
+    store = bundled_copy()
+    _import_fixtures(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def mini_on_disk_imported(mini_on_disk, tmp_path_factory) -> str:
+    """The mini graph on disk with the UCDP and ACLED fixtures imported through the CLI (this
+    module's copy: project() keeps networks and the table in it)."""
+    folder = tmp_path_factory.mktemp("ties-mini")
+    location = str(copy_store(mini_on_disk, folder))
+    for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):
+        result = run_cli("import", dataset, str(path), "--store", location, "--rejects", str(folder / f"{dataset}.csv"))
+        assert result.exit_code in (0, 1), result.output  # 1: rows were rejected (the rest is imported)
+    return location
+
+
+@pytest.fixture(scope="module")
+def on_disk(imported_on_disk, tmp_path_factory) -> str:
+    """The bundled graph on disk with the UCDP and ACLED fixtures imported (this module's copy)."""
+    return str(copy_store(imported_on_disk, tmp_path_factory.mktemp("ties")))
+
+
+def _same_with_and_without(store, options: dict) -> None:
+    with_table = project(store, **options)  # the bundled projection: event relations from the table
+    without = project(store, projection=load_projection(), **options)  # every relation through its query
+    assert _network(with_table) == _network(without)
+    if not options:
+        assert any(d["relation"] in RELATIONS and "acled" in d["evidence"] for *_e, d in without.edges(data=True))
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=_name)
+def test_project_gives_the_same_network_with_and_without_the_table(mini_on_disk_imported, options):
+    _same_with_and_without(open_for_reading(mini_on_disk_imported), options)
+
+
+@pytest.mark.parametrize("options", [{}, {"between": ("2023-11-01", "2023-11-30")}, {"view": "alliance"},
+                                     {"evidence": "curated"}], ids=_name)
+def test_the_same_on_the_bundled_graph_in_memory(bundled_in_memory, options):
+    _same_with_and_without(bundled_in_memory, options)
+
+
+@pytest.mark.slow  # the bundled graph built on disk, with imports through the CLI
+@pytest.mark.parametrize("options", OPTIONS, ids=_name)
+def test_the_same_on_the_bundled_graph_on_disk(on_disk, options):
+    _same_with_and_without(open_for_reading(on_disk), options)
+
+
+@pytest.mark.parametrize(("options", "depth"), [({}, 1), ({"between": ("2023-11-01", "2023-11-30")}, 2),
+                                                ({"evidence": "acled"}, 1)], ids=["none", "between-depth-2", "acled"])
+def test_an_ego_network_is_the_same_with_and_without_the_table(bundled_in_memory, options, depth):
+    graph = ConflictGraph(bundled_in_memory)
+    fast = graph.network(NetworkSpec(focus="KNDF", depth=depth, **options))
+    slow = ego_network(project(graph.store, projection=load_projection(), **options), A + "kndf", depth)
+    assert _network(fast) == _network(slow)
+
+
+def test_curated_events_are_residual_and_merged_with_imported_ones(bundled_in_memory):
+    store = bundled_in_memory
+    table = kept_table(store)
+    assert table.residual and not any("/event/acled-" in e or "/event/ucdp-" in e for e in table.residual)
+    assert set(table.kinds.strings) == {"acled", "ucdp-ged"}
+    edge = project(store).edges[A + "kndf", A + "tatmadaw", "fought"]  # curated and imported evidence
+    assert edge["evidence"]["curated"] >= 1 and edge["evidence"]["acled"] == 1
+
+
+def test_the_table_is_kept_in_the_generation_and_rebuilt_when_missing(mini_on_disk_imported, monkeypatch):
+    store = open_for_reading(mini_on_disk_imported)
+    path = StoreLocation(mini_on_disk_imported).current() / TABLE_FILE
+    table = kept_table(store)
+    assert path.is_file() and TieTable.load(path, key=_key()) == table == extract_ties(store)
+    monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
+    assert kept_table(store) == table  # read from the file
+    monkeypatch.undo()
+    path.unlink()
+    assert kept_table(store) == table and path.is_file()  # extracted again, and kept
+    TieTable.from_events([]).save(path, key="other code")
+    assert kept_table(store) == table and TieTable.load(path, key=_key()) == table  # a stale file: replaced
+
+
+def _key() -> str:
+    from conflictgraph.network.ties import _key
+    return _key(event_relations())
+
+
+def _no_extracting(_store):
+    raise AssertionError("extracted the table instead of reading the kept one")
+
+
+def test_a_store_folder_that_cannot_be_written_means_a_table_per_call(mini_on_disk_imported, tmp_path, monkeypatch):
+    location = copy_store(mini_on_disk_imported, tmp_path)
+    (StoreLocation(location).current() / TABLE_FILE).unlink(missing_ok=True)
+    store = open_for_reading(location)
+
+    def refused(*_args):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "replace", refused)  # how the file would be put in place
+    table = kept_table(store)
+    assert len(table) > 0 and table == extract_ties(store)
+    assert sorted(p.name for p in StoreLocation(location).current().iterdir()) == ["build.json", DATABASE,
+                                                                                   TABLE_FILE + ".lock"]
+
+
+def test_save_and_load_round_trip(bundled_in_memory, tmp_path):
+    table = extract_ties(bundled_in_memory)
+    table.save(tmp_path / "ties.npz", key="k")
+    loaded = TieTable.load(tmp_path / "ties.npz", key="k")
+    assert loaded == table and len(loaded) > 0
+    entries = event_relations()
+    assert aggregate(loaded, entries) == aggregate(table, entries)
+    with pytest.raises(ValueError, match="other code"):
+        TieTable.load(tmp_path / "ties.npz", key="another")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
+    path = tmp_path / "ties.npz"
+    old = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"]}])
+    old.save(path)
+
+    def failing(handle, **_arrays):
+        handle.write(b"PK\x03\x04 half a file")
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(np, "savez", failing)
+    new = TieTable.from_events([{"event": "e2", "kind": "acled", "sideA": ["x"], "sideB": ["z"]}])
+    with pytest.raises(OSError, match="no space"):
+        new.save(path)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["ties.npz"]
+    assert TieTable.load(path) == old
+
+
+def test_a_file_of_another_format_is_refused(tmp_path):
+    path = tmp_path / "ties.npz"
+    np.savez(path, meta=np.frombuffer(b'{"format": 0}', dtype=np.uint8))
+    with pytest.raises(ValueError, match="another format"):
+        TieTable.load(path)
+
+
+def test_pairs_follow_the_queries():
+    table = TieTable.from_events([
+        # x twice on side A (as sideA and associated), y and z on side B, x also on side B
+        {"event": "e1", "kind": "acled", "sideA": ["x"], "associatedWith": ["x", "w"], "sideB": ["y", "z", "x"]},
+    ])
+    rows = {(table.actors.strings[a], table.actors.strings[b], RELATIONS[r])
+            for a, b, r in zip(table.a, table.b, table.relation)}
+    assert rows == {("w", "x", "fought-alongside"), ("w", "y", "fought"), ("w", "z", "fought"),
+                    ("x", "y", "fought"), ("x", "z", "fought"), ("w", "x", "fought"),
+                    ("x", "y", "fought-alongside"), ("x", "z", "fought-alongside"), ("y", "z", "fought-alongside")}
+    assert len(table) == len(rows)  # no duplicate rows
+
+
+@pytest.mark.slow  # a real `oxigraph serve-read-only` process
+def test_a_remote_store_gives_the_same_table_and_networks(on_disk):
+    from conflictgraph.store.remote import Endpoint, RemoteStore
+    from oxigraph_server import running_oxigraph
+    embedded = open_for_reading(on_disk)
+    with running_oxigraph(StoreLocation(on_disk).current() / DATABASE, read_only=True) as url:
+        remote = RemoteStore(Endpoint.from_urls(url + "/query"))
+        assert extract_ties(remote) == extract_ties(embedded)
+        for options in ({}, {"between": ("2023-11-01", "2023-11-30")}, {"view": "alliance"}, {"evidence": "acled"}):
+            with_table = _network(project(remote, **options))
+            assert with_table == _network(project(remote, projection=load_projection(), **options)), options
+            assert with_table == _network(project(embedded, projection=load_projection(), **options)), options
