@@ -14,6 +14,8 @@ Examples
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,7 +53,40 @@ class Finding:
 
 
 def validate_loaded(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
-    """Run the shapes on the union of the loaded files plus the ontology; return findings."""
+    """Run the shapes on the union of the loaded files plus the ontology; return findings.
+
+    The same content validated again in one process (a notebook rebuilding the same folders,
+    a test suite building one fixture many times) reuses the findings: pySHACL takes most of a
+    small build's time, and its answer depends only on the quads, the files they came from and
+    the shapes.
+    """
+    key = _content_key(loaded, ontology)
+    if key not in _FINDINGS:
+        if len(_FINDINGS) >= _REMEMBERED:
+            _FINDINGS.pop(next(iter(_FINDINGS)))
+        _FINDINGS[key] = tuple(_run_shapes(loaded, ontology))
+    return list(_FINDINGS[key])
+
+
+_REMEMBERED = 8  # validations kept per process
+_FINDINGS: dict[str, tuple[Finding, ...]] = {}
+
+
+def _content_key(loaded: LoadedGraph, ontology: Ontology) -> str:
+    digest = hashlib.sha256(Path(ontology.shapes_path).read_bytes())
+    for quad in (*ontology.quads, *loaded.quads):
+        digest.update(str(quad).encode())
+    digest.update(json.dumps(loaded.origin, sort_keys=True).encode())
+    for file in loaded.files:  # findings name lines: an edited file is validated again
+        try:
+            stat = Path(file).stat()
+            digest.update(f"{file} {stat.st_mtime_ns} {stat.st_size}".encode())
+        except OSError:
+            digest.update(file.encode())
+    return digest.hexdigest()
+
+
+def _run_shapes(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
     import pyshacl  # imported here: only build and validate need it
     import rdflib
 
