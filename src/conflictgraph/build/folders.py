@@ -68,12 +68,16 @@ def load_files(paths: list[Path], ontology: Ontology, loaded: LoadedGraph | None
     for path in paths:
         path = Path(path)
         quads = parse_file(path, graph=path.resolve().as_uri())
-        loaded.add(_skolem(quads, ontology), str(path))
+        loaded.add(_skolem(quads, ontology, path), str(path))
     return loaded
 
 
-def _skolem(quads: list[ox.Quad], ontology: Ontology) -> list[ox.Quad]:
-    return skolemize(quads, tie_classes=ontology.tie_classes, event_classes=ontology.event_classes)
+def _skolem(quads: list[ox.Quad], ontology: Ontology, path: Path) -> list[ox.Quad]:
+    """Name the blank nodes of one file's quads; a structure too deep or tangled is a ParseError."""
+    try:
+        return skolemize(quads, tie_classes=ontology.tie_classes, event_classes=ontology.event_classes)
+    except ValueError as err:
+        raise ParseError(str(path), str(err)) from None
 
 
 def _load_folder(folder: Path, ontology: Ontology, loaded: LoadedGraph) -> None:
@@ -124,7 +128,7 @@ def _load_folder(folder: Path, ontology: Ontology, loaded: LoadedGraph) -> None:
                                             f"source, not <{elsewhere[0]}>")
         metadata = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
         loaded.add(metadata, str(manifest))
-        loaded.add(_skolem(body, ontology), str(path))
+        loaded.add(_skolem(body, ontology, path), str(path))
 
     for sub in ("sources", "reference"):
         for path in sorted((folder / sub).glob("*")):

@@ -97,6 +97,9 @@ class CsvReader:
             self.size = self.path.stat().st_size
         except OSError as err:
             raise ImportFailed(str(self.path), f"cannot read the file: {err.strerror}") from None
+        if not self.path.is_file():  # a pipe or a device would block or never end
+            raise ImportFailed(str(self.path), "not a regular file (a pipe, socket or device?): save the data to a "
+                                               "file and import that")
         self._counter: _CountingReader | None = None
         self._nul_seen = False  # a line read since the last row had a NUL byte
 
