@@ -190,7 +190,7 @@ class ConflictGraph:
         return project(self.store, **options)
 
     def centrality(self, spec: NetworkSpec | None = None, *, measure: str = "all", top: int = 20,
-                   ties: str = "cooperative", sample: int | None = None, engine: str = "auto") -> Report:
+                   ties: str = "auto", sample: int | None = None, engine: str = "auto") -> Report:
         """Actors ranked by degree, weighted degree, betweenness, eigenvector or PageRank."""
         return centrality_report(self.network(spec), measure=measure, top=top, ties=ties, sample=sample,
                                  engine=engine)

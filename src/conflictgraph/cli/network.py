@@ -59,8 +59,9 @@ def _emit(report: Report, fmt: str) -> None:
 @click.option("--measure", type=click.Choice([*_MEASURES, "all"]), default="all", show_default=True,
               help="Which centrality.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
-@click.option("--ties", type=click.Choice(["cooperative", "hostile", "signed"]), default="cooperative",
-              show_default=True, help="Which net ties the measures run on.")
+@click.option("--ties", type=click.Choice(["auto", "cooperative", "hostile", "signed"]), default="auto",
+              show_default=True, help="Which net ties the measures run on (auto: cooperative, or hostile when the "
+                                      "view has no cooperative tie).")
 @click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
               help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
@@ -71,7 +72,10 @@ def _emit(report: Report, fmt: str) -> None:
 def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, fmt: str,
                spec: NetworkSpec) -> None:
     """Rank actors by degree, weighted degree, betweenness, eigenvector or PageRank."""
-    _emit(graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine), fmt)
+    report = graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine)
+    if fmt != "json" and report.meta.get("ties_reason"):
+        note(report.meta["ties_reason"])
+    _emit(report, fmt)
 
 
 @click.command()

@@ -47,10 +47,15 @@ def span_text(start: str | None, end: str | None) -> str:
     return f"until {end}" if end else "undated"
 
 
-def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: int = 20, ties: str = "cooperative",
+def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: int = 20, ties: str = "auto",
                       sample: int | None = None, engine: str = "auto") -> Report:
-    """Actors ranked by one centrality (or all of them, sorted by PageRank); ``top=0`` keeps all."""
-    reduced = analysis_graph(network, ties=ties)
+    """Actors ranked by one centrality (or all of them, sorted by PageRank); ``top=0`` keeps all.
+
+    ``ties="auto"`` ranks on cooperative ties, unless the network has none and has hostile
+    ones (event data of fighting alone): then on hostile ties, and ``meta["ties_reason"]``
+    says so.
+    """
+    reduced, reason = _ties_for(network, ties)
     measures = list(MEASURES) if measure == "all" else [measure]
     scores = centrality(reduced, measures=measures, k=sample, engine=engine)
     key = "pagerank" if measure == "all" else measure
@@ -63,8 +68,24 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
     exact = reduced.number_of_nodes() <= SAMPLE_THRESHOLD
     meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key,
                 betweenness_sample=sample if sample else ("exact" if exact else 256))
+    if reason:
+        meta["ties_reason"] = reason
     table = Table(rows, columns=["rank", "actor", "type", *measures, "iri"], title="Centrality")
     return Report(meta, [table], {"rows": rows})
+
+
+def _ties_for(network: nx.MultiDiGraph, ties: str) -> tuple[nx.Graph, str | None]:
+    """The analysis graph for ``ties``; for "auto", cooperative ties or, when there are none but
+    hostile ones exist, hostile ties, with the reason."""
+    if ties != "auto":
+        return analysis_graph(network, ties=ties), None
+    cooperative = analysis_graph(network, ties="cooperative")
+    if cooperative.number_of_edges():
+        return cooperative, None
+    hostile = analysis_graph(network, ties="hostile")
+    if hostile.number_of_edges():
+        return hostile, "no cooperative tie in this view, so the ranking uses the hostile ties"
+    return cooperative, None
 
 
 def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int = 1, max_hops: int | None = None,

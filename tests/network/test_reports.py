@@ -1,0 +1,32 @@
+"""Reports say which ties they used, and pick hostile ties when a view has no cooperative one."""
+from __future__ import annotations
+
+import networkx as nx
+
+from conflictgraph.network.reports import centrality_report
+
+
+def _network(*edges: tuple[str, str, str, int]) -> nx.MultiDiGraph:
+    network = nx.MultiDiGraph(view="actors", window="all dates")
+    for a, b, relation, sign in edges:
+        for node in (a, b):
+            network.add_node(node, label=node.upper(), type="ArmedGroup", generic=False)
+        network.add_edge(a, b, key=relation, relation=relation, sign=sign, weight=1, sources=[], statements=[])
+    return network
+
+
+def test_all_hostile_event_data_is_ranked_on_hostile_ties_and_says_so():
+    report = centrality_report(_network(("a", "b", "fought", -1), ("a", "c", "fought", -1)), measure="degree")
+    assert report.meta["ties"] == "hostile"
+    assert "no cooperative tie" in report.meta["ties_reason"]
+    assert report.sections[0].rows[0]["actor"] == "A"
+
+
+def test_cooperative_ties_stay_the_default_when_there_are_any():
+    report = centrality_report(_network(("a", "b", "fought", -1), ("b", "c", "co-member", 1)), measure="degree")
+    assert report.meta["ties"] == "cooperative" and "ties_reason" not in report.meta
+
+
+def test_asking_for_cooperative_ties_on_hostile_data_gives_what_was_asked():
+    report = centrality_report(_network(("a", "b", "fought", -1)), measure="degree", ties="cooperative")
+    assert report.meta["ties"] == "cooperative" and report.meta["edges"] == 0
