@@ -96,6 +96,15 @@ def test_ucdp_row_golden():
     assert record.geometry == ("POINT(97.21 19.67)", "UCDP where_prec 3: second-order administrative division")
 
 
+def test_ucdp_keeps_fatalities_out_of_order_with_a_quality_note():
+    """UCDP publishes such rows (low 0, best 3, high 0): an analyst's count keeps them, so do we."""
+    record = ucdp.map_row(UCDP_ROW | {"low": "5"})
+    assert record.notes == ["fatality estimates out of order (low 5, best 2, high 4), kept as UCDP gives them"]
+    values = {p.short: getattr(o, "value", o) for p, o in record.triples}
+    assert values["cg:fatalitiesLow"] == "5" and values["cg:fatalitiesBest"] == "2"
+    assert values["cg:qualityNote"] == record.notes[0]
+
+
 @pytest.mark.parametrize("change, reason", [
     ({"date_start": "2023-02-30"}, "date_start: impossible date: '2023-02-30'"),
     ({"date_start": ""}, "date_start: missing date"),
@@ -103,7 +112,6 @@ def test_ucdp_row_golden():
     ({"date_prec": "0"}, "date_prec: unknown precision code '0' (expected 1..5)"),
     ({"where_prec": "8"}, "where_prec: unknown precision code '8' (expected 1..7)"),
     ({"best": "2.5"}, "best: not a whole number: '2.5'"),
-    ({"low": "5"}, "fatalities out of order: low 5, best 2, high 4"),
     ({"type_of_violence": "4"}, "type_of_violence: unknown code '4' (expected 1, 2 or 3)"),
     ({"latitude": "91"}, "latitude: '91' is outside -90..90"),
     ({"year": "2022"}, "year 2022 does not match date_start 2023-11-01"),

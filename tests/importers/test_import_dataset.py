@@ -303,3 +303,38 @@ def test_an_interrupted_import_waits_for_its_loads_and_leaves_no_files(bundled_c
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="at least 1"):
         import_events(built, "acled", FIXTURES / "acled" / "acled.csv", chunk_parallel=0)
+
+
+def test_odd_ucdp_rows_are_imported_whole_with_quality_notes(tmp_path, mini_on_disk):
+    """UCDP's own rows with fatality estimates out of order: imported, noted, totals as pandas counts them."""
+    import csv
+
+    import pandas as pd
+
+    from conftest import FIXTURES, copy_store, run_cli
+
+    rows = list(csv.reader((FIXTURES / "ucdp" / "ged.csv").open(encoding="utf-8")))
+    header, first = rows[0], rows[1]
+    odd = []
+    for number, (low, best, high) in enumerate([("0", "3", "0"), ("46", "37", "31")]):
+        row = dict(zip(header, first))
+        row.update(id=str(900001 + number), low=low, best=best, high=high)
+        odd.append([row[c] for c in header])
+    path = tmp_path / "ged-odd.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, first, *odd])
+    store = copy_store(mini_on_disk, tmp_path)
+    result = run_cli("import", "ucdp", str(path), "--store", str(store), "--rejects", str(tmp_path / "ged.rejects.csv"))
+    assert result.exit_code == 0, result.output
+    assert "3 rows read = 3 imported + 0 rejected; 2 imported with quality notes" in result.output
+    notes = list(csv.reader((tmp_path / "ged.notes.csv").open(encoding="utf-8")))
+    assert notes[0] == ["row", "event", "note"] and [n[1] for n in notes[1:]] == ["900001", "900002"]
+    frame = pd.read_csv(path)
+    deaths = run_cli("query", "--store", str(store), "--format", "json",
+                     "SELECT (COUNT(?e) AS ?events) (SUM(?best) AS ?deaths) WHERE { "
+                     "GRAPH <https://w3id.org/conflictgraph/graph/dataset/ucdp-ged> "
+                     "{ ?e cg:fatalitiesBest ?best } }")
+    import json
+    assert json.loads(deaths.output) == [{"events": len(frame), "deaths": int(frame["best"].sum())}]
+    shown = run_cli("show", "event:ucdp-900001", "--store", str(store))
+    assert "fatality estimates out of order (low 0, best 3, high 0)" in shown.output

@@ -199,11 +199,17 @@ class EventRecord:
     modified: str | None = None  # a sortable last-change stamp (ACLED timestamp), if any
     bounds: tuple[str, ...] = ()  # the date-bound facts of its dates (:func:`bound_facts`)
     shared: tuple[str, ...] = ()  # "<s> <p> o" lines of a node many events share (:func:`event_type`)
+    notes: list[str] = field(default_factory=list)  # what is odd about the row, kept as given (:meth:`note`)
 
     def add(self, predicate: str, obj: str | None) -> None:
         """Add a fact; ``predicate`` is an N-Triples IRI, ``obj`` an N-Triples term (None: skip)."""
         if obj is not None:
             self.facts.append(predicate + " " + obj)
+
+    def note(self, text: str) -> None:
+        """Keep the row as the dataset gives it, with a quality note saying what is odd about it."""
+        self.notes.append(text)
+        self.add(_QUALITY_NOTE, nt_literal(text, _XSD_STRING))
 
     @property
     def triples(self) -> list[tuple[IRI, Term]]:
@@ -235,6 +241,7 @@ def geometry_iri(wkt: str, precision: str) -> IRI:
     return IRI(ID + "node/geometry-" + hashlib.sha1(f"{wkt}|{precision}".encode()).hexdigest()[:16])
 
 
+_QUALITY_NOTE = nt_iri(CG.qualityNote)
 _EVENT_TYPE, _TYPE_OF, _PREF_LABEL, _DCT_TYPE = (nt_iri(CG.eventType), nt_iri(RDF_TYPE),
                                                  nt_iri(SKOS + "prefLabel"), nt_iri(DCT + "type"))
 

@@ -86,7 +86,7 @@ if TYPE_CHECKING:
     from _csv import Writer  # what csv.writer() returns
 
 __all__ = ["DATASETS", "GRAPH_IMPORT_LOG", "ImportReport", "ImportRun", "dataset_graph", "dataset_inferred_graph",
-           "import_events"]
+           "import_events", "notes_path_for"]
 
 DATASETS: dict[str, DatasetSpec] = {"ucdp": ucdp.DATASET, "acled": acled.DATASET}
 
@@ -136,12 +136,16 @@ class ImportReport:
     rejects: list[tuple[int, str]] = field(default_factory=list)
     missing_ids: list[str] = field(default_factory=list)
     rejects_path: str | None = None
+    noted: int = 0  # imported rows kept as the dataset gives them, with a quality note
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    notes_path: str | None = None
     run: str = ""
     seconds: float = 0.0
 
     def summary(self) -> list[str]:
         """The lines the CLI prints at the end (counts with thousands separators: 100,000)."""
-        lines = [f"{self.file}: {self.rows_read:,} rows read = {self.imported:,} imported + {self.rejected:,} rejected",
+        lines = [f"{self.file}: {self.rows_read:,} rows read = {self.imported:,} imported + {self.rejected:,} rejected"
+                 + (f"; {self.noted:,} imported with quality notes" if self.noted else ""),
                  f"events: {self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
                  + (f", {self.older:,} older than the graph's (kept)" if self.older else "")
                  + f", {self.missing:,} missing from this file (kept)",
@@ -155,6 +159,10 @@ class ImportReport:
             lines.append(f"  ... and {self.rejected - 10:,} more rejected rows")
         if self.rejects_path:
             lines.append(f"rejected rows written to {self.rejects_path}")
+        for row, note in self.notes[:5]:
+            lines.append(f"  note on row {row}: {note}")
+        if self.notes_path:
+            lines.append(f"quality notes written to {self.notes_path}")
         if self.missing_ids:
             more = f" and {self.missing - len(self.missing_ids):,} more" if self.missing > len(self.missing_ids) else ""
             lines.append("missing from this file: " + ", ".join(self.missing_ids) + more)
@@ -364,23 +372,26 @@ class _Attacher:
                 write(line)
 
 
-class _Rejects:
-    """The rejects CSV, opened on the first rejected row."""
+class _RowFile:
+    """A CSV of rows with what was said of them (rejects, quality notes), opened on the first row.
 
-    def __init__(self, path: Path | None, columns: Callable[[], list[str]]):
-        self.path, self.columns = path, columns
+    Every cell is spreadsheet-safe; a full or read-only disk is a one-line error naming the file.
+    """
+
+    def __init__(self, path: Path | None, header: Callable[[], list[str]], what: str):
+        self.path, self.header, self.what = path, header, what
         self._handle: TextIO | None = None
         self._writer: Writer | None = None
 
-    def write(self, row: int, reason: str, raw: list[str]) -> None:
+    def write(self, cells: list[object]) -> None:
         if self.path is None:
             return
         try:
             if self._writer is None:
                 self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
                 self._writer = csv.writer(self._handle)
-                self._writer.writerow(["row", "reason", *map(spreadsheet_safe, self.columns())])
-            self._writer.writerow([row, spreadsheet_safe(reason), *map(spreadsheet_safe, raw)])
+                self._writer.writerow([spreadsheet_safe(str(c)) for c in self.header()])
+            self._writer.writerow([spreadsheet_safe(str(c)) for c in cells])
         except OSError as err:
             raise self._failed(err) from None
 
@@ -392,7 +403,21 @@ class _Rejects:
                 raise self._failed(err) from None
 
     def _failed(self, err: OSError) -> ConflictGraphError:
-        return disk_error(err, self.path) or ImportFailed(str(self.path), f"cannot write the rejects: {err.strerror}")
+        return disk_error(err, self.path) or ImportFailed(str(self.path),
+                                                          f"cannot write the {self.what}: {err.strerror}")
+
+
+def notes_path_for(rejects_path: Path | str | None) -> Path | None:
+    """Where the quality notes go: beside the rejects file (``x.rejects.csv`` -> ``x.notes.csv``).
+
+    >>> str(notes_path_for("out/ged.rejects.csv"))
+    'out/ged.notes.csv'
+    """
+    if rejects_path is None:
+        return None
+    path = Path(rejects_path)
+    stem = path.name.removesuffix(".csv").removesuffix(".rejects")
+    return path.with_name(stem + ".notes.csv")
 
 
 def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,
@@ -464,7 +489,9 @@ class ImportRun:
         self.began = datetime.now(UTC)
         self.existing = self._existing_events()
         self.reconciler = Reconciler(store)
-        self.rejects = _Rejects(Path(rejects_path) if rejects_path else None, lambda: self.reader.columns)
+        self.rejects = _RowFile(Path(rejects_path) if rejects_path else None,
+                                lambda: ["row", "reason", *self.reader.columns], "rejects")
+        self.notes = _RowFile(notes_path_for(rejects_path), lambda: ["row", "event", "note"], "quality notes")
         self.attacher = _Attacher(self.reconciler, spec, self.report, self.end)
         self.loader = _Loader(store, (self.graph, self.inferred_graph), chunk_parallel)
         self.removals: list[str] = []  # the updated events of the chunk being mapped
@@ -489,6 +516,7 @@ class ImportRun:
             chunk = _ChunkFile(Path(folder))
             cleanup.callback(chunk.close)
             cleanup.callback(self.rejects.close)
+            cleanup.callback(self.notes.close)
             self._write_source(chunk)
             rows = enumerate(self._all_rows(), start=1)
             while self._map_chunk(rows, chunk):
@@ -543,6 +571,8 @@ class ImportRun:
             return False
         self.seen[record.iri] = row.number
         self.report.imported += 1
+        if record.notes:
+            self._note(row, record)
         facts = self.attacher.facts(record, chunk.write)
         if record.geometry:  # the shared geometry node's IRI is a hash of the point and its precision
             facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
@@ -570,11 +600,18 @@ class ImportRun:
             raise RowRejected(f"duplicate event id {record.event_id!r} (first in row {self.seen[record.iri]})")
         return record
 
+    def _note(self, row: Row, record: EventRecord) -> None:
+        self.report.noted += 1
+        for note in record.notes:
+            if len(self.report.notes) < _SHOWN:
+                self.report.notes.append((row.number, note))
+            self.notes.write([row.number, record.event_id, note])
+
     def _reject(self, row: Row, reason: str) -> None:
         self.report.rejected += 1
         if len(self.report.rejects) < _SHOWN:
             self.report.rejects.append((row.number, reason))
-        self.rejects.write(row.number, reason, row.raw)
+        self.rejects.write([row.number, reason, *row.raw])
 
     def _write_event(self, record: EventRecord, facts: list[str], digest: str, chunk: _ChunkFile) -> None:
         """The event's facts and hash, its date bounds (to the inferred graph) and the shared nodes it uses."""
@@ -594,6 +631,7 @@ class ImportRun:
         report.missing = len(missing)
         report.missing_ids = [iri.rsplit("/", 1)[1].split("-", 1)[1] for iri in sorted(missing)[:_SHOWN]]
         report.rejects_path = str(self.rejects_path) if self.rejects_path and report.rejected else None
+        report.notes_path = str(self.notes.path) if self.notes.path and report.noted else None
         report.names = self.reconciler.name_counts()
         if report.updated:  # only a changed event can leave an actor or place unused
             _remove_orphans(self.store, self.graph)

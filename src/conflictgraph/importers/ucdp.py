@@ -19,7 +19,7 @@ date_end,           covering both, with ``cg:start``/``cg:end`` days and a ``cg:
 date_prec           naming date_prec; a missing or impossible date, an end before the start or
                     a date_prec outside 1..5 rejects the row
 low / best / high   ``cg:fatalitiesLow`` / ``cg:fatalitiesBest`` / ``cg:fatalitiesHigh``
-                    (whole numbers; low <= best <= high)
+                    (whole numbers; out of order: kept, with a quality note)
 country, adm_1,     the place hierarchy (country, state/region, district or township, named
 adm_2,              location); ``where_prec`` (1..7) says how deep the event's ``cg:place``
 where_coordinates,  goes and is kept as ``cg:locationPrecision`` on the geometry
@@ -147,8 +147,8 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     best = parse_int(cells["best"], "best")
     high = parse_int(cells["high"], "high")
     known = [n for n in (low, best, high) if n is not None]
-    if known != sorted(known):
-        raise RowRejected(f"fatalities out of order: low {low}, best {best}, high {high}")
+    if known != sorted(known):  # UCDP publishes such rows: keep them, as an analyst's count would
+        record.note(f"fatality estimates out of order (low {low}, best {best}, high {high}), kept as UCDP gives them")
 
     where = parse_int(cells["where_prec"], "where_prec", required=True)
     if where not in _WHERE_PREC:

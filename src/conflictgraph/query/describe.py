@@ -36,7 +36,8 @@ _FACT_NAMES = {
     "cg:place": "place", "geo:hasGeometry": "location", "cg:sideA": "side A", "cg:associatedWith": "associated",
     "cg:sideB": "side B", "cg:fatalitiesLow": "fatalities (low)", "cg:fatalitiesBest": "fatalities (best)",
     "cg:fatalitiesHigh": "fatalities (high)", "cg:eventType": "dataset's type", "cg:source": "source",
-    "dct:source": "dataset's sources", "dct:description": "notes", "dct:modified": "changed in the dataset",
+    "dct:source": "dataset's sources", "dct:description": "notes", "cg:qualityNote": "quality note",
+    "dct:modified": "changed in the dataset",
     # A source: what it is and how to cite it (an imported dataset's Source has only these).
     "dct:title": "title", "dct:publisher": "publisher", "dct:issued": "issued", "dct:hasVersion": "version",
     "cg:sourceKind": "kind of source", "cg:url": "web address", "dct:license": "licence",
