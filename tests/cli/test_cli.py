@@ -157,3 +157,13 @@ def test_no_bundled_alone_makes_an_empty_store_ready_for_imports(tmp_path):
                                             "imported": 8}]
     ranked = run("centrality", "--store", store, "--format", "json", "--ties", "hostile")
     assert ranked.exit_code == 0 and len(json.loads(ranked.output)["rows"]) == 8
+
+
+def test_claims_and_conflicts_say_none_on_a_store_without_curated_statements(tmp_path):
+    store = str(tmp_path / "store")
+    assert run("build", "--no-bundled", "--store", store).exit_code == 0
+    for command, title in (("claims", "Claims"), ("conflicts", "Disagreements between sources")):
+        result = run(command, "--store", store)
+        assert result.exit_code == 0 and f"{title}: none" in result.output
+        assert "curated graph folders" in result.output
+    assert run("claims", "--store", store, "--format", "json").output.strip() == "[]"

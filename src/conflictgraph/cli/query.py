@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from conflictgraph.cli.options import format_option, with_graph
+from conflictgraph.cli.options import format_option, note, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.query.catalog import load_catalog
 from conflictgraph.query.claims import readable_disagreements
+from conflictgraph.query.results import Table
 from conflictgraph.render.rows import write_rows, write_table
 from conflictgraph.render.show import render_show
 
@@ -77,7 +78,10 @@ def show(graph, name: str, fmt: str) -> None:
 @with_graph
 def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
     """List claims with claimant, speaker, date, value, status and source."""
-    write_table(graph.claims(about=about, claimant=claimant), fmt, sys.stdout)
+    table = graph.claims(about=about, claimant=claimant)
+    if _said_none(table, fmt):
+        return
+    write_table(table, fmt, sys.stdout)
 
 
 @click.command()
@@ -86,7 +90,19 @@ def claims(graph, about: str | None, claimant: str | None, fmt: str) -> None:
 def conflicts(graph, fmt: str) -> None:
     """List every disagreement between sources (values, dates, participants), each side sourced."""
     table = graph.disagreements()
+    if _said_none(table, fmt):
+        return
     if fmt == "table":
         write_table(readable_disagreements(table), fmt, sys.stdout)
     else:
         write_rows(table.rows, fmt, sys.stdout, columns=table.columns)
+
+
+def _said_none(table: Table, fmt: str) -> bool:
+    """For a human table with no rows, say so in a line instead of drawing an empty frame."""
+    if table.rows or fmt != "table":
+        return False
+    click.echo(f"{table.title}: none")
+    note("claims and disagreements come from statements in curated graph folders (build --graph DIR); "
+         "imported event datasets carry none")
+    return True
