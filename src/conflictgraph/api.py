@@ -25,7 +25,7 @@ from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
 from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
-                                           paths_report)
+                                           dyads_report, paths_report)
 from conflictgraph.network.spec import NetworkSpec, parse_day
 from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
 from conflictgraph.query.claims import claims, disagreements
@@ -202,6 +202,11 @@ class ConflictGraph:
         a, b = self.resolve(source).iri, self.resolve(target).iri
         return paths_report(self.network(spec), a, b, k=k, max_hops=max_hops, relations=spec.relation_names(),
                             label_of=self.label)
+
+    def dyads(self, spec: NetworkSpec | None = None, *, relation: str = "fought", rank_by: str = "events",
+              top: int = 20) -> Report:
+        """Pairs of actors tied by ``relation`` ranked by events, deaths or statements, with sources."""
+        return dyads_report(self.network(spec), relation=relation, rank_by=rank_by, top=top)
 
     def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42) -> Report:
         """Louvain communities on cooperative ties."""

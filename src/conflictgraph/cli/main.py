@@ -53,8 +53,8 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 for command in (build.build, build.compact, build.doctor, build.validate, query.query, query.queries, query.show,
                 query.claims, query.conflicts, events.import_command, events.reconcile, events.timeline,
-                network.centrality, network.path, network.communities, network.balance, network.diff, network.export,
-                serve.serve, viz.viz):
+                network.centrality, network.dyads, network.path, network.communities, network.balance, network.diff,
+                network.export, serve.serve, viz.viz):
     cli.add_command(command)
 
 

@@ -22,7 +22,7 @@ from conflictgraph.rdf.namespaces import shorten
 from conflictgraph.render.geojson import write_geojson_bytes
 from conflictgraph.render.rows import write_rows
 
-__all__ = ["centrality", "path", "communities", "balance", "diff", "export"]
+__all__ = ["centrality", "dyads", "path", "communities", "balance", "diff", "export"]
 
 _MEASURES = ["degree", "weighted-degree", "betweenness", "eigenvector", "pagerank"]
 
@@ -76,6 +76,20 @@ def centrality(graph, measure: str, top: int, ties: str, sample: int | None, eng
     if fmt != "json" and report.meta.get("ties_reason"):
         note(report.meta["ties_reason"])
     _emit(report, fmt)
+
+
+@click.command()
+@click.option("--relation", default="fought", show_default=True, metavar="NAME",
+              help="Which tie makes a dyad (fought, fought-alongside, or any relation of the view).")
+@click.option("--rank-by", type=click.Choice(["events", "deaths", "statements"]), default="events",
+              show_default=True, help="What the pairs are ranked by.")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
+@network_options
+@format_option
+@with_graph
+def dyads(graph, relation: str, rank_by: str, top: int, fmt: str, spec: NetworkSpec) -> None:
+    """Pairs of actors that fought (or share another tie), ranked by events, deaths or statements."""
+    _emit(graph.dyads(spec, relation=relation, rank_by=rank_by, top=top), fmt)
 
 
 @click.command()

@@ -24,12 +24,14 @@ from conflictgraph.network.analyze.communities import communities
 from conflictgraph.network.analyze.diff import network_diff
 from conflictgraph.network.analyze.paths import alliance_paths
 from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.errors import UsageError
 from conflictgraph.query.results import Report, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["centrality_report", "paths_report", "communities_report", "balance_report", "diff_report", "span_text"]
+__all__ = ["centrality_report", "paths_report", "communities_report", "balance_report", "diff_report", "dyads_report",
+           "span_text"]
 
 
 def span_text(start: str | None, end: str | None) -> str:
@@ -202,3 +204,34 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
               title=f"Biggest moves in {measure} rank"),
     ]
     return Report(meta, sections, {"ties": ties, "switched": switched, "moves": moves})
+
+
+def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by: str = "events",
+                 top: int = 20) -> Report:
+    """Pairs of actors tied by ``relation`` (fought, by default), ranked by their events, deaths
+    or statements, each with its dates, evidence per dataset and sources; ``top=0`` keeps all.
+
+    Deaths sum the best estimate of each event (else the low one, else the high one), as the
+    projection does; a pair none of whose events has a count shows none.
+    """
+    if rank_by not in ("events", "deaths", "statements"):
+        raise UsageError(f"rank dyads by events, deaths or statements, not {rank_by!r}")
+    rows = []
+    for a, b, key, attrs in network.edges(keys=True, data=True):
+        if key != relation:
+            continue
+        rows.append({"a": network.nodes[a].get("label", a), "b": network.nodes[b].get("label", b),
+                     "events": len(attrs.get("events", [])), "deaths": attrs.get("fatalities"),
+                     "statements": len(attrs.get("statements", [])), "first": attrs.get("start"),
+                     "last": attrs.get("end"), "evidence": attrs.get("evidence", {}),
+                     "sources": attrs.get("sources", []), "a_iri": a, "b_iri": b})
+    rows.sort(key=lambda r: (-(r[rank_by] or 0), str(r["a"]), str(r["b"])))
+    rows = rows[:top] if top else rows
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    meta = dict(analysis_graph(network, ties="signed", relations=[relation]).graph["analysis"], ties=relation,
+                relation=relation, ranked_by=rank_by, dyads=len(rows))
+    columns = ["rank", "a", "b", "events", "deaths", "statements", "first", "last", "sources"]
+    shown = [dict(r, evidence=", ".join(f"{k} {v}" for k, v in r["evidence"].items())) for r in rows]
+    return Report(meta, [Table(shown, columns=[*columns[:6], "evidence", *columns[6:]],
+                               title=f"Dyads by {rank_by} ({relation})")], {"dyads": rows})
