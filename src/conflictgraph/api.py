@@ -190,10 +190,12 @@ class ConflictGraph:
         return project(self.store, **options)
 
     def centrality(self, spec: NetworkSpec | None = None, *, measure: str = "all", top: int = 20,
-                   ties: str = "auto", sample: int | None = None, engine: str = "auto") -> Report:
-        """Actors ranked by degree, weighted degree, betweenness, eigenvector or PageRank."""
+                   ties: str = "auto", sample: int | None = None, engine: str = "auto",
+                   weight: str = "evidence") -> Report:
+        """Actors ranked by degree, weighted degree, betweenness, eigenvector or PageRank; ties
+        weigh their evidence or (``weight="deaths"``) the deaths of their events."""
         return centrality_report(self.network(spec), measure=measure, top=top, ties=ties, sample=sample,
-                                 engine=engine)
+                                 engine=engine, weight=weight)
 
     def paths(self, source: str, target: str, spec: NetworkSpec | None = None, *, k: int = 1,
               max_hops: int | None = None) -> Report:

@@ -30,3 +30,14 @@ def test_cooperative_ties_stay_the_default_when_there_are_any():
 def test_asking_for_cooperative_ties_on_hostile_data_gives_what_was_asked():
     report = centrality_report(_network(("a", "b", "fought", -1)), measure="degree", ties="cooperative")
     assert report.meta["ties"] == "cooperative" and report.meta["edges"] == 0
+
+
+def test_centrality_weighted_by_deaths_ranks_the_deadliest_actor_first():
+    network = _network(("a", "b", "fought", -1), ("a", "c", "fought", -1), ("c", "d", "fought", -1))
+    for (u, v), deaths in {("a", "b"): 1, ("a", "c"): 2, ("c", "d"): 40}.items():
+        network.edges[u, v, "fought"]["fatalities"] = deaths
+    by_events = centrality_report(network, measure="weighted-degree")
+    by_deaths = centrality_report(network, measure="weighted-degree", weight="deaths")
+    assert by_events.sections[0].rows[0]["actor"] in ("A", "C")
+    assert [r["actor"] for r in by_deaths.sections[0].rows[:2]] == ["C", "D"]
+    assert by_deaths.sections[0].rows[0]["weighted-degree"] == 42 and by_deaths.meta["weight"] == "deaths"

@@ -66,13 +66,16 @@ def _emit(report: Report, fmt: str) -> None:
               help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
               help="Where betweenness, eigenvector and PageRank run (auto: igraph above 500 nodes).")
+@click.option("--weight", type=click.Choice(["evidence", "deaths"]), default="evidence", show_default=True,
+              help="What a tie weighs: its statements or events, or the deaths of its events.")
 @network_options
 @format_option
 @with_graph
-def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, fmt: str,
+def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, weight: str, fmt: str,
                spec: NetworkSpec) -> None:
     """Rank actors by degree, weighted degree, betweenness, eigenvector or PageRank."""
-    report = graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine)
+    report = graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine,
+                              weight=weight)
     if fmt != "json" and report.meta.get("ties_reason"):
         note(report.meta["ties_reason"])
     _emit(report, fmt)

@@ -50,14 +50,17 @@ def span_text(start: str | None, end: str | None) -> str:
 
 
 def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: int = 20, ties: str = "auto",
-                      sample: int | None = None, engine: str = "auto") -> Report:
+                      sample: int | None = None, engine: str = "auto", weight: str = "evidence") -> Report:
     """Actors ranked by one centrality (or all of them, sorted by PageRank); ``top=0`` keeps all.
 
     ``ties="auto"`` ranks on cooperative ties, unless the network has none and has hostile
     ones (event data of fighting alone): then on hostile ties, and ``meta["ties_reason"]``
-    says so.
+    says so. ``weight`` is what a tie weighs in the weighted measures: its ``evidence`` (the
+    projection's weight: statements or events), or the ``deaths`` of its events.
     """
-    reduced, reason = _ties_for(network, ties)
+    if weight not in ("evidence", "deaths"):
+        raise UsageError(f"weight ties by evidence or deaths, not {weight!r}")
+    reduced, reason = _ties_for(_weighted_by_deaths(network) if weight == "deaths" else network, ties)
     measures = list(MEASURES) if measure == "all" else [measure]
     scores = centrality(reduced, measures=measures, k=sample, engine=engine)
     key = "pagerank" if measure == "all" else measure
@@ -68,12 +71,20 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
         rows.append({"rank": rank, "actor": attrs.get("label", node), "type": attrs.get("type"), "iri": node,
                      **{m: scores[node][m] for m in measures}})
     exact = reduced.number_of_nodes() <= SAMPLE_THRESHOLD
-    meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key,
+    meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key, weight=weight,
                 betweenness_sample=sample if sample else ("exact" if exact else 256))
     if reason:
         meta["ties_reason"] = reason
     table = Table(rows, columns=["rank", "actor", "type", *measures, "iri"], title="Centrality")
     return Report(meta, [table], {"rows": rows})
+
+
+def _weighted_by_deaths(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``network`` whose edges weigh the deaths of their events (none: 0, left out)."""
+    weighted = network.copy()
+    for _a, _b, _key, attrs in weighted.edges(keys=True, data=True):
+        attrs["weight"] = attrs.get("fatalities") or 0
+    return weighted
 
 
 def _ties_for(network: nx.MultiDiGraph, ties: str) -> tuple[nx.Graph, str | None]:
