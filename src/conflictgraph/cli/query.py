@@ -17,6 +17,8 @@ from conflictgraph.render.show import render_show
 
 __all__ = ["query", "queries", "show", "claims", "conflicts"]
 
+SHOWN_EVENTS = 20  # events 'show' lists before counting the rest per year
+
 
 @click.command()
 @click.argument("query")
@@ -61,14 +63,16 @@ def queries(fmt: str) -> None:
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
+@click.option("--events", "all_events", is_flag=True,
+              help="List every event (by default the first 20, after a count per year).")
 @with_graph
-def show(graph, name: str, fmt: str) -> None:
+def show(graph, name: str, fmt: str, all_events: bool) -> None:
     """Everything about an entity: names, relationships, places, events, statements, claims."""
     report = graph.show(name)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        render_show(report, sys.stdout, markdown=fmt == "markdown")
+        render_show(report, sys.stdout, markdown=fmt == "markdown", events_shown=None if all_events else SHOWN_EVENTS)
 
 
 @click.command()

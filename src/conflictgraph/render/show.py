@@ -88,7 +88,7 @@ def _fact_lines(facts: list[dict]) -> list[str]:
     return [f"{name}: {', '.join(values)}" for name, values in lines.items()]
 
 
-def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+def _sections(report: dict, events_shown: int | None = None) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """(heading, [(line, [sub-lines])]) in display order."""
     sections = []
     facts: list[tuple[str, list[str]]] = [(f"IRI: {report['iri']}", []), (f"type: {', '.join(report['types'])}", [])]
@@ -110,10 +110,7 @@ def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         sections.append(("Places", [(f"{p['direction']} {p['place']}" + (f" ({p['type']})" if p["type"] else ""), [])
                                     for p in report["places"]]))
     if report["events"]:
-        sections.append(("Events", [(f"{e['date'] or 'undated'} {e['label'] or e['event']} "
-                                     f"({', '.join(t.split(':')[-1] for t in e['types'])}; {', '.join(e['how'])})"
-                                     + (f" at {e['place']}" if e["place"] else ""),
-                                     _evidence_lines(e["statements"])) for e in report["events"]]))
+        sections.append(("Events", _event_lines(report["events"], events_shown)))
     if report["statements"]:
         sections.append(("Statements by it", [(line, []) for line in _evidence_lines(report["statements"])]))
     if report["claims"]:
@@ -123,11 +120,29 @@ def _sections(report: dict) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     return sections
 
 
-def render_show(report: dict, out: IO[str], *, markdown: bool = False) -> None:
-    """Write the report; Markdown with ``markdown=True``, else text styled by rich."""
+def _event_lines(events: list[dict], shown: int | None) -> list[tuple[str, list[str]]]:
+    """The events, the first ``shown`` of them (None: all) after a count per year when cut."""
+    lines = [(f"{e['date'] or 'undated'} {e['label'] or e['event']} "
+              f"({', '.join(t.split(':')[-1] for t in e['types'])}; {', '.join(e['how'])})"
+              + (f" at {e['place']}" if e["place"] else ""), _evidence_lines(e["statements"]))
+             for e in (events if shown is None else events[:shown])]
+    if shown is None or len(events) <= shown:
+        return lines
+    years: dict[str, int] = {}
+    for event in events:
+        year = (event["date"] or "undated")[:4]
+        years[year] = years.get(year, 0) + 1
+    per_year = ", ".join(f"{year} {count:,}" for year, count in sorted(years.items()))
+    return ([(f"{len(events):,} events; per year: {per_year}", [])] + lines
+            + [(f"... and {len(events) - shown:,} more (--events lists them all)", [])])
+
+
+def render_show(report: dict, out: IO[str], *, markdown: bool = False, events_shown: int | None = 20) -> None:
+    """Write the report; Markdown with ``markdown=True``, else text styled by rich. Events beyond
+    the first ``events_shown`` are counted per year, not listed (None: list all)."""
     if markdown:
         out.write(f"# {report['label']}\n")
-        for heading, items in _sections(report):
+        for heading, items in _sections(report, events_shown):
             out.write(f"\n## {heading}\n\n")
             for line, subs in items:
                 out.write(f"- {line}\n")
@@ -139,7 +154,7 @@ def render_show(report: dict, out: IO[str], *, markdown: bool = False) -> None:
 
     console = Console(file=out, width=max(100, Console().width), highlight=False)
     console.print(Text(report["label"], style="bold underline"))
-    for heading, items in _sections(report):
+    for heading, items in _sections(report, events_shown):
         console.print(Text("\n" + heading, style="bold"))
         for line, subs in items:
             console.print(Text("  " + line))
