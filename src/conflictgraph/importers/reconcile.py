@@ -279,6 +279,45 @@ class Reconciler:
         return unique[:limit]
 
 
+_MINOR_WORDS = {"of", "the", "and", "for", "de", "del", "la", "las", "los", "el", "y", "des", "du", "le"}
+
+
+def _initials(name: str) -> str:
+    """The initials of a name's significant words: 'Cartel de Jalisco Nueva Generacion' -> 'CJNG'."""
+    words = [w for w in re.split(r"[\s\-–]+", name) if w and w.lower() not in _MINOR_WORDS]
+    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
+
+
+def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
+    """Proposals between names no curated actor matched: a faction or splinter written
+    "X - Y" of an actor named X, and an acronym of another name (with the evidence, as words).
+
+    >>> a, b, c = (IRI(f"https://w3id.org/conflictgraph/id/actor/{x}") for x in "abc")
+    >>> kin = _kin_among({a: "Sinaloa Cartel", b: "Sinaloa Cartel - Los Chapitos", c: "SC"})
+    >>> [why for _iri, why in kin[b]], [why for _iri, why in kin[c]]
+    (['faction of Sinaloa Cartel'], ['acronym of Sinaloa Cartel'])
+    >>> [why for _iri, why in kin[a]]
+    ['has the faction Sinaloa Cartel - Los Chapitos', 'its acronym SC']
+    """
+    by_name = {fold(name): iri for iri, name in names.items()}
+    by_initials: dict[str, list[IRI]] = {}
+    for iri, name in names.items():
+        if _initials(name):
+            by_initials.setdefault(_initials(name), []).append(iri)
+    kin: dict[IRI, list[tuple[IRI, str]]] = {}
+    for iri, name in names.items():
+        head, sep, _tail = name.partition(" - ")
+        parent = by_name.get(fold(head)) if sep else None
+        if parent is not None and parent != iri:
+            kin.setdefault(iri, []).append((parent, f"faction of {names[parent]}"))
+            kin.setdefault(parent, []).append((iri, f"has the faction {name}"))
+        for other in by_initials.get(re.sub(r"[^A-Za-z]", "", name).upper(), []):
+            if other != iri:
+                kin.setdefault(iri, []).append((other, f"acronym of {names[other]}"))
+                kin.setdefault(other, []).append((iri, f"its acronym {name}"))
+    return kin
+
+
 _UNRECONCILED = SPARQL_PREFIXES + """
 SELECT ?actor ?name ?g (COUNT(DISTINCT ?event) AS ?events) WHERE {
   GRAPH ?g { ?actor cg:unreconciled true ; skos:prefLabel ?name .
@@ -342,10 +381,11 @@ def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
                                                "?k rdfs:subClassOf* cg:Actor }").rows
     labels = {IRI(r["a"]): str(r["l"]) for r in label_rows}
     same_side = _same_side(store)
+    kin = _kin_among({IRI(row["actor"]): str(row["name"]) for row in rows})
     out = []
     for row in rows:
         actor, name = IRI(row["actor"]), str(row["name"])
-        likely = reconciler.likely(name)
+        likely = reconciler.likely(name) + kin.get(actor, [])
         if likely:
             values = " ".join(f"<{iri}>" for iri, _ in likely)
             for wing in store.query(_WINGS % values).rows:
