@@ -20,17 +20,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
 
 from conflictgraph.api import ConflictGraph
 from conflictgraph.build.pipeline import build_store
 from conflictgraph.cli.main import cli
 from conflictgraph.settings import ENV_ENDPOINT, ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT
 from conflictgraph.store import open_store
+
+# Property-based tests keep nothing between runs and write nothing into the repository:
+# no example database, and hypothesis's own cache in a temporary folder.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="conflictgraph-hypothesis-"))
+hypothesis_settings.register_profile("conflictgraph", database=None)
+hypothesis_settings.load_profile("conflictgraph")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
