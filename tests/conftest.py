@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import tempfile
+import threading
 from pathlib import Path
 from collections.abc import Callable
 
@@ -204,3 +206,34 @@ def imported_on_disk(bundled_on_disk, tmp_path_factory) -> str:
         result = run_cli("import", dataset, str(path), "--store", location, "--rejects", str(rejects / f"{dataset}.csv"))
         assert result.exit_code in (0, 1), result.output  # 1: rows were rejected (the rest is imported)
     return location
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it is offered (a stand-in for a
+    remote endpoint a query must never reach). ``close()`` stops it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join(2)
+        self.sock.close()

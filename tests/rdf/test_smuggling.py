@@ -1,43 +1,11 @@
 """Over a hundred ways to smuggle SERVICE past the check: all refused, no connection made."""
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 
 from conflictgraph.errors import QueryError, QueryRefused
-from conftest import run_cli
+from conftest import Listener, run_cli
 from fixtures.smuggling import smuggling_queries
-
-
-class Listener:
-    """A loopback TCP listener that counts the connections it is offered."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture

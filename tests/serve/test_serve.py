@@ -5,10 +5,8 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -22,7 +20,7 @@ import rdflib
 
 from conflictgraph.build.pipeline import build_store
 from fixtures.smuggling import smuggling_queries
-from conftest import MINI
+from conftest import Listener, MINI
 from oxigraph_server import free_port, stop_process, wait_for_http
 
 pytestmark = pytest.mark.slow  # real server processes, and a real browser
@@ -173,37 +171,8 @@ def test_updates_are_refused_with_403(server):
     assert json.loads(_query(server, "ASK { actor:knplf ?p ?o }")[2])["boolean"] is True
 
 
-class _Listener:
-    """A loopback TCP listener that counts connections (a stand-in for a remote endpoint)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                pass
-
-    def close(self):
-        self.stop = True
-        self.thread.join(2)
-        self.sock.close()
-
-
 def test_service_and_load_are_refused_with_400_and_never_connect(server):
-    listener = _Listener()
+    listener = Listener()
     try:
         target = f"http://127.0.0.1:{listener.port}/sparql"
         for query in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
@@ -220,7 +189,7 @@ def test_service_and_load_are_refused_with_400_and_never_connect(server):
 
 @pytest.mark.parametrize("how", ["get", "post-form", "post-direct"])
 def test_smuggled_service_is_refused_every_way_and_never_connects(server, how):
-    listener = _Listener()
+    listener = Listener()
     try:
         for query in smuggling_queries(f"http://127.0.0.1:{listener.port}/sparql")[::5]:
             status, _h, _body = _query(server, query, how=how)
