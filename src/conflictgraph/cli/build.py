@@ -80,12 +80,13 @@ def doctor(context: Context, store: str, repair: bool, fmt: str) -> None:
         raise StoreMissing(f"no store at {store}: run 'conflictgraph build' first")
     if repair:
         with place.writing(context.note):
+            freed = sum(g.bytes for g in place.survey() if g.left_over)  # measured before they go
             removed = place.prune()
-        context.note(f"removed {len(removed)} generation(s), {sum(g.bytes for g in removed) / 1e6:.1f} MB")
+        context.note(f"removed {len(removed)} generation(s), {freed / 1e6:.1f} MB")
     found = place.survey()
     rows = [{"generation": g.folder.name, "state": g.state, "megabytes": round(g.bytes / 1e6, 1)} for g in found]
     write_rows(rows, fmt, sys.stdout, columns=["generation", "state", "megabytes"], title=f"Generations of {store}")
-    stray = [g for g in found if g.state in ("old", "abandoned")]
+    stray = [g for g in found if g.left_over]
     if stray:
         context.note(f"{len(stray)} generation(s) left over ({sum(g.bytes for g in stray) / 1e6:.1f} MB): "
                      "'conflictgraph doctor --repair' removes them")

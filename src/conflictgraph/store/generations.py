@@ -19,14 +19,15 @@ True
 """
 from __future__ import annotations
 
-import contextlib
+
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 try:
@@ -180,7 +181,7 @@ class StoreLocation:
         self.prune(keep=2)
 
     def survey(self, keep: int = 2) -> list[GenerationState]:
-        """Every generation folder with its state and size on disk, newest first.
+        """Every generation folder with its state, newest first (its size is measured when asked).
 
         States: ``current``; ``kept`` (one of the newest ``keep`` complete ones, for readers
         that opened it just before a swap); ``old`` (complete, no longer needed);
@@ -208,12 +209,12 @@ class StoreLocation:
                 state = "being written"
             else:
                 state = "abandoned"
-            found.append(GenerationState(folder, state, _disk_bytes(folder)))
+            found.append(GenerationState(folder, state))
         return found
 
     def prune(self, keep: int = 2) -> list[GenerationState]:
         """Remove old and abandoned generations (see :meth:`survey`); what was removed."""
-        removed = [g for g in self.survey(keep) if g.state in ("old", "abandoned")]
+        removed = [g for g in self.survey(keep) if g.left_over]
         for generation in removed:
             shutil.rmtree(generation.folder, ignore_errors=True)
         return removed
@@ -221,11 +222,20 @@ class StoreLocation:
 
 @dataclass
 class GenerationState:
-    """A generation folder, what it is (see :meth:`StoreLocation.survey`) and its size on disk."""
+    """A generation folder and what it is (see :meth:`StoreLocation.survey`)."""
 
     folder: Path
     state: str
-    bytes: int
+
+    @property
+    def left_over(self) -> bool:
+        """Whether :meth:`StoreLocation.prune` removes it (old, or abandoned by its writer)."""
+        return self.state in ("old", "abandoned")
+
+    @cached_property
+    def bytes(self) -> int:
+        """Its size on disk, measured on first use (every write prunes; only ``doctor`` needs sizes)."""
+        return _disk_bytes(self.folder)
 
 
 def _about_this_store(err: BaseException, folder: Path, path: Path) -> DiskError | None:
@@ -239,7 +249,7 @@ def _about_this_store(err: BaseException, folder: Path, path: Path) -> DiskError
 
 def _close_quietly(store: OxigraphStore) -> None:
     """Close a copy being abandoned; on a full disk its last flush fails too, which changes nothing."""
-    with contextlib.suppress(OSError):
+    with suppress(OSError):
         store.close()
 
 
