@@ -14,8 +14,7 @@ import re
 
 from conflictgraph.query.catalog import load_catalog
 from conflictgraph.query.results import Table, merge_rows
-from conflictgraph.rdf.namespaces import shorten
-from conflictgraph.rdf.terms import IRI, Literal
+from conflictgraph.rdf.terms import cell_text
 from conflictgraph.store.base import Store
 
 __all__ = ["claims", "disagreements", "readable_disagreements"]
@@ -45,6 +44,7 @@ def disagreements(store: Store) -> Table:
 def readable_disagreements(table: Table) -> Table:
     """The disagreements as three columns for reading: what, one side, other side.
 
+    >>> from conflictgraph.rdf.terms import IRI, Literal
     >>> row = {"subjectLabel": Literal("KNPP"), "kind": Literal("founding date"), "value": Literal("1953"),
     ...        "source": IRI("https://w3id.org/conflictgraph/id/src/a"), "statement": None,
     ...        "otherValue": Literal("1957"), "otherSource": IRI("https://w3id.org/conflictgraph/id/src/b")}
@@ -57,12 +57,7 @@ def readable_disagreements(table: Table) -> Table:
 
 
 def _cell(row: dict, key: str) -> str:
-    value = row.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, IRI):
-        return shorten(value)
-    return value.value if isinstance(value, Literal) else str(value)
+    return cell_text(row.get(key))
 
 
 def _side(row: dict, prefix: str) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.namespaces import shorten
-from conflictgraph.rdf.terms import XSD, IRI, Literal, as_python
+from conflictgraph.rdf.terms import XSD, IRI, Literal, as_python, cell_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,17 +75,8 @@ def _plain(value: object) -> object:
 def html_table(rows: Sequence[dict], columns: Sequence[str], *, title: str | None = None) -> str:
     """An HTML table of ``rows`` for a notebook; every cell escaped (text never becomes markup)."""
     head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell_text(row.get(c)))}</td>" for c in columns) + "</tr>"
                    for row in rows[:_SHOWN_ROWS])
     more = f"<p>{len(rows) - _SHOWN_ROWS} more rows</p>" if len(rows) > _SHOWN_ROWS else ""
     caption = f"<caption>{escape(title)}</caption>" if title else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, IRI):
-        return shorten(value)
-    plain = _plain(value)
-    return str(plain) if plain is not None else ""

@@ -11,11 +11,12 @@ Examples
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from conflictgraph.rdf.namespaces import shorten
 
-__all__ = ["IRI", "BNode", "Literal", "Term", "XSD", "as_node", "as_python", "lexical"]
+__all__ = ["IRI", "BNode", "Literal", "Term", "XSD", "as_node", "as_python", "cell_text", "lexical"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -104,3 +105,23 @@ def as_python(term: Term | None) -> object:
             return term.value == "true"
         return term.value
     return str(term)
+
+
+def cell_text(value: object, *, short: bool = True) -> str:
+    """How a value reads in a text cell: IRIs shortened to prefix:name (also inside text), lists
+    joined by "; ", None as empty; ``short=False`` keeps full IRIs (for CSV).
+
+    >>> cell_text([IRI("https://w3id.org/conflictgraph/id/src/a"), None]), cell_text(Literal("3", XSD + "integer"))
+    ('src:a; ', '3')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, IRI):
+        return value.short if short else str(value)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell_text(v, short=short) for v in value)
+    text = value.value if isinstance(value, Literal) else str(value)
+    return _IRI_IN_TEXT.sub(lambda m: shorten(m.group(0)), text) if short else text
+
+
+_IRI_IN_TEXT = re.compile(r"https://w3id\.org/conflictgraph/[^\s\"<>]+")

@@ -20,27 +20,11 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 from conflictgraph.query.results import Table
-from conflictgraph.rdf.namespaces import shorten
-from conflictgraph.rdf.terms import IRI, Literal, as_python
+from conflictgraph.rdf.terms import IRI, Literal, as_python, cell_text
 
 __all__ = ["FORMATS", "write_rows", "write_table", "cell_text", "table_columns", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson", "markdown")
-
-
-def cell_text(value: object, *, short: bool = True) -> str:
-    """How a value reads in a text cell: IRIs shortened to prefix:name, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, IRI):
-        return value.short if short else str(value)
-    if isinstance(value, (list, tuple)):
-        return "; ".join(cell_text(v, short=short) for v in value)
-    text = value.value if isinstance(value, Literal) else str(value)
-    return _IRI_IN_TEXT.sub(lambda m: shorten(m.group(0)), text) if short else text
-
-
-_IRI_IN_TEXT = re.compile(r"https://w3id\.org/conflictgraph/[^\s\"<>]+")
 
 
 def _plain(value: object) -> object:
