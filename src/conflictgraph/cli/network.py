@@ -17,7 +17,7 @@ from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
 from conflictgraph.network.export import write_network
 from conflictgraph.network.spec import NetworkSpec
-from conflictgraph.query.results import Report
+from conflictgraph.query.results import Report, Table
 from conflictgraph.rdf.namespaces import shorten
 from conflictgraph.render.geojson import write_geojson_bytes
 from conflictgraph.render.rows import write_rows
@@ -51,8 +51,13 @@ def _emit(report: Report, fmt: str) -> None:
         if fmt == "table" and not table.rows and many:
             sys.stdout.write(f"{table.title}: none\n")  # an empty table's frame says less than one word
             continue
-        rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
-        write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
+        _write_section(table, fmt)
+
+
+def _write_section(table: Table, fmt: str) -> None:
+    """One table of a report in a text format, its cells as text output shows them."""
+    rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
+    write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
 
 
 @click.command()
@@ -113,8 +118,7 @@ def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None
         return
     note(describe_analysis(report.meta))
     for number, table in enumerate(report.sections, start=1):
-        rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
-        write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
+        _write_section(table, fmt)
         if fmt == "markdown" and number < len(report.sections):
             sys.stdout.write("\n")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from conflictgraph.api import open_graph
 from conflictgraph.network.spec import VIEWS, NetworkSpec
 from conflictgraph.rdf.namespaces import STATUSES
 from conflictgraph.render.rows import FORMATS
@@ -85,7 +86,6 @@ def with_graph(func: Callable) -> Callable:
     """Open the store read-only (building it if needed) and pass it as ``graph``."""
     @functools.wraps(func)
     def wrapper(*args, store: Location, **kwargs):
-        from conflictgraph.api import open_graph
         return func(*args, graph=open_graph(store, notify=note), **kwargs)
     return store_option(wrapper)
 
