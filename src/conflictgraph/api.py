@@ -25,8 +25,8 @@ from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
 from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
-                                           dyads_report, paths_report)
-from conflictgraph.network.spec import NetworkSpec, parse_day
+                                           dyads_report, paths_report, periods_report)
+from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
 from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
 from conflictgraph.query.claims import claims, disagreements
 from conflictgraph.query.describe import describe
@@ -198,37 +198,56 @@ class ConflictGraph:
                                  engine=engine, weight=weight)
 
     def paths(self, source: str, target: str, spec: NetworkSpec | None = None, *, k: int = 1,
-              max_hops: int | None = None) -> Report:
-        """Shortest cooperative paths between two entities (by name), hop by hop with evidence."""
+              max_hops: int | None = None, ties: str = "auto") -> Report:
+        """Shortest paths between two entities (by name) over ``ties``, hop by hop with the kind
+        of tie and its evidence (auto: cooperative paths, else paths over any tie, saying so)."""
         spec = spec or NetworkSpec()
         a, b = self.resolve(source).iri, self.resolve(target).iri
         return paths_report(self.network(spec), a, b, k=k, max_hops=max_hops, relations=spec.relation_names(),
-                            label_of=self.label)
+                            label_of=self.label, ties=ties)
 
     def dyads(self, spec: NetworkSpec | None = None, *, relation: str = "fought", rank_by: str = "events",
               top: int = 20) -> Report:
         """Pairs of actors tied by ``relation`` ranked by events, deaths or statements, with sources."""
         return dyads_report(self.network(spec), relation=relation, rank_by=rank_by, top=top)
 
-    def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42) -> Report:
-        """Louvain communities on cooperative ties."""
-        return communities_report(self.network(spec), resolution=resolution, seed=seed)
+    def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42,
+                    ties: str = "auto") -> Report:
+        """Louvain communities on cooperative ties, shared enemies (hostile), both (signed) or any tie."""
+        return communities_report(self.network(spec), resolution=resolution, seed=seed, ties=ties)
 
     def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50) -> Report:
         """Structural balance on signed ties: unbalanced triangles and two camps."""
         return balance_report(self.network(spec), exact_limit=exact_limit, restarts=restarts)
 
-    def diff(self, date_from: str, date_to: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
-             top: int = 10) -> Report:
-        """What changed between two days: ties that appeared or ended, side switches, rank moves."""
+    def diff(self, before: str, after: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
+             top: int = 10, ties: str = "auto") -> Report:
+        """What changed from the period ``before`` to the period ``after`` (each a day, a month, a
+        year or START..END): ties that appeared or ended, side switches, rank moves on ``ties``."""
         spec = spec or NetworkSpec()
         if spec.as_of or spec.between:
-            raise UsageError("a diff compares two dates of its own: give no as-of date or period besides them")
-        start, end = parse_day(date_from), parse_day(date_to)
-        if start > end:
-            raise UsageError(f"the earlier date {start} is after the later one {end}")
-        before, after = self.network(spec.window(as_of=start)), self.network(spec.window(as_of=end))
-        return diff_report(before, after, start=start, end=end, measure=measure, top=top)
+            raise UsageError("a diff compares two periods of its own: give no as-of date or period besides them")
+        first, second = parse_period(before), parse_period(after)
+        if first[0] > second[0]:
+            raise UsageError(f"the earlier period {before} starts after the later one {after}")
+        networks = [self.network(spec.window(between=period)) for period in (first, second)]
+        return diff_report(*networks, start=_period_text(first), end=_period_text(second), measure=measure,
+                           top=top, ties=ties)
+
+    def periods(self, spec: NetworkSpec | None = None, *, by: str = "year", measure: str = "pagerank",
+                ties: str = "auto") -> Report:
+        """A network per year or month (``by``) from the first to the last dated tie: its size,
+        the ties that appeared and ended since the period before, and its most central actor."""
+        spec = spec or NetworkSpec()
+        if spec.as_of or spec.between:
+            raise UsageError("periods run over every date: give no as-of date or period besides them")
+        whole = self.network(spec)
+        days = sorted({d for *_e, data in whole.edges(data=True) for d in (data.get("start"), data.get("end")) if d})
+        if not days:
+            raise UsageError("no dated tie in this view, so there are no periods to compare")
+        networks = [(name, self.network(spec.window(between=(start, end))))
+                    for name, start, end in periods_between(days[0], days[-1], by)]
+        return periods_report(networks, by=by, measure=measure, ties=ties)
 
     def viz(self, spec: NetworkSpec | None = None, *, size_by: str = "degree", color_by: str = "type",
             ties: str = "signed", title: str | None = None, layout_threshold: int = 300) -> Page:
@@ -238,7 +257,12 @@ class ConflictGraph:
         sets where the slider starts and the day sizes, communities and camps are computed for.
         """
         spec = spec or NetworkSpec()
-        day = parse_day(spec.as_of) if spec.as_of else None
+        day, span = None, "day"
+        if spec.as_of:
+            if ".." in str(spec.as_of):
+                raise UsageError("the page starts at a day, a month or a year; give a longer period with between")
+            day, last = parse_period(spec.as_of)
+            span = "day" if day == last else ("month" if day[:7] == last[:7] else "year")
         network = self.network(replace(spec, as_of=None, focus=None))
         analysis = self.network(replace(spec, focus=None)) if day else None
         if spec.focus:
@@ -247,7 +271,11 @@ class ConflictGraph:
                 analysis = analysis.subgraph([n for n in network if n in analysis]).copy()
         return build_page(network, store=self.store, size_by=size_by, color_by=color_by, ties=ties,
                           analysis_network=analysis, title=title, data_note=data_summary(self.store), as_of=day,
-                          layout_threshold=layout_threshold)
+                          as_of_span=span, layout_threshold=layout_threshold)
+
+
+def _period_text(period: tuple[str, str]) -> str:
+    return period[0] if period[0] == period[1] else f"{period[0]}..{period[1]}"
 
 
 def open_graph(location: str | Path | Location = DEFAULT_STORE, *,

@@ -67,10 +67,23 @@ def test_balance_table_leaves_out_empty_camps_and_tables(store):
 
 
 def test_no_path_is_a_clear_message(store):
-    result = run("path", "--store", store, "Alpha Front", "Hotel Command")
+    result = run("path", "--store", store, "--ties", "cooperative", "Alpha Front", "Hotel Command")
     assert result.exit_code == 1
     assert "no cooperative path between Alpha Front and Hotel Command" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_path_without_a_cooperative_one_crosses_any_tie_and_says_so(store):
+    result = run("path", "--store", store, "Alpha Front", "Hotel Command", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["analysis"]["ties"] == "all"
+    assert "no cooperative path between Alpha Front and Hotel Command" in payload["analysis"]["ties_reason"]
+    hops = payload["paths"][0]
+    assert "hostile" in {kind for hop in hops for kind in hop["kinds"]}
+    assert all(edge["kind"] in ("cooperative", "hostile", "neutral") for hop in hops for edge in hop["edges"])
+    text = run("path", "--store", store, "Alpha Front", "Hotel Command")
+    assert "so the paths cross ties of any kind" in text.stderr and "hostile" in text.stdout
 
 
 def test_communities_balance_diff(store):

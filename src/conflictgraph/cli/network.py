@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from conflictgraph.cli.options import format_option, network_options, note, with_graph
+from conflictgraph.cli.options import format_option, network_options, note, ties_option, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
 from conflictgraph.network.export import write_network
@@ -37,11 +37,12 @@ def _text_cell(value: object) -> object:
 
 
 def _emit(report: Report, fmt: str) -> None:
-    """Write JSON with the analysis metadata, or each section in ``fmt`` with the metadata on stderr."""
+    """Write JSON with the analysis metadata, or each section in ``fmt`` with the metadata on stderr
+    (what was used, why those ties, why the answer is empty)."""
     if fmt == "json":
         click.echo(json.dumps({"analysis": report.meta, **report.data}, ensure_ascii=False, indent=2, default=str))
         return
-    note(describe_analysis(report.meta))
+    _note_analysis(report.meta)
     many = len(report.sections) > 1
     for i, table in enumerate(report.sections):
         if many and fmt in ("csv", "tsv", "ndjson", "markdown"):
@@ -54,6 +55,14 @@ def _emit(report: Report, fmt: str) -> None:
         _write_section(table, fmt)
 
 
+def _note_analysis(meta: dict) -> None:
+    """What an analysis used, and why its ties and why it is empty when it is, on stderr."""
+    note(describe_analysis(meta))
+    for key in ("ties_reason", "empty_reason"):
+        if meta.get(key):
+            note(meta[key])
+
+
 def _write_section(table: Table, fmt: str) -> None:
     """One table of a report in a text format, its cells as text output shows them."""
     rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
@@ -64,9 +73,7 @@ def _write_section(table: Table, fmt: str) -> None:
 @click.option("--measure", type=click.Choice([*_MEASURES, "all"]), default="all", show_default=True,
               help="Which centrality.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
-@click.option("--ties", type=click.Choice(["auto", "cooperative", "hostile", "signed"]), default="auto",
-              show_default=True, help="Which net ties the measures run on (auto: cooperative, or hostile when the "
-                                      "view has no cooperative tie).")
+@ties_option("the measures run on")
 @click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
               help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
@@ -79,11 +86,8 @@ def _write_section(table: Table, fmt: str) -> None:
 def centrality(graph, measure: str, top: int, ties: str, sample: int | None, engine: str, weight: str, fmt: str,
                spec: NetworkSpec) -> None:
     """Rank actors by degree, weighted degree, betweenness, eigenvector or PageRank."""
-    report = graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine,
-                              weight=weight)
-    if fmt != "json" and report.meta.get("ties_reason"):
-        note(report.meta["ties_reason"])
-    _emit(report, fmt)
+    _emit(graph.centrality(spec, measure=measure, top=top, ties=ties, sample=sample, engine=engine, weight=weight),
+          fmt)
 
 
 @click.command()
@@ -105,18 +109,19 @@ def dyads(graph, relation: str, rank_by: str, top: int, fmt: str, spec: NetworkS
 @click.argument("target_name", metavar="B")
 @click.option("--k", "k", default=1, show_default=True, type=click.IntRange(min=1), help="How many shortest paths.")
 @click.option("--max-hops", type=click.IntRange(min=1), default=None, help="Longest path to accept.")
+@ties_option("a path may cross", auto="cooperative ties (alliance paths), else ties of any kind")
 @network_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
 @with_graph
-def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None, fmt: str,
+def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None, ties: str, fmt: str,
          spec: NetworkSpec) -> None:
-    """Shortest cooperative paths from A to B, every hop with its relations, dates and sources."""
-    report = graph.paths(source_name, target_name, spec, k=k, max_hops=max_hops)
+    """Shortest paths from A to B (cooperative first), every hop with its kind of tie, relations, dates and sources."""
+    report = graph.paths(source_name, target_name, spec, k=k, max_hops=max_hops, ties=ties)
     if fmt == "json":
         _emit(report, fmt)
         return
-    note(describe_analysis(report.meta))
+    _note_analysis(report.meta)
     for number, table in enumerate(report.sections, start=1):
         _write_section(table, fmt)
         if fmt == "markdown" and number < len(report.sections):
@@ -126,14 +131,17 @@ def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None
 @click.command()
 @click.option("--resolution", default=1.0, show_default=True, type=float, help="Louvain resolution.")
 @click.option("--seed", default=42, show_default=True, type=int, help="Louvain seed.")
+@ties_option("tie actors into communities (hostile: shared enemies)",
+             auto="cooperative ties, or shared enemies when the view has no cooperative tie")
 @network_options
 @format_option
 @with_graph
-def communities(graph, resolution: float, seed: int, fmt: str, spec: NetworkSpec) -> None:
-    """Louvain communities on cooperative ties, with modularity and members by label."""
-    report = graph.communities(spec, resolution=resolution, seed=seed)
+def communities(graph, resolution: float, seed: int, ties: str, fmt: str, spec: NetworkSpec) -> None:
+    """Louvain communities (of allies, or of actors sharing enemies), with modularity and members by label."""
+    report = graph.communities(spec, resolution=resolution, seed=seed, ties=ties)
     if fmt != "json":
-        note(f"modularity {report.meta['modularity']:.4f} (Louvain, seed {seed})")
+        note(f"communities on {report.meta['affinity']}; modularity {report.meta['modularity']:.4f} "
+             f"(Louvain, seed {seed})")
     _emit(report, fmt)
 
 
@@ -156,25 +164,37 @@ def balance(graph, exact_limit: int, restarts: int, fmt: str, spec: NetworkSpec)
 
 
 @click.command()
-@click.option("--from", "date_from", required=True, metavar="DATE", help="The earlier date.")
-@click.option("--to", "date_to", required=True, metavar="DATE", help="The later date.")
+@click.option("--from", "before", metavar="PERIOD",
+              help="The earlier period: a day, a month or a year (the whole of it), or START..END.")
+@click.option("--to", "after", metavar="PERIOD", help="The later period (the same forms).")
+@click.option("--by", type=click.Choice(["year", "month"]), default=None,
+              help="Instead of two periods: a network per year or month, each against the one before.")
 @click.option("--measure", type=click.Choice(_MEASURES), default="pagerank", show_default=True,
               help="Centrality whose ranks are compared.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Rank moves to show.")
+@ties_option("the ranks are computed on")
 @network_options
 @format_option
 @with_graph
-def diff(graph, date_from: str, date_to: str, measure: str, top: int, fmt: str, spec: NetworkSpec) -> None:
-    """Ties that appeared or ended between two dates, side switches, and centrality rank moves."""
+def diff(graph, before: str | None, after: str | None, by: str | None, measure: str, top: int, ties: str, fmt: str,
+         spec: NetworkSpec) -> None:
+    """Ties that appeared or ended from one period to another, side switches and rank moves; or
+    (--by) a network per year or month."""
     if spec.as_of or spec.between:
-        raise UsageError("diff takes --from and --to instead of --as-of or --between")
-    report = graph.diff(date_from, date_to, spec, measure=measure, top=top)
+        raise UsageError("diff takes --from and --to (or --by) instead of --as-of or --between")
+    if by:
+        if before or after:
+            raise UsageError("give --by, or --from and --to, not both")
+        _emit(graph.periods(spec, by=by, measure=measure, ties=ties), fmt)
+        return
+    if not (before and after):
+        raise UsageError("diff needs --from PERIOD and --to PERIOD (or --by year|month)")
+    report = graph.diff(before, after, spec, measure=measure, top=top, ties=ties)
     meta = report.meta
     if fmt != "json":
-        start, end = meta["window"].removeprefix("from ").split(" to ")
-        note(f"{measure} ranks compared on cooperative ties: {meta['nodes_before']} nodes and "
-             f"{meta['edges_before']} ties at {start}, {meta['nodes']} and {meta['edges']} at {end}; "
-             "the ties listed are of any sign")
+        note(f"{measure} ranks compared on {meta['ties']} ties: {meta['nodes_before']} nodes and "
+             f"{meta['edges_before']} ties in {meta['before']}, {meta['nodes']} and {meta['edges']} in "
+             f"{meta['after']}; the ties listed are of any sign")
     _emit(report, fmt)
 
 

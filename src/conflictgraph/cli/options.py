@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from conflictgraph.api import open_graph
+from conflictgraph.network.analyze.reduce import TIE_CHOICES
 from conflictgraph.network.spec import VIEWS, NetworkSpec
 from conflictgraph.rdf.namespaces import STATUSES
 from conflictgraph.render.rows import FORMATS
@@ -17,7 +18,7 @@ from conflictgraph.settings import DEFAULT_STORE, ENV_ENDPOINT, ENV_GSP_ENDPOINT
 from conflictgraph.store.location import Location, store_location
 
 __all__ = ["Context", "note", "store_option", "disk_store_option", "format_option", "graph_options", "with_graph",
-           "network_options"]
+           "network_options", "ties_option"]
 
 
 class Context:
@@ -103,9 +104,12 @@ def network_options(func: Callable) -> Callable:
     options = [
         click.option("--view", type=click.Choice([*VIEWS, "alliances"]), default="actors", show_default=True,
                      help="Actors only, or actors with alliances and operations as nodes (alliances = alliance)."),
-        click.option("--as-of", "as_of", metavar="DATE", help="Only ties in force on this day (YYYY[-MM[-DD]])."),
+        click.option("--as-of", "as_of", metavar="DATE",
+                     help="Only ties in force on this day (YYYY-MM-DD), or at some time in this month or year "
+                          "(YYYY-MM, YYYY)."),
         click.option("--between", nargs=2, metavar="START END", default=None,
-                     help="Only ties in force at some time in this period."),
+                     help="Only ties in force at some time from START to END (a month or year: from its first "
+                          "or to its last day)."),
         click.option("--evidence", default="all", show_default=True, metavar="KIND",
                      help="curated, the name of an imported dataset, or all."),
         click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
@@ -120,3 +124,11 @@ def network_options(func: Callable) -> Callable:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def ties_option(what: str, *, auto: str = "cooperative ties, or hostile ones when the view has no cooperative tie"
+                ) -> Callable[[Callable], Callable]:
+    """``--ties auto|cooperative|hostile|signed|all``: which ties ``what`` runs on; ``auto``
+    says what the command picks from the data."""
+    return click.option("--ties", type=click.Choice(TIE_CHOICES), default="auto", show_default=True,
+                        help=f"Which net ties {what} (signed: both kinds; all: any tie, neutral too; auto: {auto}).")

@@ -27,8 +27,8 @@ __all__ = ["viz"]
               show_default=True, help="Node size.")
 @click.option("--color-by", type=click.Choice(["type", "community", "camp"]), default="type", show_default=True,
               help="Node colour: type, Louvain community (cooperative ties) or two-camp split (signed ties).")
-@click.option("--ties", type=click.Choice(["signed", "cooperative", "hostile"]), default="signed", show_default=True,
-              help="Which net ties the sizes are computed on.")
+@click.option("--ties", type=click.Choice(["signed", "cooperative", "hostile", "all"]), default="signed",
+              show_default=True, help="Which net ties the sizes are computed on (all: any tie, neutral too).")
 @click.option("--title", metavar="TEXT", help="Page title (default: from the view).")
 @click.option("--layout-threshold", default=300, show_default=True, type=click.IntRange(min=0),
               help="Beyond this many nodes, positions are computed with igraph and physics starts off.")

@@ -13,7 +13,9 @@ entries of one view and returns a :class:`networkx.MultiDiGraph`:
   ``statements``, ``sources``, ``events``, ``ties`` (the tie and event nodes behind it),
   ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (counts per
   kind of evidence: ``curated`` or the name of an imported dataset, e.g.
-  ``{"curated": 3, "acled": 12}``), ``status``, and on edges with events ``fatalities``.
+  ``{"curated": 3, "acled": 12}``), ``status``, on edges with events ``fatalities``, and on
+  edges whose evidence leaves gaps between ``start`` and ``end`` ``spans`` (the merged
+  [start, end] spans in force: :func:`~conflictgraph.network.spec.merge_spans`).
 
 Evidence. A piece of evidence is a statement attesting a tie or event (``cg:attestedBy``; its
 source is the statement's ``cg:reportedIn``, its kind the graph the statement is in), or, for a
@@ -72,7 +74,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from conflictgraph.errors import UsageError
 from conflictgraph.network.cache import NetworkCache
 from conflictgraph.network.gcpause import gc_paused
-from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, parse_day
+from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.ties import RELATIONS, aggregate, kept_table, merge_edges
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
@@ -356,7 +358,8 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
     view : {"actors", "alliance"}
         Actors only, or actors with alliances and operations as nodes.
     as_of, between : date text (YYYY-MM-DD, YYYY-MM or YYYY), optional
-        Keep the ties in force on that day, or on some day of the (start, end) period.
+        Keep the ties in force on that day, or on some day of the (start, end) period. A month
+        or year is the whole period (:func:`~conflictgraph.network.spec.resolve_window`).
     evidence : str
         ``"all"`` (default), ``"curated"`` or the name of an imported dataset.
     status : iterable of str, optional
@@ -395,7 +398,7 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
     """
     if view not in VIEWS:
         raise UsageError(f"unknown view {view!r} (views: {', '.join(VIEWS)})")
-    day, window = _check_window(as_of, between)
+    day, window = resolve_window(as_of, between)
     statuses = _check_statuses(status)
     entries, wanted = _view_entries(view, projection, relations)
     store = _store_of(source)
@@ -429,22 +432,6 @@ class _Options:
                     evidence=self.evidence, status=sorted(self.statuses) if self.statuses else None,
                     include_generic=self.include_generic,
                     relations=sorted(self.relations) if self.relations else None)
-
-
-def _check_window(as_of: str | date | None,
-                  between: Sequence[str | date] | None) -> tuple[str | None, tuple[str, str] | None]:
-    """The ``as_of`` day and the ``between`` period as ISO days (at most one of them given)."""
-    if as_of is not None and between is not None:
-        raise UsageError("give as_of or between, not both")
-    day = parse_day(as_of)
-    if between is None:
-        return day, None
-    if len(between) != 2:
-        raise UsageError("between needs two dates (start, end)")
-    window = (parse_day(between[0]), parse_day(between[1]))
-    if window[0] > window[1]:
-        raise UsageError(f"between: the start {window[0]} is after the end {window[1]}")
-    return day, window
 
 
 def _check_statuses(status: Iterable[str] | None) -> set[str] | None:
@@ -701,6 +688,9 @@ def _edge_attributes(edge: _EdgeRows, facts: _Facts) -> dict:
                  status=sorted(edge.status))
     if edge.events:
         attrs["fatalities"] = _fatalities(edge.events, facts)
+    spans = merge_spans(zip(edge.starts, edge.ends))
+    if len(spans) > 1:
+        attrs["spans"] = spans
     return attrs
 
 

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from conflictgraph.network.analyze.balance import balance
 from conflictgraph.network.analyze.centrality import MEASURES, SAMPLE_THRESHOLD, centrality
-from conflictgraph.network.analyze.communities import communities
+from conflictgraph.network.analyze.communities import AFFINITY, affinity_graph, communities
 from conflictgraph.network.analyze.diff import network_diff
-from conflictgraph.network.analyze.paths import alliance_paths
-from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.network.analyze.paths import NoPath, alliance_paths
+from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties
 from conflictgraph.errors import UsageError
 from conflictgraph.query.results import Report, Table
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["centrality_report", "paths_report", "communities_report", "balance_report", "diff_report", "dyads_report",
-           "span_text"]
+           "periods_report", "span_text"]
 
 
 def span_text(start: str | None, end: str | None) -> str:
@@ -55,12 +55,13 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
 
     ``ties="auto"`` ranks on cooperative ties, unless the network has none and has hostile
     ones (event data of fighting alone): then on hostile ties, and ``meta["ties_reason"]``
-    says so. ``weight`` is what a tie weighs in the weighted measures: its ``evidence`` (the
-    projection's weight: statements or events), or the ``deaths`` of its events.
+    says so (see :func:`~conflictgraph.network.analyze.reduce.choose_ties`). ``weight`` is what
+    a tie weighs in the weighted measures: its ``evidence`` (the projection's weight:
+    statements or events), or the ``deaths`` of its events.
     """
     if weight not in ("evidence", "deaths"):
         raise UsageError(f"weight ties by evidence or deaths, not {weight!r}")
-    reduced, reason = _ties_for(_weighted_by_deaths(network) if weight == "deaths" else network, ties)
+    reduced, reason = choose_ties(_weighted_by_deaths(network) if weight == "deaths" else network, ties)
     measures = list(MEASURES) if measure == "all" else [measure]
     scores = centrality(reduced, measures=measures, k=sample, engine=engine)
     key = "pagerank" if measure == "all" else measure
@@ -73,8 +74,7 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
     exact = reduced.number_of_nodes() <= SAMPLE_THRESHOLD
     meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key, weight=weight,
                 betweenness_sample=sample if sample else ("exact" if exact else 256))
-    if reason:
-        meta["ties_reason"] = reason
+    _explain(meta, reason, empty=not reduced.number_of_edges(), network=network)
     table = Table(rows, columns=["rank", "actor", "type", *measures, "iri"], title="Centrality")
     return Report(meta, [table], {"rows": rows})
 
@@ -87,34 +87,52 @@ def _weighted_by_deaths(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return weighted
 
 
-def _ties_for(network: nx.MultiDiGraph, ties: str) -> tuple[nx.Graph, str | None]:
-    """The analysis graph for ``ties``; for "auto", cooperative ties or, when there are none but
-    hostile ones exist, hostile ties, with the reason."""
-    if ties != "auto":
-        return analysis_graph(network, ties=ties), None
-    cooperative = analysis_graph(network, ties="cooperative")
-    if cooperative.number_of_edges():
-        return cooperative, None
-    hostile = analysis_graph(network, ties="hostile")
-    if hostile.number_of_edges():
-        return hostile, "no cooperative tie in this view, so the ranking uses the hostile ties"
-    return cooperative, None
+def _explain(meta: dict, reason: str | None, *, empty: bool, network: nx.MultiDiGraph) -> None:
+    """Put in ``meta`` why these ties were used (``ties_reason``) and, when the analysis graph
+    has no tie, why the answer is empty (``empty_reason``), with the kinds of tie the view has."""
+    if reason:
+        meta["ties_reason"] = reason
+    if not empty:
+        return
+    counts = {kind: analysis_graph(network, ties=kind).number_of_edges() for kind in ("cooperative", "hostile")}
+    if not any(counts.values()):
+        meta["empty_reason"] = "this view has no tie at all (check the window and filters)"
+    else:
+        meta["empty_reason"] = (f"no {meta['ties']} tie in this view; it has {counts['cooperative']} cooperative and "
+                                f"{counts['hostile']} hostile tie(s) (see --ties)")
 
 
 def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int = 1, max_hops: int | None = None,
-                 relations: list[str] | None = None, label_of: Callable[[str], str] = str) -> Report:
-    """The ``k`` shortest cooperative paths from ``source`` to ``target`` (IRIs), every hop with
-    its relations, dates, sources, statements and events. ``label_of`` names a ``via`` node."""
-    paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations)
-    meta = dict(analysis_graph(network, relations=relations).graph["analysis"], source=str(source),
+                 relations: list[str] | None = None, label_of: Callable[[str], str] = str,
+                 ties: str = "auto") -> Report:
+    """The ``k`` shortest paths from ``source`` to ``target`` (IRIs) over ``ties``, every hop
+    with the kind of its ties, relations, dates, sources, statements and events. ``label_of``
+    names a ``via`` node.
+
+    ``ties="auto"`` looks for cooperative paths (alliance paths) and, when there is none, for
+    paths over ties of any kind; ``meta["ties_reason"]`` then says so.
+    """
+    reason = None
+    if ties == "auto":
+        try:
+            paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations)
+            ties = "cooperative"
+        except NoPath as no_path:
+            paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties="all")
+            ties, reason = "all", f"{no_path}; so the paths cross ties of any kind"
+    else:
+        paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties=ties)
+    meta = dict(analysis_graph(network, ties=ties, relations=relations).graph["analysis"], source=str(source),
                 target=str(target), k=k, max_hops=max_hops)
+    if reason:
+        meta["ties_reason"] = reason
     sections = []
     for number, hops in enumerate(paths, start=1):
-        rows = [{"hop": i, "from": hop["from_label"], "to": hop["to_label"],
+        rows = [{"hop": i, "from": hop["from_label"], "to": hop["to_label"], "kind": ", ".join(hop["kinds"]),
                  "relations": "; ".join(_hop_edge_text(network, edge, label_of) for edge in hop["edges"]),
                  "dates": span_text(hop["start"], hop["end"]), "sources": hop["sources"],
                  "statements": hop["statements"], "events": hop["events"]} for i, hop in enumerate(hops, start=1)]
-        columns = ["hop", "from", "to", "relations", "dates", "sources", "statements"]
+        columns = ["hop", "from", "to", "kind", "relations", "dates", "sources", "statements"]
         if any(hop["events"] for hop in hops):
             columns.append("events")
         sections.append(Table(rows, columns=columns, title=f"Path {number}: {len(hops)} hop(s)"))
@@ -128,14 +146,20 @@ def _hop_edge_text(network: nx.MultiDiGraph, edge: dict, label_of: Callable[[str
     return f"{label(edge['from'])} {edge['label']} {label(edge['to'])}{via}"
 
 
-def communities_report(network: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 42) -> Report:
-    """Louvain communities on cooperative ties, with modularity and members by label."""
-    reduced = analysis_graph(network, ties="cooperative")
+def communities_report(network: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 42,
+                       ties: str = "auto") -> Report:
+    """Louvain communities with modularity and members by label, on the affinity ``ties`` give
+    (see :func:`~conflictgraph.network.analyze.communities.affinity_graph`): cooperative ties,
+    shared enemies (hostile), both (signed) or any contact (all); ``auto``: cooperative, or
+    shared enemies when the view has no cooperative tie."""
+    reduced, used, reason = affinity_graph(network, ties)
     found = communities(reduced, seed=seed, resolution=resolution)
     rows = [{"community": i, "size": len(members),
              "members": sorted(str(reduced.nodes[n].get("label", n)) for n in members),
              "iris": [str(n) for n in members]} for i, members in enumerate(found["communities"], start=1)]
-    meta = dict(reduced.graph["analysis"], modularity=found["modularity"], seed=seed, resolution=resolution)
+    meta = dict(reduced.graph["analysis"], modularity=found["modularity"], seed=seed, resolution=resolution,
+                affinity=AFFINITY[used])
+    _explain(meta, reason, empty=not rows, network=network)
     return Report(meta, [Table(rows, columns=["community", "size", "members"], title="Communities")],
                   {"modularity": found["modularity"], "communities": rows})
 
@@ -191,30 +215,75 @@ def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts:
 
 
 def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, end: str,
-                measure: str = "pagerank", top: int = 10) -> Report:
-    """Ties that appeared or ended between the networks ``before`` (at ``start``) and ``after``
-    (at ``end``), side switches, and the biggest moves in ``measure`` rank."""
-    result = network_diff(before, after, measure=measure, top=top)
-    meta_before = analysis_graph(before).graph["analysis"]
-    meta_after = analysis_graph(after).graph["analysis"]
+                measure: str = "pagerank", top: int = 10, ties: str = "auto") -> Report:
+    """Ties that appeared or ended between the networks ``before`` (of the window ``start``)
+    and ``after`` (of ``end``), side switches, and the biggest moves in ``measure`` rank on
+    ``ties`` (auto: cooperative, or hostile when neither network has a cooperative tie)."""
+    reason = None
+    if ties == "auto":
+        choices = [choose_ties(network, "auto") for network in (before, after)]
+        if all(chosen.graph["analysis"]["ties"] == "hostile" for chosen, _reason in choices):
+            ties, reason = "hostile", "no cooperative tie in either window, so ranks are compared on hostile ties"
+        else:
+            ties = "cooperative"
+    result = network_diff(before, after, measure=measure, top=top, ties=ties)
+    meta_before = analysis_graph(before, ties=ties).graph["analysis"]
+    meta_after = analysis_graph(after, ties=ties).graph["analysis"]
     meta = dict(meta_after, window=f"from {start} to {end}", nodes_before=meta_before["nodes"],
-                edges_before=meta_before["edges"], measure=measure)
-    ties = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
-             "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"], "events": t["events"]}
-            for t in result["ties"]]
+                edges_before=meta_before["edges"], measure=measure, before=start, after=end)
+    if reason:
+        meta["ties_reason"] = reason
+    changed = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
+                "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"],
+                "events": t["events"]} for t in result["ties"]]
     switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
                  "relations": s["relations"], "sources": s["sources"]} for s in result["switched"]]
     moves = [{"actor": m["label"], "rank_before": m["rank_before"], "rank_after": m["rank_after"],
               "change": m["change"], "sources": m["sources"]} for m in result["moves"]]
     sections = [
-        Table(ties, columns=["change", "from", "relation", "to", "sign", "start", "end", "sources"],
+        Table(changed, columns=["change", "from", "relation", "to", "sign", "start", "end", "sources"],
               title="Ties that appeared or ended"),
         Table([dict(s, relations=", ".join(s["relations"])) for s in switched],
               columns=["actor", "other", "before", "after", "relations", "sources"], title="Switched sides"),
         Table(moves, columns=["actor", "rank_before", "rank_after", "change", "sources"],
               title=f"Biggest moves in {measure} rank"),
     ]
-    return Report(meta, sections, {"ties": ties, "switched": switched, "moves": moves})
+    return Report(meta, sections, {"ties": changed, "switched": switched, "moves": moves})
+
+
+def periods_report(networks: list[tuple[str, nx.MultiDiGraph]], *, by: str = "year", measure: str = "pagerank",
+                   ties: str = "auto") -> Report:
+    """One row per period (name, network in force in it, in order): nodes, net ties of ``ties``,
+    events, the typed ties that appeared and ended since the period before, and the actor
+    ranked first by ``measure`` on those ties. ``auto``: cooperative ties, or hostile when no
+    period has a cooperative one."""
+    reason = None
+    if ties == "auto":
+        if any(analysis_graph(net, ties="cooperative").number_of_edges() for _name, net in networks):
+            ties = "cooperative"
+        else:
+            ties, reason = "hostile", "no cooperative tie in any period, so the periods are compared on hostile ties"
+    rows, previous = [], None
+    for name, network in networks:
+        reduced = analysis_graph(network, ties=ties, keep_isolates=False)
+        scores = centrality(reduced, measures=[measure]) if reduced.number_of_edges() else {}
+        first = min(scores, key=lambda n: (-scores[n][measure], str(reduced.nodes[n].get("label", n))), default=None)
+        typed = set(network.edges(keys=True))
+        rows.append({"period": name, "nodes": reduced.number_of_nodes(), "ties": reduced.number_of_edges(),
+                     "events": len({e for *_x, d in network.edges(data=True) for e in d.get("events", [])}),
+                     "appeared": None if previous is None else len(typed - previous),
+                     "ended": None if previous is None else len(previous - typed),
+                     "first": reduced.nodes[first].get("label", first) if first is not None else None,
+                     "first_iri": first})
+        previous = typed
+    meta = dict(analysis_graph(networks[-1][1], ties=ties).graph["analysis"] if networks else {}, ties=ties,
+                window=f"per {by}, {networks[0][0]} to {networks[-1][0]}" if networks else "no periods",
+                by=by, measure=measure, periods=len(rows))
+    if reason:
+        meta["ties_reason"] = reason
+    columns = ["period", "nodes", "ties", "events", "appeared", "ended", "first"]
+    return Report(meta, [Table(rows, columns=columns, title=f"Networks per {by} (first by {measure})")],
+                  {"periods": rows})
 
 
 def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by: str = "events",

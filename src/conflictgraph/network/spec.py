@@ -10,15 +10,27 @@ Examples
 --------
 >>> NetworkSpec(relations=("co-member,co-launched",)).relation_names()
 ['co-member', 'co-launched']
->>> NetworkSpec(as_of="2023-06").project_options()["as_of"]
-'2023-06-01'
+>>> NetworkSpec(as_of="2023-06-15").project_options()["as_of"]
+'2023-06-15'
+
+Dates and periods. A day (``2023-06-15``) is that day; a month (``2023-06``) or a year
+(``2023``) is the whole period, from its first to its last day; ``START..END`` runs from the
+first day of START to the last day of END. ``as_of`` a month or year therefore means the ties
+in force at some time in it (the same as ``between`` its first and last day), and
+``between 2012 2013`` covers both years. The network page's time slider offers the same
+choice (a day, its month or its year).
+
+>>> NetworkSpec(as_of="2023-06").project_options()["between"]
+('2023-06-01', '2023-06-30')
 """
 from __future__ import annotations
 
+import calendar
+import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import overload
 
@@ -27,7 +39,7 @@ from conflictgraph.errors import ConflictGraphError, UsageError
 from conflictgraph.query.catalog import parse_date
 
 __all__ = ["ProjectionError", "Relation", "NetworkSpec", "VIEWS", "WEIGHT_RULES", "load_projection", "parse_day",
-           "describe_window"]
+           "parse_period", "resolve_window", "periods_between", "merge_spans", "describe_window"]
 
 VIEWS = ("actors", "alliance")
 WEIGHT_RULES = ("statements", "sources", "events", "evidence")
@@ -164,6 +176,110 @@ def parse_day(text: str | date | None) -> str | None:
     return parse_date(str(text))
 
 
+def parse_period(text: str | date) -> tuple[str, str]:
+    """The first and last day of a day, a month, a year, or ``START..END`` (each of those).
+
+    >>> parse_period("2024-02"), parse_period("2023"), parse_period("2023-11-07")
+    (('2024-02-01', '2024-02-29'), ('2023-01-01', '2023-12-31'), ('2023-11-07', '2023-11-07'))
+    >>> parse_period("2012-03..2013")
+    ('2012-03-01', '2013-12-31')
+    """
+    if isinstance(text, date):
+        return text.isoformat(), text.isoformat()
+    text = str(text).strip()
+    if ".." in text:
+        first, last = text.split("..", 1)
+        start, end = parse_period(first)[0], parse_period(last)[1]
+        if start > end:
+            raise UsageError(f"the period {text!r} starts after it ends")
+        return start, end
+    start = parse_date(text)
+    if re.fullmatch(r"\d{4}", text):
+        return start, f"{text}-12-31"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        return start, f"{text}-{calendar.monthrange(year, month)[1]:02d}"
+    return start, start
+
+
+def resolve_window(as_of: str | date | None, between: Sequence[str | date] | None
+                   ) -> tuple[str | None, tuple[str, str] | None]:
+    """The window an ``as_of`` date or a ``between`` period asks for, as (day, None) or (None, (first, last)).
+
+    ``as_of`` a month or year is the whole period; ``between`` runs from the first day of its
+    start to the last day of its end (see the module's notes on dates and periods).
+
+    >>> resolve_window("2023-11-07", None), resolve_window("2023", None)
+    (('2023-11-07', None), (None, ('2023-01-01', '2023-12-31')))
+    >>> resolve_window(None, ("2012", "2013-06"))
+    (None, ('2012-01-01', '2013-06-30'))
+    """
+    if as_of is not None and between is not None:
+        raise UsageError("give an as-of date or a period (between), not both")
+    if as_of is not None:
+        start, end = parse_period(as_of)
+        return (start, None) if start == end else (None, (start, end))
+    if between is None:
+        return None, None
+    if len(between) != 2:
+        raise UsageError("between needs two dates (start, end)")
+    window = (parse_period(between[0])[0], parse_period(between[1])[1])
+    if window[0] > window[1]:
+        raise UsageError(f"between: the start {window[0]} is after the end {window[1]}")
+    return None, window
+
+
+def periods_between(first: str, last: str, by: str) -> list[tuple[str, str, str]]:
+    """The years or months (``by``) from the one holding day ``first`` to the one holding ``last``,
+    each as (name, first day, last day).
+
+    >>> periods_between("2022-11-20", "2023-01-02", "month")[-1]
+    ('2023-01', '2023-01-01', '2023-01-31')
+    >>> [name for name, _s, _e in periods_between("2021-05-01", "2023-01-01", "year")]
+    ['2021', '2022', '2023']
+    """
+    if by not in ("year", "month"):
+        raise UsageError(f"periods are years or months, not {by!r}")
+    year, month = int(first[:4]), int(first[5:7])
+    names = []
+    while True:
+        name = f"{year}" if by == "year" else f"{year}-{month:02d}"
+        names.append(name)
+        if name >= last[:len(name)]:
+            break
+        if by == "year":
+            year += 1
+        else:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [(name, *parse_period(name)) for name in names]
+
+
+def merge_spans(spans: Iterable[Sequence[str | None]]) -> list[list[str | None]]:
+    """Days in force as few (start, end) spans as possible: overlapping or adjacent spans joined;
+    None is an open start or end. A tie whose spans are more than one has gaps, in which it is
+    not in force (the network page draws it only within its spans).
+
+    >>> merge_spans([("2023-03-01", "2023-03-31"), ("2023-01-05", "2023-01-05"), ("2023-01-06", "2023-01-09")])
+    [['2023-01-05', '2023-01-09'], ['2023-03-01', '2023-03-31']]
+    >>> merge_spans([(None, "2020-01-01"), ("2019-05-01", None)])
+    [[None, None]]
+    """
+    merged: list[list[str | None]] = []
+    for start, end in sorted(spans, key=lambda span: span[0] or ""):
+        if merged:
+            last = merged[-1]
+            if last[1] is None or start is None or start <= _next_day(last[1]):
+                if last[1] is not None and (end is None or end > last[1]):
+                    last[1] = end
+                continue
+        merged.append([start, end])
+    return merged
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
 def describe_window(as_of: str | None, between: Sequence[str] | None) -> str:
     """Words for a time window: 'as of D', 'between S and E' or 'all dates'.
 
@@ -201,11 +317,11 @@ class NetworkSpec:
         return names or None
 
     def project_options(self) -> dict:
-        """Keyword arguments for :func:`~conflictgraph.network.projection.project`."""
-        if self.as_of and self.between:
-            raise UsageError("give an as-of date or a period (between), not both")
-        return dict(view="alliance" if self.view == "alliances" else self.view, as_of=parse_day(self.as_of),
-                    between=tuple(self.between) if self.between else None, evidence=self.evidence,
+        """Keyword arguments for :func:`~conflictgraph.network.projection.project` (the window
+        resolved: a month or year as of which is the whole period)."""
+        day, window = resolve_window(self.as_of, self.between)
+        return dict(view="alliance" if self.view == "alliances" else self.view, as_of=day,
+                    between=window, evidence=self.evidence,
                     status=list(self.status) or None, include_generic=self.include_generic,
                     relations=self.relation_names())
 

@@ -67,7 +67,7 @@ import numpy as np
 
 from conflictgraph.network.cache import file_lock, generation_folder
 from conflictgraph.network.gcpause import gc_paused
-from conflictgraph.network.spec import Relation, load_projection
+from conflictgraph.network.spec import Relation, load_projection, merge_spans
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.store.base import Store
@@ -842,6 +842,7 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
     names = table.actors.strings
     ids = table.events.objects[ev].tolist()
     bounds = np.r_[first, len(rows)].tolist()
+    gapped = _gapped_spans(group, table.event_start[ev], table.event_end[ev])
     constant = [(relation, *meta.get(relation, ("", 0))) for relation in RELATIONS]
     fatalities = [s if k else None for s, k in zip(fatal_sum.tolist(), fatal_known.tolist())]
     out: dict[tuple[str, str, str], dict] = {}
@@ -862,7 +863,37 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
                 "start": starts[g], "end": ends[g], "statements": [], "sources": source_names[low:high],
                 "events": events, "ties": events[:], "via": [], "evidence": evid,
                 "status": ["claimed"], "fatalities": fat}
+        for g, spans in gapped.items():
+            out[names[a[first[g]]], names[b[first[g]]], constant[rel[first[g]]][0]]["spans"] = spans
     return out
+
+
+def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[int, list[list[str | None]]]:
+    """For each group (ascending ids, one per row) whose rows' [start, end] days leave a gap,
+    its merged spans in ISO days (as :func:`~conflictgraph.network.spec.merge_spans` gives them).
+
+    >>> _gapped_spans(np.array([0, 0, 1, 1]), np.array([10, 20, 5, 6], dtype=np.int32),
+    ...               np.array([10, 20, 5, 6], dtype=np.int32))
+    {0: [['1970-01-11', '1970-01-11'], ['1970-01-21', '1970-01-21']]}
+    """
+    order = np.lexsort((start, group))
+    g = group[order].astype(np.int64)
+    s, e = start[order].astype(np.int64), end[order].astype(np.int64)
+    offset = g << 33  # above every int32 day: a running maximum never carries into the next group
+    reach = np.maximum.accumulate(e + offset) - offset  # the latest end so far within the group
+    opens = np.ones(len(g), dtype=bool)
+    opens[1:] = (g[1:] != g[:-1]) | (s[1:] > reach[:-1] + 1)
+    span_group = g[opens]
+    gapped = np.flatnonzero(np.r_[span_group[1:] == span_group[:-1], False] |
+                            np.r_[False, span_group[1:] == span_group[:-1]])  # spans of groups with two or more
+    if not len(gapped):
+        return {}
+    begins = np.flatnonzero(opens)
+    stops = np.maximum.reduceat(e, begins)
+    found: dict[int, list[list[str | None]]] = {}
+    for k, day_from, day_to in zip(gapped.tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
+        found.setdefault(int(span_group[k]), []).append([day_from, day_to])
+    return found
 
 
 def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tuple[str, str, str], dict]]
@@ -894,6 +925,11 @@ def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tu
             edge[name] = sorted(set(edge[name]) | set(other[name]))
         edge["evidence"] = dict(sorted((k, edge["evidence"].get(k, 0) + other["evidence"].get(k, 0))
                                        for k in set(edge["evidence"]) | set(other["evidence"])))
+        spans = merge_spans([*edge.get("spans", [[edge["start"], edge["end"]]]),
+                             *other.get("spans", [[other["start"], other["end"]]])])
+        edge.pop("spans", None)
+        if len(spans) > 1:
+            edge["spans"] = spans
         edge["start"] = None if edge["start"] is None or other["start"] is None else min(edge["start"], other["start"])
         edge["end"] = None if edge["end"] is None or other["end"] is None else max(edge["end"], other["end"])
         counts = [c for c in (edge.get("fatalities"), other.get("fatalities")) if c is not None]

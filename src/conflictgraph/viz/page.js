@@ -27,7 +27,7 @@
   function norm(s) { return String(s).toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, ""); }
 
   // Visibility ------------------------------------------------------------------------------
-  var state = { date: null, relations: {}, physics: meta.layout !== "igraph" };
+  var state = { date: null, span: "day", window: null, relations: {}, physics: meta.layout !== "igraph" };
   relations.forEach(function (r, i) { state.relations[i] = true; });
   var edgeShown = new Uint8Array(rawEdges.length);
   var degree = new Int32Array(rawNodes.length);
@@ -37,15 +37,20 @@
     totalDegree[e.from]++; totalDegree[e.to]++;
     edgesOf[e.from].push(e.id); edgesOf[e.to].push(e.id);
   });
-  function inForce(e, day) {
-    if (!day) return true;
-    return (!e.start || e.start <= day) && (!e.end || e.end >= day);
+  // In force at some day of [low, high] (ISO days), as the CLI's --as-of and --between count it:
+  // within one of the tie's spans when its evidence leaves gaps; open bounds always hold.
+  function overlaps(start, end, low, high) { return (!start || start <= high) && (!end || end >= low); }
+  function inForce(e, window) {
+    if (!window) return true;
+    if (!e.spans) return overlaps(e.start, e.end, window[0], window[1]);
+    for (var i = 0; i < e.spans.length; i++) if (overlaps(e.spans[i][0], e.spans[i][1], window[0], window[1])) return true;
+    return false;
   }
   function recompute() {
     degree.fill(0);
     for (var i = 0; i < rawEdges.length; i++) {
       var e = rawEdges[i];
-      var ok = state.relations[e.rel] && inForce(e, state.date);
+      var ok = state.relations[e.rel] && inForce(e, state.window);
       edgeShown[i] = ok ? 1 : 0;
       if (ok) { degree[e.from]++; degree[e.to]++; }
     }
@@ -108,8 +113,10 @@
     var shownNodes = 0, shownEdges = 0, i;
     for (i = 0; i < rawNodes.length; i++) if (nodeShown(i)) shownNodes++;
     for (i = 0; i < rawEdges.length; i++) shownEdges += edgeShown[i];
-    var when = state.date ? "Ties in force on " + state.date + " (undated ties are drawn at every date)"
-                          : "All dates";
+    var when = !state.window ? "All dates"
+      : (state.window[0] === state.window[1] ? "Ties in force on " + state.window[0]
+         : "Ties in force between " + state.window[0] + " and " + state.window[1]) +
+        " (undated ties are drawn at every date)";
     $("cg-state").textContent = when + " \u00b7 " + shownNodes + " of " + rawNodes.length + " nodes, " +
       shownEdges + " of " + rawEdges.length + " ties drawn";
   }
@@ -346,7 +353,16 @@
   var DAY = 86400000;
   function toDay(iso) { var p = iso.split("-"); return Math.round(Date.UTC(+p[0], +p[1] - 1, +p[2]) / DAY); }
   function toIso(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
-  var slider = $("cg-time"), timeOn = $("cg-time-on"), timeLabel = $("cg-time-label");
+  var slider = $("cg-time"), timeOn = $("cg-time-on"), timeLabel = $("cg-time-label"), spanChoice = $("cg-time-span");
+  // The day, month or year holding ``iso``, as [first day, last day] (the CLI's periods).
+  function periodOf(iso, span) {
+    if (span === "year") return [iso.slice(0, 4) + "-01-01", iso.slice(0, 4) + "-12-31"];
+    if (span === "month") {
+      var last = new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7), 0)).toISOString().slice(0, 10);
+      return [iso.slice(0, 7) + "-01", last];
+    }
+    return [iso, iso];
+  }
   if (meta.range) {
     var low = toDay(meta.range[0]), high = toDay(meta.range[1]);
     slider.min = String(low); slider.max = String(high); slider.step = "1";
@@ -362,19 +378,24 @@
     timeOn.checked = !!meta.as_of;
     $("cg-time-range").textContent = meta.range[0] + " \u2013 " + meta.range[1];
   } else {
-    timeOn.disabled = true; slider.disabled = true;
+    timeOn.disabled = true; slider.disabled = true; spanChoice.disabled = true;
     $("cg-time-range").textContent = "No dated ties";
   }
   function syncTime() {
     state.date = timeOn.checked && meta.range ? toIso(+slider.value) : null;
-    timeLabel.textContent = meta.range ? toIso(+slider.value) + (state.date ? "" : " (off: every tie is drawn)")
-                                       : "all dates";
+    state.span = spanChoice.value;
+    state.window = state.date ? periodOf(state.date, state.span) : null;
+    var shown = meta.range ? toIso(+slider.value) : "all dates";
+    if (meta.range && state.span !== "day") shown = shown.slice(0, state.span === "year" ? 4 : 7) + " (whole " + state.span + ")";
+    timeLabel.textContent = shown + (meta.range && !state.date ? " (off: every tie is drawn)" : "");
     refresh();
   }
   slider.addEventListener("input", function () { timeOn.checked = true; syncTime(); });
   timeOn.addEventListener("change", syncTime);
-  function setDate(iso) {
+  spanChoice.addEventListener("change", function () { if (meta.range) timeOn.checked = true; syncTime(); });
+  function setDate(iso, span) {
     if (!meta.range) return;
+    if (span) spanChoice.value = span;
     if (iso) {
       var d = Math.min(+slider.max, Math.max(+slider.min, toDay(iso)));
       slider.value = String(d); timeOn.checked = true;
@@ -450,7 +471,7 @@
     .map(function (s) { return shapeText[s]; }).join(" \u00b7 ") + " \u00b7 size: " + meta.size_by;
 
   // Start -------------------------------------------------------------------------------------
-  if (meta.as_of && meta.range) setDate(meta.as_of); else syncTime();
+  if (meta.as_of && meta.range) setDate(meta.as_of, meta.as_of_span || "day"); else syncTime();
   hint();
   page.search = search;
   page.focusNode = focusNode;

@@ -21,11 +21,12 @@ What the page draws:
   them: a self-reported tie);
 - edges of the same pair are bent apart so each stays visible.
 
-Time. The page holds the ties of every date and filters them in the browser with a slider: a
-tie is drawn on day D when its ``start`` is empty or <= D and its ``end`` is empty or >= D
-(``start``/``end`` are the earliest start and latest end of its evidence, so a tie whose
-evidence covers two separate periods is drawn across the gap). **Undated ties are drawn at
-every date**, as the projection keeps them in every window. A node is drawn while at least one
+Time. The page holds the ties of every date and filters them in the browser with a slider and
+a period: a tie is drawn for the day D (or D's month or year) when it is in force at some day
+of it, exactly as ``--as-of D`` (or ``--as-of`` the month or year) counts it on the command
+line: within one of its ``spans`` when its evidence leaves gaps, else between its ``start``
+(empty: open) and ``end`` (empty: open). **Undated ties are drawn at every date**, as the
+projection keeps them in every window. A node is drawn while at least one
 of its ties is (or when it has none at all in the page).
 
 Examples
@@ -70,7 +71,7 @@ __all__ = ["SIZE_BY", "COLOR_BY", "TIES", "Page", "build_page", "short_label"]
 
 SIZE_BY = ("degree", "betweenness", "pagerank")
 COLOR_BY = ("type", "community", "camp")
-TIES = ("signed", "cooperative", "hostile")
+TIES = ("signed", "cooperative", "hostile", "all")
 
 _PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
             "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d", "#f1ce63"]
@@ -218,8 +219,8 @@ def _relations(network: nx.MultiDiGraph) -> list[dict]:
 
 def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by: str = "degree", color_by: str = "type",
                ties: str = "signed", analysis_network: nx.MultiDiGraph | None = None, title: str | None = None,
-               data_note: str | None = None, as_of: str | None = None, layout_threshold: int = LAYOUT_THRESHOLD,
-               seed: int = 0) -> Page:
+               data_note: str | None = None, as_of: str | None = None, as_of_span: str = "day",
+               layout_threshold: int = LAYOUT_THRESHOLD, seed: int = 0) -> Page:
     """Build the page data of a projected network.
 
     Parameters
@@ -231,7 +232,7 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
         the side panel lists their IRIs only.
     size_by : {"degree", "betweenness", "pagerank"}
     color_by : {"type", "community", "camp"}
-    ties : {"signed", "cooperative", "hostile"}
+    ties : {"signed", "cooperative", "hostile", "all"}
         Which net ties the sizes are computed on.
     analysis_network : networkx.MultiDiGraph, optional
         The network the sizes, communities and camps are computed on (e.g. the projection as of
@@ -242,6 +243,8 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
         What data the page shows (e.g. from :func:`conflictgraph.viz.provenance.data_summary`).
     as_of : str, optional
         The date the time slider starts at (ISO day); default: all dates.
+    as_of_span : {"day", "month", "year"}
+        The period around ``as_of`` the page starts showing (the day itself, its month or year).
     layout_threshold : int
         Beyond this many nodes the positions are computed here (igraph) and physics starts off.
     seed : int
@@ -273,6 +276,7 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
     meta = _page_meta(dict(network.graph), nodes, edges, title=title, data_note=data_note, size_by=size_by,
                       color_by=color_by, ties=ties, as_of=as_of, sized_as_of=analysis_network is not None,
                       big=big)
+    meta["as_of_span"] = as_of_span
     net = _pyvis_network(meta["title"], nodes, edges, _vis_options(big, len(nodes), seed))
     page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": panels.statements,
                  "sources": panels.sources, "events": panels.events}
@@ -416,6 +420,8 @@ def _page_edges(network: nx.MultiDiGraph, index: dict, relations: list[dict], pa
                 "weight": data.get("weight", 1), "start": data.get("start"), "end": data.get("end"),
                 "st": panels.statement_numbers(stmts), "src": panels.cited_sources(data.get("sources") or []),
                 "self": panels.self_reported(stmts, {str(u), str(v)}), "bend": bend}
+        if data.get("spans"):
+            edge["spans"] = [list(span) for span in data["spans"]]
         edges.append(_add_edge_details(edge, data, panels, labels))
     return edges
 

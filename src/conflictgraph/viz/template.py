@@ -75,8 +75,11 @@ _HTML = """<!DOCTYPE html>
 <datalist id="cg-names"></datalist>
 <div id="cg-search-msg" aria-live="polite"></div>
 <h2>Time</h2>
-<label><input id="cg-time-on" type="checkbox"> Only ties in force on the chosen date</label>
+<label><input id="cg-time-on" type="checkbox"> Only ties in force at the chosen time</label>
 <input id="cg-time" type="range" list="cg-ticks" aria-label="Date">
+<label>In force <select id="cg-time-span" aria-label="Period">
+<option value="day">on that day</option><option value="month">in its month</option>
+<option value="year">in its year</option></select></label>
 <p class="cg-small">Date: <span id="cg-time-label"></span></p>
 <datalist id="cg-ticks"></datalist>
 <p class="cg-small" id="cg-time-range"></p>

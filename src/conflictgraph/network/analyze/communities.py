@@ -1,4 +1,8 @@
-"""Communities on cooperative ties: Louvain with a fixed seed, and the partition's modularity.
+"""Communities: Louvain with a fixed seed on a graph of affinity, and the partition's modularity.
+
+What ties two actors depends on the ties asked for (:func:`affinity_graph`): their cooperative
+ties; for hostile ties, the enemies they share (blocs of common enemies); for signed ties,
+both; for all ties, any contact.
 
 Examples
 --------
@@ -10,19 +14,76 @@ Examples
 """
 from __future__ import annotations
 
+from itertools import combinations
 from typing import TYPE_CHECKING
+
+from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["SEED", "communities"]
+__all__ = ["SEED", "AFFINITY", "affinity_graph", "communities", "shared_enemies"]
 
 SEED = 42
+AFFINITY = {
+    "cooperative": "cooperative ties",
+    "hostile": "shared enemies (two actors weigh the enemies both fought; pairs that fought each other are apart)",
+    "signed": "cooperative ties plus shared enemies (pairs whose net tie is hostile are apart)",
+    "all": "ties of any kind, as contact",
+}
+
+
+def shared_enemies(hostile: nx.Graph) -> nx.Graph:
+    """Actors tied by the number of enemies they share in the hostile analysis graph ``hostile``;
+    two actors that fought each other get no tie.
+
+    >>> import networkx as nx
+    >>> g = shared_enemies(nx.Graph([("state", "a"), ("state", "b"), ("rebels", "a"), ("rebels", "b")]))
+    >>> g.edges["a", "b"]["weight"], g.has_edge("state", "rebels")
+    (2, True)
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(hostile.nodes(data=True))
+    for enemy in hostile:
+        for a, b in combinations(sorted(hostile[enemy], key=str), 2):
+            if hostile.has_edge(a, b):
+                continue
+            if graph.has_edge(a, b):
+                graph[a][b]["weight"] += 1
+                graph[a][b]["enemies"].append(enemy)
+            else:
+                graph.add_edge(a, b, weight=1, enemies=[enemy])
+    graph.graph.update(hostile.graph)
+    return graph
+
+
+def affinity_graph(network: nx.MultiDiGraph, ties: str = "auto") -> tuple[nx.Graph, str, str | None]:
+    """The graph communities are found on for ``ties`` (see :data:`AFFINITY`), the ties used,
+    and the reason when ``auto`` chose hostile ties. Its ``graph["analysis"]`` is that of the
+    analysis graph of those ties.
+    """
+    chosen, reason = choose_ties(network, ties)
+    used = chosen.graph["analysis"]["ties"]
+    if used == "hostile":
+        return shared_enemies(chosen), used, reason
+    if used == "signed":
+        affinity = analysis_graph(network, ties="cooperative")
+        hostile = analysis_graph(network, ties="hostile")
+        for a, b, data in shared_enemies(hostile).edges(data=True):
+            if affinity.has_edge(a, b):
+                affinity[a][b]["weight"] += data["weight"]
+            else:
+                affinity.add_edge(a, b, weight=data["weight"], enemies=data["enemies"])
+        affinity.graph["analysis"] = chosen.graph["analysis"]
+        return affinity, used, reason
+    return chosen, used, reason
 
 
 def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0,
                 weight: str | None = "weight") -> dict:
-    """Louvain communities of an (undirected, cooperative) analysis graph.
+    """Louvain communities of an undirected graph of affinity (see :func:`affinity_graph`).
 
     Nodes without a tie are left out. Communities are listed largest first, then by their
     first member; members are sorted.

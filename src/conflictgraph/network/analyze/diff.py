@@ -5,8 +5,8 @@ Both snapshots are projections of one view with the same filters, ``as_of`` the 
 A tie is a (pair, relation) edge. Two actors switched sides when the net sign of their pair
 (over all signed relations, see :mod:`conflictgraph.network.analyze.reduce`) went from cooperative to
 hostile or back; the row names the actor with a defection tie in the pair when there is one.
-Ranks are by the chosen centrality on cooperative ties (1 = most central); an actor absent at
-a date ranks after every present one.
+Ranks are by the chosen centrality on the ties asked for (cooperative by default; 1 = most
+central); an actor absent from a network ranks after every present one.
 
 Examples
 --------
@@ -48,7 +48,7 @@ def _ranks(scores: dict) -> dict:
 
 
 def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: str = "pagerank",
-                 top: int = 10) -> dict:
+                 top: int = 10, ties: str = "cooperative") -> dict:
     """What changed from the network ``before`` to the network ``after``.
 
     Returns
@@ -58,7 +58,7 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     and ``moves`` (rows: node, rank_before, rank_after, change, score_before, score_after,
     sources), the ``top`` largest rank changes.
     """
-    ties = []
+    changed = []
     touched: dict = {}
     for change, net, other in (("ended", before, after), ("appeared", after, before)):
         for u, v, key, data in net.edges(keys=True, data=True):
@@ -69,10 +69,10 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
                    "start": data.get("start"), "end": data.get("end"),
                    "sources": list(data.get("sources", [])), "statements": list(data.get("statements", [])),
                    "events": list(data.get("events", []))}
-            ties.append(row)
+            changed.append(row)
             for node in (u, v):
                 touched.setdefault(node, set()).update(row["sources"])
-    ties.sort(key=lambda r: (r["change"] != "ended", r["from_label"], r["to_label"], r["relation"]))
+    changed.sort(key=lambda r: (r["change"] != "ended", r["from_label"], r["to_label"], r["relation"]))
 
     signed_before = analysis_graph(before, ties="signed")
     signed_after = analysis_graph(after, ties="signed")
@@ -96,8 +96,9 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
                          "after": _SIGN_WORD[new], "relations": relations, "sources": sources})
     switched.sort(key=lambda r: (r["actor_label"], r["other_label"]))
 
-    scores_before = {n: s[measure] for n, s in centrality(analysis_graph(before), measures=[measure]).items()}
-    scores_after = {n: s[measure] for n, s in centrality(analysis_graph(after), measures=[measure]).items()}
+    scores_before, scores_after = ({n: s[measure] for n, s in centrality(analysis_graph(net, ties=ties),
+                                                                         measures=[measure]).items()}
+                                   for net in (before, after))
     ranks_before, ranks_after = _ranks(scores_before), _ranks(scores_after)
     nodes = set(ranks_before) | set(ranks_after)
     moves = []
@@ -111,4 +112,4 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
                       "change": rb - ra, "score_before": scores_before.get(node),
                       "score_after": scores_after.get(node), "sources": sorted(touched.get(node, set()))})
     moves.sort(key=lambda r: (-abs(r["change"]), r["label"]))
-    return {"ties": ties, "switched": switched, "moves": moves[:top], "measure": measure}
+    return {"ties": changed, "switched": switched, "moves": moves[:top], "measure": measure}

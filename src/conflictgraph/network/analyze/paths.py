@@ -1,10 +1,12 @@
-"""Explained alliance paths: the shortest cooperative paths between two nodes, every hop
-explained from the typed edges behind it and the statements and sources attesting them.
+"""Explained paths: the shortest paths between two nodes over the ties asked for (cooperative
+by default: alliance paths), every hop explained from the typed edges behind it and the
+statements and sources attesting them.
 
-Paths are searched on the cooperative analysis graph (see :mod:`conflictgraph.network.analyze.reduce`),
+Paths are searched on the analysis graph of those ties (see :mod:`conflictgraph.network.analyze.reduce`),
 so a hop may cross a tie in either direction and counts one step whatever its weight. Each
-hop lists the original edges between its two nodes that are cooperative (sign +1), in their
-own direction, with relation, dates, statements and sources.
+hop lists the original edges between its two nodes whose sign the ties keep (cooperative: +1;
+hostile: -1; signed: both; all: neutral ones too), in their own direction, with their kind,
+relation, dates, statements and sources.
 
 Examples
 --------
@@ -28,11 +30,14 @@ from conflictgraph.network.analyze.reduce import analysis_graph
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["NoPath", "alliance_paths", "explain_hop", "component_of"]
+__all__ = ["NoPath", "alliance_paths", "explain_hop", "component_of", "KIND"]
+
+KIND = {1: "cooperative", -1: "hostile", 0: "neutral"}  # a typed edge's kind, by its sign
+_SIGNS = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1), "all": (1, -1, 0)}
 
 
 class NoPath(ConflictGraphError):
-    """No cooperative path joins the two nodes; the message names their components."""
+    """No path over the ties asked for joins the two nodes; the message names their components."""
 
     def __init__(self, message: str, source_component: list, target_component: list):
         self.source_component, self.target_component = source_component, target_component
@@ -54,12 +59,14 @@ def component_of(graph: nx.Graph, node) -> list:
     return sorted(nx.node_connected_component(graph, node), key=str)
 
 
-def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | None = None) -> dict:
-    """The hop from ``u`` to ``v``: its cooperative typed edges, dates and provenance.
+def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | None = None,
+                ties: str = "cooperative") -> dict:
+    """The hop from ``u`` to ``v``: its typed edges of the kinds ``ties`` keeps, dates and provenance.
 
     Returns a dict with ``from``, ``to`` (IRIs), ``from_label``, ``to_label``, ``relations``,
-    ``edges`` (one per typed edge: from, to, relation, label, start, end, via, statements,
-    sources, events), ``start`` / ``end`` (widest span), and the union of ``statements``,
+    ``kinds`` (cooperative, hostile, neutral), ``edges`` (one per typed edge: from, to, kind,
+    relation, label, start, end, via, statements, sources, events), ``start`` / ``end``
+    (widest span), and the union of ``statements``,
     ``sources`` and ``events`` (the event ids behind event-based ties, e.g. imported ACLED or
     UCDP events, whose dataset is among the sources).
 
@@ -70,14 +77,16 @@ def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | No
     'b'
     """
     wanted = set(relations) if relations else None
+    signs = _SIGNS[ties]
     edges = []
     for x, y in ((u, v), (v, u)):
         if not network.has_edge(x, y):
             continue
         for key, data in network[x][y].items():
-            if data.get("sign", 1) <= 0 or (wanted is not None and data.get("relation", key) not in wanted):
+            sign = data.get("sign", 1)
+            if sign not in signs or (wanted is not None and data.get("relation", key) not in wanted):
                 continue
-            edges.append({"from": x, "to": y, "relation": data.get("relation", key),
+            edges.append({"from": x, "to": y, "kind": KIND[sign], "relation": data.get("relation", key),
                           "label": data.get("label", data.get("relation", key)),
                           "start": data.get("start"), "end": data.get("end"),
                           "via": list(data.get("via", [])), "weight": data.get("weight", 1),
@@ -90,6 +99,7 @@ def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | No
     return {
         "from": u, "to": v, "from_label": _label(network, u), "to_label": _label(network, v),
         "relations": sorted({e["relation"] for e in edges}),
+        "kinds": sorted({e["kind"] for e in edges}),
         "start": None if not edges or None in starts else min(starts),
         "end": None if not edges or None in ends else max(ends),
         "statements": sorted({s for e in edges for s in e["statements"]}),
@@ -100,8 +110,9 @@ def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | No
 
 
 def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_hops: int | None = None,
-                   relations: Iterable[str] | None = None) -> list[list[dict]]:
-    """The ``k`` shortest cooperative paths from ``source`` to ``target``, each hop explained.
+                   relations: Iterable[str] | None = None, ties: str = "cooperative") -> list[list[dict]]:
+    """The ``k`` shortest paths over ``ties`` (cooperative by default) from ``source`` to
+    ``target``, each hop explained.
 
     Parameters
     ----------
@@ -113,7 +124,9 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
     max_hops : int, optional
         Leave out paths longer than this.
     relations : iterable of str, optional
-        Only these relations count as cooperative ties.
+        Only these relations count as ties.
+    ties : {"cooperative", "hostile", "signed", "all"}
+        Which ties a path may cross.
 
     Returns
     -------
@@ -122,7 +135,7 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
     Raises
     ------
     NoPath
-        When no cooperative path (within ``max_hops``) exists; names both components.
+        When no path over those ties (within ``max_hops``) exists; names both components.
     """
     import networkx as nx
 
@@ -134,7 +147,8 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
                          "(view, window and filters)", [], [])
     if source == target:
         raise UsageError("the two ends of a path must differ")
-    graph = analysis_graph(network, ties="cooperative", relations=relations)
+    graph = analysis_graph(network, ties=ties, relations=relations)
+    kind = "" if ties == "all" else f"{ties} "
     found: list[list] = []
     if nx.has_path(graph, source, target):
         for path in islice(nx.shortest_simple_paths(graph, source, target), k):
@@ -148,10 +162,11 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
             return shown + (f" and {len(component) - 8} more" if len(component) > 8 else "")
         s, t = _label(network, source), _label(network, target)
         if a == b:
-            message = (f"no cooperative path of at most {max_hops} hop(s) between {s} and {t} "
+            message = (f"no {kind}path of at most {max_hops} hop(s) between {s} and {t} "
                        f"(they are in the same component of {len(a)}: {names(a)})")
         else:
-            message = (f"no cooperative path between {s} and {t}: {s} is in a component of {len(a)} "
+            message = (f"no {kind}path between {s} and {t}: {s} is in a component of {len(a)} "
                        f"({names(a)}); {t} is in a component of {len(b)} ({names(b)})")
         raise NoPath(message, a, b)
-    return [[explain_hop(network, u, v, relations=relations) for u, v in zip(path, path[1:])] for path in found]
+    return [[explain_hop(network, u, v, relations=relations, ties=ties) for u, v in zip(path, path[1:])]
+            for path in found]

@@ -5,8 +5,11 @@ simple graph built here. For each unordered pair of nodes, the edges of the sele
 relations are collapsed: neutral edges (sign 0) are ignored, ``signed_weight`` is the sum of
 sign * weight, the pair's ``sign`` is the sign of that sum (a pair whose sum is 0 is left
 out), and ``weight`` is its absolute value (for a purely cooperative pair: the summed
-weights). ``ties`` chooses which pairs stay: ``cooperative`` (net sign +1, the default of
-centrality, paths and communities), ``hostile`` (net -1) or ``signed`` (both, for balance).
+weights). ``ties`` chooses which pairs stay: ``cooperative`` (net sign +1), ``hostile`` (net
+-1), ``signed`` (both, for balance) or ``all`` (every pair with any tie, neutral ones too,
+weighing the sum of its ties' weights: contact whatever its kind). :func:`choose_ties` also
+takes ``auto``: cooperative ties, or hostile ones when a view has no cooperative tie (event
+data of fighting alone), with the reason in words.
 Each edge keeps ``relations`` and ``edges`` (the original ``(u, v, key)`` triples) so an
 analysis can explain itself from the typed edges and their sources.
 
@@ -35,10 +38,11 @@ from conflictgraph.network.gcpause import gc_paused
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["TIES", "analysis_graph", "describe_analysis"]
+__all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "choose_ties", "describe_analysis"]
 
-TIES = ("cooperative", "hostile", "signed")
-_KEEP = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1)}  # the net signs each choice of ties keeps
+TIES = ("cooperative", "hostile", "signed", "all")
+TIE_CHOICES = ("auto", *TIES)  # what the network commands' --ties offers
+_KEEP = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1), "all": (1, -1, 0)}  # net signs each choice keeps
 
 
 def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
@@ -50,7 +54,7 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
     network : networkx.MultiDiGraph
         A network from :func:`conflictgraph.network.projection.project` (or any multigraph whose edges
         carry ``sign`` and ``weight``).
-    ties : {"cooperative", "hostile", "signed"}
+    ties : {"cooperative", "hostile", "signed", "all"}
         Which net ties to keep.
     relations : iterable of str, optional
         Only edges of these relations count.
@@ -77,8 +81,8 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
         raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
     wanted = set(relations) if relations else None
     with gc_paused():
-        pairs = _pair_sums(network, wanted)
-        graph = _net_ties(network, pairs, keep=_KEEP[ties])
+        pairs = _pair_sums(network, wanted, neutral=ties == "all")
+        graph = _net_ties(network, pairs, keep=_KEEP[ties], total=ties == "all")
         del pairs
     if not keep_isolates:
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
@@ -88,9 +92,10 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
     return graph
 
 
-def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None) -> dict[tuple, list]:
-    """Per unordered pair, from its signed edges of the ``wanted`` relations (any when None):
-    ``[summed sign * weight, [(u, v, key), ...], [relation, ...]]``.
+def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bool = False) -> dict[tuple, list]:
+    """Per unordered pair, from its signed edges (and neutral ones if ``neutral``) of the
+    ``wanted`` relations (any when None): ``[summed sign * weight, summed weight, [(u, v, key),
+    ...], [relation, ...]]``.
 
     One pass over the raw adjacency dicts (no views, no attribute copies).
     """
@@ -113,20 +118,24 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None) -> dict[tuple,
                 if wanted is not None and relation not in wanted:
                     continue
                 sign = data.get("sign", 1)
-                if not sign:
+                if not sign and not neutral:
                     continue
+                weight = data.get("weight", 1)
                 record = records.get(pair)
                 if record is None:
-                    records[pair] = [sign * data.get("weight", 1), [(u, v, key)], [relation]]
+                    records[pair] = [sign * weight, weight, [(u, v, key)], [relation]]
                 else:
-                    record[0] += sign * data.get("weight", 1)
-                    record[1].append((u, v, key))
-                    record[2].append(relation)
+                    record[0] += sign * weight
+                    record[1] += weight
+                    record[2].append((u, v, key))
+                    record[3].append(relation)
     return records
 
 
-def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[int, ...]) -> nx.Graph:
-    """The undirected graph of ``network``'s nodes and the pairs whose net sign is in ``keep``."""
+def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[int, ...], *,
+              total: bool = False) -> nx.Graph:
+    """The undirected graph of ``network``'s nodes and the pairs whose net sign is in ``keep``;
+    a pair weighs its net weight, or with ``total`` the sum of its ties' weights."""
     import networkx as nx
 
     graph = nx.Graph()
@@ -135,24 +144,52 @@ def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[in
     # graph's adjacency (networkx's own dict-of-dicts layout of an undirected Graph, which
     # is what add_edges_from builds, without its per-edge copy of the attributes).
     adjacency_out = graph._adj
-    for (u, v), (signed, edges, rels) in pairs.items():
+    for (u, v), (signed, summed, edges, rels) in pairs.items():
         sign = (signed > 0) - (signed < 0)
         if sign not in keep:
             continue
-        data = _collapsed_tie(signed, sign, edges, rels)
+        data = _collapsed_tie(signed, sign, edges, rels, weight=summed if total else None)
         adjacency_out[u][v] = data
         adjacency_out[v][u] = data
     return graph
 
 
-def _collapsed_tie(signed: float, sign: int, edges: list[tuple], rels: list[str]) -> dict:
-    """The attributes of a pair's net tie: ``weight`` (|signed|, an int when whole), ``signed_weight``,
-    ``sign``, ``edges`` and ``relations``."""
-    weight = signed if sign > 0 else -signed
+def _collapsed_tie(signed: float, sign: int, edges: list[tuple], rels: list[str], *,
+                   weight: float | None = None) -> dict:
+    """The attributes of a pair's net tie: ``weight`` (|signed| unless given, an int when whole),
+    ``signed_weight``, ``sign``, ``edges`` and ``relations``."""
+    if weight is None:
+        weight = signed if sign > 0 else -signed
     if type(weight) is not int and float(weight).is_integer():
         weight = int(weight)
     return {"weight": weight, "signed_weight": signed, "sign": sign, "edges": edges,
             "relations": sorted(set(rels)) if len(rels) > 1 else rels}
+
+
+def choose_ties(network: nx.MultiDiGraph, ties: str = "auto", *,
+                relations: Iterable[str] | None = None) -> tuple[nx.Graph, str | None]:
+    """The analysis graph for ``ties``, which may be ``auto``, and why, when auto chose hostile ties.
+
+    ``auto`` means cooperative ties, unless the view has none but has hostile ones: then
+    hostile ties (event data of fighting alone), and the reason says so.
+
+    >>> import networkx as nx
+    >>> net = nx.MultiDiGraph()
+    >>> net.add_edge("a", "b", key="fought", sign=-1, weight=3)
+    'fought'
+    >>> graph, reason = choose_ties(net)
+    >>> graph.graph["analysis"]["ties"], reason
+    ('hostile', 'no cooperative tie in this view, so the hostile ties are used')
+    """
+    if ties != "auto":
+        return analysis_graph(network, ties=ties, relations=relations), None
+    cooperative = analysis_graph(network, ties="cooperative", relations=relations)
+    if cooperative.number_of_edges():
+        return cooperative, None
+    hostile = analysis_graph(network, ties="hostile", relations=relations)
+    if hostile.number_of_edges():
+        return hostile, "no cooperative tie in this view, so the hostile ties are used"
+    return cooperative, None
 
 
 def _analysis_meta(info: dict, graph: nx.Graph, *, ties: str, wanted: set[str] | None) -> dict:
