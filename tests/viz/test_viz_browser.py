@@ -341,3 +341,65 @@ def test_hostile_labels_hovered_and_clicked_everywhere_run_nothing(browser, host
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="module")
+def westland_page(tmp_path_factory):
+    """The all-hostile UCDP-shaped fixture, imported into a store without the bundled graph, and
+    its page as ``viz`` writes it (every date, for the slider)."""
+    from conftest import FIXTURES, run_cli
+
+    folder = tmp_path_factory.mktemp("westland-page")
+    store = str(folder / "store")
+    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
+    assert run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "westland.csv"), "--store", store,
+                   "--rejects", str(folder / "rejects.csv")).exit_code == 0
+    written = run_cli("viz", "--store", store, "-o", str(folder / "westland.html"))
+    assert written.exit_code == 0, written.output
+    return folder / "westland.html", open_for_reading(store)
+
+
+def choose_span(opened: Opened, span: str) -> None:
+    opened.page.select_option("#cg-time-span", span)
+
+
+def drawn_ties(opened: Opened) -> set[tuple[str, str, str]]:
+    """The (from, to, relation) ties vis draws now."""
+    return {tuple(t) for t in opened.js("""() => {
+        const d = cgPage.data, iri = id => d.nodes[id].iri;
+        return cgPage.network.body.edgeIndices.map(id => d.edges[id])
+            .map(e => [iri(e.from), iri(e.to), d.relations[e.rel].name]);
+    }""")}
+
+
+def test_page_and_cli_count_the_same_ties_on_a_day_a_month_and_a_year(browser, westland_page):
+    path, store = westland_page
+    every = project(store)
+    gapped = next((a, b, k) for a, b, k, d in every.edges(keys=True, data=True) if d.get("spans"))
+    spans = every.edges[gapped]["spans"]
+    # a day inside the tie's first span, and a day in the gap after it (before its next span)
+    inside, in_gap = spans[0][0], (spans[0][1][:8] + "28") if spans[0][1][:7] < spans[1][0][:7] else None
+    last = max(d["end"] for *_e, d in every.edges(data=True))  # the slider's last day
+    days = [inside, "2020-06-15", last] + ([in_gap] if in_gap else [])
+    opened = Opened(browser, path)
+    try:
+        opened.physics_off()
+        for span, when in [("day", day) for day in days] + [("month", "2020-06-15"), ("year", "2020-06-15"),
+                                                            ("year", "2019-01-01")]:
+            choose_span(opened, span)
+            slide_to(opened, when)
+            opened.page.wait_for_timeout(50)
+            as_of = {"day": when, "month": when[:7], "year": when[:4]}[span]
+            expected = {(str(a), str(b), k) for a, b, k in project(store, as_of=as_of).edges(keys=True)}
+            assert drawn_ties(opened) == expected, (span, when)
+        slide_to(opened, inside)
+        choose_span(opened, "day")
+        assert (str(gapped[0]), str(gapped[1]), gapped[2]) in drawn_ties(opened)
+        if in_gap:
+            slide_to(opened, in_gap)
+            assert (str(gapped[0]), str(gapped[1]), gapped[2]) not in drawn_ties(opened)
+        choose_span(opened, "year")
+        assert "Ties in force between" in opened.page.text_content("#cg-state")
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()

@@ -1,0 +1,117 @@
+"""Event data of fighting alone, for a conflict the bundled graph does not know: every network
+command gives a non-empty answer that says which ties it used and why, and the per-period
+networks agree with a plain pandas count of the file.
+
+The fixture (tests/fixtures/ucdp/westland.csv) is a made-up UCDP-shaped conflict over three
+years: state-based, non-state and one-sided events, no cooperative tie at all.
+"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, run_cli
+
+WESTLAND = FIXTURES / "ucdp" / "westland.csv"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("westland")
+    store = str(folder / "store")
+    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
+    imported = run_cli("import", "ucdp", str(WESTLAND), "--store", store, "--rejects", str(folder / "rejects.csv"))
+    assert imported.exit_code == 0, imported.output
+    return store
+
+
+def _json(*args: str) -> dict:
+    result = run_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _frame() -> pd.DataFrame:
+    """The file as an analyst reads it: one row per event, civilians (a generic actor) left out."""
+    frame = pd.read_csv(WESTLAND, dtype=str)
+    frame = frame[frame["side_b"] != "Civilians"].copy()
+    frame["pair"] = [tuple(sorted(p)) for p in zip(frame["side_a"], frame["side_b"])]
+    frame["day"] = frame["date_start"].str[:10]
+    return frame
+
+
+def test_centrality_ranks_on_hostile_ties_and_says_why(store):
+    payload = _json("centrality", "--store", store)
+    assert payload["analysis"]["ties"] == "hostile"
+    assert "no cooperative tie" in payload["analysis"]["ties_reason"]
+    assert payload["rows"][0]["actor"] == "Government of Westland"  # it fights the most enemies
+    text = run_cli("centrality", "--store", store)
+    assert "no cooperative tie in this view, so the hostile ties are used" in text.stderr
+
+
+def test_communities_are_blocs_of_common_enemies(store):
+    payload = _json("communities", "--store", store)
+    assert payload["analysis"]["ties"] == "hostile" and "shared enemies" in payload["analysis"]["affinity"]
+    members = [set(c["members"]) for c in payload["communities"]]
+    assert members, "an all-hostile view still has communities of actors sharing enemies"
+    # actors that fought each other are never tied by shared enemies, so the state and its enemies part
+    assert not any({"Government of Westland", "Northern Liberation Front"} <= group for group in members)
+    cooperative = _json("communities", "--store", store, "--ties", "cooperative")
+    assert cooperative["communities"] == []
+    assert "no cooperative tie in this view" in cooperative["analysis"]["empty_reason"]
+
+
+def test_path_crosses_hostile_ties_and_names_their_kind(store):
+    payload = _json("path", "--store", store, "Northern Liberation Front", "Coastal Brigades")
+    assert payload["analysis"]["ties"] == "all" and "no cooperative path" in payload["analysis"]["ties_reason"]
+    hops = payload["paths"][0]
+    assert [hop["to_label"] for hop in hops] == ["Government of Westland", "Coastal Brigades"]
+    assert {kind for hop in hops for kind in hop["kinds"]} == {"hostile"}
+    hostile = _json("path", "--store", store, "--ties", "hostile", "Northern Liberation Front", "Coastal Brigades")
+    assert len(hostile["paths"][0]) == 2
+
+
+def test_balance_dyads_and_export_answer(store):
+    balance = _json("balance", "--store", store)
+    assert balance["camps"] and balance["analysis"]["ties"] == "signed"
+    dyads = _json("dyads", "--store", store, "--top", "0")
+    assert len(dyads["dyads"]) == _frame()["pair"].nunique()
+
+
+def test_diff_compares_whole_years_as_pandas_does(store):
+    payload = _json("diff", "--store", store, "--from", "2019", "--to", "2021")
+    assert payload["analysis"]["ties"] == "hostile"
+    assert (payload["analysis"]["before"], payload["analysis"]["after"]) == ("2019-01-01..2019-12-31",
+                                                                             "2021-01-01..2021-12-31")
+    frame = _frame()
+    pairs = {year: set(frame[frame["year"] == year]["pair"]) for year in ("2019", "2021")}
+    label_pairs = {(change["change"], tuple(sorted((change["from"], change["to"])))) for change in payload["ties"]}
+    expected = ({("ended", p) for p in pairs["2019"] - pairs["2021"]} |
+                {("appeared", p) for p in pairs["2021"] - pairs["2019"]})
+    assert label_pairs == expected and expected  # a pair fighting in both years did not "end"
+
+
+def test_diff_by_year_equals_a_pandas_groupby(store):
+    payload = _json("diff", "--store", store, "--by", "year", "--include-generic")
+    frame = pd.read_csv(WESTLAND, dtype=str)
+    frame["pair"] = [tuple(sorted(p)) for p in zip(frame["side_a"], frame["side_b"])]
+    per_year = frame.groupby("year").agg(events=("id", "size"), ties=("pair", "nunique"))
+    actors = frame.melt(id_vars="year", value_vars=["side_a", "side_b"]).groupby("year")["value"].nunique()
+    got = {row["period"]: (row["events"], row["ties"], row["nodes"]) for row in payload["periods"]}
+    assert got == {year: (row.events, row.ties, actors[year]) for year, row in per_year.iterrows()}
+    years = sorted(per_year.index)
+    for before, after, row in zip(years, years[1:], payload["periods"][1:]):
+        old, new = set(frame[frame["year"] == before]["pair"]), set(frame[frame["year"] == after]["pair"])
+        assert (row["appeared"], row["ended"]) == (len(new - old), len(old - new))
+    assert payload["analysis"]["ties"] == "hostile" and payload["periods"][0]["appeared"] is None
+
+
+def test_a_bare_year_as_of_is_the_whole_year(store):
+    whole = _json("centrality", "--store", store, "--as-of", "2020")
+    spelled = _json("centrality", "--store", store, "--between", "2020-01-01", "2020-12-31")
+    assert [(r["actor"], r["degree"]) for r in whole["rows"]] == [(r["actor"], r["degree"]) for r in spelled["rows"]]
+    assert whole["analysis"]["window"] == "between 2020-01-01 and 2020-12-31" and whole["analysis"]["edges"] > 0
+    first_day = _json("centrality", "--store", store, "--as-of", "2020-01-01")
+    assert first_day["analysis"]["edges"] < whole["analysis"]["edges"]
