@@ -115,3 +115,24 @@ def test_a_bare_year_as_of_is_the_whole_year(store):
     assert whole["analysis"]["window"] == "between 2020-01-01 and 2020-12-31" and whole["analysis"]["edges"] > 0
     first_day = _json("centrality", "--store", store, "--as-of", "2020-01-01")
     assert first_day["analysis"]["edges"] < whole["analysis"]["edges"]
+
+
+def test_show_sums_up_opponents_as_pandas_counts_them(store):
+    result = run_cli("show", "--store", store, "--format", "json", "Government of Westland")
+    assert result.exit_code == 0, result.output
+    got = {c["label"]: (c["events"], c["deaths"], c["first"], c["last"])
+           for c in json.loads(result.stdout)["counterparts"] if c["relation"] == "opponent"}
+    frame = pd.read_csv(WESTLAND, dtype=str)
+    mine = frame[(frame["side_a"] == "Government of Westland") | (frame["side_b"] == "Government of Westland")].copy()
+    mine["other"] = mine["side_b"].where(mine["side_a"] == "Government of Westland", mine["side_a"])
+    mine["best"], mine["day"] = mine["best"].astype(int), mine["date_start"].str[:10]
+    expected = mine.groupby("other").agg(events=("id", "size"), deaths=("best", "sum"), first=("day", "min"),
+                                         last=("day", "max"))
+    assert got == {other: tuple(row) for other, row in expected.iterrows()}
+    text = run_cli("show", "--store", store, "Government of Westland")
+    assert "Fought against" in text.stdout and "per year: 2019" in text.stdout
+    assert "--events lists them" in text.stdout
+    listed = run_cli("show", "--store", store, "Government of Westland", "--events")
+    assert f"page 1 of 1: events 1 to {len(mine)}" in listed.stdout
+    past = run_cli("show", "--store", store, "Government of Westland", "--events", "--page", "2")
+    assert past.exit_code == 2 and "past the last page of events (1)" in past.output

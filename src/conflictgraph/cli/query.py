@@ -17,7 +17,6 @@ from conflictgraph.render.show import render_show
 
 __all__ = ["query", "queries", "show", "claims", "conflicts"]
 
-SHOWN_EVENTS = 20  # events 'show' lists before counting the rest per year
 
 
 @click.command()
@@ -63,16 +62,17 @@ def queries(fmt: str) -> None:
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
-@click.option("--events", "all_events", is_flag=True,
-              help="List every event (by default the first 20, after a count per year).")
+@click.option("--events", "list_events", is_flag=True,
+              help="List the events a page at a time (by default only up to 20 are listed; more are counted per year).")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Which page of events.")
 @with_graph
-def show(graph, name: str, fmt: str, all_events: bool) -> None:
-    """Everything about an entity: names, relationships, places, events, statements, claims."""
+def show(graph, name: str, fmt: str, list_events: bool, page: int) -> None:
+    """Everything about an entity: names, relationships, opponents and allies, places, events, statements, claims."""
     report = graph.show(name)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        render_show(report, sys.stdout, markdown=fmt == "markdown", events_shown=None if all_events else SHOWN_EVENTS)
+        render_show(report, sys.stdout, markdown=fmt == "markdown", events_page=page if list_events else None)
 
 
 @click.command()

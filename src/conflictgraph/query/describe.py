@@ -19,7 +19,7 @@ from conflictgraph.rdf.namespaces import SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.terms import IRI, as_node, as_python
 from conflictgraph.store.base import Store
 
-__all__ = ["describe"]
+__all__ = ["describe", "counterparts"]
 
 _BASICS = SPARQL_PREFIXES + """
 SELECT ?p ?o ?lang WHERE {
@@ -135,6 +135,28 @@ SELECT DISTINCT ?e ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
 
 _CONTAINS_PLACES = SPARQL_PREFIXES + "ASK { ?place cg:locatedIn ?e }"
 
+# The actors on the other side (opponents) or the same side (allies) of the entity's events,
+# one row per event and actor: sides as the projection's fought and fought-alongside read them
+# (side A with the actors associated with it, against side B).
+_COUNTERPARTS = SPARQL_PREFIXES + """
+SELECT ?other ?otherLabel ?relation ?event ?date ?earliest ?low ?best ?high WHERE {
+  {
+    { ?event cg:sideA|cg:associatedWith ?e ; cg:sideB ?other }
+    UNION { ?event cg:sideB ?e ; cg:sideA|cg:associatedWith ?other }
+    BIND("opponent" AS ?relation)
+  } UNION {
+    { ?event cg:sideA|cg:associatedWith ?e, ?other } UNION { ?event cg:sideB ?e, ?other }
+    FILTER(?other != ?e)
+    BIND("ally" AS ?relation)
+  }
+  OPTIONAL { ?other skos:prefLabel ?otherLabel }
+  OPTIONAL { ?event cg:date ?date }
+  OPTIONAL { ?event cg:earliest ?earliest }
+  OPTIONAL { ?event cg:fatalitiesLow ?low }
+  OPTIONAL { ?event cg:fatalitiesBest ?best }
+  OPTIONAL { ?event cg:fatalitiesHigh ?high }
+}"""
+
 # The runs that imported a dataset (its Source), from the import log, oldest first.
 _IMPORT_RUNS = SPARQL_PREFIXES + """
 SELECT ?run ?started ?file ?hash ?version ?read ?imported ?rejected ?new ?updated ?unchanged ?missing WHERE {
@@ -224,6 +246,7 @@ def describe(store: Store, iri: IRI) -> dict:
                     "type": shorten(as_node(r["type"])) if r["type"] else None}
                    for r in store.query(_PLACES, bindings=bind)],
         "events": _events(store, bind, evidence),
+        "counterparts": counterparts(store, iri),
         "statements": merge_rows([dict(_statement(r), role=str(r["role"]))
                                   for r in store.query(_STATEMENTS_BY, bindings=bind)], ["role", *_MANY_PEOPLE]),
         "imports": [{k: as_python(v) for k, v in r.items() if v is not None} | {"run": shorten(as_node(r["run"]))}
@@ -267,6 +290,37 @@ def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
             if value not in event[key]:
                 event[key].append(value)
     return sorted(events.values(), key=lambda e: (e["date"] or "", e["event"]))
+
+
+def counterparts(store: Store, iri: IRI) -> list[dict]:
+    """The actors ``iri`` fought against (``opponent``) or alongside (``ally``) in events, each
+    with its events, deaths (per event the best estimate, else low, else high; None when no
+    event has a count), first and last event day; most events first.
+
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> from conflictgraph.rdf.namespaces import ID
+    >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    >>> [(c["relation"], c["label"], c["events"]) for c in counterparts(store, IRI(ID + "actor/rla"))][:1]
+    [('opponent', 'Nordland Armed Forces', 1)]
+    """
+    found: dict[tuple[str, str], dict] = {}
+    for row in store.query(_COUNTERPARTS, bindings={"e": iri}):
+        key = (str(row["relation"]), str(row["other"]))
+        item = found.setdefault(key, {"relation": key[0], "label": _text(row["otherLabel"]) or shorten(key[1]),
+                                      "iri": key[1], "events": set(), "deaths": {}, "first": None, "last": None})
+        event = str(row["event"])
+        item["events"].add(event)
+        count = next((int(str(row[k])) for k in ("best", "low", "high") if row[k] is not None), None)
+        if count is not None:
+            item["deaths"][event] = count
+        day = _text(row["date"]) or _text(row["earliest"])
+        if day:
+            day = day[:10]
+            item["first"] = day if item["first"] is None else min(item["first"], day)
+            item["last"] = day if item["last"] is None else max(item["last"], day)
+    rows = [dict(item, events=len(item["events"]), deaths=sum(item["deaths"].values()) if item["deaths"] else None)
+            for item in found.values()]
+    return sorted(rows, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"]))
 
 
 def _statement(row: dict) -> dict:

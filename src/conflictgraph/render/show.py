@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from typing import IO
 
-__all__ = ["render_show", "import_line"]
+from conflictgraph.errors import UsageError
+
+__all__ = ["render_show", "import_line", "FEW_EVENTS", "EVENTS_PER_PAGE"]
+
+FEW_EVENTS = 20  # events listed without asking; beyond, a count per year and pages on request
+EVENTS_PER_PAGE = 100
 
 
 def _evidence_lines(statements: list[dict]) -> list[str]:
@@ -88,7 +93,7 @@ def _fact_lines(facts: list[dict]) -> list[str]:
     return [f"{name}: {', '.join(values)}" for name, values in lines.items()]
 
 
-def _sections(report: dict, events_shown: int | None = None) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+def _sections(report: dict, events_page: int | None = None) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """(heading, [(line, [sub-lines])]) in display order."""
     sections = []
     facts: list[tuple[str, list[str]]] = [(f"IRI: {report['iri']}", []), (f"type: {', '.join(report['types'])}", [])]
@@ -106,11 +111,15 @@ def _sections(report: dict, events_shown: int | None = None) -> list[tuple[str, 
                                             [f"note {n}" for n in r.get("notes", [])]
                                             + _evidence_lines(r["statements"]))
                                            for r in report["relationships"]]))
+    for relation, heading in (("opponent", "Fought against"), ("ally", "Fought alongside")):
+        rows = [c for c in report.get("counterparts", []) if c["relation"] == relation]
+        if rows:
+            sections.append((heading, [(_counterpart_line(c), []) for c in rows]))
     if report["places"]:
         sections.append(("Places", [(f"{p['direction']} {p['place']}" + (f" ({p['type']})" if p["type"] else ""), [])
                                     for p in report["places"]]))
     if report["events"]:
-        sections.append(("Events", _event_lines(report["events"], events_shown)))
+        sections.append(("Events", _event_lines(report["events"], events_page)))
     if report["statements"]:
         sections.append(("Statements by it", [(line, []) for line in _evidence_lines(report["statements"])]))
     if report["claims"]:
@@ -120,29 +129,53 @@ def _sections(report: dict, events_shown: int | None = None) -> list[tuple[str, 
     return sections
 
 
-def _event_lines(events: list[dict], shown: int | None) -> list[tuple[str, list[str]]]:
-    """The events, the first ``shown`` of them (None: all) after a count per year when cut."""
-    lines = [(f"{e['date'] or 'undated'} {e['label'] or e['event']} "
-              f"({', '.join(t.split(':')[-1] for t in e['types'])}; {', '.join(e['how'])})"
-              + (f" at {e['place']}" if e["place"] else ""), _evidence_lines(e["statements"]))
-             for e in (events if shown is None else events[:shown])]
-    if shown is None or len(events) <= shown:
-        return lines
+def _counterpart_line(c: dict) -> str:
+    """'Name: 12 events, 30 deaths, 2019-03-13 .. 2021-07-05'."""
+    deaths = f", {c['deaths']:,} deaths" if c["deaths"] is not None else ", deaths unknown"
+    span = "" if not c["first"] else f", {c['first']}" + (f" .. {c['last']}" if c["last"] != c["first"] else "")
+    return f"{c['label']}: {c['events']:,} event{'s' if c['events'] != 1 else ''}{deaths}{span}"
+
+
+def _event_lines(events: list[dict], page: int | None) -> list[tuple[str, list[str]]]:
+    """The events: all when few (at most FEW_EVENTS), else a count per year, and with ``page``
+    (1, 2, ...) that page of EVENTS_PER_PAGE events."""
+    if page is None and len(events) <= FEW_EVENTS:
+        return [_event_line(e) for e in events]
     years: dict[str, int] = {}
     for event in events:
         year = (event["date"] or "undated")[:4]
         years[year] = years.get(year, 0) + 1
     per_year = ", ".join(f"{year} {count:,}" for year, count in sorted(years.items()))
-    return ([(f"{len(events):,} events; per year: {per_year}", [])] + lines
-            + [(f"... and {len(events) - shown:,} more (--events lists them all)", [])])
+    first, last = events[0]["date"] or "undated", events[-1]["date"] or "undated"
+    summary = f"{len(events):,} events, first {first}, last {last}; per year: {per_year}"
+    lines: list[tuple[str, list[str]]] = [(summary, [])]
+    pages = max(1, -(-len(events) // EVENTS_PER_PAGE))
+    if page is None:
+        return lines + [(f"--events lists them, {EVENTS_PER_PAGE} a page (--page N of {pages})", [])]
+    if not 1 <= page <= pages:
+        raise UsageError(f"page {page} is past the last page of events ({pages})")
+    offset = (page - 1) * EVENTS_PER_PAGE
+    shown = events[offset:offset + EVENTS_PER_PAGE]
+    lines.append((f"page {page} of {pages}: events {offset + 1:,} to {offset + len(shown):,}", []))
+    lines += [_event_line(e) for e in shown]
+    if page < pages:
+        lines.append((f"--page {page + 1} for the next", []))
+    return lines
 
 
-def render_show(report: dict, out: IO[str], *, markdown: bool = False, events_shown: int | None = 20) -> None:
-    """Write the report; Markdown with ``markdown=True``, else text styled by rich. Events beyond
-    the first ``events_shown`` are counted per year, not listed (None: list all)."""
+def _event_line(e: dict) -> tuple[str, list[str]]:
+    return (f"{e['date'] or 'undated'} {e['label'] or e['event']} "
+            f"({', '.join(t.split(':')[-1] for t in e['types'])}; {', '.join(e['how'])})"
+            + (f" at {e['place']}" if e["place"] else ""), _evidence_lines(e["statements"]))
+
+
+def render_show(report: dict, out: IO[str], *, markdown: bool = False, events_page: int | None = None) -> None:
+    """Write the report; Markdown with ``markdown=True``, else text styled by rich. More than
+    FEW_EVENTS events are counted per year and listed a page at a time when ``events_page`` (1, 2,
+    ...) asks for one."""
     if markdown:
         out.write(f"# {report['label']}\n")
-        for heading, items in _sections(report, events_shown):
+        for heading, items in _sections(report, events_page):
             out.write(f"\n## {heading}\n\n")
             for line, subs in items:
                 out.write(f"- {line}\n")
@@ -154,7 +187,7 @@ def render_show(report: dict, out: IO[str], *, markdown: bool = False, events_sh
 
     console = Console(file=out, width=max(100, Console().width), highlight=False)
     console.print(Text(report["label"], style="bold underline"))
-    for heading, items in _sections(report, events_shown):
+    for heading, items in _sections(report, events_page):
         console.print(Text("\n" + heading, style="bold"))
         for line, subs in items:
             console.print(Text("  " + line))
