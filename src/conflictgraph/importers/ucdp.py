@@ -13,7 +13,9 @@ type_of_violence    the class (1 state-based, 2 non-state: ``cg:Battle``; 3 one-
 conflict_name,      ``skos:prefLabel`` "<dyad_name> (<date>)" and ``dct:type`` conflict name
 dyad_name
 side_a / side_b     ``cg:sideA`` / ``cg:sideB``, reconciled with the known actors
-                    ("Civilians" is the generic civilians actor)
+                    ("Civilians" is the generic civilians actor); a side naming several
+                    actors with one id each in side_a_new_id (else side_a_dset_id) is split
+                    into them, with a quality note
 date_start,         ``cg:date``: the day when both are the same day, else the month or year
 date_end,           covering both, with ``cg:start``/``cg:end`` days and a ``cg:dateDerivation``
 date_prec           naming date_prec; a missing or impossible date, an end before the start or
@@ -56,7 +58,7 @@ from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, Datas
 from conflictgraph.rdf.namespaces import CG, ID
 from conflictgraph.rdf.terms import IRI, XSD, Literal
 
-__all__ = ["DATASET", "map_row", "REQUIRED"]
+__all__ = ["DATASET", "map_row", "side_members", "REQUIRED"]
 
 REQUIRED = ("id", "relid", "year", "type_of_violence", "conflict_name", "dyad_name", "side_a", "side_b",
             "source_article", "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude",
@@ -119,6 +121,31 @@ def _count(predicate: str, number: int | None) -> str | None:
     return None if number is None else predicate + " " + nt_literal(str(number), XSD + "integer")
 
 
+def side_members(names: str, ids: str) -> list[str]:
+    """The actors of one side: several when UCDP lists them with one id each (a coalition such
+    as the governments of an internationalised conflict), else the side's name as it is (a
+    name may hold a comma).
+
+    >>> side_members("Government of Mali, Government of France", "1015, 1006")
+    ['Government of Mali', 'Government of France']
+    >>> side_members("Movement for Unity and Jihad, West Africa", "1234")
+    ['Movement for Unity and Jihad, West Africa']
+    """
+    names = names.strip()
+    parts = [part.strip() for part in names.split(",")]
+    codes = [code.strip() for code in ids.split(",") if code.strip()]
+    if len(parts) > 1 and len(codes) == len(parts) and all(parts):
+        return parts
+    return [names] if names else []
+
+
+def _actor_kind(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith("civilians"):
+        return CG.GenericActor
+    return CG.StateForce if lowered.startswith("government of") else CG.ArmedGroup
+
+
 def map_row(cells: dict[str, str]) -> EventRecord:
     """Map one UCDP GED row to an :class:`EventRecord`; raise RowRejected saying why not."""
     event_id = cells["id"].strip()
@@ -178,12 +205,13 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     record.add(_SOURCE, nt_text(cells["source_article"]))
     record.add(_NOTES, nt_text(cells.get("source_headline", "")))
 
-    record.actors.append(ActorRef(side_a, CG.sideA,
-                                  CG.StateForce if side_a.lower().startswith("government of") else CG.ArmedGroup))
-    if side_b:
-        kind = CG.GenericActor if side_b.lower().startswith("civilians") else (
-            CG.StateForce if side_b.lower().startswith("government of") else CG.ArmedGroup)
-        record.actors.append(ActorRef(side_b, CG.sideB, kind))
+    for side, side_names, role in (("a", side_a, CG.sideA), ("b", side_b, CG.sideB)):
+        ids = cells.get(f"side_{side}_new_id", "") or cells.get(f"side_{side}_dset_id", "")
+        members = side_members(side_names, ids)
+        if len(members) > 1:
+            record.note(f"side {side.upper()} names {len(members)} actors with their own UCDP ids; split into members")
+        for name in members:
+            record.actors.append(ActorRef(name, role, _actor_kind(name)))
 
     depth, meaning = _WHERE_PREC[where]
     names = (cells["country"], cells["adm_1"], cells["adm_2"], cells["where_coordinates"])[:depth]

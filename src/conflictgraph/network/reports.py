@@ -179,8 +179,8 @@ def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts:
         return "+" if signed[u][v]["sign"] > 0 else "-"
 
     triangles = [{"nodes": [label(a), label(b), label(c)],
-                  "signs": f"{label(a)}{sign(a, b)}{label(b)}, {label(b)}{sign(b, c)}{label(c)}, "
-                           f"{label(a)}{sign(a, c)}{label(c)}",
+                  "signs": f"{label(a)}{sign(a, b)}{label(b)}; {label(b)}{sign(b, c)}{label(c)}; "
+                           f"{label(a)}{sign(a, c)}{label(c)}",  # "; ": an actor's name may hold a comma
                   "iris": [str(a), str(b), str(c)],
                   "sources": sorted(set(tie_sources(a, b)) | set(tie_sources(b, c)) | set(tie_sources(a, c)))}
                  for a, b, c, _product in result["unbalanced_triangles"]]
@@ -201,10 +201,10 @@ def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts:
     meta = dict(signed.graph["analysis"], balanced=result["balanced"], unbalanced=result["unbalanced"],
                 frustration=result["frustration"], method=method, method_description=how)
     sections = [
-        Table([dict(t, nodes=", ".join(t["nodes"])) for t in triangles], columns=["nodes", "signs", "sources"],
+        Table([dict(t, nodes="; ".join(t["nodes"])) for t in triangles], columns=["nodes", "signs", "sources"],
               title="Unbalanced triangles"),
         # a component with no hostile tie is all one camp: its empty camp is left out of the table
-        Table([dict(c, members=", ".join(c["members"])) for c in camps if c["size"]],
+        Table([dict(c, members="; ".join(c["members"])) for c in camps if c["size"]],
               columns=["component", "camp", "size", "members", "method"], title="Two camps"),
         Table([dict(f, relations=", ".join(f["relations"])) for f in frustrated],
               columns=["component", "from", "to", "tie", "relations", "sources"], title="Frustrated ties"),
