@@ -136,3 +136,14 @@ def test_show_sums_up_opponents_as_pandas_counts_them(store):
     assert f"page 1 of 1: events 1 to {len(mine)}" in listed.stdout
     past = run_cli("show", "--store", store, "Government of Westland", "--events", "--page", "2")
     assert past.exit_code == 2 and "past the last page of events (1)" in past.output
+
+
+def test_reconcile_proposes_names_in_another_language_and_factions(store):
+    result = run_cli("reconcile", "--store", store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    likely = {row["name"]: row["likely"] for row in json.loads(result.stdout)}
+    assert any("same words in another language: golfo = gulf (Gulf Cartel)" in why
+               for why in likely["Cartel del Golfo"])
+    assert any("same words in another language: golfo = gulf (Cartel del Golfo)" in why
+               for why in likely["Gulf Cartel"])
+    assert any("faction of River Militia" in why for why in likely["River Militia - Eastern Command"])

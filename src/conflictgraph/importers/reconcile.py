@@ -41,8 +41,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
 from conflictgraph.query.resolve import fold
@@ -50,7 +53,7 @@ from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Store
 
-__all__ = ["name_forms", "ActorMatch", "Reconciler", "unreconciled_actors"]
+__all__ = ["name_forms", "name_words", "ActorMatch", "Reconciler", "unreconciled_actors"]
 
 _TRUE = Literal("true", XSD + "boolean")
 _GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")
@@ -96,6 +99,48 @@ class ActorMatch:
     triples: tuple[tuple[IRI, IRI, Term], ...] = ()
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[frozenset[str], dict[str, str]]:
+    """The minor words and the word translations of ``glossary.toml`` (beside this module)."""
+    data = tomllib.loads(Path(__file__).with_name("glossary.toml").read_text(encoding="utf-8"))
+    return frozenset(data["minor"]), dict(data["words"])
+
+
+@lru_cache(maxsize=65536)
+def name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name's significant words in their English forms (``glossary.toml``), sorted, and the
+    translations used: two names with the same words are likely one actor written in two
+    languages or word orders.
+
+    >>> name_words("Cartel del Golfo")
+    (('cartel', 'gulf'), ('golfo = gulf',))
+    >>> name_words("Frente de Liberación Nacional")[0] == name_words("National Liberation Front")[0]
+    True
+    """
+    minor, words = _glossary()
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    found, translated = [], []
+    for word in re.findall(r"[^\W_]+", text):
+        if word in minor:
+            continue
+        english = words.get(word, word)
+        if english != word:
+            translated.append(f"{word} = {english}")
+        found.append(english)
+    return tuple(sorted(found)), tuple(translated)
+
+
+def _variant_reason(name: str, other: str) -> str | None:
+    """Why ``name`` may be ``other`` written in another language or word order, or None."""
+    words, translated = name_words(name)
+    other_words, other_translated = name_words(other)
+    if len(words) < 2 or words != other_words or _fold(name) == _fold(other):
+        return None
+    used = sorted(set(translated) | set(other_translated))
+    return f"same words in another language: {', '.join(used)}" if used else "same words in another order"
+
+
 @lru_cache(maxsize=65536)
 def _fold(name: str) -> str:
     """:func:`conflictgraph.query.resolve.fold`, cached: event data repeats the same names."""
@@ -107,6 +152,7 @@ class _Index:
     by_key: dict[str, set[IRI]] = field(default_factory=dict)
     preferred: dict[str, set[IRI]] = field(default_factory=dict)
     kinds: dict[IRI, set[str]] = field(default_factory=dict)
+    by_words: dict[tuple[str, ...], dict[IRI, str]] = field(default_factory=dict)  # name_words -> iri -> name
 
     def add(self, iri: IRI, name: str, kind: str, preferred: bool) -> None:
         key = _fold(name)
@@ -115,6 +161,10 @@ class _Index:
             if preferred:
                 self.preferred.setdefault(key, set()).add(iri)
         self.kinds.setdefault(iri, set()).add(kind)
+
+    def add_words(self, iri: IRI, name: str) -> None:
+        """Index ``name`` by its words (for proposing names written in another language)."""
+        self.by_words.setdefault(name_words(name)[0], {}).setdefault(iri, name)
 
     def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> set[IRI]:
         key = _fold(name)
@@ -140,6 +190,7 @@ class Reconciler:
         for row in store.query(_ACTORS):
             self.actors.add(IRI(row["actor"]), str(row["name"]), str(row["kind"]),
                             row["preferred"] is not None and lexical(row["preferred"]) == "true")
+            self.actors.add_words(IRI(row["actor"]), str(row["name"]))
         self.places = _Index()
         self.parents: dict[IRI, set[IRI]] = {}
         for row in store.query(_PLACES):
@@ -253,9 +304,15 @@ class Reconciler:
     # Suggestions -------------------------------------------------------------------------
 
     def likely(self, name: str, limit: int = 5) -> list[tuple[IRI, str]]:
-        """Known actors a new name may be: acronym, close spelling, name containment."""
+        """Known actors a new name may be: acronym, the same words in another language or order,
+        close spelling, name containment."""
         out: list[tuple[IRI, str]] = []
         forms = name_forms(name)
+        for form in forms:
+            for iri, known in sorted(self.actors.by_words.get(name_words(form)[0], {}).items()):
+                why = _variant_reason(form, known)
+                if why:
+                    out.append((iri, f"{why} ({known})"))
         prefix, sep, _rest = name.partition(": ")
         if sep:
             for iri in sorted(self.actors.lookup(prefix)):
@@ -279,18 +336,16 @@ class Reconciler:
         return unique[:limit]
 
 
-_MINOR_WORDS = {"of", "the", "and", "for", "de", "del", "la", "las", "los", "el", "y", "des", "du", "le"}
-
-
 def _initials(name: str) -> str:
     """The initials of a name's significant words: 'Cartel de Jalisco Nueva Generacion' -> 'CJNG'."""
-    words = [w for w in re.split(r"[\s\-–]+", name) if w and w.lower() not in _MINOR_WORDS]
+    words = [w for w in re.split(r"[\s\-–]+", name) if w and w.lower() not in _glossary()[0]]
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
 
 
 def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
-    """Proposals between names no curated actor matched: a faction or splinter written
-    "X - Y" of an actor named X, and an acronym of another name (with the evidence, as words).
+    """Proposals between names no curated actor matched: the same words in another language
+    or order, a faction or splinter written "X - Y" of an actor named X, and an acronym of
+    another name (with the evidence, as words).
 
     >>> a, b, c = (IRI(f"https://w3id.org/conflictgraph/id/actor/{x}") for x in "abc")
     >>> kin = _kin_among({a: "Sinaloa Cartel", b: "Sinaloa Cartel - Los Chapitos", c: "SC"})
@@ -298,14 +353,24 @@ def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
     (['faction of Sinaloa Cartel'], ['acronym of Sinaloa Cartel'])
     >>> [why for _iri, why in kin[a]]
     ['has the faction Sinaloa Cartel - Los Chapitos', 'its acronym SC']
+    >>> d = IRI("https://w3id.org/conflictgraph/id/actor/d")
+    >>> _kin_among({a: "Gulf Cartel", d: "Cartel del Golfo"})[d]
+    [(IRI('https://w3id.org/conflictgraph/id/actor/a'), 'same words in another language: golfo = gulf (Gulf Cartel)')]
     """
     by_name = {fold(name): iri for iri, name in names.items()}
     by_initials: dict[str, list[IRI]] = {}
     for iri, name in names.items():
         if _initials(name):
             by_initials.setdefault(_initials(name), []).append(iri)
+    by_words: dict[tuple[str, ...], list[IRI]] = {}
+    for iri, name in names.items():
+        by_words.setdefault(name_words(name)[0], []).append(iri)
     kin: dict[IRI, list[tuple[IRI, str]]] = {}
     for iri, name in names.items():
+        for other in by_words.get(name_words(name)[0], []):
+            why = _variant_reason(name, names[other]) if other != iri else None
+            if why:
+                kin.setdefault(iri, []).append((other, f"{why} ({names[other]})"))
         head, sep, _tail = name.partition(" - ")
         parent = by_name.get(fold(head)) if sep else None
         if parent is not None and parent != iri:
