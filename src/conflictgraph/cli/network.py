@@ -16,6 +16,7 @@ from conflictgraph.cli.options import format_option, network_options, note, ties
 from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
 from conflictgraph.network.export import write_network
+from conflictgraph.network.reports import DYAD_RANKS
 from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.query.results import Report, Table
 from conflictgraph.rdf.namespaces import shorten
@@ -93,7 +94,7 @@ def centrality(graph, measure: str, top: int, ties: str, sample: int | None, eng
 @click.command()
 @click.option("--relation", default="fought", show_default=True, metavar="NAME",
               help="Which tie makes a dyad (fought, fought-alongside, or any relation of the view).")
-@click.option("--rank-by", type=click.Choice(["events", "deaths", "statements"]), default="events",
+@click.option("--rank-by", type=click.Choice(DYAD_RANKS), default="events",
               show_default=True, help="What the pairs are ranked by.")
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
 @network_options

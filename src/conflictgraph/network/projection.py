@@ -13,7 +13,8 @@ entries of one view and returns a :class:`networkx.MultiDiGraph`:
   ``statements``, ``sources``, ``events``, ``ties`` (the tie and event nodes behind it),
   ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (counts per
   kind of evidence: ``curated`` or the name of an imported dataset, e.g.
-  ``{"curated": 3, "acled": 12}``), ``status``, on edges with events ``fatalities``, and on
+  ``{"curated": 3, "acled": 12}``), ``status``, on edges with events ``fatalities`` (and
+  ``fatalities_low`` / ``fatalities_high``, the sums of the low and high estimates), and on
   edges whose evidence leaves gaps between ``start`` and ``end`` ``spans`` (the merged
   [start, end] spans in force: :func:`~conflictgraph.network.spec.merge_spans`).
 
@@ -246,12 +247,13 @@ class _Facts:
             info = self.nodes[str(row["n"])]
             info.fatalities[which] = max(count, info.fatalities.get(which, count))
 
-    def fatalities(self, node: str) -> int | None:
-        """The best estimate of deaths at an event, else the low one, else the high one."""
+    def fatalities(self, node: str, estimates: tuple[str, ...] = ("Best", "Low", "High")) -> int | None:
+        """The first of ``estimates`` of deaths at an event that it has (by default the best
+        estimate, else the low one, else the high one)."""
         info = self.nodes.get(node)
         if info is None:
             return None
-        for which in ("Best", "Low", "High"):
+        for which in estimates:
             if which in info.fatalities:
                 return info.fatalities[which]
         return None
@@ -688,6 +690,8 @@ def _edge_attributes(edge: _EdgeRows, facts: _Facts) -> dict:
                  status=sorted(edge.status))
     if edge.events:
         attrs["fatalities"] = _fatalities(edge.events, facts)
+        attrs["fatalities_low"] = _fatalities(edge.events, facts, ("Low",))
+        attrs["fatalities_high"] = _fatalities(edge.events, facts, ("High",))
     spans = merge_spans(zip(edge.starts, edge.ends))
     if len(spans) > 1:
         attrs["spans"] = spans
@@ -706,7 +710,7 @@ def _weight(edge: _EdgeRows, sources: list[str]) -> int:
     return len(edge.rows)
 
 
-def _fatalities(events: set[str], facts: _Facts) -> int | None:
+def _fatalities(events: set[str], facts: _Facts, estimates: tuple[str, ...] = ("Best", "Low", "High")) -> int | None:
     """The deaths counted at ``events`` (those without a count add none); None when none has one."""
-    known = [c for c in (facts.fatalities(e) for e in events) if c is not None]
+    known = [c for c in (facts.fatalities(e, estimates) for e in events) if c is not None]
     return sum(known) if known else None

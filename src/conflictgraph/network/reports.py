@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["centrality_report", "paths_report", "communities_report", "balance_report", "diff_report", "dyads_report",
-           "periods_report", "span_text"]
+           "periods_report", "span_text", "DYAD_RANKS"]
 
 
 def span_text(start: str | None, end: str | None) -> str:
@@ -286,22 +286,27 @@ def periods_report(networks: list[tuple[str, nx.MultiDiGraph]], *, by: str = "ye
                   {"periods": rows})
 
 
+DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements")
+
+
 def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by: str = "events",
                  top: int = 20) -> Report:
     """Pairs of actors tied by ``relation`` (fought, by default), ranked by their events, deaths
     or statements, each with its dates, evidence per dataset and sources; ``top=0`` keeps all.
 
     Deaths sum the best estimate of each event (else the low one, else the high one), as the
-    projection does; a pair none of whose events has a count shows none.
+    projection does, and ``deaths_low`` / ``deaths_high`` the low and high estimates; a pair
+    none of whose events has a count shows none.
     """
-    if rank_by not in ("events", "deaths", "statements"):
-        raise UsageError(f"rank dyads by events, deaths or statements, not {rank_by!r}")
+    if rank_by not in DYAD_RANKS:
+        raise UsageError(f"rank dyads by {', '.join(DYAD_RANKS)}, not {rank_by!r}")
     rows = []
     for a, b, key, attrs in network.edges(keys=True, data=True):
         if key != relation:
             continue
         rows.append({"a": network.nodes[a].get("label", a), "b": network.nodes[b].get("label", b),
                      "events": len(attrs.get("events", [])), "deaths": attrs.get("fatalities"),
+                     "deaths_low": attrs.get("fatalities_low"), "deaths_high": attrs.get("fatalities_high"),
                      "statements": len(attrs.get("statements", [])), "first": attrs.get("start"),
                      "last": attrs.get("end"), "evidence": attrs.get("evidence", {}),
                      "sources": attrs.get("sources", []), "a_iri": a, "b_iri": b})
@@ -311,7 +316,8 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
         row["rank"] = rank
     meta = dict(analysis_graph(network, ties="signed", relations=[relation]).graph["analysis"], ties=relation,
                 relation=relation, ranked_by=rank_by, dyads=len(rows))
-    columns = ["rank", "a", "b", "events", "deaths", "statements", "first", "last", "sources"]
+    columns = ["rank", "a", "b", "events", "deaths", "deaths_low", "deaths_high", "statements", "first", "last",
+               "sources"]
     shown = [dict(r, evidence=", ".join(f"{k} {v}" for k, v in r["evidence"].items())) for r in rows]
-    return Report(meta, [Table(shown, columns=[*columns[:6], "evidence", *columns[6:]],
+    return Report(meta, [Table(shown, columns=[*columns[:8], "evidence", *columns[8:]],
                                title=f"Dyads by {rank_by} ({relation})")], {"dyads": rows})

@@ -828,10 +828,8 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
     group = np.repeat(np.arange(n_groups), weight)
     starts = iso_days(np.minimum.reduceat(table.event_start[ev], first))
     ends = iso_days(np.maximum.reduceat(table.event_end[ev], first))
-    fatal = table.fatalities()[ev]
-    known = fatal >= 0
-    fatal_sum = np.add.reduceat(np.where(known, fatal, 0).astype(np.int64), first)
-    fatal_known = np.add.reduceat(known.astype(np.int64), first)
+    fatalities, low_sums, high_sums = (_summed_counts(counts[ev], first)
+                                       for counts in (table.fatalities(), table.event_low, table.event_high))
     n_kinds, n_sources = len(table.kinds), len(table.sources)
     per_kind = np.bincount(group * n_kinds + table.event_kind[ev], minlength=n_groups * n_kinds
                            ).reshape(n_groups, n_kinds)
@@ -844,7 +842,6 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
     bounds = np.r_[first, len(rows)].tolist()
     gapped = _gapped_spans(group, table.event_start[ev], table.event_end[ev])
     constant = [(relation, *meta.get(relation, ("", 0))) for relation in RELATIONS]
-    fatalities = [s if k else None for s, k in zip(fatal_sum.tolist(), fatal_known.tolist())]
     out: dict[tuple[str, str, str], dict] = {}
     with gc_paused():  # collections triggered by the many new dicts would cost more than the loop
         evidence_of: list[dict[str, int]] = [{} for _ in range(n_groups)]
@@ -862,10 +859,24 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
                 "relation": relation, "label": label, "sign": sign, "weight": w, "symmetric": True,
                 "start": starts[g], "end": ends[g], "statements": [], "sources": source_names[low:high],
                 "events": events, "ties": events[:], "via": [], "evidence": evid,
-                "status": ["claimed"], "fatalities": fat}
+                "status": ["claimed"], "fatalities": fat, "fatalities_low": low_sums[g],
+                "fatalities_high": high_sums[g]}
         for g, spans in gapped.items():
             out[names[a[first[g]]], names[b[first[g]]], constant[rel[first[g]]][0]]["spans"] = spans
     return out
+
+
+def _summed_counts(counts: np.ndarray, first: np.ndarray) -> list[int | None]:
+    """Per group (rows from each ``first`` index to the next), the sum of the known counts
+    (>= 0); None for a group with none known.
+
+    >>> _summed_counts(np.array([2, -1, -1, 5]), np.array([0, 1, 3]))
+    [2, None, 5]
+    """
+    known = counts >= 0
+    sums = np.add.reduceat(np.where(known, counts, 0).astype(np.int64), first)
+    any_known = np.add.reduceat(known.astype(np.int64), first)
+    return [total if n else None for total, n in zip(sums.tolist(), any_known.tolist())]
 
 
 def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[int, list[list[str | None]]]:
@@ -932,7 +943,8 @@ def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tu
             edge["spans"] = spans
         edge["start"] = None if edge["start"] is None or other["start"] is None else min(edge["start"], other["start"])
         edge["end"] = None if edge["end"] is None or other["end"] is None else max(edge["end"], other["end"])
-        counts = [c for c in (edge.get("fatalities"), other.get("fatalities")) if c is not None]
-        edge["fatalities"] = sum(counts) if counts else None
+        for name in ("fatalities", "fatalities_low", "fatalities_high"):
+            counts = [c for c in (edge.get(name), other.get(name)) if c is not None]
+            edge[name] = sum(counts) if counts else None
         edge["weight"] = len(edge["events"]) or edge["weight"] + other["weight"]
     return base
