@@ -135,6 +135,9 @@ class Chart:
 
     svg: str
 
+    def __repr__(self) -> str:
+        return f"<Chart: {len(self.svg)} characters of SVG>"
+
     def _repr_svg_(self) -> str:
         return self.svg
 

@@ -109,6 +109,9 @@ class Page:
     def title(self) -> str:
         return self.info.get("meta", {}).get("title", "Network")
 
+    def __repr__(self) -> str:
+        return f"<Page {self.title!r}: {len(self.net.nodes)} nodes, {len(self.net.edges)} ties>"
+
     def html(self) -> str:
         """The whole page as text (what :meth:`save` writes)."""
         return render_html(self)
