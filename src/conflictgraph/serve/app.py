@@ -8,6 +8,8 @@ Routes
 - ``/api/queries``: the named queries with their parameters; ``/api/named``: run one by name.
 - ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; ``/api/entity`` as JSON.
 - ``/network``: the network page of the curated graph (``conflictgraph viz``).
+- ``/ontology``: the vocabulary's documentation (:mod:`conflictgraph.render.vocabulary`);
+  ``/ontology/context.jsonld`` its JSON-LD context.
 
 Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
 the engine sees it): updates get 403, SERVICE and LOAD 400, before anything runs. Queries then run in the worker pool
@@ -43,6 +45,8 @@ from starlette.staticfiles import StaticFiles
 
 from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
+from conflictgraph.render.jsonld import context as jsonld_context
+from conflictgraph.render.vocabulary import VOCABULARY_CSP, load_vocabulary, vocabulary_html
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
@@ -377,6 +381,19 @@ async def network(request: Request) -> Response:
     return _html(cache[generation], csp=_NETWORK_CSP)
 
 
+async def ontology(request: Request) -> Response:
+    """``/ontology``: the documentation of the bundled vocabulary, made once per server."""
+    state = request.app.state
+    if state.ontology_page is None:
+        state.ontology_page = vocabulary_html(load_vocabulary())
+    return _html(state.ontology_page, csp=VOCABULARY_CSP)
+
+
+async def ontology_context(_request: Request) -> Response:
+    """``/ontology/context.jsonld``: the JSON-LD context of the vocabulary."""
+    return JSONResponse({"@context": jsonld_context()}, media_type="application/ld+json", headers=_headers())
+
+
 # The application -----------------------------------------------------------------------------
 
 @asynccontextmanager
@@ -395,6 +412,7 @@ def _routes() -> list:
         Route("/", index), Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/api/queries", queries), Route("/api/named", named, methods=["GET", "POST"]),
         Route("/entity", entity), Route("/api/entity", entity_json), Route("/network", network),
+        Route("/ontology", ontology), Route("/ontology/context.jsonld", ontology_context),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -419,4 +437,5 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.config = config
     app.state.pool = pool
     app.state.network_cache = {}
+    app.state.ontology_page = None
     return app

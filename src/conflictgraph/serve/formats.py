@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.namespaces import PREFIXES
-from conflictgraph.rdf.terms import XSD, BNode, Literal, Term
+from conflictgraph.rdf.terms import XSD, BNode, Literal, Term, to_rdflib
 from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
@@ -142,24 +142,14 @@ def _tsv(result: QueryResult) -> bytes:
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
     """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld``."""
-    from rdflib import BNode as RBNode
-    from rdflib import Graph, URIRef
-    from rdflib import Literal as RLiteral
-
-    def convert(term: Term):
-        if isinstance(term, Literal):
-            datatype = None if term.lang or term.datatype in (None, XSD + "string") else URIRef(term.datatype)
-            return RLiteral(term.value, lang=term.lang, datatype=datatype)
-        if isinstance(term, BNode):
-            return RBNode(str(term))
-        return URIRef(str(term))
+    from rdflib import Graph
 
     graph = Graph()
     if rdf_format == "turtle":
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True)
     for s, p, o in triples:
-        graph.add((convert(s), convert(p), convert(o)))
+        graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
     data = graph.serialize(format=rdf_format, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
