@@ -14,7 +14,7 @@ import rdflib
 
 from conflictgraph.importers import import_events
 from conflictgraph.rdf.namespaces import CG, PREFIXES
-from conflictgraph.rdf.terms import to_rdflib
+from conflictgraph.rdf.terms import XSD, to_rdflib
 from conflictgraph.render.jsonld import write_jsonld
 from conflictgraph.render.vocabulary import jsonld_context, load_vocabulary, vocabulary_html
 
@@ -179,6 +179,18 @@ def test_export_to_jsonld_from_the_cli(mini_on_disk, tmp_path):
     assert len(list(ox.parse(out.read_bytes(), format=ox.RdfFormat.JSON_LD))) == json.loads(count.output)[0]["n"]
     refused = run("export", "--to", "jsonld", "--as-of", "2023-11-01", "--store", mini_on_disk)
     assert refused.exit_code == 2 and "do not apply to --to jsonld" in refused.output
+
+
+def test_the_servers_jsonld_answers_use_the_context():
+    from conflictgraph.rdf.terms import IRI, Literal
+    from conflictgraph.serve.formats import graph_bytes
+
+    knplf, alliance = IRI(PREFIXES["actor"] + "knplf"), IRI(PREFIXES["actor"] + "three-brotherhood")
+    triples = [(knplf, IRI(CG + "memberOf"), alliance), (knplf, IRI(CG + "generic"), Literal("false", XSD + "boolean"))]
+    body = graph_bytes(triples, "json-ld")
+    data = json.loads(body)
+    assert data["memberOf"] == alliance and "generic" in data and data["@context"]["memberOf"]["@type"] == "@id"
+    assert set(rdflib.Graph().parse(data=body, format="json-ld")) == {tuple(map(to_rdflib, t)) for t in triples}
 
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.namespaces import PREFIXES
 from conflictgraph.rdf.terms import XSD, BNode, Literal, Term, to_rdflib
+from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
@@ -141,7 +142,8 @@ def _tsv(result: QueryResult) -> bytes:
 
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
-    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld``."""
+    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld`` (compacted with the
+    vocabulary's context, written inline, so terms read as plain keys)."""
     from rdflib import Graph
 
     graph = Graph()
@@ -150,7 +152,8 @@ def graph_bytes(triples, rdf_format: str) -> bytes:
             graph.bind(prefix, namespace, override=True)
     for s, p, o in triples:
         graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-    data = graph.serialize(format=rdf_format, encoding="utf-8")
+    options = {"context": jsonld_context(), "indent": 1} if rdf_format == "json-ld" else {}
+    data = graph.serialize(format=rdf_format, encoding="utf-8", **options)
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
