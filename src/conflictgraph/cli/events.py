@@ -109,6 +109,6 @@ def reconcile(graph, fmt: str) -> None:
 def timeline(graph, actor: str | None, place: str | None, period: str, plot: Path | None, fmt: str) -> None:
     """Events and fatalities per period, curated and imported alike."""
     table = graph.timeline(actor=actor, place=place, by=period)
-    write_table(table, fmt, sys.stdout)
-    if plot is not None:
+    if plot is not None:  # first, so a bad file name stops the command before it prints anything
         note(f"wrote the chart to {table.chart().save(plot)}")
+    write_table(table, fmt, sys.stdout)
