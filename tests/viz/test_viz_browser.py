@@ -371,4 +371,3 @@ def test_hostile_labels_hovered_and_clicked_everywhere_run_nothing(browser, host
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()
-
