@@ -32,10 +32,12 @@ from conflictgraph.query.claims import claims, disagreements
 from conflictgraph.query.describe import describe
 from conflictgraph.query.resolve import Entity, NameIndex
 from conflictgraph.query.results import Report, Table
+from conflictgraph.query.timeline import COLUMNS as TIMELINE_COLUMNS
 from conflictgraph.query.timeline import timeline_rows
 from conflictgraph.rdf.namespaces import CG, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.safety import check_query
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term
+from conflictgraph.render.chart import Timeline
 from conflictgraph.settings import DEFAULT_STORE
 from conflictgraph.store.base import QueryResult, Store
 from conflictgraph.store.location import Location
@@ -161,11 +163,12 @@ class ConflictGraph:
         """Every disagreement between sources, each side with its source."""
         return disagreements(self.store)
 
-    def timeline(self, *, actor: str | None = None, place: str | None = None, by: str = "month") -> Table:
-        """Events and fatalities per period (``by``: week, month or year), curated and imported."""
+    def timeline(self, *, actor: str | None = None, place: str | None = None, by: str = "month") -> Timeline:
+        """Events and fatalities per period (``by``: week, month or year), curated and imported;
+        ``.chart()`` draws them (SVG)."""
         rows = timeline_rows(self.store, actor=self.resolve(actor, "actor").iri if actor else None,
                              place=self.resolve(place, "place").iri if place else None, by=by)
-        return Table(rows, columns=["period", "events", "fatalities", "curated", "imported"], title=f"Events per {by}")
+        return Timeline(rows, columns=list(TIMELINE_COLUMNS), title=f"Events per {by}")
 
     # -- networks -------------------------------------------------------------------------
 

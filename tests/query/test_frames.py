@@ -30,7 +30,8 @@ def test_a_centrality_report_frame_has_numbers_as_numbers(mini):
 
 def test_a_timeline_frame_counts_numbers(bundled):
     frame = bundled.timeline(by="year").to_pandas()
-    assert list(frame.columns) == ["period", "events", "fatalities", "curated", "imported"]
+    assert list(frame.columns) == ["period", "events", "fatalities", "curated", "imported", "curated_fatalities",
+                                   "imported_fatalities"]
     assert pd.api.types.is_integer_dtype(frame["events"]) and frame["events"].sum() > 0
 
 

@@ -283,6 +283,32 @@ def test_entity_page_shows_facts_and_404_for_nothing(server):
     assert _request(server + "/api/entity?name=KNPLF")[0] == 200
 
 
+@pytest.mark.parametrize("accept,rdf_format", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                                               ("text/html;q=0.5, application/n-triples", "nt")])
+def test_entity_answers_rdf_by_content_negotiation(server, accept, rdf_format):
+    knplf = rdflib.URIRef("https://w3id.org/conflictgraph/id/actor/knplf")
+    status, headers, body = _request(server + "/entity?iri=actor:knplf", headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(accept.split(", ")[-1])
+    graph = rdflib.Graph().parse(data=body, format=rdf_format)
+    assert (knplf, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            rdflib.Literal("Karenni National People's Liberation Front", lang="en")) in graph
+    assert headers["X-SPARQL-Truncated"] == "true" and len(graph) == MAX_ROWS  # its own triples first, then others'
+    if rdf_format == "json-ld":
+        assert '"memberOf"' in body.decode()  # the vocabulary's context: plain keys
+    browser = _request(server + "/entity?iri=actor:knplf", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser[1]["Content-Type"].startswith("text/html")
+    nobody = _request(server + "/entity?iri=actor:nobody", headers={"Accept": accept})
+    assert nobody[0] == 404 and nobody[1]["Content-Type"].startswith("text/plain")
+    assert _request(server + "/entity?iri=actor:knplf&format=ttl")[1]["Content-Type"].startswith("text/turtle")
+
+
+def test_vocabulary_is_served(server):
+    status, headers, body = _request(server + "/ontology")
+    assert status == 200 and "<h2 id=\"Actor\">" in body.decode() and "script-src" not in headers["Content-Security-Policy"]
+    status, headers, body = _request(server + "/ontology/context.jsonld")
+    assert status == 200 and json.loads(body)["@context"]["memberOf"]["@id"] == "cg:memberOf"
+
+
 def test_cors_is_off_by_default(server):
     _s, headers, _b = _request(server + "/sparql?query=ASK%7B%7D", headers={"Origin": "http://evil.example"})
     assert headers.get("Access-Control-Allow-Origin") is None

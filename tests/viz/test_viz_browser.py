@@ -165,6 +165,36 @@ def test_page_opens_offline_and_draws_the_whole_view(browser, which, request):
         opened.close()
 
 
+def test_the_notebook_frame_draws_the_page_sandboxed(browser, hostile_page, tmp_path):
+    """What Jupyter shows for ``graph.viz()``: the page inside a sandboxed iframe, drawn offline,
+    in an opaque origin, with hostile labels running nothing."""
+    from conflictgraph.viz.template import framed
+
+    path, net = hostile_page
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><body>" + framed(path.read_text(encoding="utf-8")) + "</body></html>",
+                    encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                  else (requests.append(route.request.url), route.abort()))
+    try:
+        page = context.new_page()
+        page.goto(host.as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator("#cg-network canvas").wait_for(timeout=30_000)
+        inner = page.frames[1]
+        inner.wait_for_function("() => window.cgPage && window.cgPage.stable", timeout=30_000)
+        assert inner.evaluate("() => cgPage.network.body.nodeIndices.length") == net.number_of_nodes()
+        assert inner.evaluate("() => window.origin") == "null"  # sandboxed: not the notebook's origin
+        assert inner.evaluate("() => { try { return parent.document.title } catch (e) { return 'refused' } }") == "refused"
+        assert inner.text_content("#cg-title") == "<img src=x onerror=\"window.__pwned='h1'\">"
+        assert inner.evaluate("() => window.__pwned") is None and page.evaluate("() => window.__pwned") is None
+        assert requests == []
+    finally:
+        context.close()
+
+
 def test_clicking_an_edge_shows_its_sources(browser, network_page):
     path, _net = network_page
     opened = Opened(browser, path)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conflictgraph.build.pipeline import update_store
-from conflictgraph.cli.options import Context, format_option, store_option, with_graph
+from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
 from conflictgraph.importers import import_events, unreconciled_actors
 from conflictgraph.network.warmup import start_background
 from conflictgraph.render.rows import write_rows, write_table
@@ -101,8 +101,14 @@ def reconcile(graph, fmt: str) -> None:
 @click.option("--place", metavar="NAME", help="Only events at this place or within it.")
 @click.option("--by", "period", type=click.Choice(["month", "week", "year"]), default="month", show_default=True,
               help="Period length.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also draw the table as a chart into this SVG file: events and fatalities per period, "
+                   "curated and imported apart.")
 @format_option
 @with_graph
-def timeline(graph, actor: str | None, place: str | None, period: str, fmt: str) -> None:
+def timeline(graph, actor: str | None, place: str | None, period: str, plot: Path | None, fmt: str) -> None:
     """Events and fatalities per period, curated and imported alike."""
-    write_table(graph.timeline(actor=actor, place=place, by=period), fmt, sys.stdout)
+    table = graph.timeline(actor=actor, place=place, by=period)
+    if plot is not None:  # first, so a bad file name stops the command before it prints anything
+        note(f"wrote the chart to {table.chart().save(plot)}")
+    write_table(table, fmt, sys.stdout)

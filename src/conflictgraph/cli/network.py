@@ -21,6 +21,7 @@ from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.query.results import Report, Table
 from conflictgraph.rdf.namespaces import shorten
 from conflictgraph.render.geojson import write_geojson_bytes
+from conflictgraph.render.jsonld import write_jsonld
 from conflictgraph.render.rows import write_rows
 
 __all__ = ["centrality", "dyads", "path", "communities", "balance", "diff", "export"]
@@ -200,8 +201,9 @@ def diff(graph, before: str | None, after: str | None, by: str | None, measure: 
 
 
 @click.command()
-@click.option("--to", "to_format", type=click.Choice(["gexf", "graphml", "json", "trig", "geojson"]),
-              required=True, help="File format (geojson: the places and events with coordinates, for a map).")
+@click.option("--to", "to_format", type=click.Choice(["gexf", "graphml", "json", "trig", "geojson", "jsonld"]),
+              required=True, help="File format (geojson: the places and events with coordinates, for a map; "
+                                  "jsonld: every quad of the store, with the vocabulary's JSON-LD context).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of stdout.")
 @network_options
@@ -209,14 +211,20 @@ def diff(graph, before: str | None, after: str | None, by: str | None, measure: 
 def export(graph, to_format: str, output: Path | None, spec: NetworkSpec) -> None:
     """Write the projected network for Gephi, Cytoscape or a notebook, with all attributes.
 
-    --to geojson writes instead every place and event with coordinates, for a map.
+    --to geojson writes instead every place and event with coordinates, for a map; --to jsonld
+    the whole store (every named graph) as JSON-LD.
     """
-    if to_format == "geojson":
+    if to_format in ("geojson", "jsonld"):
         given = spec.changed_from_default()
         if given:
-            names = ", ".join("--" + {"status": "status"}.get(n, n).replace("_", "-") for n in given)
-            raise UsageError(f"{names}: network options do not apply to --to geojson "
-                             "(it writes every place and event with coordinates)")
+            names = ", ".join("--" + n.replace("_", "-") for n in given)
+            raise UsageError(f"{names}: network options do not apply to --to {to_format} "
+                             "(it writes from the store, not from a network)")
+    if to_format == "jsonld":
+        counts = _write(output, lambda handle: write_jsonld(graph.store, handle))
+        note(f"JSON-LD: {counts['quads']} quads in {counts['graphs']} graphs" + (f"; wrote {output}" if output else ""))
+        return
+    if to_format == "geojson":
         counts = _write(output, lambda handle: write_geojson_bytes(graph.store, handle))
         note(f"GeoJSON: {counts['places']} places and {counts['events']} events with coordinates"
              + (f", {counts['skipped']} geometries that are not points skipped" if counts["skipped"] else "")

@@ -5,6 +5,8 @@ or year; an event known only to the month, in a weekly timeline, in its month ("
 one known only to the year in its year. So no event is counted in a period it may not belong
 to, and coarse dates show as coarser periods (which sort before the finer ones of that year).
 Fatalities are the best estimate, else the low one; events without a count add none. Events
+and fatalities are counted in all and for curated and imported events apart (an imported event
+is one with a ``cg:contentHash``). Events
 with no date bounds (cg:dateUnknown) are counted in the period "unknown".
 
 Examples
@@ -24,7 +26,10 @@ from conflictgraph.rdf.namespaces import SPARQL_PREFIXES
 from conflictgraph.rdf.terms import IRI, as_node, lexical
 from conflictgraph.store.base import Store
 
-__all__ = ["timeline_rows", "period_of"]
+__all__ = ["COLUMNS", "timeline_rows", "period_of"]
+
+# events and fatalities in all, then curated and imported apart
+COLUMNS = ["period", "events", "fatalities", "curated", "imported", "curated_fatalities", "imported_fatalities"]
 
 # No aggregation: bound parameters are applied by the engine before anything else, and an event
 # reached through several paths is counted once in Python.
@@ -65,7 +70,8 @@ def period_of(earliest: date, latest: date, by: str) -> str:
 
 def timeline_rows(store: Store, *, actor: IRI | None = None, place: IRI | None = None,
                   by: str = "month") -> list[dict]:
-    """Rows of period, events, fatalities, curated and imported counts, in period order.
+    """Rows of :data:`COLUMNS` (period, events and fatalities, and both again for curated and
+    imported events apart), in period order.
 
     ``actor`` keeps events with that actor on any side; ``place`` keeps events at that place
     or at a place inside it (``cg:locatedIn*``). Both are bound by the engine.
@@ -90,11 +96,14 @@ def timeline_rows(store: Store, *, actor: IRI | None = None, place: IRI | None =
         else:
             label = period_of(date.fromisoformat(lexical(row["earliest"])[:10]),
                               date.fromisoformat(lexical(row["latest"])[:10]), by)
-        entry = periods.setdefault(label, {"period": label, "events": 0, "fatalities": 0, "curated": 0, "imported": 0})
+        entry = periods.setdefault(label, dict.fromkeys(COLUMNS, 0) | {"period": label})
+        kind = "imported" if row["hash"] is not None else "curated"
         entry["events"] += 1
+        entry[kind] += 1
         count = row["best"] if row["best"] is not None else row["low"]
         if count is not None:
             with contextlib.suppress(ValueError):
-                entry["fatalities"] += int(lexical(count))
-        entry["imported" if row["hash"] is not None else "curated"] += 1
+                deaths = int(lexical(count))
+                entry["fatalities"] += deaths
+                entry[kind + "_fatalities"] += deaths
     return [periods[k] for k in sorted(periods)]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from conflictgraph.rdf.namespaces import shorten
 
-__all__ = ["IRI", "BNode", "Literal", "Term", "XSD", "as_node", "as_python", "cell_text", "lexical"]
+__all__ = ["IRI", "BNode", "Literal", "Term", "XSD", "as_node", "as_python", "cell_text", "lexical", "to_rdflib"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -105,6 +106,22 @@ def as_python(term: Term | None) -> object:
             return term.value == "true"
         return term.value
     return str(term)
+
+
+def to_rdflib(term: Term) -> Any:
+    """The same term as rdflib's (for serializing with rdflib); ``xsd:string`` literals plain.
+
+    >>> to_rdflib(Literal("3", XSD + "integer")).toPython(), to_rdflib(Literal("Loikaw", lang="en")).language
+    (3, 'en')
+    """
+    import rdflib
+
+    if isinstance(term, Literal):
+        datatype = None if term.lang or term.datatype in (None, XSD + "string") else rdflib.URIRef(term.datatype)
+        return rdflib.Literal(term.value, lang=term.lang, datatype=datatype)
+    if isinstance(term, BNode):
+        return rdflib.BNode(str(term))
+    return rdflib.URIRef(str(term))
 
 
 def cell_text(value: object, *, short: bool = True) -> str:

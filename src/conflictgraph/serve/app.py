@@ -6,8 +6,12 @@ Routes
   without a query, the service description.
 - ``/``: the query page; ``/static/*`` its script and style (nothing from any CDN).
 - ``/api/queries``: the named queries with their parameters; ``/api/named``: run one by name.
-- ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; ``/api/entity`` as JSON.
+- ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; by content negotiation
+  (``Accept``, or ``format=ttl|nt|jsonld``) its triples as Turtle, N-Triples or JSON-LD;
+  ``/api/entity`` the page's content as JSON.
 - ``/network``: the network page of the curated graph (``conflictgraph viz``).
+- ``/ontology``: the vocabulary's documentation (:mod:`conflictgraph.render.vocabulary`);
+  ``/ontology/context.jsonld`` its JSON-LD context.
 
 Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
 the engine sees it): updates get 403, SERVICE and LOAD 400, before anything runs. Queries then run in the worker pool
@@ -43,8 +47,10 @@ from starlette.staticfiles import StaticFiles
 
 from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
+from conflictgraph.render.jsonld import context as jsonld_context
+from conflictgraph.render.vocabulary import VOCABULARY_CSP, load_vocabulary, vocabulary_html
 from conflictgraph.serve import pages
-from conflictgraph.serve.formats import NotAcceptable, negotiate
+from conflictgraph.serve.formats import NotAcceptable, negotiate, wants_rdf
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -319,25 +325,34 @@ async def queries(_request: Request) -> Response:
 
 # Pages ---------------------------------------------------------------------------------------
 
-async def _describe(request: Request) -> dict:
-    """What ``conflictgraph show`` reports about the entity of ``?iri=`` (or ``?name=``)."""
-    pool: WorkerPool = request.app.state.pool
+async def _entity_iri(request: Request) -> str:
+    """The IRI of the entity of ``?iri=`` (or ``?name=``)."""
     iri = request.query_params.get("iri", "").strip()
     name = request.query_params.get("name", "").strip()
     if not iri and name:
-        iri = (await pool.run({"kind": "resolve", "name": name}))["iri"]
+        iri = (await request.app.state.pool.run({"kind": "resolve", "name": name}))["iri"]
     if not iri or len(iri) > 4096:
         raise UsageError("give ?iri= (or ?name=)")
     from conflictgraph.rdf.namespaces import expand
-    return (await pool.run({"kind": "describe", "iri": expand(iri)}))["report"]
+    return expand(iri)
+
+
+async def _describe(request: Request) -> dict:
+    """What ``conflictgraph show`` reports about the entity of ``?iri=`` (or ``?name=``)."""
+    return (await request.app.state.pool.run({"kind": "describe", "iri": await _entity_iri(request)}))["report"]
 
 
 async def entity(request: Request) -> Response:
-    """``/entity``: the page of one entity."""
+    """``/entity``: the page of one entity; or, when the Accept header prefers RDF (or ``format=``
+    names an RDF format), the triples it is the subject or object of, as Turtle, N-Triples or JSON-LD."""
+    fmt = request.query_params.get("format")
+    rdf = bool(fmt) or wants_rdf(request.headers.get("accept"))
     try:
+        if rdf:
+            return await _answer(request, {"kind": "triples", "iri": await _entity_iri(request)}, fmt)
         report = await _describe(request)
     except ConflictGraphError as err:
-        return _error_page(err, _entity_status(err))
+        return _failure(err, _entity_status(err)) if rdf else _error_page(err, _entity_status(err))
     return _html(pages.entity_page(report))
 
 
@@ -377,6 +392,19 @@ async def network(request: Request) -> Response:
     return _html(cache[generation], csp=_NETWORK_CSP)
 
 
+async def ontology(request: Request) -> Response:
+    """``/ontology``: the documentation of the bundled vocabulary, made once per server."""
+    state = request.app.state
+    if state.ontology_page is None:
+        state.ontology_page = vocabulary_html(load_vocabulary())
+    return _html(state.ontology_page, csp=VOCABULARY_CSP)
+
+
+async def ontology_context(_request: Request) -> Response:
+    """``/ontology/context.jsonld``: the JSON-LD context of the vocabulary."""
+    return JSONResponse({"@context": jsonld_context()}, media_type="application/ld+json", headers=_headers())
+
+
 # The application -----------------------------------------------------------------------------
 
 @asynccontextmanager
@@ -395,6 +423,7 @@ def _routes() -> list:
         Route("/", index), Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/api/queries", queries), Route("/api/named", named, methods=["GET", "POST"]),
         Route("/entity", entity), Route("/api/entity", entity_json), Route("/network", network),
+        Route("/ontology", ontology), Route("/ontology/context.jsonld", ontology_context),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -419,4 +448,5 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.config = config
     app.state.pool = pool
     app.state.network_cache = {}
+    app.state.ontology_page = None
     return app

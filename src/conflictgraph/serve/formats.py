@@ -21,15 +21,18 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.namespaces import PREFIXES
-from conflictgraph.rdf.terms import XSD, BNode, Literal, Term
+from conflictgraph.rdf.terms import XSD, BNode, Literal, Term, to_rdflib
+from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
-__all__ = ["negotiate", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes", "term_json"]
+__all__ = ["negotiate", "wants_rdf", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes",
+           "term_json"]
 
 Writer = Callable[[QueryResult], bytes]
 
@@ -141,26 +144,18 @@ def _tsv(result: QueryResult) -> bytes:
 
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
-    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld``."""
-    from rdflib import BNode as RBNode
-    from rdflib import Graph, URIRef
-    from rdflib import Literal as RLiteral
-
-    def convert(term: Term):
-        if isinstance(term, Literal):
-            datatype = None if term.lang or term.datatype in (None, XSD + "string") else URIRef(term.datatype)
-            return RLiteral(term.value, lang=term.lang, datatype=datatype)
-        if isinstance(term, BNode):
-            return RBNode(str(term))
-        return URIRef(str(term))
+    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld`` (compacted with the
+    vocabulary's context, written inline, so terms read as plain keys)."""
+    from rdflib import Graph
 
     graph = Graph()
     if rdf_format == "turtle":
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True)
     for s, p, o in triples:
-        graph.add((convert(s), convert(p), convert(o)))
-    data = graph.serialize(format=rdf_format, encoding="utf-8")
+        graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    options: dict[str, Any] = {"context": jsonld_context(), "indent": 1} if rdf_format == "json-ld" else {}
+    data = graph.serialize(format=rdf_format, encoding="utf-8", **options)
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
@@ -219,6 +214,26 @@ def _accepted(header: str) -> list[tuple[float, int, str]]:
         if q > 0:
             ranges.append((q, position, media))
     return sorted(ranges, key=lambda r: (-r[0], r[1]))
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/*", "*/*")
+
+
+def wants_rdf(accept: str | None) -> bool:
+    """Whether a client asking for a page prefers RDF (Turtle, N-Triples, JSON-LD) to HTML: the
+    best-ranked type of its Accept header that either answer offers is an RDF one.
+
+    >>> wants_rdf("text/turtle"), wants_rdf("text/html,application/xhtml+xml,*/*;q=0.8"), wants_rdf(None)
+    (True, False, False)
+    >>> wants_rdf("text/html;q=0.5, application/ld+json")
+    True
+    """
+    for _q, _position, media in _accepted(accept or "*/*"):
+        if media in _HTML_TYPES:
+            return False
+        if media in GRAPH_TYPES and media != "text/plain":
+            return True
+    return False
 
 
 def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, Writer]:

@@ -37,7 +37,8 @@ def _head(title: str) -> str:
             f'<title>{escape(title)}</title><link rel="icon" href="data:,">'
             f'<link rel="stylesheet" href="/static/app.css"></head>\n<body>\n'
             f'<header><a class="brand" href="/">conflictgraph</a> <nav><a href="/">Query</a> '
-            f'<a href="/network">Network</a> <a href="/sparql">Service description</a></nav></header>\n<main>\n')
+            f'<a href="/network">Network</a> <a href="/ontology">Vocabulary</a> '
+            f'<a href="/sparql">Service description</a></nav></header>\n<main>\n')
 
 
 _TAIL = "</main>\n</body></html>\n"

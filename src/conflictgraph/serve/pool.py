@@ -32,6 +32,7 @@ import functools
 import multiprocessing
 import os
 import signal
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,13 @@ def _check(text: str, line_offset: int) -> str:
     return check_query(text, line_offset=line_offset)
 
 
+# An entity's own triples first, then those naming it (the first are kept when the answer is cut at max rows)
+_ENTITY_TRIPLES = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?x ?q ?s } WHERE { ?x ?q ?s }")
+
+
 def handle_job(state: _State, job: dict) -> dict:
-    """Answer one job in a worker: ``query``, ``named``, ``describe``, ``resolve``, ``network`` or ``ping``.
+    """Answer one job in a worker: ``query``, ``named``, ``describe``, ``triples`` (of one entity),
+    ``resolve``, ``network`` or ``ping``.
 
     A ``query`` job's text is checked (:func:`conflictgraph.rdf.safety.check_query`: no update,
     no SERVICE) here, before it runs, within the job's time limit and in parallel across workers.
@@ -127,13 +133,20 @@ def handle_job(state: _State, job: dict) -> dict:
             result = graph.run_named(job["name"], job.get("params", {}))
         answer["truncated"] = _truncate(result, job.get("max_rows"))
         answer["result"] = result
-    elif kind == "describe":
+    elif kind in ("describe", "triples"):
         # A page for anything the store describes or any graph it holds (a query row's source may
         # be a graph); anything else has no page.
         if not graph.store.query("ASK { { ?s ?p ?o } UNION { GRAPH ?s { ?a ?b ?c } } }",
                                  bindings={"s": IRI(job["iri"])}).boolean:
             raise EntityNotFound(f"the store says nothing about <{job['iri']}>")
-        answer["report"] = describe(graph.store, IRI(job["iri"]))
+        if kind == "describe":
+            answer["report"] = describe(graph.store, IRI(job["iri"]))
+        else:  # the triples the entity is the subject or object of, for RDF answers
+            own, naming = (graph.store.query(text, bindings={"s": IRI(job["iri"])}) for text in _ENTITY_TRIPLES)
+            seen = set(own.triples)
+            result = replace(own, triples=own.triples + [t for t in naming.triples if t not in seen])
+            answer["truncated"] = _truncate(result, job.get("max_rows"))
+            answer["result"] = result
     elif kind == "resolve":
         answer["iri"] = str(graph.resolve(job["name"]).iri)
     elif kind == "network":
@@ -257,7 +270,7 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again later") from None
         job = dict(job)
-        if job.get("kind") in ("query", "named"):
+        if job.get("kind") in ("query", "named", "triples"):
             job.setdefault("max_rows", self.max_rows)
         healthy = False
         try:

@@ -51,6 +51,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conflictgraph.errors import UsageError
@@ -62,6 +63,7 @@ from conflictgraph.network.spec import load_projection
 from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
 from conflictgraph.viz.provenance import event_details, source_details, statement_details
+from conflictgraph.viz.template import framed, render_html, write_page
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -90,7 +92,16 @@ SHORT_LABEL = 22
 
 @dataclass
 class Page:
-    """A network page: the pyvis network (nodes, edges, options) and the tables around it."""
+    """A network page: the pyvis network (nodes, edges, options) and the tables around it.
+
+    ``save(path)`` writes it as one offline HTML file; in Jupyter it shows inline, the same
+    page in a sandboxed iframe (:func:`~conflictgraph.viz.template.framed`).
+
+    >>> import networkx as nx
+    >>> page = build_page(nx.MultiDiGraph())
+    >>> page._repr_html_().startswith('<iframe sandbox="allow-scripts"'), page.html().startswith("<!DOCTYPE html>")
+    (True, True)
+    """
 
     net: Network
     info: dict = field(default_factory=dict)
@@ -98,6 +109,20 @@ class Page:
     @property
     def title(self) -> str:
         return self.info.get("meta", {}).get("title", "Network")
+
+    def __repr__(self) -> str:
+        return f"<Page {self.title!r}: {len(self.net.nodes)} nodes, {len(self.net.edges)} ties>"
+
+    def html(self) -> str:
+        """The whole page as text (what :meth:`save` writes)."""
+        return render_html(self)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (one self-contained HTML file) and return the path."""
+        return write_page(self, path)
+
+    def _repr_html_(self) -> str:
+        return framed(self.html(), title=self.title)
 
     def payload(self) -> dict:
         """Everything the page script reads, as one JSON-ready dict.

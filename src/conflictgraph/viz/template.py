@@ -42,7 +42,8 @@ from conflictgraph.errors import ConflictGraphError, UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from conflictgraph.viz.page import Page
 
-__all__ = ["VIS_VERSION", "embed_json", "render_html", "write_page", "vis_network_js", "content_security_policy"]
+__all__ = ["VIS_VERSION", "embed_json", "render_html", "write_page", "vis_network_js", "content_security_policy",
+           "framed"]
 
 VIS_VERSION = "9.1.2"
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -199,3 +200,22 @@ def write_page(page: dict | Page, path: str | Path) -> Path:
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror}") from None
     return path
+
+
+def framed(page_html: str, *, title: str = "Network", height: int = 640) -> str:
+    """``page_html`` inside a sandboxed ``<iframe>``, as a notebook shows a page inline.
+
+    The whole page goes into ``srcdoc``, HTML-escaped (so the outer markup is the iframe alone,
+    and the page keeps its own Content-Security-Policy). The sandbox allows scripts only: the
+    page runs in an opaque origin, without access to the notebook, its cookies or storage, and
+    cannot submit forms, open windows or navigate the notebook.
+
+    >>> frame = framed('<p title="x">a & b</p>', title="<T>")
+    >>> frame.count("<"), 'title="&lt;T&gt;"' in frame
+    (2, True)
+    >>> frame.split('srcdoc="')[1]
+    '&lt;p title=&quot;x&quot;&gt;a &amp; b&lt;/p&gt;"></iframe>'
+    """
+    return (f'<iframe sandbox="allow-scripts" referrerpolicy="no-referrer" title="{html.escape(title, quote=True)}" '
+            f'style="width: 100%; height: {int(height)}px; border: 1px solid #ccc" '
+            f'srcdoc="{html.escape(page_html, quote=True)}"></iframe>')
