@@ -433,3 +433,37 @@ def test_page_and_cli_count_the_same_ties_on_a_day_a_month_and_a_year(browser, w
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()
+
+
+def strip_bars(opened: Opened) -> dict[str, int]:
+    """The timeline strip's bars: month -> events."""
+    return {m: int(c) for m, c in opened.js("""() => Array.from(document.querySelectorAll('#cg-strip rect'))
+        .map(r => [r.getAttribute('data-month'), r.getAttribute('data-count')])""")}
+
+
+def test_timeline_strip_counts_events_per_month_for_the_page_and_the_selection(browser, westland_page):
+    path, store = westland_page
+    opened = Opened(browser, path)
+    try:
+        data = opened.js("() => ({events: cgPage.data.events.map(e => e.date), edges: cgPage.data.edges.map(e => e.ev || [])})")
+        whole = {}
+        for day in data["events"]:
+            whole[day[:7]] = whole.get(day[:7], 0) + 1
+        assert strip_bars(opened) == whole
+        label = opened.page.text_content("#cg-strip-label")
+        assert f"the whole page: {len(data['events'])}" in label
+        busiest = max(range(len(data["edges"])), key=lambda i: len(data["edges"][i]))
+        opened.js("(id) => cgPage.showEdge(id)", busiest)
+        mine = {}
+        for i in data["edges"][busiest]:
+            mine[data["events"][i][:7]] = mine.get(data["events"][i][:7], 0) + 1
+        assert strip_bars(opened) == mine and sum(mine.values()) == len(data["edges"][busiest]) > 1
+        assert f": {len(data['edges'][busiest])}" in opened.page.text_content("#cg-strip-label")
+        slide_to(opened, "2020-06-15")
+        assert opened.js("() => document.querySelector('#cg-strip line').getAttribute('data-day')") == "2020-06-15"
+        assert strip_bars(opened) == mine  # moving the slider keeps the selection's counts
+        opened.page.click(".cg-close")
+        assert strip_bars(opened) == whole
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()

@@ -217,11 +217,13 @@
   }
   function hint() {
     panel.replaceChildren();
+    if (stripFocus) setStripFocus(null);
     add(panel, "p", "Click a node or a tie to see its statements and sources. Hover for a summary.", "cg-hint");
   }
   function showEdge(id) {
     var e = rawEdges[id], r = relations[e.rel];
     panel.replaceChildren(); panel.dataset.kind = "edge"; panel.dataset.id = String(id);
+    setStripFocus({ kind: "edge", id: id });
     closeButton();
     add(panel, "h2", relationPhrase(e));
     var dl = add(panel, "dl");
@@ -250,6 +252,7 @@
   function showNode(id) {
     var n = rawNodes[id];
     panel.replaceChildren(); panel.dataset.kind = "node"; panel.dataset.id = String(id);
+    setStripFocus({ kind: "node", id: id });
     closeButton();
     add(panel, "h2", n.name);
     var dl = add(panel, "dl");
@@ -381,6 +384,58 @@
     timeOn.disabled = true; slider.disabled = true; spanChoice.disabled = true;
     $("cg-time-range").textContent = "No dated ties";
   }
+  // Timeline strip: events per month under the slider, for the whole page or the node or tie
+  // shown in the panel, with the slider's date marked. Bars sit where their days sit on the slider.
+  var strip = $("cg-strip"), stripLabel = $("cg-strip-label"), stripFocus = null, stripMonths = null;
+  function focusEvents(focus) {
+    if (!focus) return events.map(function (_e, i) { return i; });
+    var seen = {}, out = [];
+    (focus.kind === "edge" ? [focus.id] : edgesOf[focus.id]).forEach(function (eid) {
+      (rawEdges[eid].ev || []).forEach(function (i) { if (!seen[i]) { seen[i] = 1; out.push(i); } });
+    });
+    return out;
+  }
+  function countMonths(focus) {
+    var counts = {}, undated = 0, listed = focusEvents(focus);
+    listed.forEach(function (i) {
+      var d = events[i].date;
+      if (d && /^\d{4}-\d{2}/.test(d)) { var m = d.slice(0, 7); counts[m] = (counts[m] || 0) + 1; } else undated++;
+    });
+    return { counts: counts, total: listed.length, undated: undated };
+  }
+  function svgEl(parent, tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    parent.appendChild(e);
+    return e;
+  }
+  function drawStrip() {
+    strip.replaceChildren();
+    if (!meta.range) { stripLabel.textContent = ""; return; }
+    if (!stripMonths) stripMonths = countMonths(stripFocus);
+    var low = +slider.min, high = +slider.max, width = 240, height = 44, span = Math.max(1, high - low + 1);
+    var svg = svgEl(strip, "svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none",
+                                    role: "img", "aria-label": "Events per month" });
+    var counts = stripMonths.counts, most = 0, mostMonth = null;
+    Object.keys(counts).forEach(function (m) { if (counts[m] > most) { most = counts[m]; mostMonth = m; } });
+    Object.keys(counts).sort().forEach(function (m) {
+      var first = Math.max(low, toDay(m + "-01")), last = Math.min(high, toDay(periodOf(m + "-01", "month")[1]));
+      if (last < first) return;
+      var x = (first - low) / span * width, w = Math.max(1, (last - first + 1) / span * width);
+      var h = Math.max(1, counts[m] / most * (height - 4));
+      var bar = svgEl(svg, "rect", { x: x, y: height - h, width: w, height: h, "class": "cg-bar",
+                                     "data-month": m, "data-count": counts[m] });
+      svgEl(bar, "title", {}).textContent = m + ": " + counts[m] + " event" + (counts[m] === 1 ? "" : "s");
+    });
+    var at = (+slider.value - low + 0.5) / span * width;
+    svgEl(svg, "line", { x1: at, x2: at, y1: 0, y2: height, "class": "cg-mark", "data-day": toIso(+slider.value) });
+    var what = !stripFocus ? "the whole page" : stripFocus.kind === "edge" ? relationPhrase(rawEdges[stripFocus.id])
+                                                                            : rawNodes[stripFocus.id].name;
+    stripLabel.textContent = "Events per month, " + what + ": " + stripMonths.total +
+      (mostMonth ? "; most in " + mostMonth + " (" + most + ")" : "") +
+      (stripMonths.undated ? "; " + stripMonths.undated + " without a month" : "");
+  }
+  function setStripFocus(focus) { stripFocus = focus; stripMonths = null; drawStrip(); }
   function syncTime() {
     state.date = timeOn.checked && meta.range ? toIso(+slider.value) : null;
     state.span = spanChoice.value;
@@ -388,6 +443,7 @@
     var shown = meta.range ? toIso(+slider.value) : "all dates";
     if (meta.range && state.span !== "day") shown = shown.slice(0, state.span === "year" ? 4 : 7) + " (whole " + state.span + ")";
     timeLabel.textContent = shown + (meta.range && !state.date ? " (off: every tie is drawn)" : "");
+    drawStrip();
     refresh();
   }
   slider.addEventListener("input", function () { timeOn.checked = true; syncTime(); });

@@ -26,7 +26,9 @@ a period: a tie is drawn for the day D (or D's month or year) when it is in forc
 of it, exactly as ``--as-of D`` (or ``--as-of`` the month or year) counts it on the command
 line: within one of its ``spans`` when its evidence leaves gaps, else between its ``start``
 (empty: open) and ``end`` (empty: open). **Undated ties are drawn at every date**, as the
-projection keeps them in every window. A node is drawn while at least one
+projection keeps them in every window. Under the slider a strip drawn by the page's own code shows the
+events per month of the whole page, or of the node or tie open in the side panel, with the
+slider's date marked. A node is drawn while at least one
 of its ties is (or when it has none at all in the page).
 
 Examples

@@ -81,6 +81,8 @@ _HTML = """<!DOCTYPE html>
 <label>In force <select id="cg-time-span" aria-label="Period">
 <option value="day">on that day</option><option value="month">in its month</option>
 <option value="year">in its year</option></select></label>
+<div id="cg-strip"></div>
+<p class="cg-small" id="cg-strip-label"></p>
 <p class="cg-small">Date: <span id="cg-time-label"></span></p>
 <datalist id="cg-ticks"></datalist>
 <p class="cg-small" id="cg-time-range"></p>
