@@ -219,8 +219,19 @@ def test_request_size_limit(server):
     assert _query(server, big, how="get")[0] in (413, 414, 431)
 
 
-def test_dataset_parameters_are_refused(server):
-    assert _query(server, ALLIANCES, how="get", **{"default-graph-uri": "urn:x"})[0] == 400
+def test_the_dataset_of_the_request_or_the_query_is_honoured(server):
+    """default-graph-uri / named-graph-uri and FROM name the dataset; without them, the union."""
+    def rows(query: str, **fields) -> int:
+        status, _h, body = _query(server, query, how="get", **fields)
+        assert status == 200, body
+        return len(json.loads(body)["results"]["bindings"])
+
+    assert rows(ALLIANCES) >= 2
+    assert rows(ALLIANCES, **{"default-graph-uri": "urn:x"}) == 0
+    assert rows(ALLIANCES.replace("WHERE", "FROM <urn:x> WHERE")) == 0
+    graph_of = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a cg:Alliance } }"
+    assert rows(graph_of, **{"named-graph-uri": "urn:x"}) == 0
+    assert rows(graph_of) >= 1
 
 
 def test_row_limit_returns_the_first_rows_and_says_so(server):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from conflictgraph.errors import QueryError
 
-__all__ = ["BAD_IRI", "iri_ref", "tokens", "inject_values", "construct_to_insert"]
+__all__ = ["BAD_IRI", "iri_ref", "tokens", "declares_dataset", "inject_values", "construct_to_insert"]
 
 # Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -49,6 +49,18 @@ def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
         yield kind, match.group(), match.start(), depth
         if kind == "open":
             depth += 1
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query names its own dataset (a ``FROM`` or ``FROM NAMED`` clause). FROM is a
+    keyword nowhere else in a query, so one such word outside strings, IRIs and comments is enough.
+
+    >>> declares_dataset("SELECT * FROM <http://ex/g> WHERE { ?s ?p ?o }")
+    True
+    >>> declares_dataset("SELECT * WHERE { ?s ?p 'FROM' . ?s ex:from ?o } # FROM")
+    False
+    """
+    return any(kind == "word" and value.upper() == "FROM" for kind, value, _start, _depth in tokens(text))
 
 
 def inject_values(text: str, values: str, *, everywhere: bool = False) -> str:

@@ -2,8 +2,10 @@
 
 Routes
 ------
-- ``/sparql``: the endpoint (GET ``?query=``, POST form-encoded, POST ``application/sparql-query``);
-  without a query, the service description.
+- ``/sparql``: the endpoint (GET ``?query=``, POST form-encoded, POST ``application/sparql-query``),
+  with the Protocol's ``default-graph-uri`` / ``named-graph-uri``; without a query, the service
+  description. The default graph is the union of all named graphs unless the request or the
+  query's FROM clauses name a dataset.
 - ``/``: the query page; ``/static/*`` its script and style (nothing from any CDN).
 - ``/api/queries``: the named queries with their parameters; ``/api/named``: run one by name.
 - ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; ``/api/entity`` as JSON.
@@ -45,6 +47,7 @@ from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, S
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate
+from conflictgraph.store.base import Dataset
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -229,9 +232,11 @@ async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
     return Response(body, 200, media_type=media, headers=_headers(extra))
 
 
-async def _run_query(request: Request, text: str, fmt: str | None) -> Response:
-    """Answer a query from outside; a refused one gets 403 (update) or 400 (LOAD, SERVICE)."""
-    job = {"kind": "query", "text": SPARQL_PREFIXES + text, "check": True, "line_offset": _PROLOGUE_LINES}
+async def _run_query(request: Request, text: str, fmt: str | None, dataset: Dataset | None = None) -> Response:
+    """Answer a query from outside over ``dataset`` (None: the query's FROM clauses, else the
+    union of all graphs); a refused one gets 403 (update) or 400 (LOAD, SERVICE)."""
+    job = {"kind": "query", "text": SPARQL_PREFIXES + text, "check": True, "line_offset": _PROLOGUE_LINES,
+           "dataset": dataset}
     try:  # the worker parses and checks the text before it runs anything
         return await _answer(request, job, fmt)
     except QueryRefused as refused:
@@ -250,10 +255,8 @@ async def sparql(request: Request) -> Response:
             return await _service_description(request)
         if len(texts) > 1:
             return _error(400, "give exactly one query")
-        if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
-            return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph "
-                               "is the union of all named graphs; use GRAPH or FROM in the query")
-        return await _run_query(request, texts[0], fields["format"][0] if fields.get("format") else None)
+        dataset = Dataset.from_lists(fields.get("default-graph-uri"), fields.get("named-graph-uri"))
+        return await _run_query(request, texts[0], fields["format"][0] if fields.get("format") else None, dataset)
     except ConflictGraphError as err:
         return _failure(err)
 

@@ -5,8 +5,10 @@ Protocol URL: Oxigraph server (``/query``, ``/update``, ``/store``), Apache Jena
 (``/ds/query``, ``/ds/update``, ``/ds/data``), GraphDB, Virtuoso or QLever.
 
 Reading. Queries see the union of all named graphs as their default graph, as with the embedded
-store, whatever the server's own default: every query names the dataset explicitly
-(``default-graph-uri`` and ``named-graph-uri`` = every named graph). Bound values are joined as a
+store, whatever the server's own default: a query names the dataset explicitly
+(``default-graph-uri`` and ``named-graph-uri`` = every named graph), unless it has FROM / FROM
+NAMED of its own (then it is sent as it is) or is given a :class:`~conflictgraph.store.base.Dataset`
+(then that one is sent). Bound values are joined as a
 ``VALUES`` block at the start of the query's outermost group, their terms serialized by
 pyoxigraph (validated IRIs, escaped literals), never pasted from text.
 
@@ -38,9 +40,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.rdf.sparql_text import construct_to_insert, inject_values
+from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values
 from conflictgraph.rdf.terms import IRI, XSD, BNode, Literal, Term, lexical
-from conflictgraph.store.base import Capabilities, Quad, QueryResult
+from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.oxigraph import from_ox, to_ox
 
 __all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "sparql_term"]
@@ -206,20 +208,31 @@ class RemoteStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run ``sparql`` over the union of all named graphs with ``bindings`` applied."""
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        """Run ``sparql`` with ``bindings`` applied, over ``dataset``, else the dataset of its
+        FROM clauses, else the union of all named graphs."""
+        form = [("query", sparql)] + self._dataset_fields(sparql, dataset)
         if bindings:
             block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
                                                    " ".join(sparql_term(t) for t in bindings.values()))
-            sparql = inject_values(sparql, block)
-        graphs = self.named_graphs()
-        form = ([("query", sparql)] + [("default-graph-uri", g) for g in graphs]
-                + [("named-graph-uri", g) for g in graphs])
-        if not graphs:  # an empty dataset: name a graph that does not exist, so nothing matches
-            form += [("default-graph-uri", "urn:conflictgraph:empty")]
+            form[0] = ("query", inject_values(sparql, block))
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
                               headers={"Accept": _ACCEPT, "Content-Type": _FORM})
         return self._result(response)
+
+    def _dataset_fields(self, sparql: str, dataset: Dataset | None) -> list[tuple[str, str]]:
+        """The Protocol's dataset fields that make the server see what the embedded store sees."""
+        if dataset is None and declares_dataset(sparql):
+            return []  # the query's own FROM clauses decide
+        if dataset is None:
+            default = named = tuple(self.named_graphs())
+        else:
+            default, named = dataset.default, dataset.named
+        fields = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+        if not default:  # an empty default graph: name a graph that does not exist, so nothing matches
+            fields.append(("default-graph-uri", "urn:conflictgraph:empty"))
+        return fields
 
     def _result(self, response) -> QueryResult:
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
