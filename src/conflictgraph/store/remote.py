@@ -30,7 +30,6 @@ Examples
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -41,15 +40,14 @@ import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
 from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values
-from conflictgraph.rdf.terms import IRI, XSD, BNode, Literal, Term, lexical
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.oxigraph import from_ox, to_ox
+from conflictgraph.store.results import ACCEPT, read_results
 
-__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "sparql_term"]
+__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "server_words", "sparql_term"]
 
-_RESULTS_JSON = "application/sparql-results+json"
 _FORM = "application/x-www-form-urlencoded"
-_ACCEPT = f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
 _CHUNK = 5000  # quads per INSERT DATA request when writing outside a build
 
 
@@ -94,18 +92,18 @@ def sparql_term(term: Term) -> str:
         raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
 
 
-def _from_json(value: dict | None) -> Term | None:
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return IRI(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    lang = value.get("xml:lang")
-    if lang:
-        return Literal(value["value"], None, lang)
-    return Literal(value["value"], value.get("datatype") or XSD + "string")
+def server_words(text: str, content_type: str = "") -> str:
+    """What a server said in an error answer, on one line: tags of an HTML page dropped,
+    whitespace collapsed, cut at 300 characters.
+
+    >>> server_words("<html><body><h1>Bad request</h1>\\n<p>Parse error\\n at line 1</p></body></html>", "text/html")
+    'Bad request Parse error at line 1'
+    """
+    if "html" in content_type.lower() or text.lstrip().startswith("<"):
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+        text = re.sub(r"<[^>]*>", " ", text)
+    words = " ".join(text.split())
+    return (words[:300] + "...") if len(words) > 300 else words or "(no message)"
 
 
 class RemoteChanges:
@@ -218,7 +216,7 @@ class RemoteStore:
                                                    " ".join(sparql_term(t) for t in bindings.values()))
             form[0] = ("query", inject_values(sparql, block))
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
-                              headers={"Accept": _ACCEPT, "Content-Type": _FORM})
+                              headers={"Accept": ACCEPT, "Content-Type": _FORM})
         return self._result(response)
 
     def _dataset_fields(self, sparql: str, dataset: Dataset | None) -> list[tuple[str, str]]:
@@ -235,30 +233,14 @@ class RemoteStore:
         return fields
 
     def _result(self, response) -> QueryResult:
-        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind in (_RESULTS_JSON, "application/json"):
-            data = json.loads(response.content)
-            if "boolean" in data:
-                return QueryResult(kind="ask", boolean=bool(data["boolean"]))
-            variables = data["head"].get("vars", [])
-            rows = [{v: _from_json(b.get(v)) for v in variables} for b in data["results"]["bindings"]]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        try:
-            rdf_format = ox.RdfFormat.from_media_type(kind)
-        except Exception:
-            rdf_format = None
-        if rdf_format is None:
-            raise StoreError(f"{self.endpoint.query} answered with an unexpected content type {kind!r}")
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                   for t in ox.parse(response.content, format=rdf_format)]
-        return QueryResult(kind="construct", triples=triples)
+        return read_results(response.content, response.headers.get("content-type", ""), source=self.endpoint.query)
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:
             response = self._post(self.endpoint.query, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-                                  headers={"Accept": _RESULTS_JSON})
-            rows = json.loads(response.content)["results"]["bindings"]
-            self._graphs = sorted(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+                                  headers={"Accept": ACCEPT})
+            rows = self._result(response).rows
+            self._graphs = sorted(str(row["g"]) for row in rows if isinstance(row.get("g"), IRI))
         return list(self._graphs)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -366,8 +348,8 @@ class RemoteStore:
             self.update(f"INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{probe}> <{probe}> }} }}")
             try:
                 response = self._post(self.endpoint.query, data={"query": f"ASK {{ <{probe}> <{probe}> <{probe}> }}"},
-                                      headers={"Accept": _RESULTS_JSON})
-                self._union = bool(json.loads(response.content)["boolean"])
+                                      headers={"Accept": ACCEPT})
+                self._union = bool(self._result(response).boolean)
             finally:
                 self.clear_graph(probe)
         return self._union
@@ -385,10 +367,8 @@ class RemoteStore:
         except httpx.HTTPError as err:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {err}") from None
         if response.status_code >= 400:
-            message = response.text.strip()[:500] or response.reason_phrase
-            if response.status_code == 400:
-                raise QueryError(f"{url} refused the request: {message}")
-            raise StoreError(f"{url} answered {response.status_code}: {message}")
+            raise StoreError(f"{url} answered {response.status_code} {response.reason_phrase}: "
+                             f"{server_words(response.text, response.headers.get('content-type', ''))}")
         return response
 
     def __repr__(self) -> str:

@@ -1,0 +1,91 @@
+"""A small SPARQL endpoint in a thread, for stores that answer in other formats than JSON (helper module).
+
+It keeps its data in a pyoxigraph store (default graph not the union, like a plain Oxigraph
+server) and answers every SELECT and ASK in one results format whatever the client asks
+(XML, TSV or CSV: a "store that prefers XML"), CONSTRUCT and DESCRIBE in RDF/XML. POST
+``/update`` runs SPARQL Update. ``status`` makes every request fail with that status and an
+HTML page, as a misconfigured server would.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+__all__ = ["running_sparql_http"]
+
+FORMATS = {"xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+           "tsv": ("text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
+           "csv": ("text/csv; charset=utf-8", ox.QueryResultsFormat.CSV)}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, *_args) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._answer(parse_qs(urlsplit(self.path).query), None)
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
+        kind = (self.headers.get("content-type") or "").split(";")[0]
+        fields = parse_qs(urlsplit(self.path).query)
+        if kind == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                fields.setdefault(key, []).extend(values)
+            body = None
+        self._answer(fields, body)
+
+    def _send(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _answer(self, fields: dict, body: str | None) -> None:
+        store, media, results_format = self.server.store, *FORMATS[self.server.prefers]
+        if self.server.status:
+            page = b"<html><head><title>Oops</title></head><body><h1>Service down</h1>\n<p>try later</p></body></html>"
+            return self._send(self.server.status, "text/html", page)
+        try:
+            if urlsplit(self.path).path.endswith("/update"):
+                store.update(body if body is not None else fields["update"][0])
+                return self._send(204, "text/plain", b"")
+            text = body if body is not None else fields["query"][0]
+            dataset = {}
+            if "default-graph-uri" in fields or "named-graph-uri" in fields:
+                dataset = {"default_graph": [ox.NamedNode(g) for g in fields.get("default-graph-uri", [])],
+                           "named_graphs": [ox.NamedNode(g) for g in fields.get("named-graph-uri", [])]}
+            result = store.query(text, **dataset)
+        except (SyntaxError, ValueError, KeyError) as err:
+            return self._send(400, "text/plain", f"bad request:\n{err}".encode())
+        if isinstance(result, ox.QueryTriples):
+            return self._send(200, "application/rdf+xml", result.serialize(format=ox.RdfFormat.RDF_XML))
+        return self._send(200, media, result.serialize(format=results_format))
+
+
+class _Server(ThreadingHTTPServer):
+    store: ox.Store
+    prefers: str
+    status: int | None
+
+
+@contextlib.contextmanager
+def running_sparql_http(prefers: str = "xml", *, status: int | None = None) -> Iterator[str]:
+    """Serve a fresh in-memory store on a free loopback port; yield the query URL (``.../query``)."""
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.store, server.prefers, server.status = ox.Store(), prefers, status
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
