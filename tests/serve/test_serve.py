@@ -5,8 +5,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -21,7 +19,7 @@ import rdflib
 from conflictgraph.build.pipeline import build_store
 from fixtures.smuggling import smuggling_queries
 from conftest import Listener, MINI
-from oxigraph_server import free_port, stop_process, wait_for_http
+from oxigraph_server import start_serve as _start, stop_process
 
 pytestmark = pytest.mark.slow  # real server processes, and a real browser
 
@@ -30,20 +28,6 @@ MAX_ROWS = 50
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "SELECT ?label WHERE { actor:knplf skos:prefLabel ?label }"
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _start(store: Path, *extra: str):
-    port = free_port()
-    args = [str(Path(sys.executable).with_name("conflictgraph")), "-q", "serve", "--store", str(store),
-            "--port", str(port), *extra]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/sparql", process, seconds=60)
-    except Exception as err:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode()) from err
-    return process, url
 
 
 @pytest.fixture(scope="module")
