@@ -32,8 +32,8 @@ RDF = {"application/rdf+xml", "text/turtle", "application/n-triples"}
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    """The mini fixture with the W3C data graphs added, served with the default limits."""
+def served(tmp_path_factory):
+    """The mini fixture with the W3C data graphs added, served with the default limits: (URL, store)."""
     place = tmp_path_factory.mktemp("protocol") / "store"
     build_store(place, graph_dirs=(MINI,), bundled=False)
     manifest = rdflib.Graph().parse(W3C / "manifest.ttl")
@@ -44,8 +44,13 @@ def endpoint(tmp_path_factory):
             triples = rdflib.Graph().parse(W3C / file, format="nt")
             store.add_quads([(IRI(str(s)), IRI(str(p)), IRI(str(o)), graph) for s, p, o in triples])
     process, url = start_serve(place, "--workers", "1")
-    yield url
+    yield url, place
     stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def endpoint(served) -> str:
+    return served[0]
 
 
 def _request(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
@@ -201,3 +206,19 @@ def test_rdflib_sparqlstore_with_its_defaults(endpoint):
     assert (doc, rdflib.RDF.type, rdflib.URIRef("http://xmlns.com/foaf/0.1/Document")) in graph
     constructed = graph.query("CONSTRUCT WHERE { ?d a <http://xmlns.com/foaf/0.1/Document> }").graph
     assert len(constructed) == 3
+
+
+def test_the_projects_own_remote_client_reads_through_serve(served):
+    """--endpoint sends default-graph-uri and named-graph-uri: serve answers as the store would."""
+    from click.testing import CliRunner
+
+    from conflictgraph.cli.main import cli
+
+    def run(*where: str) -> str:
+        result = CliRunner().invoke(cli, ["query", "alliance-members", "--format", "csv", *where])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    url, place = served
+    remote = run("--endpoint", url + "/sparql")
+    assert remote.count("\n") > 1 and sorted(remote.splitlines()) == sorted(run("--store", str(place)).splitlines())
