@@ -4,11 +4,13 @@ It keeps its data in a pyoxigraph store (default graph not the union, like a pla
 server) and answers every SELECT and ASK in one results format whatever the client asks
 (XML, TSV or CSV: a "store that prefers XML"), CONSTRUCT and DESCRIBE in RDF/XML. POST
 ``/update`` runs SPARQL Update. ``status`` makes every request fail with that status and an
-HTML page, as a misconfigured server would.
+HTML page, as a misconfigured server would. ``max_rows`` cuts answers as Virtuoso does with its
+ResultSetMaxRows: the first rows (or triples), in SPARQL JSON, with ``X-SPARQL-MaxRows``.
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,8 +44,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         self._answer(fields, body)
 
-    def _send(self, status: int, content_type: str, data: bytes) -> None:
+    def _send(self, status: int, content_type: str, data: bytes, extra: dict | None = None) -> None:
         self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -66,22 +70,46 @@ class _Handler(BaseHTTPRequestHandler):
             result = store.query(text, **dataset)
         except (SyntaxError, ValueError, KeyError) as err:
             return self._send(400, "text/plain", f"bad request:\n{err}".encode())
+        cap = self.server.max_rows
         if isinstance(result, ox.QueryTriples):
-            return self._send(200, "application/rdf+xml", result.serialize(format=ox.RdfFormat.RDF_XML))
+            triples = list(result)
+            extra = {"X-SPARQL-MaxRows": str(cap)} if cap is not None and len(triples) > cap else {}
+            data = ox.serialize(triples[:cap], format=ox.RdfFormat.RDF_XML)
+            return self._send(200, "application/rdf+xml", data or b"", extra)
+        if cap is not None and isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = list(result)
+            extra = {"X-SPARQL-MaxRows": str(cap)} if len(rows) > cap else {}
+            bindings = [{name: _json_term(term) for name, term in zip(variables, row) if term is not None}
+                        for row in rows[:cap]]
+            data = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
+            return self._send(200, "application/sparql-results+json", data, extra)
         return self._send(200, media, result.serialize(format=results_format))
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
 class _Server(ThreadingHTTPServer):
     store: ox.Store
     prefers: str
     status: int | None
+    max_rows: int | None
 
 
 @contextlib.contextmanager
-def running_sparql_http(prefers: str = "xml", *, status: int | None = None) -> Iterator[str]:
+def running_sparql_http(prefers: str = "xml", *, status: int | None = None,
+                        max_rows: int | None = None) -> Iterator[str]:
     """Serve a fresh in-memory store on a free loopback port; yield the query URL (``.../query``)."""
     server = _Server(("127.0.0.1", 0), _Handler)
-    server.store, server.prefers, server.status = ox.Store(), prefers, status
+    server.store, server.prefers, server.status, server.max_rows = ox.Store(), prefers, status, max_rows
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

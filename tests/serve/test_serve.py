@@ -407,3 +407,23 @@ def test_browser_network_page_loads_offline(server, browser_page):
     page.goto(server + "/network", timeout=120000)
     page.wait_for_selector("canvas", timeout=60000)
     assert all(r.startswith(server) for r in requests), [r for r in requests if not r.startswith(server)]
+
+
+def test_a_client_reads_a_capped_server_whole(server, bundled_on_disk):
+    """--endpoint on this server (its answers cut at 50 rows) reads every row, in pages: the
+    commands give the embedded store's answers."""
+    from click.testing import CliRunner
+
+    from conflictgraph.cli.main import cli
+
+    def run(*args: str) -> list[str]:
+        result = CliRunner().invoke(cli, ["-q", *args])
+        assert result.exit_code == 0, result.output
+        return sorted(result.output.splitlines())
+
+    remote, local = ["--endpoint", server + "/sparql"], ["--store", bundled_on_disk]
+    everything = ["query", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", "--format", "csv"]
+    assert run(*everything, *remote) == run(*everything, *local)
+    for command in (["claims", "--format", "csv"], ["show", "KNPLF", "--format", "markdown"], ["centrality", "--format", "csv"]):
+        answer = run(*command, *remote)
+        assert len(answer) > 1 and answer == run(*command, *local), command

@@ -81,3 +81,23 @@ def test_unreadable_answers_are_store_errors():
                b'rdf:about="http://ex/a"><rdf:type rdf:resource="http://ex/T"/></rdf:Description></rdf:RDF>')
     assert read_results(rdf_xml, "application/xml").triples == [(IRI("http://ex/a"), IRI(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), IRI("http://ex/T"))]
+
+
+def test_a_store_that_cuts_answers_is_read_in_pages():
+    """Like Virtuoso with ResultSetMaxRows = 3: each cut SELECT is read again 3 rows at a time, in
+    a stable order, so the answer is whole (its own ORDER BY kept); a cut graph answer is an error."""
+    quads = [(IRI(f"http://ex/s{i}"), IRI("http://ex/n"), Literal(str(i), XSD + "integer"), f"http://ex/g{i % 2}")
+             for i in range(10)]
+    with running_sparql_http(max_rows=3) as url:
+        store = RemoteStore(Endpoint.from_urls(url), timeout=10)
+        store.add_quads(quads)
+        rows = store.query("SELECT ?s ?n WHERE { ?s <http://ex/n> ?n } ORDER BY DESC(?n)").rows
+        assert [int(row["n"].value) for row in rows] == list(range(9, -1, -1))
+        everything = store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        assert sorted((str(r["s"]), str(r["g"])) for r in everything) == sorted((str(q[0]), q[3]) for q in quads)
+        assert sorted(store.quads()) == sorted(quads)
+        counted = store.query("SELECT ?g (COUNT(*) AS ?c) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+        assert sorted(int(r["c"].value) for r in counted) == [5, 5]  # under the cap: one request
+        with pytest.raises(StoreError, match="ResultSetMaxRows"):
+            store.query("CONSTRUCT WHERE { ?s <http://ex/n> ?n }")
+        store.close()

@@ -12,6 +12,11 @@ NAMED of its own (then it is sent as it is) or is given a :class:`~conflictgraph
 ``VALUES`` block at the start of the query's outermost group, their terms serialized by
 pyoxigraph (validated IRIs, escaped literals), never pasted from text.
 
+Never a silently partial answer. A server that cuts answers at a row limit says so in a header
+(``X-SPARQL-MaxRows``: Virtuoso; ``X-SPARQL-Truncated``: conflictgraph's own server); a cut
+SELECT is then read again in pages of that many rows, in a stable order, and a cut graph answer
+is an error naming the setting.
+
 Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
 live graphs. They stage on the client (the curated layer is built in memory; an import works on
 a local copy of the graphs it changes) and then send **one** SPARQL Update request that replaces
@@ -39,7 +44,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values
+from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values, page_query
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.oxigraph import from_ox, to_ox
@@ -90,6 +95,19 @@ def sparql_term(term: Term) -> str:
         return str(to_ox(term))
     except (ValueError, TypeError) as err:
         raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
+
+
+def _cut_at(headers, count: int) -> int | None:
+    """The row limit a server says it cut an answer of ``count`` rows at, or None when it is whole:
+    ``X-SPARQL-Truncated: true`` (conflictgraph's own server, its limit in ``X-SPARQL-Max-Rows``),
+    or ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's ResultSetMaxRows)."""
+    if headers.get("x-sparql-truncated", "").strip().lower() == "true":
+        limit = headers.get("x-sparql-max-rows", "").strip()
+        return int(limit) if limit.isdigit() and int(limit) > 0 else max(count, 1)
+    limit = headers.get("x-sparql-maxrows", "").strip()
+    if limit.isdigit() and 0 < int(limit) <= count:
+        return int(limit)
+    return None
 
 
 def server_words(text: str, content_type: str = "") -> str:
@@ -210,14 +228,39 @@ class RemoteStore:
               dataset: Dataset | None = None) -> QueryResult:
         """Run ``sparql`` with ``bindings`` applied, over ``dataset``, else the dataset of its
         FROM clauses, else the union of all named graphs."""
-        form = [("query", sparql)] + self._dataset_fields(sparql, dataset)
+        fields = self._dataset_fields(sparql, dataset)
         if bindings:
             block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
                                                    " ".join(sparql_term(t) for t in bindings.values()))
-            form[0] = ("query", inject_values(sparql, block))
+            sparql = inject_values(sparql, block)
+        result, cap = self._ask(sparql, fields)
+        if cap is None:
+            return result
+        if result.kind != "select":
+            raise StoreError(f"{self.endpoint.query} cut a graph answer at {cap} triples (its limit on result "
+                             "rows, such as Virtuoso's ResultSetMaxRows): raise that limit on the server")
+        return self._pages(sparql, fields, result.variables, cap)
+
+    def _ask(self, sparql: str, fields: list[tuple[str, str]]) -> tuple[QueryResult, int | None]:
+        """The server's answer to ``sparql``, and the row limit it cut the answer at (None: whole)."""
+        form = [("query", sparql)] + fields
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
                               headers={"Accept": ACCEPT, "Content-Type": _FORM})
-        return self._result(response)
+        result = self._result(response)
+        return result, _cut_at(response.headers, len(result))
+
+    def _pages(self, sparql: str, fields: list[tuple[str, str]], variables: list[str], size: int) -> QueryResult:
+        """Every row of a SELECT the server cuts at ``size`` rows, read ``size`` rows at a time in
+        a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`)."""
+        rows: list[dict[str, Term | None]] = []
+        while True:
+            page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            if cap is not None and cap < size:
+                raise StoreError(f"{self.endpoint.query} cut a page of {size} rows at {cap}: "
+                                 "raise its limit on result rows")
+            rows.extend(page.rows)
+            if len(page.rows) < size:
+                return QueryResult(kind="select", variables=variables, rows=rows)
 
     def _dataset_fields(self, sparql: str, dataset: Dataset | None) -> list[tuple[str, str]]:
         """The Protocol's dataset fields that make the server see what the embedded store sees."""
