@@ -6,11 +6,16 @@ server) and answers every SELECT and ASK in one results format whatever the clie
 ``/update`` runs SPARQL Update. ``status`` makes every request fail with that status and an
 HTML page, as a misconfigured server would. ``max_rows`` cuts answers as Virtuoso does with its
 ResultSetMaxRows: the first rows (or triples), in SPARQL JSON, with ``X-SPARQL-MaxRows``.
+``auth=("basic" | "digest", user, password)`` answers 401 with that challenge to a request
+without the right credentials (Digest as RFC 7616 with MD5 and qop=auth, Virtuoso's kind).
 """
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,7 +58,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _authorized(self) -> bool:
+        if self.server.auth is None:
+            return True
+        scheme, user, password = self.server.auth
+        given = self.headers.get("Authorization") or ""
+        if scheme == "basic":
+            return given == "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', given.removeprefix("Digest ")))
+        if not given.startswith("Digest ") or fields.get("username") != user or fields.get("nonce") != NONCE:
+            return False
+        ha1 = _md5(f"{user}:{REALM}:{password}")
+        ha2 = _md5(f"{self.command}:{fields.get('uri')}")
+        expected = _md5(f"{ha1}:{NONCE}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
+        return fields.get("response") == expected
+
     def _answer(self, fields: dict, body: str | None) -> None:
+        if not self._authorized():
+            challenge = (f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth", algorithm=MD5'
+                         if self.server.auth and self.server.auth[0] == "digest" else f'Basic realm="{REALM}"')
+            return self._send(401, "text/plain", b"Unauthorized: give credentials", {"WWW-Authenticate": challenge})
         store, media, results_format = self.server.store, *FORMATS[self.server.prefers]
         if self.server.status:
             page = b"<html><head><title>Oops</title></head><body><h1>Service down</h1>\n<p>try later</p></body></html>"
@@ -87,6 +111,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, media, result.serialize(format=results_format))
 
 
+REALM, NONCE = "conflictgraph-tests", "5f1d3a0c9e"
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 def _json_term(term) -> dict:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -102,14 +133,16 @@ class _Server(ThreadingHTTPServer):
     prefers: str
     status: int | None
     max_rows: int | None
+    auth: tuple[str, str, str] | None
 
 
 @contextlib.contextmanager
-def running_sparql_http(prefers: str = "xml", *, status: int | None = None,
-                        max_rows: int | None = None) -> Iterator[str]:
+def running_sparql_http(prefers: str = "xml", *, status: int | None = None, max_rows: int | None = None,
+                        auth: tuple[str, str, str] | None = None) -> Iterator[str]:
     """Serve a fresh in-memory store on a free loopback port; yield the query URL (``.../query``)."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.store, server.prefers, server.status, server.max_rows = ox.Store(), prefers, status, max_rows
+    server.auth = auth
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

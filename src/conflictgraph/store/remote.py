@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -47,6 +47,7 @@ from conflictgraph.errors import QueryError, StoreError
 from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values, page_query
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
+from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
 from conflictgraph.store.results import ACCEPT, read_results
 
@@ -58,27 +59,50 @@ _CHUNK = 5000  # quads per INSERT DATA request when writing outside a build
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where a remote store lives: query URL, update URL, and an optional Graph Store URL.
+    """Where a remote store lives: query URL, update URL, an optional Graph Store URL, and
+    optional credentials (see :mod:`conflictgraph.store.credentials`; never in a message).
 
     Examples
     --------
     >>> str(Endpoint.from_urls("http://localhost:3030/ds/query", gsp="http://localhost:3030/ds/data"))
     'http://localhost:3030/ds/query'
+    >>> Endpoint.from_urls("http://ana:s3cret@db.example/sparql")
+    Endpoint(query='http://db.example/sparql', update='http://db.example/sparql', gsp=None, user='ana')
     """
 
     query: str
     update: str
     gsp: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None) -> Endpoint:
+    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None, *,
+                  user: str | None = None, password: str | None = None) -> Endpoint:
         """The update URL defaults to the query URL with a final ``/query`` replaced by
-        ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso)."""
+        ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso).
+        A ``user:password@`` in a URL is taken out of it and used when ``user`` and
+        ``password`` are not given."""
         if not re.match(r"https?://", query or ""):
-            raise StoreError(f"a SPARQL endpoint needs an http(s) URL, not {query!r}")
+            raise StoreError(f"a SPARQL endpoint needs an http(s) URL, not {redact(repr(query))}")
+        query, url_user, url_password = split_credentials(query)
+        update = split_credentials(update)[0] if update else None
+        gsp = split_credentials(gsp)[0] if gsp else None
+        if user is None and password is None:
+            user, password = url_user, url_password
         if update is None:
             update = query[: -len("/query")] + "/update" if query.rstrip("/").endswith("/query") else query
-        return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp)
+        return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp, user, password)
+
+    def credentials(self) -> tuple[str, str] | None:
+        """(user, password) to answer the server's challenge with: those given, else the
+        ``~/.netrc`` entry of the query URL's host (for ``user`` when one is given); None for none."""
+        if self.password is not None:
+            return self.user or "", self.password
+        found = netrc_credentials(self.query)
+        if found and (self.user is None or found[0] == self.user):
+            return found
+        return (self.user, "") if self.user else None
 
     def __str__(self) -> str:
         return self.query
@@ -218,7 +242,9 @@ class RemoteStore:
         self.endpoint = endpoint
         self.read_only = False
         self.capabilities = Capabilities(persistent=True)
-        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False)
+        credentials = endpoint.credentials()
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False,
+                                    auth=ServerAuth(*credentials) if credentials else None)
         self._graphs: list[str] | None = None
         self._union: bool | None = None
 
@@ -408,10 +434,10 @@ class RemoteStore:
         try:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as err:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {err}") from None
+            raise StoreError(redact(f"cannot reach the SPARQL endpoint {url}: {err}")) from None
         if response.status_code >= 400:
-            raise StoreError(f"{url} answered {response.status_code} {response.reason_phrase}: "
-                             f"{server_words(response.text, response.headers.get('content-type', ''))}")
+            words = server_words(response.text, response.headers.get("content-type", ""))
+            raise StoreError(redact(f"{url} answered {response.status_code} {response.reason_phrase}: {words}"))
         return response
 
     def __repr__(self) -> str:
