@@ -11,6 +11,7 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -51,6 +52,10 @@ def tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
             depth += 1
 
 
+_FROM = re.compile(r"\bFROM\b", re.I)
+
+
+@functools.lru_cache(maxsize=512)  # the same texts run again and again (bindings are not in them)
 def declares_dataset(text: str) -> bool:
     """Whether the query names its own dataset (a ``FROM`` or ``FROM NAMED`` clause). FROM is a
     keyword nowhere else in a query, so one such word outside strings, IRIs and comments is enough.
@@ -60,6 +65,8 @@ def declares_dataset(text: str) -> bool:
     >>> declares_dataset("SELECT * WHERE { ?s ?p 'FROM' . ?s ex:from ?o } # FROM")
     False
     """
+    if not _FROM.search(text):  # most queries: no need to read them (tokens() costs ~0.4 ms on 5 KB)
+        return False
     return any(kind == "word" and value.upper() == "FROM" for kind, value, _start, _depth in tokens(text))
 
 
