@@ -5,7 +5,8 @@ server) and answers every SELECT and ASK in one results format whatever the clie
 (XML, TSV or CSV: a "store that prefers XML"), CONSTRUCT and DESCRIBE in RDF/XML. POST
 ``/update`` runs SPARQL Update. ``status`` makes every request fail with that status and an
 HTML page, as a misconfigured server would. ``max_rows`` cuts answers as Virtuoso does with its
-ResultSetMaxRows: the first rows (or triples), in SPARQL JSON, with ``X-SPARQL-MaxRows``.
+ResultSetMaxRows: the first rows (or triples), in SPARQL JSON, with ``X-SPARQL-MaxRows`` (not
+for SELECT when ``silent``).
 ``auth=("basic" | "digest", user, password)`` answers 401 with that challenge to a request
 without the right credentials (Digest as RFC 7616 with MD5 and qop=auth, Virtuoso's kind).
 """
@@ -103,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         if cap is not None and isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = list(result)
-            extra = {"X-SPARQL-MaxRows": str(cap)} if len(rows) > cap else {}
+            extra = {"X-SPARQL-MaxRows": str(cap)} if len(rows) > cap and not self.server.silent else {}
             bindings = [{name: _json_term(term) for name, term in zip(variables, row) if term is not None}
                         for row in rows[:cap]]
             data = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
@@ -134,15 +135,16 @@ class _Server(ThreadingHTTPServer):
     status: int | None
     max_rows: int | None
     auth: tuple[str, str, str] | None
+    silent: bool
 
 
 @contextlib.contextmanager
 def running_sparql_http(prefers: str = "xml", *, status: int | None = None, max_rows: int | None = None,
-                        auth: tuple[str, str, str] | None = None) -> Iterator[str]:
+                        silent: bool = False, auth: tuple[str, str, str] | None = None) -> Iterator[str]:
     """Serve a fresh in-memory store on a free loopback port; yield the query URL (``.../query``)."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.store, server.prefers, server.status, server.max_rows = ox.Store(), prefers, status, max_rows
-    server.auth = auth
+    server.auth, server.silent = auth, silent
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

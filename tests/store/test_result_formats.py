@@ -101,3 +101,16 @@ def test_a_store_that_cuts_answers_is_read_in_pages():
         with pytest.raises(StoreError, match="ResultSetMaxRows"):
             store.query("CONSTRUCT WHERE { ?s <http://ex/n> ?n }")
         store.close()
+
+
+def test_exactly_a_known_default_limit_of_rows_is_checked_for_more():
+    """A server that cuts at 10,000 rows without saying so: an answer of exactly 10,000 rows is
+    read again in pages, and the row beyond the cap is found."""
+    quads = [(IRI(f"http://ex/s{i}"), IRI("http://ex/n"), Literal(str(i), XSD + "integer"), "http://ex/g")
+             for i in range(10_001)]
+    with running_sparql_http(max_rows=10_000, silent=True) as url:
+        store = RemoteStore(Endpoint.from_urls(url), timeout=30)
+        store.add_quads(quads)
+        rows = store.query("SELECT ?s WHERE { ?s <http://ex/n> ?n }").rows
+        assert len(rows) == 10_001 and len({row["s"] for row in rows}) == 10_001
+        store.close()

@@ -121,17 +121,24 @@ def sparql_term(term: Term) -> str:
         raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
 
 
+# Row limits servers apply by default (Virtuoso's ResultSetMaxRows as Debian ships it, serve's
+# --max-rows, public endpoints): an answer of exactly that many rows is read again in pages
+# even when no header says it was cut (if it was whole, that costs one more request).
+_KNOWN_CAPS = frozenset({10_000})
+
+
 def _cut_at(headers, count: int) -> int | None:
-    """The row limit a server says it cut an answer of ``count`` rows at, or None when it is whole:
+    """The row limit a server cut an answer of ``count`` rows at, or None when it is whole:
     ``X-SPARQL-Truncated: true`` (conflictgraph's own server, its limit in ``X-SPARQL-Max-Rows``),
-    or ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's ResultSetMaxRows)."""
+    ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's ResultSetMaxRows), or no header and
+    exactly a known default limit of rows."""
     if headers.get("x-sparql-truncated", "").strip().lower() == "true":
         limit = headers.get("x-sparql-max-rows", "").strip()
         return int(limit) if limit.isdigit() and int(limit) > 0 else max(count, 1)
     limit = headers.get("x-sparql-maxrows", "").strip()
     if limit.isdigit() and 0 < int(limit) <= count:
         return int(limit)
-    return None
+    return count if count in _KNOWN_CAPS else None
 
 
 def server_words(text: str, content_type: str = "") -> str:
