@@ -1,4 +1,5 @@
-"""Start a real `oxigraph serve` process on a free loopback port for the tests (helper module)."""
+"""Start a real `oxigraph serve` or `conflictgraph serve` process on a free loopback port for the
+tests (helper module)."""
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from collections.abc import Iterator
 
-__all__ = ["free_port", "oxigraph_binary", "running_oxigraph", "stop_process", "wait_for_http"]
+__all__ = ["free_port", "oxigraph_binary", "running_oxigraph", "start_serve", "stop_process", "wait_for_http"]
 
 
 def free_port() -> int:
@@ -60,6 +61,22 @@ def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = F
         yield url
     finally:
         stop_process(process)
+
+
+def start_serve(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start `conflictgraph serve` on ``store`` with the options ``extra``; (process, base URL).
+    Stop it with :func:`stop_process`."""
+    port = free_port()
+    args = [str(Path(sys.executable).with_name("conflictgraph")), "-q", "serve", "--store", str(store),
+            "--port", str(port), *extra]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/sparql", process, seconds=60)
+    except Exception as err:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode()) from err
+    return process, url
 
 
 def stop_process(process: subprocess.Popen) -> None:

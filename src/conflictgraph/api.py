@@ -39,7 +39,7 @@ from conflictgraph.rdf.safety import check_query
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term
 from conflictgraph.render.chart import Timeline
 from conflictgraph.settings import DEFAULT_STORE
-from conflictgraph.store.base import QueryResult, Store
+from conflictgraph.store.base import Dataset, QueryResult, Store
 from conflictgraph.store.location import Location
 from conflictgraph.viz import Page, build_page, data_summary
 
@@ -74,9 +74,11 @@ class ConflictGraph:
 
     # -- queries --------------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *, trusted: bool = False) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *, trusted: bool = False,
+              dataset: Dataset | None = None) -> QueryResult:
         """Run SPARQL with bound values. Text from outside (``trusted=False``) is parsed first and
-        refused if it is an update or uses SERVICE.
+        refused if it is an update or uses SERVICE. The query runs over ``dataset`` when given,
+        else over the graphs its FROM clauses name, else over the union of all graphs.
 
         The usual prefixes (cg:, actor:, place:, op:, src:, skos:, dct:, ...) are declared for
         you; a query may still declare its own.
@@ -84,7 +86,7 @@ class ConflictGraph:
         text = SPARQL_PREFIXES + sparql
         if not trusted:
             check_query(text, line_offset=SPARQL_PREFIXES.count("\n"))
-        return self.store.query(text, bindings=bindings)
+        return self.store.query(text, bindings=bindings, dataset=dataset)
 
     def named_query(self, name: str) -> NamedQuery:
         """The named query ``name``; a usage error naming where the list is when there is none."""

@@ -28,6 +28,20 @@ def test_query_formats(mini_on_disk):
     assert "cgg:ontology" in table.output
 
 
+def test_query_honours_from(mini_on_disk):
+    """A FROM clause names the default graph; without one it is the union of all graphs."""
+    def count(dataset: str) -> int:
+        result = run("query", "--store", mini_on_disk, "--format", "json",
+                     f"SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ ?s ?p ?o }}")
+        assert result.exit_code == 0, result.output
+        return int(json.loads(result.output)[0]["n"])
+
+    union, ontology = count(""), count("FROM cgg:ontology")
+    assert count("FROM <http://example.org/none>") == 0
+    assert 0 < ontology < union
+    assert count("FROM cgg:ontology FROM NAMED cgg:reference") == ontology
+
+
 def test_query_from_file_and_ask(mini_on_disk, tmp_path):
     path = tmp_path / "q.rq"
     path.write_text("ASK { ?s a <https://w3id.org/conflictgraph/ontology#Alliance> }")

@@ -5,8 +5,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -21,7 +19,7 @@ import rdflib
 from conflictgraph.build.pipeline import build_store
 from fixtures.smuggling import smuggling_queries
 from conftest import Listener, MINI
-from oxigraph_server import free_port, stop_process, wait_for_http
+from oxigraph_server import start_serve as _start, stop_process
 
 pytestmark = pytest.mark.slow  # real server processes, and a real browser
 
@@ -30,20 +28,6 @@ MAX_ROWS = 50
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "SELECT ?label WHERE { actor:knplf skos:prefLabel ?label }"
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _start(store: Path, *extra: str):
-    port = free_port()
-    args = [str(Path(sys.executable).with_name("conflictgraph")), "-q", "serve", "--store", str(store),
-            "--port", str(port), *extra]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/sparql", process, seconds=60)
-    except Exception as err:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode()) from err
-    return process, url
 
 
 @pytest.fixture(scope="module")
@@ -219,8 +203,19 @@ def test_request_size_limit(server):
     assert _query(server, big, how="get")[0] in (413, 414, 431)
 
 
-def test_dataset_parameters_are_refused(server):
-    assert _query(server, ALLIANCES, how="get", **{"default-graph-uri": "urn:x"})[0] == 400
+def test_the_dataset_of_the_request_or_the_query_is_honoured(server):
+    """default-graph-uri / named-graph-uri and FROM name the dataset; without them, the union."""
+    def rows(query: str, **fields) -> int:
+        status, _h, body = _query(server, query, how="get", **fields)
+        assert status == 200, body
+        return len(json.loads(body)["results"]["bindings"])
+
+    assert rows(ALLIANCES) >= 2
+    assert rows(ALLIANCES, **{"default-graph-uri": "urn:x"}) == 0
+    assert rows(ALLIANCES.replace("WHERE", "FROM <urn:x> WHERE")) == 0
+    graph_of = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a cg:Alliance } }"
+    assert rows(graph_of, **{"named-graph-uri": "urn:x"}) == 0
+    assert rows(graph_of) >= 1
 
 
 def test_row_limit_returns_the_first_rows_and_says_so(server):
@@ -438,3 +433,23 @@ def test_browser_network_page_loads_offline(server, browser_page):
     page.goto(server + "/network", timeout=120000)
     page.wait_for_selector("canvas", timeout=60000)
     assert all(r.startswith(server) for r in requests), [r for r in requests if not r.startswith(server)]
+
+
+def test_a_client_reads_a_capped_server_whole(server, bundled_on_disk):
+    """--endpoint on this server (its answers cut at 50 rows) reads every row, in pages: the
+    commands give the embedded store's answers."""
+    from click.testing import CliRunner
+
+    from conflictgraph.cli.main import cli
+
+    def run(*args: str) -> list[str]:
+        result = CliRunner().invoke(cli, ["-q", *args])
+        assert result.exit_code == 0, result.output
+        return sorted(result.output.splitlines())
+
+    remote, local = ["--endpoint", server + "/sparql"], ["--store", bundled_on_disk]
+    everything = ["query", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", "--format", "csv"]
+    assert run(*everything, *remote) == run(*everything, *local)
+    for command in (["claims", "--format", "csv"], ["show", "KNPLF", "--format", "markdown"], ["centrality", "--format", "csv"]):
+        answer = run(*command, *remote)
+        assert len(answer) > 1 and answer == run(*command, *local), command

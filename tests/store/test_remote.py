@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from conflictgraph.build.pipeline import build_store, update_store
 from conflictgraph.cli.main import cli
 from conflictgraph.errors import QueryError
+from conflictgraph.rdf.namespaces import GRAPH_BUILD
 from conflictgraph.store.remote import Endpoint, RemoteChanges, RemoteStore
-from conftest import FIXTURES
+from conftest import FIXTURES, MINI
 from oxigraph_server import running_oxigraph
 
 pytestmark = pytest.mark.slow  # real `oxigraph serve` processes
@@ -40,7 +41,9 @@ def _run(*args: str) -> str:
 
 
 def _counts(where: list[str]) -> dict:
-    return {row["g"]: row["n"] for row in json.loads(_run("query", COUNT, "--format", "json", *where))}
+    """Quads per graph, without the record of a remote build's graphs (the embedded store has none)."""
+    return {row["g"]: row["n"] for row in json.loads(_run("query", COUNT, "--format", "json", *where))
+            if row["g"] != GRAPH_BUILD}
 
 
 def test_build_and_read_commands_give_the_embedded_answers(endpoint, embedded, tmp_path):
@@ -69,6 +72,37 @@ def test_import_then_build_keeps_the_dataset(endpoint, embedded, tmp_path):
     assert _counts(remote) == _counts(["--store", str(local)])
     assert sorted(_run("timeline", "--format", "csv", *remote).splitlines()) == \
         sorted(_run("timeline", "--format", "csv", "--store", str(local)).splitlines())
+
+
+SURVEY = "http://other-team.example/survey"
+
+
+def test_build_and_import_leave_other_graphs_alone(endpoint, tmp_path):
+    """A shared store: a graph conflictgraph did not write survives build, import and rebuild;
+    a curated graph an earlier build wrote and this one does not is dropped."""
+    store = RemoteStore(Endpoint.from_urls(endpoint))
+    store.update("DROP ALL")
+    store.update(f"INSERT DATA {{ GRAPH <{SURVEY}> {{ <http://other-team.example/site/1> "
+                 f"<http://other-team.example/visited> \"2024-01-05\" }} }}")
+    remote = ["--endpoint", endpoint]
+    _run("build", "--graph", str(MINI), *remote)
+    mini_only = set(_counts(remote)) - set(_counts(["--store", _mini_embedded(tmp_path)])) - {SURVEY}
+    assert mini_only
+    _run("import", "acled", str(ACLED / "acled.csv"), "--rejects", str(tmp_path / "rejects.csv"), *remote)
+    _run("build", *remote)
+    graphs = _counts(remote)
+    assert graphs[SURVEY] == 1
+    assert store.query(f"ASK {{ GRAPH <{SURVEY}> {{ ?site <http://other-team.example/visited> \"2024-01-05\" }} }}").boolean
+    assert any("/dataset/" in g for g in graphs)
+    assert not mini_only & set(graphs)  # the mini folder's own graphs went with the rebuild without it
+    store.close()
+
+
+def _mini_embedded(tmp_path) -> str:
+    """The bundled graph alone, on disk (to tell which graphs the mini folder adds)."""
+    place = tmp_path / "bundled"
+    build_store(place)
+    return str(place)
 
 
 def test_a_failed_build_request_changes_nothing(endpoint, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conflictgraph.store import open_store
-from conflictgraph.store.base import Store
+from conflictgraph.store.base import Dataset, Store
 from conflictgraph.store.remote import Endpoint, RemoteStore
 from conflictgraph.rdf.terms import IRI, Literal, XSD
 from oxigraph_server import running_oxigraph
@@ -54,6 +54,36 @@ def store(request, tmp_path) -> Store:
 def test_default_graph_is_the_union(store):
     result = store.query("SELECT ?s ?n WHERE { ?s <http://example.org/name> ?n } ORDER BY ?n")
     assert [str(r["n"]) for r in result] == ["Alpha", "Beta"]
+
+
+NAMES = "SELECT ?n {} WHERE {{ ?s <http://example.org/name> ?n }} ORDER BY ?n"
+NAMES_BY_GRAPH = "SELECT ?g ?n {} WHERE {{ GRAPH ?g {{ ?s <http://example.org/name> ?n }} }} ORDER BY ?n"
+
+
+def _names(result) -> list[str]:
+    return [str(r["n"]) for r in result]
+
+
+def test_from_names_the_default_graph(store):
+    """FROM and FROM NAMED are the query's dataset; a graph that does not exist holds nothing."""
+    assert _names(store.query(NAMES.format("FROM <http://example.org/g2>"))) == ["Beta"]
+    assert _names(store.query(NAMES.format("FROM <http://example.org/none>"))) == []
+    assert _names(store.query(NAMES.format("FROM <http://example.org/g1> FROM <http://example.org/g2>"))) == [
+        "Alpha", "Beta"]
+    # FROM NAMED alone: GRAPH sees that graph, the default graph is empty
+    assert _names(store.query(NAMES_BY_GRAPH.format("FROM NAMED <http://example.org/g1>"))) == ["Alpha"]
+    assert _names(store.query(NAMES.format("FROM NAMED <http://example.org/g1>"))) == []
+
+
+def test_a_given_dataset_overrides_from(store):
+    """The Protocol's default-graph-uri / named-graph-uri, with bindings applied as ever."""
+    only_g1 = Dataset(default=(EX + "g1",))
+    assert _names(store.query(NAMES.format(""), dataset=only_g1)) == ["Alpha"]
+    assert _names(store.query(NAMES.format("FROM <http://example.org/g2>"), dataset=only_g1)) == ["Alpha"]
+    assert _names(store.query(NAMES.format(""), dataset=only_g1, bindings={"s": IRI(EX + "b")})) == []
+    named_g2 = Dataset(named=(EX + "g2",))
+    assert _names(store.query(NAMES_BY_GRAPH.format(""), dataset=named_g2)) == ["Beta"]
+    assert _names(store.query(NAMES.format(""), dataset=named_g2)) == []
 
 
 def test_bindings_are_applied_by_the_engine(store):

@@ -5,12 +5,19 @@ SPARQL Update request, which the server applies atomically.
 
 - **build**: the curated layer (ontology, bundled and ``--graph`` folders) is parsed, validated
   and loaded into an in-memory store here; one request then drops the live curated graphs
-  (every graph except the imported datasets and the import log, which a build keeps), inserts
-  the new ones, drops the inferred graph and runs every rule as ``INSERT ... WHERE``.
+  (the graphs conflictgraph owns, except the imported datasets and the import log, which a
+  build keeps), inserts the new ones, drops the inferred graph and runs every rule as
+  ``INSERT ... WHERE``.
 - **import**: the importer writes to a :class:`~conflictgraph.store.overlay.RemoteOverlay`:
   the graphs it changes (its dataset graph, the import log) are copied here on first write and
   changed locally, while every other read goes to the live store; one request then sends the
   difference (``DELETE DATA`` / ``INSERT DATA``) and re-runs the rules.
+
+A shared store holds other people's graphs too: a build or import changes only the graphs
+conflictgraph owns (:func:`owned_graphs`): those under its own namespace (ontology, reference,
+inferred, datasets, import log) and the curated graphs, whose names come from the graph
+folders and can be anything, so each build lists them in ``GRAPH_BUILD``
+(``<GRAPH_BUILD> dct:hasPart <graph>``) for the next one to find.
 """
 from __future__ import annotations
 
@@ -21,13 +28,13 @@ from contextlib import contextmanager
 from conflictgraph.build.infer import rule_inputs
 from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.errors import StoreMissing
-from conflictgraph.rdf.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_INFERRED
+from conflictgraph.rdf.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_BUILD, GRAPH_INFERRED, GRAPHS, PREFIXES
 from conflictgraph.rdf.terms import IRI, lexical
 from conflictgraph.store.overlay import RemoteOverlay
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.store.remote import Endpoint, RemoteChanges, RemoteStore
 
-__all__ = ["build_remote", "update_remote", "open_remote", "add_rules"]
+__all__ = ["build_remote", "update_remote", "open_remote", "add_rules", "owned_graphs"]
 
 Notify = Callable[[str], None]
 
@@ -40,6 +47,18 @@ def open_remote(endpoint: Endpoint) -> RemoteStore:
         raise StoreMissing(f"the SPARQL store at {endpoint} holds no graph: run "
                            f"'conflictgraph build --endpoint {endpoint}' first")
     return store
+
+
+_HAS_PART = PREFIXES["dct"] + "hasPart"
+
+
+def owned_graphs(store: RemoteStore) -> set[str]:
+    """The graphs of ``store`` that conflictgraph owns: those under its namespace, and the
+    curated graphs the last build listed in ``GRAPH_BUILD``. Every other graph is someone else's."""
+    rows = store.query("SELECT ?g WHERE { GRAPH ?build { ?build ?part ?g } }",
+                       bindings={"build": IRI(GRAPH_BUILD), "part": IRI(_HAS_PART)}).rows
+    recorded = {str(row["g"]) for row in rows}
+    return {g for g in store.named_graphs() if g.startswith(GRAPHS) or g in recorded}
 
 
 def add_rules(changes: RemoteChanges, store: RemoteStore, ontology: Ontology, graphs: Iterable[str]) -> None:
@@ -66,15 +85,17 @@ def build_remote(endpoint: Endpoint, ontology: Ontology, loaded, report, *, kept
     local = OxigraphStore.in_memory()
     local.add_ox_quads(ontology.quads)
     local.add_ox_quads(loaded.quads)
+    curated = local.named_graphs()
+    local.add_quads([(IRI(GRAPH_BUILD), IRI(_HAS_PART), IRI(g), GRAPH_BUILD) for g in curated])
     store = RemoteStore(endpoint)
-    live = store.named_graphs()
-    keep = [g for g in live if g.startswith(kept)]
+    owned = owned_graphs(store)
+    keep = sorted(g for g in owned if g.startswith(kept))
     changes = RemoteChanges()
-    for graph in live:
-        if graph not in keep:
-            changes.drop_graph(graph)
+    # the graphs this build writes are replaced too, whoever wrote them before
+    for graph in sorted((owned | (set(curated) & set(store.named_graphs()))) - set(keep)):
+        changes.drop_graph(graph)
     changes.insert(local.quads())
-    add_rules(changes, store, ontology, keep + local.named_graphs())
+    add_rules(changes, store, ontology, keep + curated)
     notify(f"replacing the curated graphs of {endpoint} and applying rules (one update request)")
     store.apply(changes)
     report.asserted = len(ontology.quads) + len(loaded.quads)
@@ -93,7 +114,7 @@ def update_remote(endpoint: Endpoint, *, notify: Notify) -> Iterator[RemoteOverl
         overlay = RemoteOverlay(store)
         yield overlay
         changes = overlay.changes()
-        graphs = set(store.named_graphs()) | set(overlay.before)
+        graphs = owned_graphs(store) | set(overlay.before)
         add_rules(changes, store, load_ontology(), graphs)
         notify(f"sending the changes to {endpoint} and applying rules (one update request)")
         store.apply(changes)

@@ -14,7 +14,8 @@ from conflictgraph.network.analyze.reduce import TIE_CHOICES
 from conflictgraph.network.spec import VIEWS, NetworkSpec
 from conflictgraph.rdf.namespaces import STATUSES
 from conflictgraph.render.rows import FORMATS
-from conflictgraph.settings import DEFAULT_STORE, ENV_ENDPOINT, ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT
+from conflictgraph.settings import (DEFAULT_STORE, ENV_ENDPOINT, ENV_ENDPOINT_PASSWORD, ENV_ENDPOINT_USER,
+                                   ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT)
 from conflictgraph.store.location import Location, store_location
 
 __all__ = ["Context", "note", "store_option", "disk_store_option", "format_option", "graph_options", "with_graph",
@@ -59,9 +60,17 @@ def store_option(func: Callable) -> Callable:
     (:func:`conflictgraph.store.store_location`)."""
     @functools.wraps(func)
     def wrapper(*args, store: str, endpoint: str | None, update_endpoint: str | None, gsp_endpoint: str | None,
-                **kwargs):
-        location = store_location(store, endpoint=endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint)
+                endpoint_user: str | None, endpoint_password: str | None, **kwargs):
+        location = store_location(store, endpoint=endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint,
+                                  user=endpoint_user, password=endpoint_password)
         return func(*args, store=location, **kwargs)
+    for name, envvar, metavar, text in (
+            ("endpoint-password", ENV_ENDPOINT_PASSWORD, "TEXT",
+             f"Password for the remote store (HTTP Basic or Digest; env {ENV_ENDPOINT_PASSWORD}; never printed)."),
+            ("endpoint-user", ENV_ENDPOINT_USER, "NAME", f"User for the remote store (env {ENV_ENDPOINT_USER}; "
+                                                         "default: a user:password@ in the URL, else ~/.netrc)."),
+    ):
+        wrapper = click.option(f"--{name}", envvar=envvar, metavar=metavar, help=text)(wrapper)
     for name, envvar, text in (
             ("gsp-endpoint", ENV_GSP_ENDPOINT, "Graph Store Protocol URL of the remote store (optional)."),
             ("update-endpoint", ENV_UPDATE_ENDPOINT, "SPARQL Update URL (default: the --endpoint URL with /query "

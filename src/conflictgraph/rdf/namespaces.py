@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from conflictgraph.bundled import ontology_dir
 
 __all__ = ["CG", "Vocabulary", "ID", "PREFIXES", "GRAPHS", "GRAPH_ONTOLOGY", "GRAPH_REFERENCE", "GRAPH_INFERRED",
-           "GRAPH_IMPORT_LOG", "DATASET_GRAPHS", "DATASET_INFERRED_GRAPHS", "RDF_TYPE", "STATUSES",
+           "GRAPH_IMPORT_LOG", "GRAPH_BUILD", "DATASET_GRAPHS", "DATASET_INFERRED_GRAPHS", "RDF_TYPE", "STATUSES",
            "SPARQL_PREFIXES", "shorten", "expand"]
 
 
@@ -63,6 +63,8 @@ GRAPH_ONTOLOGY = GRAPHS + "ontology"
 GRAPH_REFERENCE = GRAPHS + "reference"
 GRAPH_INFERRED = GRAPHS + "inferred"
 GRAPH_IMPORT_LOG = GRAPHS + "import-log"  # one record per import run (see importers.dataset)
+# On a remote (shared) store, the curated graphs the last build wrote (see build.remote).
+GRAPH_BUILD = GRAPHS + "build"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # The status of a tie or claim (cg:Claimed ...), by the name options and filters use.
 STATUSES = ("claimed", "admitted", "disputed", "confirmed")

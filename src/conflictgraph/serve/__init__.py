@@ -21,5 +21,8 @@ def run_server(config: ServeConfig, *, log_level: str = "warning") -> None:
     """Serve ``config`` with uvicorn until interrupted."""
     import uvicorn
 
+    # The HTTP parser's own limit on a request line and headers (16 KiB by default, answered with
+    # a bare 400) is raised above the server's limit, so the app answers a long GET itself (414).
     uvicorn.run(create_app(config), host=config.host, port=config.port, log_level=log_level,
-                timeout_graceful_shutdown=5, server_header=False)
+                timeout_graceful_shutdown=5, server_header=False,
+                h11_max_incomplete_event_size=config.max_request_bytes + 65536)

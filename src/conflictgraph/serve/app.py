@@ -2,8 +2,10 @@
 
 Routes
 ------
-- ``/sparql``: the endpoint (GET ``?query=``, POST form-encoded, POST ``application/sparql-query``);
-  without a query, the service description.
+- ``/sparql``: the endpoint (GET ``?query=``, POST form-encoded, POST ``application/sparql-query``),
+  with the Protocol's ``default-graph-uri`` / ``named-graph-uri``; without a query, the service
+  description. The default graph is the union of all named graphs unless the request or the
+  query's FROM clauses name a dataset.
 - ``/``: the query page; ``/static/*`` its script and style (nothing from any CDN).
 - ``/api/queries``: the named queries with their parameters; ``/api/named``: run one by name.
 - ``/entity?iri=``: what ``conflictgraph show`` shows about an entity; by content negotiation
@@ -14,7 +16,9 @@ Routes
   ``/ontology/context.jsonld`` its JSON-LD context.
 
 Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
-the engine sees it): updates get 403, SERVICE and LOAD 400, before anything runs. Queries then run in the worker pool
+the engine sees it): updates get 403, SERVICE and LOAD 400, an empty query 400, before anything
+runs. Relative IRIs resolve against the endpoint's URL. A body over ``max_request_bytes`` gets
+413, a query string over it 414. Queries then run in the worker pool
 (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503 when no worker
 becomes free) and a row limit (the first rows, with ``X-SPARQL-Truncated: true``).
 ``ERROR_STATUS`` holds the status of each error a request can meet.
@@ -51,6 +55,7 @@ from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.vocabulary import VOCABULARY_CSP, load_vocabulary, vocabulary_html
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate, wants_rdf
+from conflictgraph.store.base import Dataset
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,10 +82,18 @@ class ServeConfig:
 
 
 class _TooLarge(ConflictGraphError):
-    """A request over the server's ``max_request_bytes``."""
+    """A request body over the server's ``max_request_bytes``."""
 
     def __init__(self, limit: int):
         super().__init__(f"the request is larger than the limit of {limit} bytes")
+
+
+class _UriTooLong(_TooLarge):
+    """A query string over the server's ``max_request_bytes`` (a GET too big: POST it instead)."""
+
+    def __init__(self, limit: int):
+        ConflictGraphError.__init__(self, f"the query string is longer than the limit of {limit} bytes: "
+                                          "send a long query with POST")
 
 
 # The HTTP status of each error a request can meet; any other ConflictGraphError is 500.
@@ -90,6 +103,7 @@ ERROR_STATUS: dict[type[ConflictGraphError], int] = {
     WorkerFailed: 503,
     StoreMissing: 503,
     NotAcceptable: 406,
+    _UriTooLong: 414,
     _TooLarge: 413,
     QueryError: 400,
     UsageError: 400,
@@ -102,7 +116,7 @@ _PROLOGUE_LINES = SPARQL_PREFIXES.count("\n")
 _NETWORK_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
                 "font-src data:; base-uri 'none'; form-action 'none'")
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "N-Triples", "JSON-LD")
+                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
 def error_status(err: ConflictGraphError) -> int:
@@ -207,7 +221,7 @@ def _body_fields(body: bytes, content_type: str) -> tuple[list[tuple[str, str]],
 async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[str]], str | None]:
     """Fields of the query string and of a form body, and a body of application/sparql-query."""
     if len(request.url.query) > limit:
-        raise _TooLarge(limit)
+        raise _UriTooLong(limit)
     pairs = parse_qsl(request.url.query, keep_blank_values=True)
     direct = None
     if request.method == "POST":
@@ -235,9 +249,13 @@ async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
     return Response(body, 200, media_type=media, headers=_headers(extra))
 
 
-async def _run_query(request: Request, text: str, fmt: str | None) -> Response:
-    """Answer a query from outside; a refused one gets 403 (update) or 400 (LOAD, SERVICE)."""
-    job = {"kind": "query", "text": SPARQL_PREFIXES + text, "check": True, "line_offset": _PROLOGUE_LINES}
+async def _run_query(request: Request, text: str, fmt: str | None, dataset: Dataset | None = None) -> Response:
+    """Answer a query from outside over ``dataset`` (None: the query's FROM clauses, else the
+    union of all graphs); a refused one gets 403 (update) or 400 (LOAD, SERVICE)."""
+    # Relative IRIs in the query resolve against the endpoint's URL (a BASE of its own wins).
+    base = f"BASE <{request.url_for('sparql')}>\n"
+    job = {"kind": "query", "text": base + SPARQL_PREFIXES + text, "check": True,
+           "line_offset": _PROLOGUE_LINES + 1, "dataset": dataset}
     try:  # the worker parses and checks the text before it runs anything
         return await _answer(request, job, fmt)
     except QueryRefused as refused:
@@ -251,15 +269,15 @@ async def sparql(request: Request) -> Response:
         fields, direct = await _request_fields(request, request.app.state.config.max_request_bytes)
         if "update" in fields:
             return _error(403, "this endpoint is read-only: SPARQL Update is refused")
-        texts = fields.get("query", []) + ([direct] if direct else [])
+        texts = fields.get("query", []) + ([direct] if direct is not None else [])
         if not texts:
             return await _service_description(request)
         if len(texts) > 1:
             return _error(400, "give exactly one query")
-        if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
-            return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph "
-                               "is the union of all named graphs; use GRAPH or FROM in the query")
-        return await _run_query(request, texts[0], fields["format"][0] if fields.get("format") else None)
+        if not texts[0].strip():
+            return _error(400, "the query is empty")
+        dataset = Dataset.from_lists(fields.get("default-graph-uri"), fields.get("named-graph-uri"))
+        return await _run_query(request, texts[0], fields["format"][0] if fields.get("format") else None, dataset)
     except ConflictGraphError as err:
         return _failure(err)
 

@@ -1,8 +1,10 @@
 """Result formats of the SPARQL endpoint and content negotiation between them.
 
 SELECT and ASK answers: SPARQL JSON (default), SPARQL XML, CSV, TSV. CONSTRUCT and DESCRIBE
-answers: Turtle (default), N-Triples, JSON-LD. A client picks with the Accept header or, for
-download links, with ``format=json|xml|csv|tsv|ttl|nt|jsonld``.
+answers: Turtle (default), N-Triples, JSON-LD, RDF/XML. A client picks with the Accept header
+(q-values honoured, q=0 excludes) or, for download links, with
+``format=json|xml|csv|tsv|ttl|nt|jsonld|rdfxml`` or a media type (for a graph answer, xml
+means RDF/XML and json JSON-LD).
 
 Examples
 --------
@@ -31,8 +33,8 @@ from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
-__all__ = ["negotiate", "wants_rdf", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "graph_bytes",
-           "term_json"]
+__all__ = ["negotiate", "wants_rdf", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES",
+           "GRAPH_FORMAT_NAMES", "graph_bytes", "term_json"]
 
 Writer = Callable[[QueryResult], bytes]
 
@@ -144,8 +146,8 @@ def _tsv(result: QueryResult) -> bytes:
 
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
-    """Serialize triples with rdflib: ``turtle``, ``nt`` or ``json-ld`` (compacted with the
-    vocabulary's context, written inline, so terms read as plain keys)."""
+    """Serialize triples with rdflib: ``turtle``, ``nt``, ``xml`` (RDF/XML) or ``json-ld``
+    (compacted with the vocabulary's context, written inline, so terms read as plain keys)."""
     from rdflib import Graph
 
     graph = Graph()
@@ -171,6 +173,10 @@ def _jsonld(result: QueryResult) -> bytes:
     return graph_bytes(result.triples, "json-ld")
 
 
+def _rdfxml(result: QueryResult) -> bytes:
+    return graph_bytes(result.triples, "xml")
+
+
 # Media type -> (format name, writer). The first of each kind is the default.
 SOLUTION_TYPES: dict[str, tuple[str, Writer]] = {
     "application/sparql-results+json": ("json", _json),
@@ -187,19 +193,24 @@ GRAPH_TYPES: dict[str, tuple[str, Writer]] = {
     "application/n-triples": ("nt", _ntriples),
     "text/plain": ("nt", _ntriples),
     "application/ld+json": ("jsonld", _jsonld),
+    "application/rdf+xml": ("rdfxml", _rdfxml),
 }
 # format=NAME -> media type, for links that cannot set an Accept header.
 FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
-                "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
+                "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+                "rdfxml": "application/rdf+xml"}
+# For a graph answer, the names of results formats mean their RDF counterparts (SPARQLWrapper
+# sends format=xml with every query, a CONSTRUCT too).
+GRAPH_FORMAT_NAMES = {**FORMAT_NAMES, "xml": "application/rdf+xml", "json": "application/ld+json"}
 _CHARSET = {"application/sparql-results+json", "application/json", "text/csv", "text/tab-separated-values",
             "text/turtle", "application/n-triples", "text/plain", "application/ld+json", "application/x-turtle"}
 
 
-def _accepted(header: str) -> list[tuple[float, int, str]]:
-    """(q, position, media range) of an Accept header, best first."""
+def _accepted(header: str) -> list[tuple[str, float]]:
+    """(media range, q) of each part of an Accept header, in the client's order; q=0 included."""
     ranges = []
-    for position, part in enumerate(header.split(",")):
+    for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
         media = fields[0].lower()
         if not media:
@@ -208,12 +219,34 @@ def _accepted(header: str) -> list[tuple[float, int, str]]:
         for field in fields[1:]:
             if field.lower().startswith("q="):
                 try:
-                    q = float(field[2:])
+                    q = min(max(float(field[2:]), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
-        if q > 0:
-            ranges.append((q, position, media))
-    return sorted(ranges, key=lambda r: (-r[0], r[1]))
+        ranges.append((media, q))
+    return ranges
+
+
+# Other names of a format listed under its own name: chosen only when named, never by a wildcard.
+_ALIASES = {"application/json", "application/xml", "text/xml", "application/x-turtle", "text/plain"}
+
+
+def _preference(ranges: list[tuple[str, float]], media: str) -> tuple[float, int]:
+    """(q, position) that ``ranges`` give ``media``: those of its most specific matching range
+    (``type/subtype`` over ``type/*`` over ``*/*``; an alias matches only by name); q 0 when
+    none matches.
+
+    >>> _preference([("*/*", 1.0), ("text/csv", 0.0)], "text/csv")
+    (0.0, 1)
+    """
+    best: tuple[int, float, int] | None = None
+    for position, (accepted, q) in enumerate(ranges):
+        specificity = (2 if accepted == media else 1 if accepted == media.split("/")[0] + "/*"
+                       else 0 if accepted == "*/*" else -1)
+        if media in _ALIASES and specificity < 2:
+            continue
+        if specificity >= 0 and (best is None or specificity > best[0]):
+            best = (specificity, q, position)
+    return (0.0, len(ranges)) if best is None else (best[1], best[2])
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/*", "*/*")
@@ -228,7 +261,8 @@ def wants_rdf(accept: str | None) -> bool:
     >>> wants_rdf("text/html;q=0.5, application/ld+json")
     True
     """
-    for _q, _position, media in _accepted(accept or "*/*"):
+    ranked = sorted((q, position, media) for position, (media, q) in enumerate(_accepted(accept or "*/*")) if q > 0)
+    for _q, _position, media in sorted(ranked, key=lambda r: (-r[0], r[1])):
         if media in _HTML_TYPES:
             return False
         if media in GRAPH_TYPES and media != "text/plain":
@@ -239,29 +273,33 @@ def wants_rdf(accept: str | None) -> bool:
 def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, Writer]:
     """Pick (content type, writer) for an answer of ``kind`` ("select", "ask", "construct").
 
-    ``format_name`` (from ``?format=``) wins over the Accept header. Raises
-    :class:`NotAcceptable` when nothing the client accepts fits.
+    ``format_name`` (from ``?format=``) wins over the Accept header. Otherwise each format gets
+    the q of the most specific range that matches it (q=0: not acceptable, even when ``*/*``
+    is); the highest q wins, then the range the client named first, then our order. Raises
+    :class:`NotAcceptable` only when no format is acceptable.
+
+    >>> negotiate("*/*, text/turtle;q=0", "construct")[0]
+    'application/n-triples; charset=utf-8'
     """
     table = GRAPH_TYPES if kind == "construct" else SOLUTION_TYPES
-    default = next(iter(table))
     if format_name:
-        media = FORMAT_NAMES.get(format_name.lower())
+        names = GRAPH_FORMAT_NAMES if kind == "construct" else FORMAT_NAMES
+        media = format_name.lower() if "/" in format_name else names.get(format_name.lower())
         if media not in table:
             known = sorted({name for name, _ in table.values()})
             raise NotAcceptable(f"format {format_name!r} does not fit a {kind} answer (use one of: {', '.join(known)})")
         candidates = [media]
     else:
-        candidates = []
-        for _q, _pos, media in _accepted(accept or "*/*"):
-            if media == "*/*":
-                candidates.append(default)
-            elif media.endswith("/*"):
-                candidates.extend(m for m in table if m.startswith(media[:-1]))
-            elif media in table:
-                candidates.append(media)
-        if not candidates:
+        ranges = _accepted(accept or "*/*")
+        scored = []
+        for order, media in enumerate(table):
+            q, position = _preference(ranges, media)
+            if q > 0:
+                scored.append((-q, position, order, media))
+        if not scored:
             offered = ", ".join(dict.fromkeys(m for m in table))
             raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind} answer; offered: {offered}")
+        candidates = [min(scored)[3]]
     media = candidates[0]
     content_type = media + ("; charset=utf-8" if media in _CHARSET else "")
     return content_type, table[media][1]

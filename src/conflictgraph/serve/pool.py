@@ -128,7 +128,7 @@ def handle_job(state: _State, job: dict) -> dict:
         if kind == "query":
             if job.get("check", True):
                 _check(job["text"], job.get("line_offset", 0))
-            result = graph.store.query(job["text"])
+            result = graph.store.query(job["text"], dataset=job.get("dataset"))
         else:
             result = graph.run_named(job["name"], job.get("params", {}))
         answer["truncated"] = _truncate(result, job.get("max_rows"))

@@ -19,7 +19,7 @@ from conflictgraph.rdf.terms import Term
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Capabilities", "Quad", "QueryResult", "Store"]
+__all__ = ["Capabilities", "Dataset", "Quad", "QueryResult", "Store"]
 
 # A quad as plain terms: (subject, predicate, object, graph IRI or None for the default graph).
 Quad = tuple[Term, Term, Term, "str | None"]
@@ -62,6 +62,30 @@ class QueryResult:
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, given from outside its text (the SPARQL Protocol's
+    ``default-graph-uri`` and ``named-graph-uri``): the default graph is the merge of the graphs
+    ``default`` names (empty when it names none), and ``GRAPH`` sees only the graphs of ``named``.
+
+    It overrides the query's own FROM and FROM NAMED, as the Protocol says. Without one, a query
+    that has FROM or FROM NAMED runs over the dataset it names, and any other over the union
+    of all named graphs.
+
+    >>> Dataset.from_lists(["http://ex/a"], []).default
+    ('http://ex/a',)
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    @classmethod
+    def from_lists(cls, default: Iterable[str] | None, named: Iterable[str] | None) -> Dataset | None:
+        """The dataset of the Protocol's two lists; None when both are empty (then the query decides)."""
+        default, named = tuple(default or ()), tuple(named or ())
+        return cls(default, named) if default or named else None
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a backend can do beyond the common contract.
 
@@ -80,7 +104,8 @@ class Capabilities:
 class Store(Protocol):
     """What the rest of conflictgraph may ask of a store, whatever the engine behind it.
 
-    Queries see the union of all named graphs as their default graph. ``bindings`` maps a
+    Queries see the union of all named graphs as their default graph, unless they name their
+    dataset with FROM / FROM NAMED or are given a :class:`Dataset`. ``bindings`` maps a
     variable name (without '?') to a term and is applied by the engine, never by formatting.
     Writing methods raise :class:`~conflictgraph.errors.StoreError` on a store opened
     read-only. Every backend (embedded Oxigraph, a remote SPARQL endpoint, the staging overlay
@@ -90,7 +115,8 @@ class Store(Protocol):
     capabilities: Capabilities
 
     # -- reading --
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult: ...
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              dataset: Dataset | None = None) -> QueryResult: ...
 
     def named_graphs(self) -> list[str]: ...
 

@@ -49,13 +49,16 @@ Location = InMemory | StoreLocation | Endpoint
 
 
 def store_location(store: str | Path | Location | None = None, *, endpoint: str | None = None,
-                   update_endpoint: str | None = None, gsp_endpoint: str | None = None) -> Location:
+                   update_endpoint: str | None = None, gsp_endpoint: str | None = None,
+                   user: str | None = None, password: str | None = None) -> Location:
     """The location named by a ``--store`` value or an ``--endpoint`` URL (with its optional
-    update and Graph Store Protocol URLs); a location object is returned as it is."""
+    update and Graph Store Protocol URLs and credentials); a location object is returned as it is."""
     if isinstance(store, (InMemory, StoreLocation, Endpoint)):
         return store
     if endpoint:
-        return Endpoint.from_urls(endpoint, update_endpoint, gsp_endpoint)
+        return Endpoint.from_urls(endpoint, update_endpoint, gsp_endpoint, user=user, password=password)
+    if user or password:
+        raise UsageError("credentials (--endpoint-user, --endpoint-password) need the query URL (--endpoint) too")
     if update_endpoint or gsp_endpoint:
         raise UsageError("an update or Graph Store Protocol URL (--update-endpoint, --gsp-endpoint) needs the query "
                          "URL (--endpoint) too")

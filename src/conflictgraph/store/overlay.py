@@ -21,7 +21,7 @@ from pathlib import Path
 
 from conflictgraph.errors import StoreError
 from conflictgraph.rdf.terms import IRI, BNode, Term
-from conflictgraph.store.base import Capabilities, Quad, QueryResult
+from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.store.remote import RemoteChanges, RemoteStore
 
@@ -51,12 +51,13 @@ class RemoteOverlay:
                 self.local.add_quads(quads)
                 self.before[graph] = set(quads)
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
         if bindings and any(isinstance(v, IRI) and str(v) in self.before for v in bindings.values()):
-            return self.local.query(sparql, bindings=bindings)
+            return self.local.query(sparql, bindings=bindings, dataset=dataset)
         if self.remote is None:
             raise StoreError("this overlay has no remote store to query")
-        return self.remote.query(sparql, bindings=bindings)
+        return self.remote.query(sparql, bindings=bindings, dataset=dataset)
 
     def load_quads(self, quads: Iterable[Quad], *, _fetch: bool = True) -> None:
         quads = list(quads)

@@ -19,9 +19,9 @@ from typing import overload
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError, disk_error
-from conflictgraph.rdf.sparql_text import BAD_IRI, inject_values
+from conflictgraph.rdf.sparql_text import BAD_IRI, declares_dataset, inject_values
 from conflictgraph.rdf.terms import IRI, BNode, Literal, Term
-from conflictgraph.store.base import Capabilities, Quad, QueryResult
+from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 
 __all__ = ["OxigraphStore", "open_store", "to_ox", "from_ox"]
 
@@ -124,8 +124,10 @@ class OxigraphStore:
             raise disk_error(err, path) or StoreError(f"cannot open the store at {path}: {err}") from None
         return cls(inner, path=path, read_only=read_only)
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run ``sparql`` over the union of all graphs with ``bindings`` applied by the engine.
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        """Run ``sparql`` with ``bindings`` applied by the engine, over ``dataset``, else the
+        dataset its FROM clauses name, else the union of all graphs (see :class:`Dataset`).
 
         Bindings go in as pyoxigraph substitutions. pyoxigraph only substitutes variables that
         a SELECT projects; for the others the bound terms (already validated pyoxigraph terms,
@@ -140,11 +142,11 @@ class OxigraphStore:
         except (ValueError, TypeError) as err:
             raise QueryError(f"not a valid RDF term among the bound values: {err}") from None
         try:
-            result = self._run(sparql, substitutions)
+            result = self._run(sparql, substitutions, dataset)
         except RuntimeError as err:
             if "projection" not in str(err):
                 raise QueryError(f"the query failed: {err}") from None
-            result = self._run(inject_values(sparql, _values_block(substitutions)), {})
+            result = self._run(inject_values(sparql, _values_block(substitutions)), {}, dataset)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
         convert = _Converter()
@@ -165,10 +167,20 @@ class OxigraphStore:
         for solution in result:
             yield tuple(None if term is None else term.value for term in solution)
 
-    def _run(self, sparql: str, substitutions: dict):
+    def _run(self, sparql: str, substitutions: dict, dataset: Dataset | None = None):
+        default: list | None = None
+        named: list | None = None
+        if dataset is not None:  # the engine's own parameters override the query's FROM clauses
+            try:
+                default = [ox.NamedNode(g) for g in dataset.default]
+                named = [ox.NamedNode(g) for g in dataset.named]
+            except ValueError as err:
+                raise QueryError(f"not a valid graph IRI in the dataset: {err}") from None
+        # pyoxigraph's union flag would override FROM: set it only for queries without a dataset
+        union = dataset is None and not declares_dataset(sparql)
         try:
-            return self._inner.query(sparql, use_default_graph_as_union=True,
-                                     substitutions=substitutions or None)
+            return self._inner.query(sparql, substitutions=substitutions or None, use_default_graph_as_union=union,
+                                     default_graph=default, named_graphs=named)
         except SyntaxError as err:
             raise QueryError(f"the query does not parse: {err}") from None
         except OSError as err:

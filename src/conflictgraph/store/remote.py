@@ -5,10 +5,17 @@ Protocol URL: Oxigraph server (``/query``, ``/update``, ``/store``), Apache Jena
 (``/ds/query``, ``/ds/update``, ``/ds/data``), GraphDB, Virtuoso or QLever.
 
 Reading. Queries see the union of all named graphs as their default graph, as with the embedded
-store, whatever the server's own default: every query names the dataset explicitly
-(``default-graph-uri`` and ``named-graph-uri`` = every named graph). Bound values are joined as a
+store, whatever the server's own default: a query names the dataset explicitly
+(``default-graph-uri`` and ``named-graph-uri`` = every named graph), unless it has FROM / FROM
+NAMED of its own (then it is sent as it is) or is given a :class:`~conflictgraph.store.base.Dataset`
+(then that one is sent). Bound values are joined as a
 ``VALUES`` block at the start of the query's outermost group, their terms serialized by
 pyoxigraph (validated IRIs, escaped literals), never pasted from text.
+
+Never a silently partial answer. A server that cuts answers at a row limit says so in a header
+(``X-SPARQL-MaxRows``: Virtuoso; ``X-SPARQL-Truncated``: conflictgraph's own server); a cut
+SELECT is then read again in pages of that many rows, in a stable order, and a cut graph answer
+is an error naming the setting.
 
 Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
 live graphs. They stage on the client (the curated layer is built in memory; an import works on
@@ -28,52 +35,74 @@ Examples
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.rdf.sparql_text import construct_to_insert, inject_values
-from conflictgraph.rdf.terms import IRI, XSD, BNode, Literal, Term, lexical
-from conflictgraph.store.base import Capabilities, Quad, QueryResult
+from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values, page_query
+from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
+from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
+from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
+from conflictgraph.store.results import ACCEPT, read_results
 
-__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "sparql_term"]
+__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "server_words", "sparql_term"]
 
-_RESULTS_JSON = "application/sparql-results+json"
 _FORM = "application/x-www-form-urlencoded"
-_ACCEPT = f"{_RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8"
 _CHUNK = 5000  # quads per INSERT DATA request when writing outside a build
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where a remote store lives: query URL, update URL, and an optional Graph Store URL.
+    """Where a remote store lives: query URL, update URL, an optional Graph Store URL, and
+    optional credentials (see :mod:`conflictgraph.store.credentials`; never in a message).
 
     Examples
     --------
     >>> str(Endpoint.from_urls("http://localhost:3030/ds/query", gsp="http://localhost:3030/ds/data"))
     'http://localhost:3030/ds/query'
+    >>> Endpoint.from_urls("http://ana:s3cret@db.example/sparql")
+    Endpoint(query='http://db.example/sparql', update='http://db.example/sparql', gsp=None, user='ana')
     """
 
     query: str
     update: str
     gsp: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None) -> Endpoint:
+    def from_urls(cls, query: str, update: str | None = None, gsp: str | None = None, *,
+                  user: str | None = None, password: str | None = None) -> Endpoint:
         """The update URL defaults to the query URL with a final ``/query`` replaced by
-        ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso)."""
+        ``/update`` (Oxigraph, Fuseki), else to the query URL itself (GraphDB, Virtuoso).
+        A ``user:password@`` in a URL is taken out of it and used when ``user`` and
+        ``password`` are not given."""
         if not re.match(r"https?://", query or ""):
-            raise StoreError(f"a SPARQL endpoint needs an http(s) URL, not {query!r}")
+            raise StoreError(f"a SPARQL endpoint needs an http(s) URL, not {redact(repr(query))}")
+        query, url_user, url_password = split_credentials(query)
+        update = split_credentials(update)[0] if update else None
+        gsp = split_credentials(gsp)[0] if gsp else None
+        if user is None and password is None:
+            user, password = url_user, url_password
         if update is None:
             update = query[: -len("/query")] + "/update" if query.rstrip("/").endswith("/query") else query
-        return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp)
+        return cls(query.rstrip("/") if query.endswith("/query/") else query, update, gsp, user, password)
+
+    def credentials(self) -> tuple[str, str] | None:
+        """(user, password) to answer the server's challenge with: those given, else the
+        ``~/.netrc`` entry of the query URL's host (for ``user`` when one is given); None for none."""
+        if self.password is not None:
+            return self.user or "", self.password
+        found = netrc_credentials(self.query)
+        if found and (self.user is None or found[0] == self.user):
+            return found
+        return (self.user, "") if self.user else None
 
     def __str__(self) -> str:
         return self.query
@@ -92,18 +121,38 @@ def sparql_term(term: Term) -> str:
         raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
 
 
-def _from_json(value: dict | None) -> Term | None:
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return IRI(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    lang = value.get("xml:lang")
-    if lang:
-        return Literal(value["value"], None, lang)
-    return Literal(value["value"], value.get("datatype") or XSD + "string")
+# Row limits servers apply by default (Virtuoso's ResultSetMaxRows as Debian ships it, serve's
+# --max-rows, public endpoints): an answer of exactly that many rows is read again in pages
+# even when no header says it was cut (if it was whole, that costs one more request).
+_KNOWN_CAPS = frozenset({10_000})
+
+
+def _cut_at(headers, count: int) -> int | None:
+    """The row limit a server cut an answer of ``count`` rows at, or None when it is whole:
+    ``X-SPARQL-Truncated: true`` (conflictgraph's own server, its limit in ``X-SPARQL-Max-Rows``),
+    ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's ResultSetMaxRows), or no header and
+    exactly a known default limit of rows."""
+    if headers.get("x-sparql-truncated", "").strip().lower() == "true":
+        limit = headers.get("x-sparql-max-rows", "").strip()
+        return int(limit) if limit.isdigit() and int(limit) > 0 else max(count, 1)
+    limit = headers.get("x-sparql-maxrows", "").strip()
+    if limit.isdigit() and 0 < int(limit) <= count:
+        return int(limit)
+    return count if count in _KNOWN_CAPS else None
+
+
+def server_words(text: str, content_type: str = "") -> str:
+    """What a server said in an error answer, on one line: tags of an HTML page dropped,
+    whitespace collapsed, cut at 300 characters.
+
+    >>> server_words("<html><body><h1>Bad request</h1>\\n<p>Parse error\\n at line 1</p></body></html>", "text/html")
+    'Bad request Parse error at line 1'
+    """
+    if "html" in content_type.lower() or text.lstrip().startswith("<"):
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+        text = re.sub(r"<[^>]*>", " ", text)
+    words = " ".join(text.split())
+    return (words[:300] + "...") if len(words) > 300 else words or "(no message)"
 
 
 class RemoteChanges:
@@ -200,52 +249,74 @@ class RemoteStore:
         self.endpoint = endpoint
         self.read_only = False
         self.capabilities = Capabilities(persistent=True)
-        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False)
+        credentials = endpoint.credentials()
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "conflictgraph"}, trust_env=False,
+                                    auth=ServerAuth(*credentials) if credentials else None)
         self._graphs: list[str] | None = None
         self._union: bool | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run ``sparql`` over the union of all named graphs with ``bindings`` applied."""
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+              dataset: Dataset | None = None) -> QueryResult:
+        """Run ``sparql`` with ``bindings`` applied, over ``dataset``, else the dataset of its
+        FROM clauses, else the union of all named graphs."""
+        fields = self._dataset_fields(sparql, dataset)
         if bindings:
             block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
                                                    " ".join(sparql_term(t) for t in bindings.values()))
             sparql = inject_values(sparql, block)
-        graphs = self.named_graphs()
-        form = ([("query", sparql)] + [("default-graph-uri", g) for g in graphs]
-                + [("named-graph-uri", g) for g in graphs])
-        if not graphs:  # an empty dataset: name a graph that does not exist, so nothing matches
-            form += [("default-graph-uri", "urn:conflictgraph:empty")]
+        result, cap = self._ask(sparql, fields)
+        if cap is None:
+            return result
+        if result.kind != "select":
+            raise StoreError(f"{self.endpoint.query} cut a graph answer at {cap} triples (its limit on result "
+                             "rows, such as Virtuoso's ResultSetMaxRows): raise that limit on the server")
+        return self._pages(sparql, fields, result.variables, cap)
+
+    def _ask(self, sparql: str, fields: list[tuple[str, str]]) -> tuple[QueryResult, int | None]:
+        """The server's answer to ``sparql``, and the row limit it cut the answer at (None: whole)."""
+        form = [("query", sparql)] + fields
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
-                              headers={"Accept": _ACCEPT, "Content-Type": _FORM})
-        return self._result(response)
+                              headers={"Accept": ACCEPT, "Content-Type": _FORM})
+        result = self._result(response)
+        return result, _cut_at(response.headers, len(result))
+
+    def _pages(self, sparql: str, fields: list[tuple[str, str]], variables: list[str], size: int) -> QueryResult:
+        """Every row of a SELECT the server cuts at ``size`` rows, read ``size`` rows at a time in
+        a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`)."""
+        rows: list[dict[str, Term | None]] = []
+        while True:
+            page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            if cap is not None and cap < size:
+                raise StoreError(f"{self.endpoint.query} cut a page of {size} rows at {cap}: "
+                                 "raise its limit on result rows")
+            rows.extend(page.rows)
+            if len(page.rows) < size:
+                return QueryResult(kind="select", variables=variables, rows=rows)
+
+    def _dataset_fields(self, sparql: str, dataset: Dataset | None) -> list[tuple[str, str]]:
+        """The Protocol's dataset fields that make the server see what the embedded store sees."""
+        if dataset is None and declares_dataset(sparql):
+            return []  # the query's own FROM clauses decide
+        if dataset is None:
+            default = named = tuple(self.named_graphs())
+        else:
+            default, named = dataset.default, dataset.named
+        fields = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+        if not default:  # an empty default graph: name a graph that does not exist, so nothing matches
+            fields.append(("default-graph-uri", "urn:conflictgraph:empty"))
+        return fields
 
     def _result(self, response) -> QueryResult:
-        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind in (_RESULTS_JSON, "application/json"):
-            data = json.loads(response.content)
-            if "boolean" in data:
-                return QueryResult(kind="ask", boolean=bool(data["boolean"]))
-            variables = data["head"].get("vars", [])
-            rows = [{v: _from_json(b.get(v)) for v in variables} for b in data["results"]["bindings"]]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        try:
-            rdf_format = ox.RdfFormat.from_media_type(kind)
-        except Exception:
-            rdf_format = None
-        if rdf_format is None:
-            raise StoreError(f"{self.endpoint.query} answered with an unexpected content type {kind!r}")
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                   for t in ox.parse(response.content, format=rdf_format)]
-        return QueryResult(kind="construct", triples=triples)
+        return read_results(response.content, response.headers.get("content-type", ""), source=self.endpoint.query)
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:
             response = self._post(self.endpoint.query, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-                                  headers={"Accept": _RESULTS_JSON})
-            rows = json.loads(response.content)["results"]["bindings"]
-            self._graphs = sorted(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+                                  headers={"Accept": ACCEPT})
+            rows = self._result(response).rows
+            self._graphs = sorted(str(row["g"]) for row in rows if isinstance(row.get("g"), IRI))
         return list(self._graphs)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -353,8 +424,8 @@ class RemoteStore:
             self.update(f"INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{probe}> <{probe}> }} }}")
             try:
                 response = self._post(self.endpoint.query, data={"query": f"ASK {{ <{probe}> <{probe}> <{probe}> }}"},
-                                      headers={"Accept": _RESULTS_JSON})
-                self._union = bool(json.loads(response.content)["boolean"])
+                                      headers={"Accept": ACCEPT})
+                self._union = bool(self._result(response).boolean)
             finally:
                 self.clear_graph(probe)
         return self._union
@@ -370,12 +441,10 @@ class RemoteStore:
         try:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as err:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {err}") from None
+            raise StoreError(redact(f"cannot reach the SPARQL endpoint {url}: {err}")) from None
         if response.status_code >= 400:
-            message = response.text.strip()[:500] or response.reason_phrase
-            if response.status_code == 400:
-                raise QueryError(f"{url} refused the request: {message}")
-            raise StoreError(f"{url} answered {response.status_code}: {message}")
+            words = server_words(response.text, response.headers.get("content-type", ""))
+            raise StoreError(redact(f"{url} answered {response.status_code} {response.reason_phrase}: {words}"))
         return response
 
     def __repr__(self) -> str:
