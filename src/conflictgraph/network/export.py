@@ -2,8 +2,11 @@
 
 Every node and edge attribute is kept. GEXF and GraphML cannot hold lists, dicts or missing
 values, so there lists become text joined by ``"; "``, dicts become JSON text and missing
-values are left out. JSON is networkx's node-link form (edges with their ``key``) and keeps
-the values as they are. TriG writes the network as RDF in one named graph (the view), each
+values and empty lists are left out; numbers and booleans keep their types. In GEXF an edge's
+``start``/``end`` are its dynamic interval (``timeformat="date"``, so Gephi's timeline plays
+the network), and an edge in force in separate ``spans`` gets one spell per span instead.
+JSON is networkx's node-link form (edges with their ``key``) and keeps the values as they
+are. TriG writes the network as RDF in one named graph (the view), each
 edge a ``net:Edge`` node with ``net:from``/``net:to``/``net:relation``/``net:sign``/
 ``net:weight``, its dates, ``prov:wasDerivedFrom`` its statements and ``dct:source`` its
 sources. (GeoJSON is not a network format: see :mod:`conflictgraph.render.geojson`.)
@@ -46,22 +49,36 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def flatten_attributes(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes GEXF and GraphML can hold (no lists, dicts or None).
+def _kept(data: dict) -> dict:
+    """The attributes a file can hold: no None, no empty list, lists and dicts as text."""
+    return {k: _flat(v) for k, v in data.items() if v is not None and v != [] and v != ()}
+
+
+def flatten_attributes(network: nx.MultiDiGraph, *, spells: bool = False) -> nx.MultiDiGraph:
+    """A copy whose attributes GEXF and GraphML can hold (no lists, dicts or None); with
+    ``spells``, an edge's ``spans`` become GEXF spells (in place of its start and end).
 
     >>> import networkx as nx
-    >>> g = nx.MultiDiGraph(); g.add_node(1, aliases=["a", "b"], type=None)
+    >>> g = nx.MultiDiGraph(); g.add_node(1, aliases=["a", "b"], type=None, events=[])
     >>> flatten_attributes(g).nodes["1"]
     {'aliases': 'a; b'}
+    >>> _ = g.add_edge(1, 2, spans=[["2020-01-01", "2020-01-01"], ["2021-05-01", None]])
+    >>> flatten_attributes(g, spells=True).edges["1", "2", "0"]["spells"]
+    [('2020-01-01', '2020-01-01'), ('2021-05-01', None)]
     """
     import networkx as nx
 
     flat = nx.MultiDiGraph()
-    flat.graph.update({k: _flat(v) for k, v in network.graph.items() if v is not None})
+    flat.graph.update(_kept(network.graph))
     for node, data in network.nodes(data=True):
-        flat.add_node(str(node), **{k: _flat(v) for k, v in data.items() if v is not None})
+        flat.add_node(str(node), **_kept(data))
     for u, v, key, data in network.edges(keys=True, data=True):
-        flat.add_edge(str(u), str(v), key=str(key), **{k: _flat(v) for k, v in data.items() if v is not None})
+        attrs = _kept({k: value for k, value in data.items() if k != "spans"})
+        if spells and data.get("spans"):
+            attrs.pop("start", None)
+            attrs.pop("end", None)
+            attrs["spells"] = [(start, end) for start, end in data["spans"]]
+        flat.add_edge(str(u), str(v), key=str(key), **attrs)
     return flat
 
 
@@ -125,7 +142,7 @@ def write_network(network: nx.MultiDiGraph, fmt: str, out: IO[bytes]) -> None:
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
     if fmt == "gexf":
-        nx.write_gexf(flatten_attributes(network), out)
+        nx.write_gexf(flatten_attributes(network, spells=True), out)
     elif fmt == "graphml":
         nx.write_graphml(flatten_attributes(network), out)
     elif fmt == "json":
