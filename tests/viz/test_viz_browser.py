@@ -459,6 +459,7 @@ def test_timeline_strip_counts_events_per_month_for_the_page_and_the_selection(b
             mine[data["events"][i][:7]] = mine.get(data["events"][i][:7], 0) + 1
         assert strip_bars(opened) == mine and sum(mine.values()) == len(data["edges"][busiest]) > 1
         assert f": {len(data['edges'][busiest])}" in opened.page.text_content("#cg-strip-label")
+        assert "Statements" not in opened.page.text_content("#cg-panel")  # no empty list for event-only ties
         slide_to(opened, "2020-06-15")
         assert opened.js("() => document.querySelector('#cg-strip line').getAttribute('data-day')") == "2020-06-15"
         assert strip_bars(opened) == mine  # moving the slider keeps the selection's counts

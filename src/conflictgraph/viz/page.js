@@ -200,6 +200,7 @@
     if (!s.summary && !s.speaker && !s.voice) add(li, "p", s.iri, "cg-iri");
   }
   function statementList(parent, indexes, heading) {
+    if (!indexes.length) return;  // ties from imported events alone: their events say it, not an empty list
     add(parent, "h3", heading + " (" + indexes.length + ")");
     var list = add(parent, "ol", null, "cg-statements");
     indexes.slice(0, MAX_LISTED).forEach(function (i) { statementItem(list, i); });
