@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from conflictgraph.build.ontology import load_ontology
 from conflictgraph.build.pipeline import build_store, open_for_reading
 from conflictgraph.errors import UsageError
+from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
 from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
@@ -155,6 +156,36 @@ class ConflictGraph:
         """Everything about the entity called ``name`` (see :func:`conflictgraph.query.describe.describe`)."""
         return describe(self.store, self.resolve(name).iri)
 
+    def entity(self, name: str) -> Report:
+        """What :meth:`show` holds about ``name``, as tables (facts, relationships, opponents and
+        allies, events, claims) for a notebook: ``graph.entity("KNPLF").to_pandas("Facts")``."""
+        report = self.show(name)
+        facts = [{"name": f["name"], "value": f["value"], "iri": f["iri"], "property": f["property"]}
+                 for f in report.get("facts", [])]
+        relationships = [{"type": r["type"], "role": r["role"], "with": "; ".join(w["value"] for w in r["with"]),
+                          "start": r["start"], "end": r["end"], "sources": r["sources"], "tie": r["tie"]}
+                         for r in report["relationships"]]
+        counterparts = [{k: c[k] for k in ("relation", "label", "events", "deaths", "first", "last", "iri")}
+                        for c in report.get("counterparts", [])]
+        events = [{"date": e["date"], "event": e["event"], "label": e["label"], "types": e["types"], "how": e["how"],
+                   "place": e["place"]} for e in report["events"]]
+        claims = [{k: v for k, v in c.items() if k != "statements"} for c in report["claims"]]
+        meta = {"iri": report["iri"], "label": report["label"], "types": report["types"],
+                "aliases": report["aliases"]}
+        return Report(meta, [Table(facts, columns=["name", "value", "iri", "property"], title="Facts"),
+                             Table(relationships, columns=["type", "role", "with", "start", "end", "sources", "tie"],
+                                   title="Relationships"),
+                             Table(counterparts, columns=["relation", "label", "events", "deaths", "first", "last",
+                                                          "iri"], title="Opponents and allies"),
+                             Table(events, columns=["date", "event", "label", "types", "how", "place"],
+                                   title="Events"),
+                             Table(claims, title="Claims")], report)
+
+    def reconcile(self) -> Table:
+        """Imported actor names that match no known actor, with event counts and likely matches."""
+        return Table(unreconciled_actors(self.store), columns=["name", "actor", "dataset", "events", "likely"],
+                     title="Unreconciled actors")
+
     def claims(self, *, about: str | None = None, claimant: str | None = None) -> Table:
         """Claims with claimant, speaker, date, value, status and source; ``about`` and
         ``claimant`` are entity names."""
@@ -183,6 +214,21 @@ class ConflictGraph:
         if spec.focus:
             network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
         return network
+
+    def network_tables(self, spec: NetworkSpec | None = None, **options) -> Report:
+        """The network of :meth:`network` as two tables, ``Nodes`` and ``Edges`` (one row per
+        node and per typed edge, every attribute a column): ``.to_pandas("Edges")``."""
+        network = self.network(spec, **options)
+        nodes = [{"iri": IRI(node), **attrs} for node, attrs in network.nodes(data=True)]
+        edges = [{"from": IRI(u), "to": IRI(v), "relation": key,
+                  **{k: val for k, val in attrs.items() if k != "relation"}}
+                 for u, v, key, attrs in network.edges(keys=True, data=True)]
+        node_columns = ["iri", *sorted({k for row in nodes for k in row} - {"iri"})]
+        edge_columns = ["from", "to", "relation",
+                        *sorted({k for row in edges for k in row} - {"from", "to", "relation"})]
+        return Report(dict(network.graph), [Table(nodes, columns=node_columns, title="Nodes"),
+                                            Table(edges, columns=edge_columns, title="Edges")],
+                      {"nodes": nodes, "edges": edges})
 
     def project(self, **options) -> nx.MultiDiGraph:
         """The graph as a :class:`networkx.MultiDiGraph`, without an ego focus.

@@ -53,3 +53,31 @@ def test_without_pandas_the_message_says_what_to_install(mini, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingExtra, match=r"conflictgraph\[notebook\]"):
         mini.timeline().to_pandas()
+
+
+def test_a_network_as_node_and_edge_frames(mini):
+    tables = mini.network_tables(NetworkSpec(view="alliance"))
+    network = mini.network(NetworkSpec(view="alliance"))
+    edges, nodes = tables.to_pandas("Edges"), tables.to_pandas("Nodes")
+    assert len(edges) == network.number_of_edges() and len(nodes) == network.number_of_nodes()
+    assert pd.api.types.is_integer_dtype(edges["weight"])
+    assert set(edges["relation"]) == {k for *_e, k in network.edges(keys=True)}
+    assert edges["from_iri"].str.startswith("https://").all()
+
+
+def test_an_entity_as_frames(mini):
+    entity = mini.entity("Highland Defence Force")
+    facts = entity.to_pandas("Facts")
+    assert entity.meta["label"] == "Highland Defence Force"
+    assert len(facts) == len(mini.show("Highland Defence Force")["facts"])
+    relationships = entity.to_pandas("Relationships")
+    assert len(relationships) == len(mini.show("Highland Defence Force")["relationships"]) > 0
+
+
+@pytest.mark.slow  # the bundled graph on disk with the fixtures imported through the CLI
+def test_reconcile_as_a_frame(imported_on_disk):
+    from conflictgraph.api import open_graph
+
+    table = open_graph(imported_on_disk).reconcile()
+    frame = table.to_pandas()
+    assert len(frame) == len(table.rows) > 0 and pd.api.types.is_integer_dtype(frame["events"])

@@ -9,9 +9,9 @@ import click
 
 from conflictgraph.build.pipeline import update_store
 from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
-from conflictgraph.importers import import_events, unreconciled_actors
+from conflictgraph.importers import import_events
 from conflictgraph.network.warmup import start_background
-from conflictgraph.render.rows import write_rows, write_table
+from conflictgraph.render.rows import write_table
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location
 from conflictgraph.store.oxigraph import OxigraphStore
@@ -86,9 +86,9 @@ class _progress:
 @with_graph
 def reconcile(graph, fmt: str) -> None:
     """List imported actor names that match no known actor, with event counts and likely matches."""
-    rows = unreconciled_actors(graph.store)
-    write_rows(rows, fmt, sys.stdout, columns=["name", "actor", "dataset", "events", "likely"],
-               title="Unreconciled actors")
+    table = graph.reconcile()
+    rows = table.rows
+    write_table(table, fmt, sys.stdout)
     if rows and fmt == "table":
         click.echo("To map a name to a known actor, add one line to graph/reference/dataset-names.ttl (or a "
                    "reference file of your own graph folder), e.g.\n"
