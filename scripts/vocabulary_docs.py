@@ -1,7 +1,8 @@
 """Write the published vocabulary: docs/ontology/index.html and ontology/context.jsonld.
 
 Both come from ontology/conflict.ttl and ontology/shapes.ttl through
-:mod:`conflictgraph.render.vocabulary`. ``tests/render/test_vocabulary.py`` fails when either
+:mod:`conflictgraph.render.vocabulary`; the page's examples from the graph in
+graph/. ``tests/render/test_vocabulary.py`` fails when either
 committed file differs from what this script writes, so run it after changing the ontology
 or the shapes.
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conflictgraph.render.vocabulary import context_text, load_vocabulary, vocabulary_html
+from conflictgraph.build.pipeline import build_store
+from conflictgraph.render.vocabulary import context_text, load_vocabulary, term_examples, vocabulary_html
 
 __all__ = ["outputs", "main"]
 
@@ -23,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def outputs() -> dict[Path, str]:
     """Each file this script writes, with its text (from the repository's own ontology/)."""
     vocab = load_vocabulary(ROOT / "ontology")
-    return {ROOT / "docs" / "ontology" / "index.html": vocabulary_html(vocab),
+    store, _report = build_store(":memory:", graph_dirs=(ROOT / "graph",), bundled=False)
+    return {ROOT / "docs" / "ontology" / "index.html": vocabulary_html(vocab, term_examples(store, vocab)),
             ROOT / "ontology" / "context.jsonld": context_text(vocab)}
 
 

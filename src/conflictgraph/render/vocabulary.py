@@ -6,12 +6,13 @@ so they cannot say what the ontology does not. ``scripts/vocabulary_docs.py`` wr
 stale), and ``conflictgraph serve`` answers ``/ontology`` with the page.
 
 The page lists every class and property with its label, comment, super- and subclasses,
-domain, range and characteristics, and the SHACL shapes that apply: to a class, the shapes
-targeting it or a class above it; to a property, the shapes that constrain it (``sh:path``)
-or target the subjects using it. Each shape is listed with its targets and its constraints in
-the plain words of their ``sh:message``. Every piece of text is HTML-escaped; links go to the
-page's own anchors or to ``http(s)`` IRIs; the page has no script (its Content-Security-Policy
-forbids any).
+domain, range and characteristics, examples from a graph (:func:`term_examples`: the
+bundled graph for the published page, the served store for ``/ontology``), and the SHACL
+shapes that apply: to a class, the shapes targeting it or a class above it; to a property,
+the shapes that constrain it (``sh:path``) or target the subjects using it. Each shape is
+listed with its targets and its constraints in the plain words of their ``sh:message``.
+Every piece of text is HTML-escaped; links go to the page's own anchors or to ``http(s)``
+IRIs; the page has no script (its Content-Security-Policy forbids any).
 
 The context maps each ``cg:`` term's local name to its IRI (object properties with
 ``"@type": "@id"``, datatype properties with one XSD range coerced to it), plus the prefixes of
@@ -50,11 +51,13 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from conflictgraph.bundled import ontology_dir
-from conflictgraph.rdf.namespaces import CG, PREFIXES, shorten
-from conflictgraph.rdf.terms import XSD
+from conflictgraph.rdf.namespaces import CG, PREFIXES, SPARQL_PREFIXES, shorten
+from conflictgraph.rdf.sparql_text import iri_ref
+from conflictgraph.rdf.terms import IRI, XSD, Term, cell_text
+from conflictgraph.store.base import Store
 
 __all__ = ["Vocabulary", "VocabularyTerm", "ShapeInfo", "load_vocabulary", "vocabulary_html", "jsonld_context",
-           "context_text", "VOCABULARY_CSP"]
+           "context_text", "term_examples", "VOCABULARY_CSP"]
 
 # plain namespaces (rdflib's closed ones raise on unknown attributes, which doctest collection looks up)
 OWL, RDF, RDFS, SH = (Namespace(PREFIXES[p]) for p in ("owl", "rdf", "rdfs", "sh"))
@@ -227,7 +230,47 @@ def _shape_anchor(shape: ShapeInfo) -> str:
     return "shape-" + shape.name.split(":")[-1]
 
 
-def _term_section(vocab: Vocabulary, term: VocabularyTerm) -> str:
+_EXAMPLES_SHOWN = 2
+
+
+def term_examples(store: Store, vocab: Vocabulary) -> dict[str, list[str]]:
+    """Up to two uses of each term in ``store``, as short Turtle-like lines: for a class, an
+    instance and its label; for a property, a subject, the property and an object (labels in
+    parentheses). The first in IRI order, so the page is the same for the same graph.
+
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    >>> term_examples(store, load_vocabulary())[CG.memberOf][0]
+    'actor:clf (Coastal Liberation Front) cg:memberOf actor:nfa (Northern Freedom Alliance)'
+    """
+    def named(term: Term | None, label: Term | None) -> str:
+        text = shorten(str(term)) if isinstance(term, IRI) else cell_text(term)
+        return text + (f" ({cell_text(label)})" if label is not None else "")
+
+    found: dict[str, list[str]] = {}
+    for term in vocab.terms:
+        if term.kind == "class":
+            rows = store.query(_CLASS_EXAMPLES % (iri_ref(term.iri), _EXAMPLES_SHOWN))
+            lines = [f"{named(r['s'], r['label'])} a cg:{term.name}" for r in rows]
+        else:
+            rows = store.query(_PROPERTY_EXAMPLES % (iri_ref(term.iri), _EXAMPLES_SHOWN))
+            lines = [f"{named(r['s'], r['sLabel'])} cg:{term.name} {named(r['o'], r['oLabel'])}" for r in rows]
+        if lines:
+            found[term.iri] = lines
+    return found
+
+
+_CLASS_EXAMPLES = SPARQL_PREFIXES + """
+SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s a %s . FILTER(isIRI(?s)) OPTIONAL { ?s skos:prefLabel ?l } }
+GROUP BY ?s ORDER BY STR(?s) LIMIT %d"""
+_PROPERTY_EXAMPLES = SPARQL_PREFIXES + """
+SELECT ?s ?o (SAMPLE(?sl) AS ?sLabel) (SAMPLE(?ol) AS ?oLabel) WHERE {
+  ?s %s ?o . FILTER(isIRI(?s))
+  OPTIONAL { ?s skos:prefLabel ?sl } OPTIONAL { ?o skos:prefLabel ?ol }
+} GROUP BY ?s ?o ORDER BY STR(?s) STR(?o) LIMIT %d"""
+
+
+def _term_section(vocab: Vocabulary, term: VocabularyTerm, examples: list[str]) -> str:
     rows = [("IRI", f"<code>{escape(term.iri)}</code>"), ("kind", escape(term.kind))]
     if term.kind == "class":
         rows += [("subclass of", _links(term.parents)), ("subclasses", _links(term.children))]
@@ -235,6 +278,8 @@ def _term_section(vocab: Vocabulary, term: VocabularyTerm) -> str:
         rows += [("subproperty of", _links(term.parents)), ("domain", " or ".join(_link(c) for c in term.domain)),
                  ("range", " or ".join(_link(c) for c in term.range)),
                  ("characteristics", escape(", ".join(term.characteristics)))]
+    if examples:
+        rows.append(("examples", "<br>".join(f"<code>{escape(line)}</code>" for line in examples)))
     shapes = vocab.shapes_for(term)
     if shapes:
         rows.append(("SHACL shapes", "<br>".join(f'<a href="#{escape(_shape_anchor(s), quote=True)}">'
@@ -264,8 +309,10 @@ h2 small{color:#777;font-weight:normal}code{font-size:.92em}section.shape h3{mar
 nav ul{display:flex;flex-wrap:wrap;gap:.2rem .8rem;padding:0;list-style:none}"""
 
 
-def vocabulary_html(vocab: Vocabulary) -> str:
-    """The documentation page of ``vocab`` (one HTML file, no script, everything escaped)."""
+def vocabulary_html(vocab: Vocabulary, examples: dict[str, list[str]] | None = None) -> str:
+    """The documentation page of ``vocab`` (one HTML file, no script, everything escaped), with
+    ``examples`` per term IRI (see :func:`term_examples`)."""
+    examples = examples or {}
     groups = [("Classes", "class"), ("Object properties", "object property"),
               ("Datatype properties", "datatype property")]
     toc, body = [], []
@@ -275,7 +322,7 @@ def vocabulary_html(vocab: Vocabulary) -> str:
         toc.append(f'<li><a href="#{anchor}">{title}</a> ({len(terms)})</li>')
         body.append(f'<h1 id="{anchor}">{title}</h1>\n<nav><ul>'
                     + "".join(f"<li>{_link(t.iri)}</li>" for t in terms) + "</ul></nav>\n"
-                    + "".join(_term_section(vocab, t) for t in terms))
+                    + "".join(_term_section(vocab, t, examples.get(t.iri, [])) for t in terms))
     toc.append(f'<li><a href="#shapes">SHACL shapes</a> ({len(vocab.shapes)})</li>')
     body.append('<h1 id="shapes">SHACL shapes</h1>\n<p>What a valid graph folder looks like '
                 "(<code>ontology/shapes.ttl</code>; <code>conflictgraph validate</code> checks them).</p>\n"

@@ -52,7 +52,7 @@ from starlette.staticfiles import StaticFiles
 from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
 from conflictgraph.render.jsonld import context as jsonld_context
-from conflictgraph.render.vocabulary import VOCABULARY_CSP, load_vocabulary, vocabulary_html
+from conflictgraph.render.vocabulary import VOCABULARY_CSP
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate, wants_rdf
 from conflictgraph.store.base import Dataset
@@ -411,11 +411,20 @@ async def network(request: Request) -> Response:
 
 
 async def ontology(request: Request) -> Response:
-    """``/ontology``: the documentation of the bundled vocabulary, made once per server."""
-    state = request.app.state
-    if state.ontology_page is None:
-        state.ontology_page = vocabulary_html(load_vocabulary())
-    return _html(state.ontology_page, csp=VOCABULARY_CSP)
+    """``/ontology``: the documentation of the bundled vocabulary with examples from the served
+    store, made once per store generation."""
+    from conflictgraph.store.generations import StoreLocation
+    config: ServeConfig = request.app.state.config
+    cache: dict[str, str] = request.app.state.ontology_pages
+    generation = str(StoreLocation(config.store).current())
+    if generation not in cache:
+        try:
+            reply = await request.app.state.pool.run({"kind": "vocabulary"}, timeout=config.timeout)
+        except ConflictGraphError as err:
+            return _error_page(err, error_status(err))
+        cache.clear()
+        cache[generation] = reply["html"]
+    return _html(cache[generation], csp=VOCABULARY_CSP)
 
 
 async def ontology_context(_request: Request) -> Response:
@@ -466,5 +475,5 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.config = config
     app.state.pool = pool
     app.state.network_cache = {}
-    app.state.ontology_page = None
+    app.state.ontology_pages = {}
     return app

@@ -43,6 +43,7 @@ from conflictgraph.errors import ConflictGraphError, StoreError
 from conflictgraph.query.describe import describe
 from conflictgraph.rdf.safety import check_query
 from conflictgraph.rdf.terms import IRI
+from conflictgraph.render.vocabulary import load_vocabulary, term_examples, vocabulary_html
 from conflictgraph.store.generations import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.viz import render_html
@@ -151,6 +152,9 @@ def handle_job(state: _State, job: dict) -> dict:
         answer["iri"] = str(graph.resolve(job["name"]).iri)
     elif kind == "network":
         answer["html"] = render_html(graph.viz())
+    elif kind == "vocabulary":  # the vocabulary's page, its examples from this store
+        vocab = load_vocabulary()
+        answer["html"] = vocabulary_html(vocab, term_examples(graph.store, vocab))
     elif kind != "ping":
         raise _errors.UsageError(f"unknown job {kind!r}")
     return answer
