@@ -11,12 +11,13 @@ each phase in its own process so peak memory (max RSS) is its own:
    compaction too for files under 8 MB), with its peak memory; then ``conflictgraph compact``,
    which waits for the background compaction a large file's import leaves, to time when the
    store is compacted (the compacting process reports its own peak memory), and the log of
-   that background process until it has kept the default network (so nothing runs beside the
+   that background process until it has kept the event-tie table (so nothing runs beside the
    next phases);
 2. ``rdflib``: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
    triples, no reconciliation, no store) as the baseline;
-3. ``network``: ``project`` of the imported store (actors view) afresh, the network the
-   background process kept read back, and ``centrality --measure all``.
+3. ``network``: ``project`` of the imported store (actors view) through the projection's
+   queries alone, then from the event-tie table the background process kept, and
+   ``centrality --measure all``.
 
 Run:
 
@@ -105,12 +106,12 @@ def _cli(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("conflictgraph")), *args]
 
 
-def _wait_for_network(log: Path, timeout: float = 600) -> str:
-    """The background process's log once it has kept the default network (or said it did not)."""
+def _wait_for_table(log: Path, timeout: float = 600) -> str:
+    """The background process's log once it has kept the event-tie table (or said it did not)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = log.read_text(encoding="utf-8") if log.is_file() else ""
-        if "kept the actors network" in text or "did not keep" in text or "failed" in text:
+        if "kept the event-tie table" in text or "did not keep" in text or "failed" in text:
             return text
         time.sleep(0.2)
     print(f"warning: no word from the background process in {timeout:.0f} s", file=sys.stderr)
@@ -144,12 +145,12 @@ def _import_cli(csv_path: Path, store: Path) -> dict:
     subprocess.run(_cli("--quiet", "compact", "--store", str(store)), check=True, capture_output=True)
     compacted = time.perf_counter() - started
     log = store.with_name(store.name + ".d") / "compaction.log"
-    # A large file's background process then keeps the default network: wait for it before
+    # A large file's background process then keeps the event-tie table: wait for it before
     # anything else runs (it takes a core). A small file is compacted in the import itself.
-    text = _wait_for_network(log) if "in the background" in moments else ""
+    text = _wait_for_table(log) if "in the background" in moments else ""
     kept_seconds = time.perf_counter() - started
     compactor_mb = re.search(r"compacted \(peak memory (\d+) MB", text)
-    warmup = re.search(r"ties; ([\d.]+) s, peak memory (\d+) MB", text)
+    warmup = re.search(r"events; ([\d.]+) s, peak memory (\d+) MB", text)
     rules, compacting = moments.get("applying rules", seconds), moments.get("compacting the store", seconds)
     return {"seconds": seconds, "compacted_seconds": compacted, "kept_seconds": kept_seconds,
             "warmup_seconds": float(warmup[1]) if warmup else None, "warmup_mb": int(warmup[2]) if warmup else None,
@@ -193,8 +194,9 @@ def _phase_rdflib(csv_path: Path) -> dict:
 
 
 def _phase_network(store: Path) -> dict:
-    """A projection afresh (a projection file given, so nothing kept is read), then the network
-    the import's background process kept, read back, then ``centrality --measure all``."""
+    """A projection through the queries alone (a projection file given, so no event-tie table is
+    read), then one from the table the import's background process kept, then ``centrality
+    --measure all`` as a command."""
     from click.testing import CliRunner
 
     from conflictgraph.build.pipeline import open_for_reading
@@ -256,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
           f"rules {ours['rules_seconds']:.1f} s, then {ours['compact_and_swap_seconds']:.1f} s to exit; "
           f"store compacted {ours['compacted_seconds']:.1f} s after the start"
           + (f" (in the background, peak {ours['compactor_mb']} MB)" if ours["compactor_mb"] else "")
-          + (f"; default network kept {ours['kept_seconds']:.1f} s after the start (projected in "
+          + (f"; event-tie table kept {ours['kept_seconds']:.1f} s after the start (extracted in "
              f"{ours['warmup_seconds']:.1f} s, peak {ours['warmup_mb']} MB)" if ours["warmup_seconds"] else ""))
     print(f"rdflib baseline: {base['triples']:,} triples (simpler mapping, no reconciliation), "
           f"side-pair query {base['query_seconds']:.1f} s")
@@ -267,10 +269,9 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit as err:
         print(f"\nnetwork phase skipped: {err}")
     else:
-        first = ("the network the import's background process kept, read back" if ours["warmup_seconds"]
-                 else "the first network command's projection")
-        print(f"\nprojection (actors view, afresh): {net['project_seconds']:.1f} s, {net['nodes']:,} nodes, "
-              f"{net['edges']:,} edges; {first}: {net['read_back_seconds']:.1f} s; "
+        print(f"\nprojection (actors view) through the queries alone: {net['project_seconds']:.1f} s, "
+              f"{net['nodes']:,} nodes, {net['edges']:,} edges; from the event-tie table: "
+              f"{net['read_back_seconds']:.1f} s; "
               f"centrality --measure all: {net['centrality_seconds']:.1f} s (exit {net['centrality_exit']}); "
               f"peak {net['peak_mb']:.0f} MB")
     if not options.keep:

@@ -6,11 +6,11 @@ in a process of its own, so its peak memory (max RSS) is its own:
 
 - ``extract``: the table read from the store (one grouped SPARQL query per dataset), its save
   and load, the file's size, the number of residual (curated) events;
-- ``project``: per option set, ``project()`` as a network command runs it when no network is
-  kept (the kept-network cache is switched off in that process), from a kept table, and through
-  the queries alone (``projection=load_projection()``, which reads no table): the baseline;
+- ``project``: per option set, ``project()`` as a network command runs it, from a kept table,
+  and through the queries alone (``projection=load_projection()``, which reads no table): the
+  baseline;
 - ``centrality``: ``conflictgraph centrality`` from start to exit, one run each, on fresh
-  hard-linked copies of the store's generation (no kept network): with no table kept (it is
+  hard-linked copies of the store's generation: with no table kept (it is
   extracted and kept on the way), with the table kept, and with ``--baseline-src DIR`` also the
   code in DIR (e.g. ``git archive main src ontology graph | tar -x -C DIR``), which has no table;
 - ``remote``: the store behind ``oxigraph serve-read-only`` on a loopback port: the table's
@@ -87,11 +87,9 @@ def _phase_extract(store_path: str, runs: int) -> dict:
 
 def _phase_project(store_path: str, runs: int) -> dict:
     from conflictgraph.build.pipeline import open_for_reading
-    from conflictgraph.network.cache import NetworkCache
     from conflictgraph.network.projection import project
     from conflictgraph.network.spec import load_projection
     from conflictgraph.network.ties import kept_table
-    NetworkCache.for_store = staticmethod(lambda _store: None)  # type: ignore[method-assign]  # project afresh
     store = open_for_reading(store_path)
     started = time.perf_counter()
     kept_table(store)  # kept in the generation when it is not yet (so the runs below read it)
@@ -110,14 +108,14 @@ def _phase_project(store_path: str, runs: int) -> dict:
 
 def _fresh_copy(store_path: str, into: Path) -> Path:
     """A copy of the store's current generation as ``into``/store (hard links: the files are
-    only read), without kept networks or table."""
+    only read), without its event-tie table."""
     from conflictgraph.network.ties import TABLE_FILE
     from conflictgraph.store.generations import StoreLocation
     generation = StoreLocation(store_path).current()
     assert generation is not None, f"no store at {store_path}"
     target = into / "store"
     shutil.copytree(generation, target.with_name("store.d") / generation.name, copy_function=os.link,
-                    ignore=shutil.ignore_patterns("networks", TABLE_FILE, "*.lock", ".*"))
+                    ignore=shutil.ignore_patterns(TABLE_FILE, "*.lock", ".*"))
     os.symlink(Path("store.d") / generation.name, target)
     return target
 
@@ -143,9 +141,7 @@ def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = Non
         out["no_table_kept_s"] = _timed_cli(["-q", "centrality", "--store", str(store)])
         generation = store.resolve()
         out["table_kept_afterwards"] = (generation / TABLE_FILE).is_file()
-        shutil.rmtree(generation / "networks", ignore_errors=True)
         out["table_kept_s"] = _timed_cli(["-q", "centrality", "--store", str(store)])
-        out["network_kept_s"] = _timed_cli(["-q", "centrality", "--store", str(store)])
     finally:
         shutil.rmtree(work)
     return out

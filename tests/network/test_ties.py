@@ -54,7 +54,7 @@ def bundled_in_memory(bundled_copy):
 @pytest.fixture(scope="module")
 def mini_on_disk_imported(mini_on_disk, tmp_path_factory) -> str:
     """The mini graph on disk with the UCDP and ACLED fixtures imported through the CLI (this
-    module's copy: project() keeps networks and the table in it)."""
+    module's copy: project() keeps the table in it)."""
     folder = tmp_path_factory.mktemp("ties-mini")
     location = str(copy_store(mini_on_disk, folder))
     for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import conflictgraph.network.projection as project_module
+import conflictgraph.network.ties as ties_module
 from conflictgraph.cli import events as cli_import
 from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.network.warmup import LOG_NAME
@@ -45,7 +45,7 @@ def wait_for_compactor(location: Path, timeout: float = 120, words: tuple[str, .
     raise AssertionError(f"no word from the background compactor in {timeout} s: {log.read_text()!r}")
 
 
-@pytest.mark.slow  # a background process compacts, then projects and keeps the default network
+@pytest.mark.slow  # a background process compacts, then extracts and keeps the event-tie table
 def test_a_large_import_is_published_at_once_and_compacted_in_the_background(built, mini_on_disk, tmp_path,
                                                                               monkeypatch):
     location = built
@@ -62,17 +62,15 @@ def test_a_large_import_is_published_at_once_and_compacted_in_the_background(bui
     place = StoreLocation(location)
     assert place.info()["compacted"] is True and place.current() != published
     assert count(location) == imported and imported > count(mini_on_disk)
-    # then the event-tie table is kept, and the default network projected and kept, so the
-    # next network command reads it
-    kept = wait_for_compactor(location, words=("kept the actors network", "did not keep"))
-    assert kept.startswith("kept the actors network"), kept
-    log = (place.generations / LOG_NAME).read_text(encoding="utf-8")
-    assert "kept the event-tie table" in log and (place.current() / TABLE_FILE).is_file(), log
+    # then the event-tie table is kept, so the next network command reads it
+    kept = wait_for_compactor(location, words=("kept the event-tie table", "did not keep"))
+    assert kept.startswith("kept the event-tie table"), kept
+    assert (place.current() / TABLE_FILE).is_file()
 
-    def no_projecting(*_args):
-        raise AssertionError("projected again instead of reading the kept network")
+    def no_extracting(*_args):
+        raise AssertionError("extracted the event-tie table again instead of reading the kept one")
 
-    monkeypatch.setattr(project_module, "_Facts", no_projecting)
+    monkeypatch.setattr(ties_module, "extract_ties", no_extracting)
     network = project(open_for_reading(location))
     assert network.number_of_edges() > 0 and any(d.get("events") for *_e, d in network.edges(data=True))
 
@@ -83,8 +81,6 @@ def test_compaction_leaves_a_store_published_after_its_start_alone(built, mini_o
     assert compact_store(location) is False  # a built store is compacted already
     mark_uncompacted(location)
     before = place.current()
-    (before / "networks").mkdir()
-    (before / "networks" / "kept.json").write_text("{}", encoding="utf-8")
     (before / "ties.npz").write_bytes(b"table")  # derived files, kept beside the database
     (before / "ties.npz.lock").touch()  # and what is not one: a lock, a file being written
     (before / ".ties.npz.123.tmp").touch()
@@ -92,8 +88,7 @@ def test_compaction_leaves_a_store_published_after_its_start_alone(built, mini_o
     assert place.current() == before
     assert compact_store(location, generation=before.name) is True
     assert place.current() != before and place.info()["compacted"] is True
-    assert (place.current() / "networks" / "kept.json").read_text() == "{}"  # same triples: still valid
-    assert (place.current() / "ties.npz").read_bytes() == b"table"
+    assert (place.current() / "ties.npz").read_bytes() == b"table"  # same triples: still valid
     assert not (place.current() / "ties.npz.lock").exists() and not (place.current() / ".ties.npz.123.tmp").exists()
     assert count(location) == count(mini_on_disk)
 

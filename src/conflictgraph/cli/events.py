@@ -49,8 +49,8 @@ def import_command(context: Context, dataset: str, file: Path, rejects: Path | N
         assert isinstance(store, StoreLocation)  # only an on-disk store is written through an on-disk copy
         start_background(store.path, generation)
         context.note("compacting the store in the background: queries are slower until it is done "
-                     "('conflictgraph compact' waits for it); then the default network is projected for "
-                     "the next network command")
+                     "('conflictgraph compact' waits for it); then the event-tie table is kept for the "
+                     "network commands")
     for line in report.summary():
         click.echo(line)
     if report.rejected:

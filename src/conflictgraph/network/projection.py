@@ -73,7 +73,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from conflictgraph.errors import UsageError
-from conflictgraph.network.cache import NetworkCache
 from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.ties import RELATIONS, aggregate, kept_table, merge_edges
@@ -372,14 +371,12 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
         Keep only these edge relations (e.g. ``["co-member", "co-launched"]``).
     projection : list of Relation, optional
         Entries to use instead of the bundled projection file. Then every relation is projected
-        through its query, and no kept network or event-tie table is read.
+        through its query, and no event-tie table is read.
 
     Returns
     -------
     networkx.MultiDiGraph
         Edges keyed by relation; ``graph.graph`` records view, window and filters.
-        Projected from a published on-disk store, it is also kept beside that store
-        (:mod:`conflictgraph.network.cache`), and the next call with the same options reads it.
 
     Notes
     -----
@@ -407,11 +404,8 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
     _check_evidence(store, evidence)
     options = _Options(view=view, day=day, window=window, evidence=evidence, statuses=statuses,
                        include_generic=include_generic, relations=wanted)
-    bundled = projection is None  # the event-tie table stands for the bundled projection's queries
-    cache = NetworkCache.for_store(store) if bundled else None
-    if cache is None:
-        return _build(store, entries, options, ties=bundled)
-    return _cached_or_built(cache, store, entries, options)
+    # the event-tie table stands for the bundled projection's queries of event relations
+    return _build(store, entries, options, ties=projection is None)
 
 
 # Checking the options ----------------------------------------------------------------------
@@ -429,7 +423,7 @@ class _Options:
     relations: set[str] | None
 
     def record(self) -> dict:
-        """The options as ``graph.graph`` records them (and the network cache files them)."""
+        """The options as ``graph.graph`` records them."""
         return dict(view=self.view, as_of=self.day, between=list(self.window) if self.window else None,
                     evidence=self.evidence, status=sorted(self.statuses) if self.statuses else None,
                     include_generic=self.include_generic,
@@ -472,24 +466,10 @@ def _check_evidence(store: Store, evidence: str) -> None:
                          + "".join(f", {d}" for d in datasets) + " in this store)")
 
 
-def _cached_or_built(cache: NetworkCache, store: Store, entries: list[Relation],
-                     options: _Options) -> nx.MultiDiGraph:
-    """The network kept in ``cache`` for ``options``; built and kept there when it holds none."""
-    key = options.record()
-    cached = cache.get(key)
-    if cached is None:
-        with cache.building(key):
-            cached = cache.get(key)  # kept by another command while this one waited
-            if cached is None:
-                cached = _build(store, entries, options, ties=True)
-                cache.put(key, cached)
-    return cached
-
-
 # Building the network ----------------------------------------------------------------------
 
 def _build(store: Store, entries: list[Relation], options: _Options, *, ties: bool) -> nx.MultiDiGraph:
-    """The network of ``entries`` on ``store`` (what :func:`project` returns when nothing is kept).
+    """The network of ``entries`` on ``store`` (what :func:`project` returns).
 
     With ``ties`` (the bundled projection) and imported datasets in the store, the ``fought``
     and ``fought-alongside`` edges come from the event-tie table (:func:`_edges_with_ties`).

@@ -58,19 +58,24 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from conflictgraph.network.cache import file_lock, generation_folder
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock; two commands may extract the same table
+    fcntl = None  # type: ignore[assignment]
+
 from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection, merge_spans
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.store.base import Store
+from conflictgraph.store.generations import BUILD_INFO
 from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
@@ -680,6 +685,31 @@ def _read(path: Path, key: str) -> TieTable | None:
         return TieTable.load(path, key=key)
     except (OSError, ValueError, KeyError):
         return None
+
+
+def generation_folder(store: Store) -> Path | None:
+    """The generation folder of ``store`` when it is a published on-disk one (opened read-only,
+    beside its build.json), else None (in memory, remote, a writer's copy)."""
+    path, read_only = getattr(store, "path", None), getattr(store, "read_only", False)
+    if path is None or not read_only:
+        return None
+    generation = Path(path).parent
+    return generation if (generation / BUILD_INFO).is_file() else None
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold the advisory lock file ``path`` for the block, waiting while another process holds
+    it (the lock goes with its process). Where the file cannot be made, no lock."""
+    try:
+        handle = open(path, "a")  # noqa: SIM115 - `with handle:` below
+    except OSError:
+        yield
+        return
+    with handle:  # closing it releases the lock
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def kept_table(store: Store) -> TieTable:

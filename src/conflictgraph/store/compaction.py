@@ -61,18 +61,11 @@ def compact_store(location: str | Path | StoreLocation, *, generation: str | Non
 
 def _link_derived(previous: Path, target: Path) -> None:
     """Hard-link into ``target`` the files kept beside the database of ``previous`` (the
-    event-tie table, networks projected from it): compaction keeps the same triples, so they
-    still hold. Lock files and hidden ones (being written) are left. Best effort: a file that
-    cannot be linked is only derived again when asked for."""
+    event-tie table): compaction keeps the same triples, so they still hold. Lock files and
+    hidden ones (being written) are left. Best effort: a file that cannot be linked is only
+    derived again when asked for."""
     for item in previous.iterdir():
-        if item.name in (DATABASE, BUILD_INFO):
-            continue
-        if item.is_dir():
-            for derived in filter(_is_derived, item.iterdir()):
-                with suppress(OSError):
-                    (target / item.name).mkdir(exist_ok=True)
-                    os.link(derived, target / item.name / derived.name)
-        elif _is_derived(item):
+        if item.name not in (DATABASE, BUILD_INFO) and _is_derived(item):
             with suppress(OSError):
                 os.link(item, target / item.name)
 
