@@ -101,3 +101,14 @@ def test_the_network_page_lists_the_dataset_with_its_title(store, tmp_path):
     assert '"iri":"https://w3id.org/conflictgraph/id/src/icews-dyad-year","title":"ICEWS dyad-year event counts"' in html
     assert '"weight":3,"start":"2022-01-01","end":"2023-12-31"' in html  # HDF-RLA: three dyad-years
     assert '"evidence":{"icews-dyad-year":3}' in html
+
+
+def test_show_a_tally_and_an_actor_of_a_table_import(store):
+    tie = run("show", "tie:icews-dyad-year-hdf-rla-2022-9ec459ba", "--store", store)
+    assert tie.exit_code == 0, tie.output
+    for line in ("type: cg:Cooperation, cg:InteractionTally", "initiator: Highland Defence Force (actor:hdf)",
+                 "recipient: River Liberation Army (actor:rla)", "event count: 8", "start: 2022"):
+        assert line in tie.stdout
+    actor = run("show", "Eastmarch Rebels", "--store", store)
+    assert actor.exit_code == 0, actor.output
+    assert "InteractionTally (as initiator)" in actor.stdout and "contentHash" not in actor.stdout
