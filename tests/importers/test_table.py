@@ -175,3 +175,46 @@ def test_inspect_names_the_closest_mapping_when_none_fits(tmp_path):
     path = tmp_path / "almost.csv"
     path.write_text("source,target,date,weight\n", encoding="utf-8")
     assert "closest: edge-list, missing sign" in inspect_table(path).line()
+
+
+def test_a_mapping_of_ones_own_actor_lists_periods_and_places(tmp_path):
+    mapping = tmp_path / "coalitions.toml"
+    mapping.write_text("""
+[mapping]
+rows = "ties"
+actor_class = "ArmedGroup"
+[dataset]
+key = "coalitions"
+title = "Coalitions of my own"
+license = "https://creativecommons.org/licenses/by/4.0/"
+[columns]
+actors = "members"
+separator = "+"
+date = "from"
+end = "to"
+precision = "month"
+place = ["country", "region"]
+label = "note"
+[sign]
+fixed = "cooperation"
+""", encoding="utf-8")
+    table = tmp_path / "coalitions.txt"
+    table.write_text("members;from;to;country;region;note\n"
+                     "HDF + RLA + Stormwatch;2021-03-15;2022-01;Nordland;North State;a pact\n"
+                     "HDF;2021-03;2021-05;Nordland;;alone\n"
+                     "RLA + CLF;2022-05;2022-02;;;backwards\n", encoding="utf-8")
+    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    spec = table_spec(load_mapping(mapping), table)
+    assert spec.delimiter == ";"  # judged by the header
+    report = import_events(store, spec, table)
+    assert report.rejects == [(3, "members: needs at least two actors, found 1"),
+                              (4, "to 2022-02 is before from 2022-05")]
+    net = project(store, as_of="2021-12-31")
+    stormwatch = A + "dataset-stormwatch"
+    assert {(a, b) for a, b, key in net.edges(keys=True) if key == "cooperates-with"} >= {
+        (A + "hdf", A + "rla"), (stormwatch, A + "hdf"), (stormwatch, A + "rla")}  # symmetric: smaller IRI first
+    assert net.nodes[stormwatch]["type"] == "ArmedGroup"
+    assert net.edges[stormwatch, A + "hdf", "cooperates-with"]["start"] == "2021-03-01"  # 2021-03-15 at month precision
+    assert not project(store, as_of="2022-02-01").has_edge(stormwatch, A + "hdf", "cooperates-with")
+    place = store.query(SPARQL_PREFIXES + "SELECT ?p WHERE { ?t a cg:InteractionTally ; cg:place ?p }").rows
+    assert [str(r["p"]) for r in place] == ["https://w3id.org/conflictgraph/id/place/north-state"]

@@ -94,7 +94,8 @@ def shipped_mappings() -> dict[str, Path]:
 
 def delimiter_for(path: Path | str, header: str | None = None) -> str:
     """The cell delimiter of a table file: a tab for ``.tsv``/``.tab``, a comma for ``.csv``; any
-    other name is judged by its header line (tabs or commas, whichever it has more of).
+    other name is judged by its header line (tabs, commas, semicolons or bars, whichever it has
+    most of; a comma on a tie).
 
     >>> delimiter_for("counts.tsv"), delimiter_for("x.txt", "a\\tb\\tc")
     ('\\t', '\\t')
@@ -104,7 +105,7 @@ def delimiter_for(path: Path | str, header: str | None = None) -> str:
         return "\t"
     if suffix == ".csv" or header is None:
         return ","
-    return "\t" if header.count("\t") > header.count(",") else ","
+    return max((",", "\t", ";", "|"), key=header.count)  # the first of the most frequent
 
 
 def _header(path: Path) -> str:
