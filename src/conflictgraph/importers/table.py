@@ -53,7 +53,8 @@ from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, Datas
 from conflictgraph.rdf.namespaces import CG, ID
 from conflictgraph.rdf.terms import IRI, XSD, Literal
 
-__all__ = ["Mapping", "load_mapping", "shipped_mappings", "inspect_table", "delimiter_for", "SIGNS"]
+__all__ = ["Mapping", "Inspection", "load_mapping", "shipped_mappings", "inspect_table", "table_spec", "delimiter_for",
+           "SIGNS"]
 
 SIGNS = ("cooperation", "hostility", "neutral")
 _ROWS = ("events", "ties")
@@ -111,7 +112,7 @@ def delimiter_for(path: Path | str, header: str | None = None) -> str:
 def _header(path: Path) -> str:
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            return handle.readline().rstrip("\r\n")
+            return handle.readline(1 << 20).rstrip("\r\n")  # a header longer than 1 MiB is no header
     except OSError as err:
         raise ImportFailed(str(path), f"cannot read the file: {err.strerror}") from None
 
@@ -135,6 +136,7 @@ class Mapping:
     delimiter: str | None = None
     description: str = ""
     required: tuple[str, ...] = field(default=())
+    spelling: dict[str, str] = field(default_factory=dict)  # lower-case column -> as the mapping spells it
 
     @property
     def spec(self) -> DatasetSpec:
@@ -309,7 +311,7 @@ class Mapping:
 
     def _original(self, column: str) -> str:
         """A column's name as the mapping spells it (``verbCoop``, not ``verbcoop``)."""
-        return self.columns.get("_spelling", {}).get(column, column)
+        return self.spelling.get(column, column)
 
 
 def _period(value: str, column: str, precision: str | None) -> tuple[str, date, str]:
@@ -488,10 +490,10 @@ def _checked(raw: dict, path: Path) -> Mapping:
     required += columns["counts"] + columns["place"]
     required += [sign["column"]] if "column" in sign else []
     required += [kinds["column"]] if kinds else []
-    columns["_spelling"] = spelling
     return Mapping(name=str(head.get("name") or path.stem), file=str(path), rows=rows, dataset=dataset,
                    columns=columns, sign=sign, kinds=kinds, actor_class=CG + actor_class, delimiter=delimiter,
-                   description=str(head.get("description", "")), required=tuple(dict.fromkeys(required)))
+                   description=str(head.get("description", "")), required=tuple(dict.fromkeys(required)),
+                   spelling=spelling)
 
 
 # Which mapping fits a file ------------------------------------------------------------------
@@ -557,6 +559,3 @@ def table_spec(mapping: Mapping, path: Path | str) -> DatasetSpec:
     path = Path(path)
     delimiter = mapping.delimiter or delimiter_for(path, _header(path) if path.is_file() else None)
     return mapping.spec_for(delimiter)
-
-
-__all__ += ["Inspection", "table_spec"]
