@@ -27,6 +27,10 @@ OPTIONS = [{}, {"as_of": "2023-11-07"}, {"between": ("2023-11-01", "2023-11-30")
            {"status": ["claimed"]}, {"status": ["confirmed"]},
            {"evidence": "acled", "between": ("2023-01-01", "2023-12-31")},
            {"relations": ["fought", "co-member"]}]
+TABLE_OPTIONS = [{"evidence": "icews-dyad-year"}, {"evidence": "cameo-events", "between": ("2023-11-01", "2023-11-10")},
+                 {"relations": ["cooperates-with", "hostile-to", "acted-against", "interacted-with"],
+                  "as_of": "2023-06-01"}]  # on the mini graph, where the table fixtures are imported too
+TABLES = (("icews-dyad-year", "icews.tsv"), ("cameo-events", "cameo.csv"), ("edge-list", "edges.csv"))
 
 
 def _name(options: dict) -> str:
@@ -53,13 +57,18 @@ def bundled_in_memory(bundled_copy):
 
 @pytest.fixture(scope="module")
 def mini_on_disk_imported(mini_on_disk, tmp_path_factory) -> str:
-    """The mini graph on disk with the UCDP and ACLED fixtures imported through the CLI (this
+    """The mini graph on disk with the UCDP and ACLED fixtures, and the table fixtures (ties and
+    interactions, which the event-tie table leaves to the queries), imported through the CLI (this
     module's copy: project() keeps the table in it)."""
     folder = tmp_path_factory.mktemp("ties-mini")
     location = str(copy_store(mini_on_disk, folder))
     for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):
         result = run_cli("import", dataset, str(path), "--store", location, "--rejects", str(folder / f"{dataset}.csv"))
         assert result.exit_code in (0, 1), result.output  # 1: rows were rejected (the rest is imported)
+    for mapping, name in TABLES:
+        result = run_cli("import", "table", str(FIXTURES / "table" / name), "--mapping", mapping, "--store", location,
+                         "--rejects", str(folder / f"{mapping}.csv"))
+        assert result.exit_code in (0, 1), result.output
     return location
 
 
@@ -75,9 +84,14 @@ def _same_with_and_without(store, options: dict) -> None:
     assert _network(with_table) == _network(without)
     if not options:
         assert any(d["relation"] in RELATIONS and "acled" in d["evidence"] for *_e, d in without.edges(data=True))
+    evidence = {kind for *_e, d in without.edges(data=True) for kind in d["evidence"]}
+    if not options and "icews-dyad-year" in str(store.named_graphs()):  # table imports are there, both ways
+        assert {"icews-dyad-year", "cameo-events", "edge-list"} <= evidence
+    if options.get("evidence") == "icews-dyad-year":
+        assert evidence == {"icews-dyad-year"}
 
 
-@pytest.mark.parametrize("options", OPTIONS, ids=_name)
+@pytest.mark.parametrize("options", OPTIONS + TABLE_OPTIONS, ids=_name)
 def test_project_gives_the_same_network_with_and_without_the_table(mini_on_disk_imported, options):
     _same_with_and_without(open_for_reading(mini_on_disk_imported), options)
 

@@ -9,7 +9,10 @@ import click
 
 from conflictgraph.build.pipeline import update_store
 from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
+from conflictgraph.errors import UsageError
 from conflictgraph.importers import import_events
+from conflictgraph.importers.common import DatasetSpec
+from conflictgraph.importers.table import inspect_table, load_mapping, table_spec
 from conflictgraph.network.warmup import start_background
 from conflictgraph.render.rows import write_table
 from conflictgraph.store.generations import StoreLocation
@@ -28,22 +31,33 @@ BACKGROUND_COMPACTION_BYTES = 8 << 20
 
 
 @click.command(name="import")
-@click.argument("dataset", type=click.Choice(["ucdp", "acled"]))
+@click.argument("dataset", type=click.Choice(["ucdp", "acled", "table", "inspect"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", metavar="NAME|PATH",
+              help="For 'table': a shipped mapping (icews-dyad-year, cameo-events, edge-list) or a TOML mapping file.")
 @click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Where to write rejected rows (default: <FILE name>.rejects.csv in the current folder).")
 @click.option("--dataset-version", "version", metavar="TEXT", help="The dataset's version, e.g. 23.1 (recorded).")
 @store_option
 @click.pass_obj
-def import_command(context: Context, dataset: str, file: Path, rejects: Path | None, version: str | None,
-                   store: Location) -> None:
-    """Import a UCDP GED or ACLED CSV file into an existing store (atomic; re-runs the rules)."""
+def import_command(context: Context, dataset: str, file: Path, mapping: str | None, rejects: Path | None,
+                   version: str | None, store: Location) -> None:
+    """Import a UCDP GED or ACLED CSV file, or any table with --mapping, into an existing store
+    (atomic; re-runs the rules). 'import inspect FILE' names the file's columns and the shipped
+    mapping that fits it."""
+    if dataset == "inspect":
+        click.echo(inspect_table(file).line())
+        return
+    if (dataset == "table") != (mapping is not None):
+        raise UsageError("'import table FILE' needs --mapping NAME|PATH" if mapping is None
+                         else "--mapping is for 'import table FILE --mapping ...' only")
+    spec: str | DatasetSpec = table_spec(load_mapping(mapping), file) if mapping is not None else dataset
     rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
     large = file.stat().st_size >= BACKGROUND_COMPACTION_BYTES
     with update_store(store, notify=context.note, compact=not large) as writer, _progress(context, file) as progress:
         # the copy's folder
         generation = writer.path.parent if isinstance(writer, OxigraphStore) and writer.path is not None else None
-        report = import_events(writer, dataset, file, rejects_path=rejects, version=version, progress=progress,
+        report = import_events(writer, spec, file, rejects_path=rejects, version=version, progress=progress,
                                scratch=generation)
     if large and generation is not None:
         assert isinstance(store, StoreLocation)  # only an on-disk store is written through an on-disk copy

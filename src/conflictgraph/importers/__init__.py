@@ -1,4 +1,5 @@
-"""Import event datasets (UCDP GED, ACLED) into the graph, reconciled with the known actors.
+"""Import event datasets (UCDP GED, ACLED) and dyadic tables (through a TOML mapping:
+:mod:`conflictgraph.importers.table`) into the graph, reconciled with the known actors.
 
 ``import_events`` streams one CSV file into its dataset's named graph; ``update_store`` in
 :mod:`conflictgraph.build.pipeline` wraps it so an on-disk store is changed atomically.

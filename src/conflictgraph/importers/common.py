@@ -200,6 +200,7 @@ class EventRecord:
     bounds: tuple[str, ...] = ()  # the date-bound facts of its dates (:func:`bound_facts`)
     shared: tuple[str, ...] = ()  # "<s> <p> o" lines of a node many events share (:func:`event_type`)
     notes: list[str] = field(default_factory=list)  # what is odd about the row, kept as given (:meth:`note`)
+    parts: dict[str, list[str]] = field(default_factory=dict)  # IRI -> facts of nodes written and removed with it
 
     def add(self, predicate: str, obj: str | None) -> None:
         """Add a fact; ``predicate`` is an N-Triples IRI, ``obj`` an N-Triples term (None: skip)."""
@@ -436,6 +437,8 @@ class DatasetSpec:
     map_row: Callable[[dict[str, str]], EventRecord]
     metadata: tuple[tuple[str, Term], ...] = ()
     other_formats: tuple[tuple[str, str], ...] = ()  # (a column only the other format has, its name)
+    records: str = "events"  # what rows become, in the report: "events" or "ties"
+    delimiter: str = ","  # between cells: "," (CSV) or "\t" (TSV)
 
     @property
     def source(self) -> IRI:

@@ -77,6 +77,8 @@ class CsvReader:
         Used in messages ("not a UCDP GED file: ...").
     hints : sequence of (column, format name)
         Columns that betray another format; named in the error when required columns are missing.
+    delimiter : str
+        The character between cells: ``,`` (CSV, the default) or a tab (TSV).
 
     Attributes
     ----------
@@ -87,8 +89,9 @@ class CsvReader:
     """
 
     def __init__(self, path: Path | str, *, required: Sequence[str], format_name: str = "CSV",
-                 hints: Sequence[tuple[str, str]] = ()):
+                 hints: Sequence[tuple[str, str]] = (), delimiter: str = ","):
         self.path = Path(path)
+        self.delimiter = delimiter
         self.hints = list(hints)
         self.required = [c.lower() for c in required]
         self.format_name = format_name
@@ -138,7 +141,7 @@ class CsvReader:
             yield text[1:] if number == 1 and text.startswith("\ufeff") else text
 
     def _rows(self, text: Iterator[str]) -> Iterator[Row]:
-        reader = csv.reader(text, strict=False)
+        reader = csv.reader(text, strict=False, delimiter=self.delimiter)
         number = 1
         try:
             header = next(reader, None)

@@ -139,6 +139,7 @@ class ImportReport:
     noted: int = 0  # imported rows kept as the dataset gives them, with a quality note
     notes: list[tuple[int, str]] = field(default_factory=list)
     notes_path: str | None = None
+    records: str = "events"  # what the rows became: "events", or "ties" (aggregated rows of a table import)
     run: str = ""
     seconds: float = 0.0
 
@@ -146,7 +147,7 @@ class ImportReport:
         """The lines the CLI prints at the end (counts with thousands separators: 100,000)."""
         lines = [f"{self.file}: {self.rows_read:,} rows read = {self.imported:,} imported + {self.rejected:,} rejected"
                  + (f"; {self.noted:,} imported with quality notes" if self.noted else ""),
-                 f"events: {self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
+                 f"{self.records}: {self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
                  + (f", {self.older:,} older than the graph's (kept)" if self.older else "")
                  + f", {self.missing:,} missing from this file (kept)",
                  f"actors: {self.rows_all_known:,} of {self.imported:,} imported rows have only known or generic "
@@ -177,7 +178,8 @@ SELECT ?event ?hash ?modified WHERE {
 _ORPHAN_ACTORS = SPARQL_PREFIXES + """
 SELECT DISTINCT ?actor WHERE {
   GRAPH ?g { ?actor skos:prefLabel ?label .
-             FILTER NOT EXISTS { ?event cg:sideA|cg:sideB|cg:associatedWith ?actor } }
+             FILTER NOT EXISTS { ?record cg:sideA|cg:sideB|cg:associatedWith|cg:party|cg:initiator|cg:recipient
+                                 ?actor } }
   FILTER (STRSTARTS(STR(?actor), "%sactor/dataset-"))
 }""" % ID
 
@@ -482,10 +484,11 @@ class ImportRun:
         self.rejects_path = rejects_path
         self.graph, self.inferred_graph = dataset_graph(spec.key), dataset_inferred_graph(spec.key)
         self.end, self.inferred_end = f" {nt_iri(self.graph)} .\n", f" {nt_iri(self.inferred_graph)} .\n"
-        self.reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats)
+        self.reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats,
+                                delimiter=spec.delimiter)
         self._rows = iter(self.reader)
         self._first = next(self._rows, None)  # reads and checks the header before anything is written
-        self.report = ImportReport(dataset=spec.key, file=path.name, sha256=file_sha256(path))
+        self.report = ImportReport(dataset=spec.key, file=path.name, sha256=file_sha256(path), records=spec.records)
         self.began = datetime.now(UTC)
         self.existing = self._existing_events()
         self.reconciler = Reconciler(store)
@@ -576,7 +579,8 @@ class ImportRun:
         facts = self.attacher.facts(record, chunk.write)
         if record.geometry:  # the shared geometry node's IRI is a hash of the point and its precision
             facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
-        digest = _content_hash(facts)
+        parts = [f"{nt_iri(iri)} {fact}" for iri, part in record.parts.items() for fact in part]
+        digest = _content_hash(facts + parts)
         before = self.existing.get(record.iri)
         if before is not None and before[0] == digest:
             self.report.unchanged += 1
@@ -588,6 +592,7 @@ class ImportRun:
             else:
                 self.report.updated += 1
                 self.removals.append(record.iri)
+                self.removals.extend(record.parts)
             self._write_event(record, facts, digest, chunk)
         return True
 
@@ -618,6 +623,9 @@ class ImportRun:
         subject = nt_iri(record.iri)
         chunk.write("".join([f"{subject} {fact}{self.end}" for fact in facts]))
         chunk.write(f"{subject} {_CONTENT_HASH} \"{digest}\"{self.end}")
+        for iri, part in record.parts.items():
+            node = nt_iri(iri)
+            chunk.write("".join([f"{node} {fact}{self.end}" for fact in part]))
         chunk.write("".join([f"{subject} {fact}{self.inferred_end}" for fact in record.bounds]))
         if record.geometry:
             self.attacher.geometry(record, chunk.write)
@@ -629,7 +637,7 @@ class ImportRun:
         report = self.report
         missing = [iri for iri in self.existing if iri not in self.seen]
         report.missing = len(missing)
-        report.missing_ids = [iri.rsplit("/", 1)[1].split("-", 1)[1] for iri in sorted(missing)[:_SHOWN]]
+        report.missing_ids = [_shown_id(iri, self.spec.key) for iri in sorted(missing)[:_SHOWN]]
         report.rejects_path = str(self.rejects_path) if self.rejects_path and report.rejected else None
         report.notes_path = str(self.notes.path) if self.notes.path and report.noted else None
         report.names = self.reconciler.name_counts()
@@ -677,6 +685,12 @@ def _remove_orphans(store: Store, graph: str) -> None:
         if not places:
             break
         store.remove_subjects(places, graph)
+
+
+def _shown_id(iri: str, key: str) -> str:
+    """The dataset's id in a record's IRI (``event:ucdp-123`` -> ``123``, ``tie:edge-list-x`` -> ``x``)."""
+    name = iri.rsplit("/", 1)[1]
+    return name[len(key) + 1:] if name.startswith(key + "-") else name.split("-", 1)[1]
 
 
 def _integer(n: int) -> Literal:

@@ -386,7 +386,7 @@ def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
 _UNRECONCILED = SPARQL_PREFIXES + """
 SELECT ?actor ?name ?g (COUNT(DISTINCT ?event) AS ?events) WHERE {
   GRAPH ?g { ?actor cg:unreconciled true ; skos:prefLabel ?name .
-             OPTIONAL { ?event cg:sideA|cg:sideB|cg:associatedWith ?actor } }
+             OPTIONAL { ?event cg:sideA|cg:sideB|cg:associatedWith|cg:initiator|cg:recipient|cg:party ?actor } }
 } GROUP BY ?actor ?name ?g ORDER BY DESC(?events) ?name"""
 
 _WINGS = SPARQL_PREFIXES + """

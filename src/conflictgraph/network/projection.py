@@ -14,7 +14,9 @@ entries of one view and returns a :class:`networkx.MultiDiGraph`:
   ``via`` (the alliance or operation a derived tie goes through), ``evidence`` (counts per
   kind of evidence: ``curated`` or the name of an imported dataset, e.g.
   ``{"curated": 3, "acled": 12}``), ``status``, on edges with events ``fatalities`` (and
-  ``fatalities_low`` / ``fatalities_high``, the sums of the low and high estimates), and on
+  ``fatalities_low`` / ``fatalities_high``, the sums of the low and high estimates), on edges
+  with aggregated records (interaction tallies of a table import) ``interactions`` (the sum of
+  their ``cg:eventCount``), and on
   edges whose evidence leaves gaps between ``start`` and ``end`` ``spans`` (the merged
   [start, end] spans in force: :func:`~conflictgraph.network.spec.merge_spans`).
 
@@ -151,12 +153,28 @@ def _record_sources(graph: str | None = None) -> str:
 SELECT ?n ?src WHERE {{ {_in_graph("?n cg:source ?src .", graph)} FILTER (isIRI(?src)) }}"""
 
 
+def _event_counts(graph: str | None = None) -> str:
+    return SPARQL_PREFIXES + f"""
+SELECT ?n ?v WHERE {{ {_in_graph("?n cg:eventCount ?v .", graph)} }}"""
+
+
 def _fatality_counts(graph: str | None = None) -> str:
     return SPARQL_PREFIXES + f"""
 SELECT ?n ?p ?v WHERE {{
   VALUES ?p {{ cg:fatalitiesBest cg:fatalitiesLow cg:fatalitiesHigh }}
   {_in_graph("?n ?p ?v .", graph)}
 }}"""
+
+
+def _has_ties(graph: str) -> str:
+    """One row when ``graph`` holds a tie or an interaction (evidence of relations other than
+    the event-tie table's)."""
+    return SPARQL_PREFIXES + f"""
+SELECT ?n WHERE {{
+  VALUES ?type {{ cg:Cooperation cg:Hostility cg:InteractionTally cg:Interaction cg:CooperativeInteraction
+                 cg:HostileInteraction }}
+  GRAPH {iri_ref(graph)} {{ ?n a ?type }}
+}} LIMIT 1"""
 
 
 _STATUS_NAMES = {CG.Claimed: "claimed", CG.Admitted: "admitted", CG.Disputed: "disputed",
@@ -182,6 +200,7 @@ class _Node:
     status: set[str] = field(default_factory=set)
     source: str | None = None  # cg:source of an imported record
     fatalities: dict[str, int] = field(default_factory=dict)  # "Best"/"Low"/"High" -> count
+    interactions: int | None = None  # cg:eventCount of an aggregated record (an interaction tally)
 
 
 # Evidence items: id -> (source, kind, is_statement). An item is a statement, or an imported
@@ -237,6 +256,11 @@ class _Facts:
             record = self.nodes.get(str(row["n"]))
             if record is not None and record.source is None:
                 record.source = str(row["src"])
+        for row in rows(_event_counts):
+            try:
+                self.nodes[str(row["n"])].interactions = int(str(row["v"]))
+            except ValueError:
+                continue
         for row in rows(_fatality_counts):
             try:
                 count = int(str(row["v"]))
@@ -501,8 +525,12 @@ def _edges_with_ties(store: Store, entries: list[Relation], node_attrs: dict[str
     rest = [e for e in entries if e.relation not in RELATIONS]
     edges: dict[tuple[str, str, str], dict] = {}
     if rest:
-        curated = [g for g in store.named_graphs() if not g.startswith((DATASET_GRAPHS, DATASET_INFERRED_GRAPHS))]
-        facts = _Facts(store, graphs=curated)
+        graphs = store.named_graphs()
+        curated = [g for g in graphs if not g.startswith((DATASET_GRAPHS, DATASET_INFERRED_GRAPHS))]
+        # Datasets of ties and interactions (a table import) are evidence of these relations too.
+        tallied = [g for g in graphs if g.startswith(DATASET_GRAPHS) and store.query(_has_ties(g)).rows]
+        inferred = [DATASET_INFERRED_GRAPHS + g[len(DATASET_GRAPHS):] for g in tallied]
+        facts = _Facts(store, graphs=curated + tallied + [g for g in inferred if g in graphs])
         edges.update(_attributes(_collect_edges(_rows(store, rest), facts, node_attrs, options), facts))
     if events:
         table = kept_table(store)
@@ -672,6 +700,10 @@ def _edge_attributes(edge: _EdgeRows, facts: _Facts) -> dict:
         attrs["fatalities"] = _fatalities(edge.events, facts)
         attrs["fatalities_low"] = _fatalities(edge.events, facts, ("Low",))
         attrs["fatalities_high"] = _fatalities(edge.events, facts, ("High",))
+    tallied = [info.interactions for info in map(facts.nodes.get, edge.ties)
+               if info is not None and info.interactions is not None]
+    if tallied:
+        attrs["interactions"] = sum(tallied)
     spans = merge_spans(zip(edge.starts, edge.ends))
     if len(spans) > 1:
         attrs["spans"] = spans

@@ -286,7 +286,7 @@ def periods_report(networks: list[tuple[str, nx.MultiDiGraph]], *, by: str = "ye
                   {"periods": rows})
 
 
-DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements")
+DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements", "interactions")
 
 
 def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by: str = "events",
@@ -297,6 +297,8 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
     Deaths sum the best estimate of each event (else the low one, else the high one), as the
     projection does, and ``deaths_low`` / ``deaths_high`` the low and high estimates; a pair
     none of whose events has a count shows none.
+    ``interactions`` sums the counts of the pair's aggregated ties (a dyad-year of a table
+    import), shown when any has one.
     """
     if rank_by not in DYAD_RANKS:
         raise UsageError(f"rank dyads by {', '.join(DYAD_RANKS)}, not {rank_by!r}")
@@ -307,7 +309,8 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
         rows.append({"a": network.nodes[a].get("label", a), "b": network.nodes[b].get("label", b),
                      "events": len(attrs.get("events", [])), "deaths": attrs.get("fatalities"),
                      "deaths_low": attrs.get("fatalities_low"), "deaths_high": attrs.get("fatalities_high"),
-                     "statements": len(attrs.get("statements", [])), "first": attrs.get("start"),
+                     "statements": len(attrs.get("statements", [])), "interactions": attrs.get("interactions"),
+                     "first": attrs.get("start"),
                      "last": attrs.get("end"), "evidence": attrs.get("evidence", {}),
                      "sources": attrs.get("sources", []), "a_iri": a, "b_iri": b})
     rows.sort(key=lambda r: (-(r[rank_by] or 0), str(r["a"]), str(r["b"])))
@@ -316,8 +319,10 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
         row["rank"] = rank
     meta = dict(analysis_graph(network, ties="signed", relations=[relation]).graph["analysis"], ties=relation,
                 relation=relation, ranked_by=rank_by, dyads=len(rows))
-    columns = ["rank", "a", "b", "events", "deaths", "deaths_low", "deaths_high", "statements", "first", "last",
-               "sources"]
+    columns = ["rank", "a", "b", "events", "deaths", "deaths_low", "deaths_high", "statements", "evidence", "first",
+               "last", "sources"]
+    if any(r["interactions"] is not None for r in rows):  # aggregated ties of a table import: their counts
+        columns.insert(columns.index("statements") + 1, "interactions")
     shown = [dict(r, evidence=", ".join(f"{k} {v}" for k, v in r["evidence"].items())) for r in rows]
-    return Report(meta, [Table(shown, columns=[*columns[:8], "evidence", *columns[8:]],
+    return Report(meta, [Table(shown, columns=columns,
                                title=f"Dyads by {rank_by} ({relation})")], {"dyads": rows})

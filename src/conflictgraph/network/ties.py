@@ -34,6 +34,9 @@ claim is about them, no participation node names them (``cg:event``, which adds 
 curated ones: the bundled graph has 32 curated events, 28 of them with sides) is listed in
 :attr:`TieTable.residual` and the projection runs the two relations' queries for those events
 only. Each query row has exactly one event, so the split is exact whatever it puts where.
+The interactions and interaction tallies of a table import (:mod:`conflictgraph.importers.table`)
+have no sides, so they are in neither: their relations (``cooperated-with``, ``acted-against``,
+``interacted-with``, and ``cooperates-with`` / ``hostile-to`` for signed tallies) run as queries.
 
 The table is an index derived from the store, never a second source of truth: it can be
 rebuilt from the store at any time, and a kept file whose format or queries differ from this

@@ -38,6 +38,8 @@ _FACT_NAMES = {
     "cg:fatalitiesHigh": "fatalities (high)", "cg:eventType": "dataset's type", "cg:source": "source",
     "dct:source": "dataset's sources", "dct:description": "notes", "cg:qualityNote": "quality note",
     "dct:modified": "changed in the dataset",
+    # An interaction or interaction tally of a table import: who acted, towards whom, how many times.
+    "cg:initiator": "initiator", "cg:recipient": "recipient", "cg:party": "party", "cg:eventCount": "event count",
     # A source: what it is and how to cite it (an imported dataset's Source has only these).
     "dct:title": "title", "dct:publisher": "publisher", "dct:issued": "issued", "dct:hasVersion": "version",
     "cg:sourceKind": "kind of source", "cg:url": "web address", "dct:license": "licence",
@@ -61,7 +63,7 @@ SELECT ?tie ?type ?myRole ?prop ?other ?otherLabel ?start ?end WHERE {
   OPTIONAL {
     ?tie ?prop ?other .
     FILTER(?other != ?e && ?prop NOT IN (rdf:type, cg:attestedBy, cg:source, cg:start, cg:end,
-           cg:startEarliest, cg:startLatest, cg:endEarliest, cg:endLatest))
+           cg:startEarliest, cg:startLatest, cg:endEarliest, cg:endLatest, cg:count, cg:contentHash))
     OPTIONAL { ?other skos:prefLabel ?ol1 } OPTIONAL { ?other rdfs:label ?ol2 }
     BIND(COALESCE(?ol1, ?ol2, STR(?other)) AS ?otherLabel)
   }
@@ -124,6 +126,8 @@ _EVENTS = SPARQL_PREFIXES + """
 SELECT DISTINCT ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
   { ?event cg:sideA ?e . BIND("side A" AS ?how) } UNION { ?event cg:sideB ?e . BIND("side B" AS ?how) }
   UNION { ?event cg:associatedWith ?e . BIND("associated" AS ?how) }
+  UNION { ?event cg:initiator ?e . BIND("initiator" AS ?how) }
+  UNION { ?event cg:recipient ?e . BIND("recipient" AS ?how) }
   UNION { ?event cg:place ?e . BIND("here" AS ?how) }
   UNION { ?event cg:partOf ?e . BIND("part of" AS ?how) }""" + _EVENT_DETAILS
 
