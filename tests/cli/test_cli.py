@@ -165,10 +165,10 @@ def test_no_bundled_alone_makes_an_empty_store_ready_for_imports(tmp_path):
     assert json.loads(count.output) == [{"n": 0}]
     imported = run("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), "--store", store,
                        "--rejects", str(tmp_path / "rejects.csv"))
-    assert "8 imported" in imported.output
+    assert "10 imported" in imported.output
     timeline = run("timeline", "--store", store, "--by", "year", "--format", "json")
-    assert json.loads(timeline.output) == [{"period": "2023", "events": 8, "fatalities": 79, "curated": 0,
-                                            "imported": 8, "curated_fatalities": 0, "imported_fatalities": 79}]
+    assert json.loads(timeline.output) == [{"period": "2023", "events": 10, "fatalities": 81, "curated": 0,
+                                            "imported": 10, "curated_fatalities": 0, "imported_fatalities": 81}]
     ranked = run("centrality", "--store", store, "--format", "json", "--ties", "hostile")
     assert ranked.exit_code == 0 and len(json.loads(ranked.output)["rows"]) == 8
 

@@ -39,13 +39,15 @@ def test_cli_import_summary_and_rejects(store, tmp_path):
     result = run("import", "acled", str(FIXTURES / "acled" / "acled.csv"), "--store", str(store),
                  "--rejects", str(rejects))
     assert result.exit_code == 1, result.output  # rows were rejected (the rest is imported)
-    assert "acled.csv: 14 rows read = 8 imported + 6 rejected" in result.output
-    assert "rejected row 12: inter1: unknown actor type code 'Aliens'" in result.output
-    assert rejects.read_text(encoding="utf-8").count("\n") == 7
+    assert "acled.csv: 14 rows read = 11 imported + 3 rejected; 3 imported with quality notes" in result.output
+    assert "rejected row 9: event_date: impossible date: '31 February 2024'" in result.output
+    assert rejects.read_text(encoding="utf-8").count("\n") == 4  # the header and three rows
+    notes = (tmp_path / "rejects.notes.csv").read_text(encoding="utf-8")
+    assert "inter1: unknown actor type code 'Aliens'; a new actor is an armed group" in notes
     again = run("import", "acled", str(FIXTURES / "acled" / "acled-v2.csv"), "--store", str(store),
                 "--rejects", str(tmp_path / "v2-rejects.csv"))
     assert again.exit_code == 0, again.output
-    assert "events: 1 new, 1 updated, 5 unchanged, 1 older than the graph's (kept), 1 missing" in again.output
+    assert "events: 1 new, 1 updated, 5 unchanged, 1 older than the graph's (kept), 4 missing" in again.output
 
 
 @pytest.mark.slow
@@ -99,7 +101,7 @@ def test_build_keeps_imported_datasets(store):
     assert run("build", "--store", str(store)).exit_code == 0
     result = run("query", "--store", str(store), "--format", "json",
                  "SELECT (COUNT(*) AS ?n) WHERE { ?e cg:contentHash ?h ; cg:earliest ?d }")
-    assert json.loads(result.output)[0]["n"] == 9
+    assert json.loads(result.output)[0]["n"] == 12
 
 
 @pytest.mark.slow

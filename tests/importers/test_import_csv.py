@@ -108,18 +108,40 @@ def test_ucdp_keeps_fatalities_out_of_order_with_a_quality_note():
 @pytest.mark.parametrize("change, reason", [
     ({"date_start": "2023-02-30"}, "date_start: impossible date: '2023-02-30'"),
     ({"date_start": ""}, "date_start: missing date"),
-    ({"date_end": "2023-10-01"}, "date_end 2023-10-01 is before date_start 2023-11-01"),
-    ({"date_prec": "0"}, "date_prec: unknown precision code '0' (expected 1..5)"),
-    ({"where_prec": "8"}, "where_prec: unknown precision code '8' (expected 1..7)"),
-    ({"best": "2.5"}, "best: not a whole number: '2.5'"),
-    ({"type_of_violence": "4"}, "type_of_violence: unknown code '4' (expected 1, 2 or 3)"),
-    ({"latitude": "91"}, "latitude: '91' is outside -90..90"),
-    ({"year": "2022"}, "year 2022 does not match date_start 2023-11-01"),
+    ({"id": ""}, "id: missing event id"),
 ])
-def test_ucdp_rejects(change, reason):
+def test_ucdp_rejects_only_rows_it_cannot_place(change, reason):
     with pytest.raises(RowRejected) as err:
         ucdp.map_row(UCDP_ROW | change)
     assert str(err.value) == reason
+
+
+@pytest.mark.parametrize("change, note, kept", [
+    ({"date_end": "2023-10-01"}, "date_end 2023-10-01 is before date_start 2023-11-01; kept as the span between them",
+     {"cg:start": "2023-10-01", "cg:end": "2023-11-01"}),
+    ({"date_prec": "0"}, "date_prec: unknown precision code 0 (expected 1..5); precision unknown", {}),
+    ({"where_prec": "8"}, "where_prec: unknown precision code 8 (expected 1..7); location precision unknown", {}),
+    ({"best": "2.5"}, "best: not a whole number: '2.5'; left out", {"cg:fatalitiesLow": "1"}),
+    ({"type_of_violence": "4"},
+     "type_of_violence: unknown code '4' (expected 1, 2 or 3); kept as an event of no known type",
+     {"rdf:type": CG + "Event"}),
+    ({"latitude": "91"}, "latitude: '91' is outside -90..90; no point kept", {}),
+    ({"year": "2022"}, "year 2022 does not match date_start 2023-11-01; the dates are kept as given",
+     {"cg:date": "2023-11"}),
+    ({"side_a": ""}, "side_a: missing actor; the event has no side A", {}),
+])
+def test_ucdp_keeps_odd_rows_with_a_quality_note(change, note, kept):
+    """A row UCDP publishes is data: what is odd about it becomes a note, and the rest is kept."""
+    record = ucdp.map_row(UCDP_ROW | change)
+    assert record.notes == [note]
+    values = {p.short: getattr(o, "value", o) for p, o in record.triples}
+    assert values["cg:qualityNote"] == note
+    for key, value in kept.items():
+        assert values[key] == value
+    if "latitude" in change:
+        assert record.geometry is None
+    if "best" in change:
+        assert "cg:fatalitiesBest" not in values
 
 
 def test_acled_dates_and_precision():
@@ -165,20 +187,37 @@ def test_acled_row_with_only_its_disorder_type_is_an_event_of_that_disorder():
     assert [line.split(" ", 2)[2] for line in record.shared][1:] == ['"Political violence"@en', '"Political violence"']
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"event_date": "31 February 2024", "year": "2024"}, "event_date: impossible date: '31 February 2024'"),
-    ({"time_precision": "4"}, "time_precision: unknown precision code '4' (expected 1..3)"),
-    ({"geo_precision": "x"}, "geo_precision: not a whole number: 'x'"),
-    ({"inter2": "Aliens"}, "inter2: unknown actor type code 'Aliens'"),
-    ({"fatalities": "-1"}, "fatalities: negative number: '-1'"),
-    ({"timestamp": "yesterday"}, "timestamp: not a Unix time: 'yesterday'"),
-    ({"actor1": ""}, "actor1: missing actor"),
+def test_acled_rejects_only_a_row_it_cannot_place():
+    row = {r.cells["event_id_cnty"]: r.cells for r in rows_of(ACLED, acled.DATASET) if not r.problem}["MMR1001"]
+    for change, reason in (({"event_date": "31 February 2024", "year": "2024"},
+                            "event_date: impossible date: '31 February 2024'"),
+                           ({"event_id_cnty": ""}, "event_id_cnty: missing event id")):
+        with pytest.raises(RowRejected) as err:
+            acled.map_row(row | change)
+        assert str(err.value) == reason
+
+
+@pytest.mark.parametrize("change, note", [
+    ({"time_precision": "4"}, "time_precision: unknown precision code 4 (expected 1..3); precision unknown"),
+    ({"geo_precision": "x"}, "geo_precision: not a whole number: 'x'; location precision unknown"),
+    ({"inter2": "Aliens"}, "inter2: unknown actor type code 'Aliens'; a new actor is an armed group"),
+    ({"fatalities": "-1"}, "fatalities: negative number: '-1'; left out"),
+    ({"timestamp": "yesterday"}, "timestamp: not a Unix time: 'yesterday'; left out"),
+    ({"actor1": ""}, "actor1: missing actor; the event has no side A"),
+    ({"year": "2020"}, "year 2020 does not match event_date 2023-11-07; the date is kept as given"),
+    ({"longitude": ""}, "latitude and longitude: only one of them is given; no point kept"),
 ])
-def test_acled_rejects(change, reason):
-    rows = {r.cells["event_id_cnty"]: r.cells for r in rows_of(ACLED, acled.DATASET) if not r.problem}
-    with pytest.raises(RowRejected) as err:
-        acled.map_row(rows["MMR1001"] | change)
-    assert str(err.value) == reason
+def test_acled_keeps_odd_rows_with_a_quality_note(change, note):
+    """A row ACLED publishes is data: what is odd about it becomes a note, and the rest is kept."""
+    row = {r.cells["event_id_cnty"]: r.cells for r in rows_of(ACLED, acled.DATASET) if not r.problem}["MMR1001"]
+    record = acled.map_row(row | change)
+    assert record.notes == [note]
+    values = {p.short: getattr(o, "value", o) for p, o in record.triples}
+    assert values["cg:qualityNote"] == note and values["cg:date"] == "2023-11-07"
+    if "actor1" in change:
+        assert all(a.role != CG + "sideA" for a in record.actors)
+    if "longitude" in change:
+        assert record.geometry is None
 
 
 def test_fixture_files_are_plain_csv():

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from conflictgraph.importers import GRAPH_IMPORT_LOG, dataset_graph, import_events, unreconciled_actors
-from conflictgraph.importers.dataset import dataset_inferred_graph
+from conflictgraph.importers.dataset import dataset_inferred_graph, notes_path_for
 from conflictgraph.importers.common import ActorRef
 from conflictgraph.importers.reconcile import Reconciler, name_forms
 from conflictgraph.build.infer import run_rules
@@ -66,24 +66,27 @@ def test_unknown_and_generic_names(store):
 def test_first_import_golden(store, tmp_path):
     rejects = tmp_path / "ged.rejects.csv"
     report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged.csv", rejects_path=rejects, version="23.1")
-    assert (report.rows_read, report.imported, report.rejected) == (14, 8, 6)
-    assert (report.new, report.updated, report.unchanged, report.missing) == (8, 0, 0, 0)
-    assert (report.rows_all_known, report.rows_some_known) == (7, 8)
+    assert (report.rows_read, report.imported, report.rejected) == (14, 10, 4)
+    assert (report.new, report.updated, report.unchanged, report.missing) == (10, 0, 0, 0)
+    assert (report.rows_all_known, report.rows_some_known) == (9, 10)
     assert report.names == {"known": 8, "generic": 0, "unreconciled": 1}
+    # only what cannot be placed or split is rejected: an unknown date_prec or an unreadable
+    # count (rows 10 and 11) are kept, with a quality note each
     assert report.rejects == [
         (9, "date_start: impossible date: '2023-02-30 00:00:00.000'"),
-        (10, "date_prec: unknown precision code '9' (expected 1..5)"),
-        (11, "best: not a whole number: 'many'"),
         (12, "wrong number of cells: expected 49, found 6"),
         (13, "NUL byte in the row"),
         (14, "duplicate event id '500001' (first in row 2)")]
     with open(rejects, encoding="utf-8", newline="") as handle:
         written = list(csv.reader(handle))
-    assert written[0][:3] == ["row", "reason", "id"] and [r[0] for r in written[1:]] == ["9", "10", "11", "12", "13", "14"]
-    assert written[4][2:] == ["500013", "MYA-2023-1-500-13", "2023", "1", "Clear", "1"]
+    assert written[0][:3] == ["row", "reason", "id"] and [r[0] for r in written[1:]] == ["9", "12", "13", "14"]
     summary = report.summary()
-    assert summary[0] == "ged.csv: 14 rows read = 8 imported + 6 rejected"
-    assert summary[1] == "events: 8 new, 0 updated, 0 unchanged, 0 missing from this file (kept)"
+    assert summary[0] == "ged.csv: 14 rows read = 10 imported + 4 rejected; 2 imported with quality notes"
+    assert summary[1] == "events: 10 new, 0 updated, 0 unchanged, 0 missing from this file (kept)"
+    with open(notes_path_for(rejects), encoding="utf-8", newline="") as handle:
+        notes = {row["row"]: row["note"] for row in csv.DictReader(handle)}
+    assert notes == {"10": "date_prec: unknown precision code 9 (expected 1..5); precision unknown",
+                     "11": "best: not a whole number: 'many'; left out"}
 
 
 def test_ucdp_event_triples_golden(store):
@@ -109,7 +112,7 @@ def test_ucdp_event_triples_golden(store):
 def test_repeat_import_changes_no_event_triple(store):
     before = graph_quads(store, "ucdp-ged")
     report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged.csv")
-    assert (report.new, report.updated, report.unchanged, report.missing) == (0, 0, 8, 0)
+    assert (report.new, report.updated, report.unchanged, report.missing) == (0, 0, 10, 0)
     after = graph_quads(store, "ucdp-ged")
     version = {q for q in before ^ after if "hasVersion" in str(q[1])}
     assert before ^ after == version  # only the version, given the first time, is not repeated
@@ -120,8 +123,8 @@ def test_repeat_import_changes_no_event_triple(store):
 
 def test_newer_export_updates_and_reports_missing(store):
     report = import_events(store, "ucdp", FIXTURES / "ucdp" / "ged-v2.csv")
-    assert (report.new, report.updated, report.unchanged, report.missing) == (1, 1, 6, 1)
-    assert report.missing_ids == ["500003"]
+    assert (report.new, report.updated, report.unchanged, report.missing) == (1, 1, 6, 3)
+    assert report.missing_ids == ["500003", "500009", "500010"]  # the last two: kept with notes in the first file
     assert values(store, "ucdp-500001", CG + "fatalitiesBest") == {"14"}  # updated in place
     assert values(store, "ucdp-500001", CG + "fatalitiesHigh") == {"18"}
     assert values(store, "ucdp-500003", CG + "sideB") == {ACTOR + "ka"}  # missing, kept
@@ -129,7 +132,7 @@ def test_newer_export_updates_and_reports_missing(store):
 
 def test_acled_import_and_older_export(store):
     first = import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
-    assert (first.rows_read, first.imported, first.rejected, first.new) == (14, 8, 6, 8)
+    assert (first.rows_read, first.imported, first.rejected, first.new) == (14, 11, 3, 11)  # 3 odd rows kept, noted
     assert first.names == {"known": 10, "generic": 2, "unreconciled": 1}
     assert values(store, "acled-MMR1001", CG + "associatedWith") == {ACTOR + "ka", ACTOR + "pdf", ACTOR + "knplf"}
     assert values(store, "acled-MMR1001", CG + "place") == {ID + "place/mese"}
@@ -137,7 +140,7 @@ def test_acled_import_and_older_export(store):
     notes = values(store, "acled-MMR1008", "http://purl.org/dc/terms/description")
     assert notes == {'Cell text is only text: " . <x> <y> <z> . } ; DROP ALL'}
     second = import_events(store, "acled", FIXTURES / "acled" / "acled-v2.csv")
-    assert (second.new, second.updated, second.unchanged, second.older, second.missing) == (1, 1, 5, 1, 1)
+    assert (second.new, second.updated, second.unchanged, second.older, second.missing) == (1, 1, 5, 1, 4)
     assert values(store, "acled-MMR1001", CG + "fatalitiesBest") == {"8"}
     assert values(store, "acled-MMR1003", CG + "fatalitiesBest") == {"2"}  # the older copy did not overwrite
     assert values(store, "acled-MMR1004", CG + "sideA") == {ACTOR + "dataset-police-forces-of-myanmar-2021"}
@@ -156,10 +159,11 @@ def test_rules_give_imported_events_bounds_and_timeline(store):
     assert values(store, "ucdp-500003", CG + "earliest") == {"2023-11-01"}
     assert values(store, "ucdp-500003", CG + "startEarliest") == {"2023-11-05"}
     rows = {r["period"]: r for r in timeline_rows(store, actor=IRI(ACTOR + "knpp"), by="month")}
-    assert rows["2023-11"]["imported"] == 1 and rows["2023-11"]["fatalities"] == 14
+    # 500003 (14 deaths), 500009 (1) and 500010 (best unreadable, left out with a note: its low, 1)
+    assert rows["2023-11"]["imported"] == 3 and rows["2023-11"]["fatalities"] == 16
     assert rows["2023"]["imported"] == 1 and rows["2023"]["fatalities"] == 30   # 500007: June..September
     weeks = timeline_rows(store, place=IRI(ID + "place/kayah-state"), by="week")
-    assert sum(r["imported"] for r in weeks) == 9 and any(r["period"] == "2023-W45" for r in weeks)
+    assert sum(r["imported"] for r in weeks) == 11 and any(r["period"] == "2023-W45" for r in weeks)
 
 
 def test_an_updated_events_date_bounds_replace_the_old_ones(bundled_copy, tmp_path):
@@ -195,8 +199,8 @@ def test_event_types_are_shared_concepts_and_unused_ones_go(bundled_copy, tmp_pa
                          OPTIONAL { ?type dct:type ?word } } } GROUP BY ?type"""
     rows = built.query(types_of, bindings={"g": IRI(dataset_graph("acled"))}).rows
     events = built.query(SPARQL_PREFIXES + "SELECT ?e ?label WHERE { ?e cg:eventType/skos:prefLabel ?label }").rows
-    assert len(events) == 8 and sum(int(r["events"].value) for r in rows) == 8
-    assert len(rows) == len({r["label"].value for r in events}) < 8  # shared by the events of a kind
+    assert len(events) == 11 and sum(int(r["events"].value) for r in rows) == 11
+    assert len(rows) == len({r["label"].value for r in events}) < 11  # shared by the events of a kind
     clash = {str(r["e"]) for r in events if r["label"].value == "Armed clash"}
     assert ID + "event/acled-MMR1001" in clash
 
@@ -217,7 +221,7 @@ def test_event_types_are_shared_concepts_and_unused_ones_go(bundled_copy, tmp_pa
     after = built.query(types_of, bindings={"g": IRI(dataset_graph("acled"))}).rows
     labels = {r["type"]: int(r["events"].value) for r in after}
     assert all(count > 0 for count in labels.values())  # no concept left without events
-    assert len(after) < len(rows) and sum(labels.values()) == 8
+    assert len(after) < len(rows) and sum(labels.values()) == 11  # the 3 rows not in the new file: kept
 
 
 def test_reconcile_suggests_known_actors_on_the_same_side(bundled_copy, tmp_path):

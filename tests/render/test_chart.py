@@ -81,12 +81,12 @@ def test_timeline_plot_writes_the_chart_of_the_table_it_prints(tmp_path):
     assert run("build", "--no-bundled", "--store", store).exit_code == 0
     imported = run("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), "--store", store,
                    "--rejects", str(tmp_path / "rejects.csv"))
-    assert "8 imported" in imported.output  # and rows rejected on purpose
+    assert "10 imported" in imported.output  # and rows rejected on purpose
     plot = tmp_path / "timeline.svg"
     result = run("timeline", "--store", store, "--by", "week", "--format", "json", "--plot", str(plot))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert sum(r["imported"] for r in rows) == 8 and sum(r["imported_fatalities"] for r in rows) == 79
+    assert sum(r["imported"] for r in rows) == 10 and sum(r["imported_fatalities"] for r in rows) == 81
     assert_chart_matches(plot.read_text(), rows)
     refused = run("timeline", "--store", store, "--plot", str(tmp_path / "t.png"))
     assert refused.exit_code == 2 and "SVG" in refused.output

@@ -55,7 +55,7 @@ from functools import lru_cache
 
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
                                             RowRejected, bound_facts, event_type, id_part, nt_iri, nt_lang, nt_literal,
-                                            nt_text, parse_float, parse_int)
+                                            nt_text, kept_point, parse_int)
 from conflictgraph.rdf.namespaces import CG, ID
 from conflictgraph.rdf.terms import IRI, XSD, Literal
 
@@ -119,27 +119,23 @@ def parse_event_date(value: str) -> date:
 
 
 @lru_cache(maxsize=8192)
-def _date_facts(event_date: str, precision_cell: str) -> tuple[int, str, tuple[str, ...]]:
-    """(year, the date as the label shows it, date facts) of an event_date and time_precision.
-
-    Rows share few distinct dates, so this is cached; a bad cell raises RowRejected (not cached).
-    """
-    when = parse_event_date(event_date)
-    precision = parse_int(precision_cell, "time_precision", required=True)
-    if precision not in _TIME_PREC:
-        raise RowRejected(f"time_precision: unknown precision code {precision_cell.strip()!r} (expected 1..3)")
-    if precision < 3:
-        shown, facts = when.isoformat(), [_DATE + " " + nt_literal(when.isoformat(), XSD + "date")]
-    else:
+def _date_facts(when: date, precision: int | None) -> tuple[str, tuple[str, ...]]:
+    """(the date as the label shows it, date facts) of an event date and its time_precision
+    (None: unknown, the day kept as given). Rows share few distinct dates, so this is cached."""
+    if precision is not None and precision == 3:
         shown = f"{when.year:04d}-{when.month:02d}"
         facts = [_DATE + " " + nt_literal(shown, XSD + "gYearMonth")]
+    else:
+        shown, facts = when.isoformat(), [_DATE + " " + nt_literal(when.isoformat(), XSD + "date")]
     if precision == 2:
         facts += [_START + " " + nt_literal((when - timedelta(days=3)).isoformat(), XSD + "date"),
                   _END + " " + nt_literal((when + timedelta(days=3)).isoformat(), XSD + "date")]
-    if precision > 1:
+    if precision is None:
+        facts.append(_DERIVATION + " " + nt_lang(f"ACLED time_precision unknown: the day as given ({when})"))
+    elif precision > 1:
         facts.append(_DERIVATION + " " + nt_lang(f"ACLED time_precision {precision}: {_TIME_PREC[precision]} "
                                                  f"({when})"))
-    return when.year, shown, tuple(facts)
+    return shown, tuple(facts)
 
 
 @lru_cache(maxsize=1024)
@@ -153,7 +149,7 @@ def _inter(value: str, column: str, blank_actor: bool) -> str:
         code = value.split(".")[0] if value.replace(".", "", 1).isdigit() else _INTER_WORDS.get(
             re.sub(r"[^a-z]", "", value.lower()))
         if code is None or (code not in _INTER and code != "0"):
-            raise RowRejected(f"{column}: unknown actor type code {value!r}")
+            raise RowRejected(f"{column}: unknown actor type code {value!r}")  # kept by map_row, with a note
     return _INTER.get(code, CG.ArmedGroup)
 
 
@@ -212,24 +208,29 @@ def map_row(cells: dict[str, str]) -> EventRecord:
         raise RowRejected("event_id_cnty: missing event id")
     record = EventRecord(event_id, IRI(ID + "event/acled-" + id_part(event_id)), place_levels=place_levels)
 
-    year_of_date, shown_date, date_facts = _date_facts(cells["event_date"], cells["time_precision"])
-    year = parse_int(cells["year"], "year")
-    if year is not None and year != year_of_date:
-        raise RowRejected(f"year {year} does not match event_date {parse_event_date(cells['event_date'])}")
-    geo = parse_int(cells["geo_precision"], "geo_precision", required=True)
-    if geo not in _GEO_PREC:
-        raise RowRejected(f"geo_precision: unknown precision code {cells['geo_precision'].strip()!r} (expected 1..3)")
-    fatalities = parse_int(cells["fatalities"], "fatalities")
-    latitude = parse_float(cells["latitude"], "latitude", -90, 90)
-    longitude = parse_float(cells["longitude"], "longitude", -180, 180)
-    if (latitude is None) != (longitude is None):
-        raise RowRejected("latitude and longitude: only one of them is given")
-    stamp = _timestamp(cells.get("timestamp", ""))
+    when = parse_event_date(cells["event_date"])  # no date at all: nothing to place the event in time
+    precision = record.kept(parse_int, cells["time_precision"], "time_precision", what="precision unknown")
+    if precision is not None and precision not in _TIME_PREC:
+        record.note(f"time_precision: unknown precision code {precision} (expected 1..3); precision unknown")
+        precision = None
+    shown_date, date_facts = _date_facts(when, precision)
+    year = record.kept(parse_int, cells["year"], "year")
+    if year is not None and year != when.year:
+        record.note(f"year {year} does not match event_date {when}; the date is kept as given")
+    geo = record.kept(parse_int, cells["geo_precision"], "geo_precision", what="location precision unknown")
+    if geo is not None and geo not in _GEO_PREC:
+        record.note(f"geo_precision: unknown precision code {geo} (expected 1..3); location precision unknown")
+        geo = None
+    fatalities = record.kept(parse_int, cells["fatalities"], "fatalities")
+    latitude, longitude = kept_point(record, cells["latitude"], cells["longitude"])
+    stamp = record.kept(_timestamp, cells.get("timestamp", ""))
     actor1, actor2 = cells["actor1"].strip(), cells["actor2"].strip()
     if not actor1:
-        raise RowRejected("actor1: missing actor")
-    kind1 = _inter(cells["inter1"], "inter1", False)
-    kind2 = _inter(cells["inter2"], "inter2", not actor2)
+        record.note("actor1: missing actor; the event has no side A")
+    kind1 = record.kept(_inter, cells["inter1"], "inter1", False, what="a new actor is an armed group") \
+        or CG.ArmedGroup
+    kind2 = record.kept(_inter, cells["inter2"], "inter2", not actor2, what="a new actor is an armed group") \
+        or CG.ArmedGroup
 
     kind_of_event, type_facts, record.shared = _types(cells.get("disorder_type", ""), cells["event_type"],
                                                       cells["sub_event_type"])
@@ -249,7 +250,8 @@ def map_row(cells: dict[str, str]) -> EventRecord:
         facts.append(stamp[1])
 
     actors = record.actors
-    actors.append(ActorRef(actor1, _SIDE_A, kind1))
+    if actor1:
+        actors.append(ActorRef(actor1, _SIDE_A, kind1))
     if cells["assoc_actor_1"].strip():
         actors += [ActorRef(name, _ASSOCIATED, kind1) for name in _split(cells["assoc_actor_1"])]
     if actor2:
@@ -260,7 +262,8 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     names = (cells["country"], cells["admin1"], cells["admin2"], cells["admin3"], cells["location"])
     record.place_names = names[:2] if geo == 3 else names
     if latitude is not None:
-        record.geometry = (f"POINT({longitude:g} {latitude:g})", f"ACLED geo_precision {geo}: {_GEO_PREC[geo]}")
+        how = f"ACLED geo_precision {geo}: {_GEO_PREC[geo]}" if geo is not None else "ACLED geo_precision unknown"
+        record.geometry = (f"POINT({longitude:g} {latitude:g})", how)
     return record
 
 

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from conflictgraph.rdf.namespaces import CG, ID, PREFIXES
@@ -45,8 +46,10 @@ from conflictgraph.rdf.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from conflictgraph.rdf.sparql_text import BAD_IRI
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term
 
+T = TypeVar("T")
+
 __all__ = ["RowRejected", "DatasetSpec", "ActorRef", "PlaceLevel", "EventRecord", "parse_int", "parse_float",
-           "parse_iso_day", "covering_date", "bound_facts", "slug", "id_part", "text", "day", "integer",
+           "kept_point", "parse_iso_day", "covering_date", "bound_facts", "slug", "id_part", "text", "day", "integer",
            "nt_iri", "nt_literal", "nt_lang", "nt_text", "nt_term", "parse_nt_term", "geometry_iri", "event_type",
            "RDF_TYPE", "SKOS", "DCT", "GEO", "PROV"]
 
@@ -212,6 +215,22 @@ class EventRecord:
         self.notes.append(text)
         self.add(_QUALITY_NOTE, nt_literal(text, _XSD_STRING))
 
+    def kept(self, parse: Callable[..., T], *args: Any, what: str = "left out") -> T | None:
+        """``parse(*args)``, or None with a quality note when the cell cannot be read: an odd
+        cell costs the row that one value, not the row (``what`` says what became of it).
+
+        >>> record = EventRecord("1", "e")
+        >>> record.kept(parse_int, "12", "best"), record.kept(parse_int, "1_000", "high")
+        (12, None)
+        >>> record.notes
+        ["high: not a whole number: '1_000'; left out"]
+        """
+        try:
+            return parse(*args)
+        except RowRejected as err:
+            self.note(f"{err}; {what}")
+            return None
+
     @property
     def triples(self) -> list[tuple[IRI, Term]]:
         """The facts as (predicate, object) terms (for tests and inspection; slow)."""
@@ -325,6 +344,22 @@ def parse_float(value: str, column: str, low: float, high: float) -> float | Non
     if not (low <= number <= high):
         raise RowRejected(f"{column}: {value!r} is outside {low:g}..{high:g}")
     return number
+
+
+def kept_point(record: EventRecord, latitude: str, longitude: str) -> tuple[float | None, float | None]:
+    """The (latitude, longitude) of two cells, or (None, None) with a quality note on ``record``
+    when they cannot make a point (one blank, one unreadable or out of range).
+
+    >>> record = EventRecord("1", "e")
+    >>> kept_point(record, "19.67", ""), record.notes
+    ((None, None), ['latitude and longitude: only one of them is given; no point kept'])
+    """
+    if bool(latitude.strip()) != bool(longitude.strip()):
+        record.note("latitude and longitude: only one of them is given; no point kept")
+        return None, None
+    lat = record.kept(parse_float, latitude, "latitude", -90, 90, what="no point kept")
+    lon = record.kept(parse_float, longitude, "longitude", -180, 180, what="no point kept")
+    return (lat, lon) if lat is not None and lon is not None else (None, None)
 
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?")

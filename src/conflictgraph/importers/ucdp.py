@@ -9,7 +9,7 @@ id                  the IRI ``event:ucdp-<id>`` (percent-encoded where needed)
 relid               ``skos:altLabel`` (UCDP's readable id)
 type_of_violence    the class (1 state-based, 2 non-state: ``cg:Battle``; 3 one-sided:
                     ``cg:Attack``) and ``cg:eventType``, a concept with the type in words
-                    shared by the events of that type; another code rejects the row
+                    shared by the events of that type; another code: a ``cg:Event`` with a note
 conflict_name,      ``skos:prefLabel`` "<dyad_name> (<date>)" and ``dct:type`` conflict name
 dyad_name
 side_a / side_b     ``cg:sideA`` / ``cg:sideB``, reconciled with the known actors
@@ -18,17 +18,23 @@ side_a / side_b     ``cg:sideA`` / ``cg:sideB``, reconciled with the known actor
                     into them, with a quality note
 date_start,         ``cg:date``: the day when both are the same day, else the month or year
 date_end,           covering both, with ``cg:start``/``cg:end`` days and a ``cg:dateDerivation``
-date_prec           naming date_prec; a missing or impossible date, an end before the start or
-                    a date_prec outside 1..5 rejects the row
+date_prec           naming date_prec; a missing or impossible date_start rejects the row (the
+                    event has no place in time); an unreadable end, an end before the start,
+                    a year that differs or a date_prec outside 1..5 is kept with a note
 low / best / high   ``cg:fatalitiesLow`` / ``cg:fatalitiesBest`` / ``cg:fatalitiesHigh``
-                    (whole numbers; out of order: kept, with a quality note)
+                    (whole numbers; out of order or unreadable: kept, or left out, with a note)
 country, adm_1,     the place hierarchy (country, state/region, district or township, named
 adm_2,              location); ``where_prec`` (1..7) says how deep the event's ``cg:place``
 where_coordinates,  goes and is kept as ``cg:locationPrecision`` on the geometry
 where_prec
 latitude,           ``geo:hasGeometry`` a geometry node with ``geo:asWKT`` "POINT(lon lat)" and
 longitude           the precision; one node per distinct point and precision, shared by the
-                    events there (``node:geometry-<hash>``)
+                    events there (``node:geometry-<hash>``); unreadable or out of range: no
+                    point, with a note
+
+Quality notes (``cg:qualityNote``, listed in the import's notes file) keep a row the dataset
+publishes with what is odd about it; only a row with no id or no readable start date is
+rejected (and one the CSV reader cannot split into the header's columns).
 source_article      ``dct:source`` (the dataset's own source text)
 source_headline     ``dct:description``
 ==================  =========================================================================
@@ -52,8 +58,8 @@ from datetime import date
 from functools import lru_cache
 
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
-                                            RowRejected, bound_facts, covering_date, event_type, id_part, nt_iri,
-                                            nt_lang, nt_literal, nt_term, nt_text, parse_float, parse_int,
+                                            RowRejected, bound_facts, covering_date, event_type, id_part, kept_point,
+                                            nt_iri, nt_lang, nt_literal, nt_term, nt_text, parse_int,
                                             parse_iso_day)
 from conflictgraph.rdf.namespaces import CG, ID
 from conflictgraph.rdf.terms import IRI, XSD, Literal
@@ -105,15 +111,17 @@ def place_levels(names: tuple[str, ...]) -> list[PlaceLevel]:
 
 
 @lru_cache(maxsize=8192)
-def _date_facts(start: date, end: date, precision: int) -> tuple[str, tuple[str, ...]]:
-    """(the date as the label shows it, the date facts) of a start, an end and a date_prec."""
+def _date_facts(start: date, end: date, precision: int | None) -> tuple[str, tuple[str, ...]]:
+    """(the date as the label shows it, the date facts) of a start, an end and a date_prec (None:
+    unknown)."""
     covering = covering_date(start, end)
     facts = [_DATE + " " + nt_term(covering)]
     if start != end or precision != 1:
         facts += [_START + " " + nt_literal(start.isoformat(), XSD + "date"),
                   _END + " " + nt_literal(end.isoformat(), XSD + "date"),
                   _DERIVATION + " " + nt_lang(f"UCDP date_prec {precision} ({_DATE_PREC[precision]}): "
-                                              f"between {start} and {end}")]
+                                              f"between {start} and {end}" if precision is not None else
+                                              f"UCDP date_prec unknown: between {start} and {end}")]
     return covering.value, tuple(facts)
 
 
@@ -157,47 +165,51 @@ def map_row(cells: dict[str, str]) -> EventRecord:
 
     violence = _VIOLENCE.get(cells["type_of_violence"].strip())
     if violence is None:
-        raise RowRejected(f"type_of_violence: unknown code {cells['type_of_violence'].strip()!r} (expected 1, 2 or 3)")
+        record.note(f"type_of_violence: unknown code {cells['type_of_violence'].strip()!r} (expected 1, 2 or 3); "
+                    "kept as an event of no known type")
+        violence = (CG.Event, "")
 
-    start = parse_iso_day(cells["date_start"], "date_start")
-    end = parse_iso_day(cells["date_end"], "date_end") if cells["date_end"].strip() else start
+    start = parse_iso_day(cells["date_start"], "date_start")  # no date at all: nothing to place the event in time
+    end = record.kept(parse_iso_day, cells["date_end"], "date_end", what="the start day taken as the end") \
+        if cells["date_end"].strip() else start
+    end = end or start
     if end < start:
-        raise RowRejected(f"date_end {end} is before date_start {start}")
-    precision = parse_int(cells["date_prec"], "date_prec", required=True)
-    if precision not in _DATE_PREC:
-        raise RowRejected(f"date_prec: unknown precision code {cells['date_prec'].strip()!r} (expected 1..5)")
-    year = parse_int(cells["year"], "year")
+        record.note(f"date_end {end} is before date_start {start}; kept as the span between them")
+        start, end = end, start
+    precision = record.kept(parse_int, cells["date_prec"], "date_prec", what="precision unknown")
+    if precision is not None and precision not in _DATE_PREC:
+        record.note(f"date_prec: unknown precision code {precision} (expected 1..5); precision unknown")
+        precision = None
+    year = record.kept(parse_int, cells["year"], "year")
     if year is not None and year != start.year:
-        raise RowRejected(f"year {year} does not match date_start {start}")
+        record.note(f"year {year} does not match date_start {start}; the dates are kept as given")
 
-    low = parse_int(cells["low"], "low")
-    best = parse_int(cells["best"], "best")
-    high = parse_int(cells["high"], "high")
+    low = record.kept(parse_int, cells["low"], "low")
+    best = record.kept(parse_int, cells["best"], "best")
+    high = record.kept(parse_int, cells["high"], "high")
     known = [n for n in (low, best, high) if n is not None]
     if known != sorted(known):  # UCDP publishes such rows: keep them, as an analyst's count would
         record.note(f"fatality estimates out of order (low {low}, best {best}, high {high}), kept as UCDP gives them")
 
-    where = parse_int(cells["where_prec"], "where_prec", required=True)
-    if where not in _WHERE_PREC:
-        raise RowRejected(f"where_prec: unknown precision code {cells['where_prec'].strip()!r} (expected 1..7)")
-    latitude = parse_float(cells["latitude"], "latitude", -90, 90)
-    longitude = parse_float(cells["longitude"], "longitude", -180, 180)
-    if (latitude is None) != (longitude is None):
-        raise RowRejected("latitude and longitude: only one of them is given")
+    where = record.kept(parse_int, cells["where_prec"], "where_prec", what="location precision unknown")
+    if where is not None and where not in _WHERE_PREC:
+        record.note(f"where_prec: unknown precision code {where} (expected 1..7); location precision unknown")
+        where = None
+    latitude, longitude = kept_point(record, cells["latitude"], cells["longitude"])
 
     side_a, side_b = cells["side_a"].strip(), cells["side_b"].strip()
     if not side_a:
-        raise RowRejected("side_a: missing actor")
+        record.note("side_a: missing actor; the event has no side A")
 
     shown_date, date_facts = _date_facts(start, end, precision)
     record.add(_TYPE, nt_iri(violence[0]))
     record.add(_ALT, nt_text(cells["relid"]))
-    dyad = cells["dyad_name"].strip() or f"{side_a} - {side_b}"
+    dyad = cells["dyad_name"].strip() or f"{side_a or '?'} - {side_b or '?'}"
     record.add(_LABEL, nt_lang(f"{dyad} ({shown_date})"))
     typed = event_type("ucdp", (violence[1],))
-    assert typed is not None  # None only for blank words; _VIOLENCE's are not
-    record.facts.append(typed[0])
-    record.shared = typed[1]
+    if typed is not None:  # None for an unknown type_of_violence
+        record.facts.append(typed[0])
+        record.shared = typed[1]
     record.add(_DCT_TYPE, nt_text(cells["conflict_name"]))
     record.facts += date_facts
     record.bounds = bound_facts(date_facts)
@@ -213,7 +225,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
         for name in members:
             record.actors.append(ActorRef(name, role, _actor_kind(name)))
 
-    depth, meaning = _WHERE_PREC[where]
+    depth, meaning = _WHERE_PREC[where] if where is not None else (4, "unknown precision")
     names = (cells["country"], cells["adm_1"], cells["adm_2"], cells["where_coordinates"])[:depth]
     # The hierarchy stops at the first blank level.
     blank = next((i for i, name in enumerate(names) if not name.strip()), len(names))
