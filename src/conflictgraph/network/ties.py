@@ -249,6 +249,26 @@ class TieTable:
     def __len__(self) -> int:
         return len(self.a)
 
+    def event_dates(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """(date text, dataset name) of each of ``iris`` that the table holds: the day, or
+        ``start..end`` for an event known to a period (as
+        :func:`conflictgraph.viz.provenance.event_details` writes dates), without asking the store.
+
+        >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"],
+        ...                                "start": "2023-01-05", "end": "2023-01-11"}])
+        >>> table.event_dates(["e1", "other"])
+        {'e1': ('2023-01-05..2023-01-11', 'acled')}
+        """
+        index = self.events.index()
+        wanted = [iri for iri in iris if iri in index]
+        if not wanted:
+            return {}
+        codes = self.events.encode(wanted)
+        starts, ends = iso_days(self.event_start[codes]), iso_days(self.event_end[codes])
+        kinds = self.kinds.objects[self.event_kind[codes]].tolist()
+        return {iri: ((start or "") if start == end or not end else f"{start or ''}..{end}", kind)
+                for iri, start, end, kind in zip(wanted, starts, ends, kinds)}
+
     def fatalities(self) -> np.ndarray:
         """Per event, the count the projection sums: best, else low, else high (:data:`NO_COUNT`)."""
         return np.where(self.event_best >= 0, self.event_best,

@@ -62,6 +62,8 @@ from conflictgraph.network.analyze.centrality import centrality
 from conflictgraph.network.analyze.communities import communities
 from conflictgraph.network.analyze.reduce import analysis_graph
 from conflictgraph.network.spec import load_projection
+from conflictgraph.network.ties import kept_table
+from conflictgraph.rdf.namespaces import DATASET_GRAPHS
 from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
 from conflictgraph.viz.provenance import event_details, source_details, statement_details
@@ -412,6 +414,16 @@ class _Panels:
             for s in statements)
 
 
+def _imported_events(store: Store, iris: list[str]) -> dict[str, dict]:
+    """Label and date of the imported events among ``iris``, from the store's event-tie table:
+    "<dataset> event" and its dates (their ids trace them to the dataset's rows; ``show`` gives
+    the rest). Asking the store for 80,000 labels took 8 s of a 22 s page."""
+    if not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
+        return {}
+    return {iri: {"label": f"{kind} event", "date": date}
+            for iri, (date, kind) in kept_table(store).event_dates(iris).items()}
+
+
 def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
     """The panels of the statements, sources and events behind the edges, looked up in ``store``
     (without a store, their IRIs only)."""
@@ -422,7 +434,8 @@ def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
     source_info: dict[str, dict] = {}
     if store is not None:
         details = statement_details(store, statement_ids)
-        event_info = event_details(store, event_ids)
+        event_info = _imported_events(store, event_ids)
+        event_info.update(event_details(store, [e for e in event_ids if e not in event_info]))
         # Sources an edge cites without a statement (an imported dataset, for its events).
         cited = {str(s) for *_e, d in network.edges(data=True) for s in d.get("sources") or []}
         source_info = source_details(store, cited - {d["source"]["iri"] for d in details.values() if d.get("source")})
