@@ -231,7 +231,7 @@
     field(dl, "Relation", r.label + " (" + r.kind + (r.symmetric ? ", both ways" : ", directed") + ")");
     field(dl, "Dates", dates(e));
     field(dl, "Weight", String(e.weight));
-    if (e.status) field(dl, "Status", e.status.join(", "));
+    field(dl, "Status", (e.status || ["claimed"]).join(", "));  // left out of the data when claimed alone
     if (e.evidence) field(dl, "Evidence", Object.keys(e.evidence).map(function (k) { return k + ": " + e.evidence[k]; }).join(", "));
     if (e.via) field(dl, "Via", e.via.join("; "));
     if (e.self) add(panel, "p", "Self-reported (dashed): every statement behind this tie comes from " +
