@@ -53,3 +53,57 @@ def test_the_string_trick_alone_is_caught():
 def test_ordinary_queries_with_escapes_still_run(mini):
     assert mini.query('ASK { ?s ?p "x\\u0041" }').kind == "ask"
     assert mini.query('SELECT ?s WHERE { ?s skos:prefLabel "Highland Defence Force"@en }').rows
+
+
+NETWORK_WALL_SCRIPT = """
+import sys
+import pyoxigraph
+from conflictgraph.rdf.safety import deny_network
+why = deny_network()
+if why:
+    print("NOT DENIED", why)
+    sys.exit(0)
+try:
+    list(pyoxigraph.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
+    print("RAN")
+except Exception as err:
+    print("FAILED", type(err).__name__)
+"""
+
+
+def _root() -> bool:
+    import os
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_a_process_cut_off_the_network_cannot_reach_a_service_even_unchecked(listener):
+    """The third wall: a query that no check looked at (run on the engine directly) still opens
+    no connection from a process that denied itself the network."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", NETWORK_WALL_SCRIPT % listener.url], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.startswith("NOT DENIED"):
+        assert not _root(), f"root may create a network namespace: {out.stdout}"
+        pytest.skip(f"this machine lets no one but root cut a process off the network: {out.stdout.strip()}")
+    assert out.stdout.startswith("FAILED"), out.stdout
+    assert listener.connections == 0
+
+
+def test_the_cli_query_command_is_cut_off_the_network(mini_on_disk, listener):
+    """Even if both checks were fooled (here: switched off in the child process), ``query`` on a
+    local store runs where no network is, and the engine reaches nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, conflictgraph.api as api; api.check_query = lambda text, **_: 'select'; "
+            "from conflictgraph.cli.main import main; sys.argv = ['conflictgraph', *sys.argv[1:]]; main()")
+    out = subprocess.run([sys.executable, "-c", code, "query", "--store", mini_on_disk,
+                          f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"],
+                         capture_output=True, text=True, timeout=60)
+    if "unreachable" not in out.stderr and not _root():
+        pytest.skip("this machine lets no one but root cut a process off the network")
+    assert out.returncode != 0 and "unreachable" in out.stderr.lower(), (out.stdout, out.stderr)
+    assert listener.connections == 0

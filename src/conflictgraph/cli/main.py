@@ -48,7 +48,9 @@ class Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool) -> None:
     """conflictgraph: a knowledge graph of armed conflict, traced to its sources."""
-    ctx.obj = Context(quiet)
+    # main() passes {"own_process": True}: this process runs one command and may give up things
+    # a library caller would keep (the network, for ``query``)
+    ctx.obj = Context(quiet, own_process=isinstance(ctx.obj, dict) and ctx.obj.get("own_process", False))
 
 
 for command in (build.build, build.compact, build.doctor, build.validate, query.query, query.queries, query.show,
@@ -60,4 +62,4 @@ for command in (build.build, build.compact, build.doctor, build.validate, query.
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="conflictgraph")
+    cli(prog_name="conflictgraph", obj={"own_process": True})

@@ -23,10 +23,12 @@ __all__ = ["Context", "note", "store_option", "disk_store_option", "format_optio
 
 
 class Context:
-    """Settings shared by every command (from global options)."""
+    """Settings shared by every command (from global options). ``own_process``: the command runs
+    in a process of its own (the ``conflictgraph`` program), not inside a caller's."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, *, own_process: bool = False):
         self.quiet = quiet
+        self.own_process = own_process
 
     def note(self, message: str) -> None:
         """A progress line or note on stderr, unless ``--quiet``; never read as markup."""

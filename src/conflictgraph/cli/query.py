@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from conflictgraph.cli.options import format_option, note, with_graph
+from conflictgraph.cli.options import Context, format_option, note, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.query.catalog import load_catalog
 from conflictgraph.query.claims import readable_disagreements
 from conflictgraph.query.results import Table
+from conflictgraph.rdf.safety import deny_network
 from conflictgraph.render.rows import write_rows, write_table
 from conflictgraph.render.show import render_show
+from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["query", "queries", "show", "claims", "conflicts"]
 
@@ -38,6 +40,9 @@ def query(graph, query: str, params: tuple[str, ...], fmt: str) -> None:
             query = Path(query[1:]).read_text(encoding="utf-8")
         except OSError as err:
             raise UsageError(f"cannot read {query[1:]}: {err.strerror}") from None
+    context = click.get_current_context().find_object(Context)
+    if isinstance(graph.store, OxigraphStore) and context is not None and context.own_process:
+        deny_network()  # the engine runs here, on local data: a fooled check still reaches nothing
     result, title = graph.run_query(query, values)
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")

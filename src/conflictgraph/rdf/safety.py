@@ -14,6 +14,12 @@ SERVICE, and a plain token scan finds no SERVICE keyword outside strings, IRIs a
 any reading of the text: as written, with every escape replaced, and with escapes replaced
 except after an escaped backslash.
 
+A third wall does not depend on parsing at all: :func:`deny_network` puts a process that only
+reads a local store (a server's query worker, the ``query`` command on an on-disk or in-memory
+store) in a network namespace of its own, where no interface is up, so a query that fooled
+both checks still opens no connection. It needs Linux and the right to create the namespace
+(root, or CAP_SYS_ADMIN); elsewhere it says why not and the checks stand alone.
+
 Examples
 --------
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
@@ -26,12 +32,17 @@ refused
 """
 from __future__ import annotations
 
+import ctypes
+import os
 import re
+import sys
 
 from conflictgraph.errors import QueryError, QueryRefused
 from conflictgraph.rdf.sparql_text import tokens
 
-__all__ = ["check_query", "unescape_codepoints"]
+__all__ = ["check_query", "unescape_codepoints", "deny_network"]
+
+_CLONE_NEWNET = 0x40000000  # unshare(2): a new network namespace (linux/sched.h)
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPED_BACKSLASH_OR_CODEPOINT = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -112,3 +123,20 @@ def _contains(node: object, name: str) -> bool:
         elif hasattr(item, "__iter__"):  # lists and pyparsing's ParseResults
             stack.extend(list(item))
     return False
+
+
+def deny_network() -> str | None:
+    """Cut this process off every network, the loopback one included (Linux: a network
+    namespace of its own, with no interface up); None when done, else why it could not be.
+
+    Only for a process that needs no network afterwards: one reading a local store.
+    """
+    if not sys.platform.startswith("linux"):
+        return f"network namespaces are Linux's ({sys.platform} has none)"
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWNET) == 0:
+            return None
+        return f"unshare(CLONE_NEWNET): {os.strerror(ctypes.get_errno())} (it needs root or CAP_SYS_ADMIN)"
+    except (OSError, AttributeError) as err:  # no libc symbol to call
+        return f"unshare is not available: {err}"

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -439,6 +440,8 @@ async def _lifespan(app: Starlette):
     """Start the query workers with the server and stop them with it."""
     pool: WorkerPool = app.state.pool
     await pool.start()
+    if pool.network_note:
+        print(f"warning: {pool.network_note}", file=sys.stderr, flush=True)
     try:
         yield
     finally:

@@ -41,7 +41,7 @@ from conflictgraph import errors as _errors
 from conflictgraph.api import ConflictGraph
 from conflictgraph.errors import ConflictGraphError, StoreError
 from conflictgraph.query.describe import describe
-from conflictgraph.rdf.safety import check_query
+from conflictgraph.rdf.safety import check_query, deny_network
 from conflictgraph.rdf.terms import IRI
 from conflictgraph.render.vocabulary import load_vocabulary, term_examples, vocabulary_html
 from conflictgraph.store.generations import DATABASE, StoreLocation
@@ -163,10 +163,12 @@ def handle_job(state: _State, job: dict) -> dict:
 def _worker_main(conn, location: str) -> None:
     """The loop of a worker process: one job in, one answer out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    # a worker reads a local store only: no query it runs may reach any network (see deny_network)
+    offline = "remote store" if "://" in location else deny_network()
     state = _State(location)
     try:
         state.current()
-        conn.send(("ready", None))
+        conn.send(("ready", offline))
     except ConflictGraphError as err:
         conn.send(("error", (type(err).__name__, str(err))))
         return
@@ -227,6 +229,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._closing = False
         self.replaced = 0
+        self.network_note: str | None = None  # why the workers could not be cut off the network
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened the store."""
@@ -248,6 +251,8 @@ class WorkerPool:
         if status != "ready":
             self._kill(worker)
             _raise(*detail)
+        self.network_note = (None if detail is None else
+                             f"query workers keep network access ({detail}); only the query checks refuse SERVICE")
         return worker
 
     @staticmethod
