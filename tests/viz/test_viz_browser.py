@@ -468,3 +468,30 @@ def test_timeline_strip_counts_events_per_month_for_the_page_and_the_selection(b
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()
+
+
+def test_the_strip_and_panel_of_a_tie_whose_events_are_counted_not_listed(browser, westland_page, tmp_path,
+                                                                          monkeypatch):
+    from conflictgraph.viz import page as page_module
+
+    _path, store = westland_page
+    monkeypatch.setattr(page_module, "EVENTS_LISTED", 3)
+    net = project(store)
+    path = write_page(build_page(net, store=store), tmp_path / "cut.html")
+    opened = Opened(browser, path)
+    try:
+        data = opened.js("() => ({edges: cgPage.data.edges, nodes: cgPage.data.nodes, meta: cgPage.data.meta})")
+        cut = max(range(len(data["edges"])), key=lambda i: data["edges"][i].get("evn", 0))
+        edge = data["edges"][cut]
+        assert edge["evn"] > len(edge["ev"]) == 3
+        opened.js("(id) => cgPage.showEdge(id)", cut)
+        assert strip_bars(opened) == edge["evm"]
+        panel = opened.page.text_content("#cg-panel")
+        assert f"Events ({edge['evn']})" in panel and f"and {edge['evn'] - 3} more" in panel
+        assert "--ties all --format json" in panel
+        opened.page.click(".cg-close")
+        assert strip_bars(opened) == data["meta"]["event_months"]
+        assert f"the whole page: {data['meta']['event_count']}" in opened.page.text_content("#cg-strip-label")
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()

@@ -235,3 +235,35 @@ def test_write_page_reports_unwritable_path(tmp_path):
     (tmp_path / "dir.html").mkdir()
     with pytest.raises(UsageError, match="cannot write"):
         write_page({"meta": {"title": "x"}, "nodes": [], "edges": []}, tmp_path / "dir.html")
+
+
+def test_a_page_lists_an_edges_first_events_and_counts_the_rest(tmp_path, monkeypatch):
+    """Thousands of events behind a tie are counted (in all and per month), not listed: the page
+    lists the first EVENTS_LISTED of each edge (3 here) and keeps the counts the strip needs."""
+    from conflictgraph.build.pipeline import open_for_reading
+    from conflictgraph.viz import page as page_module
+    from conftest import FIXTURES, run_cli
+
+    store = str(tmp_path / "store")
+    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
+    assert run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "westland.csv"), "--store", store,
+                   "--rejects", str(tmp_path / "r.csv")).exit_code == 0
+    reader = open_for_reading(store)
+    network = project(reader)
+    monkeypatch.setattr(page_module, "EVENTS_LISTED", 3)
+    page = build_page(network, store=reader)
+    events = page.info["events"]
+    every = {e for *_x, d in network.edges(data=True) for e in d["events"]}
+    assert len(events) < len(every) and page.info["meta"]["event_count"] == len(every)
+    assert sum(page.info["meta"]["event_months"].values()) == len(every)  # every event of the fixture has a day
+    iris = {n["id"]: n["iri"] for n in page.net.nodes}
+    for edge in page.net.edges:
+        behind = network.edges[iris[edge["from"]], iris[edge["to"]], "fought"]["events"]
+        assert [events[i]["iri"] for i in edge["ev"]] == behind[:3]
+        if len(behind) > 3:
+            assert edge["evn"] == len(behind) == sum(edge["evm"].values())
+        else:
+            assert "evn" not in edge
+    state = next(n for n in page.net.nodes if n["name"] == "Government of Westland")
+    mine = {e for u, v, d in network.edges(data=True) if state["iri"] in (u, v) for e in d["events"]}
+    assert state["evn"] == len(mine) == sum(state["evm"].values())

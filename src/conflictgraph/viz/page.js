@@ -239,7 +239,7 @@
     sourceList(panel, e.src);
     statementList(panel, e.st, "Statements");
     if (e.ev && e.ev.length) {
-      add(panel, "h3", "Events (" + e.ev.length + ")");
+      add(panel, "h3", "Events (" + (e.evn || e.ev.length) + ")");
       var list = add(panel, "ul", null, "cg-events");
       e.ev.slice(0, MAX_LISTED).forEach(function (i) {
         // The event's id (for an imported event, the dataset's own id) traces the tie to its record;
@@ -248,6 +248,10 @@
         var item = add(list, "li", ev.label + (ev.date && ev.label.indexOf(ev.date) < 0 ? " (" + ev.date + ")" : ""));
         add(item, "span", " " + id, "cg-id");
       });
+      if (e.evn > e.ev.length) {
+        add(panel, "p", "and " + (e.evn - e.ev.length) + " more; every one is listed by: conflictgraph path \"" +
+            rawNodes[e.from].name + "\" \"" + rawNodes[e.to].name + "\" --ties all --format json", "cg-more");
+      }
     }
   }
   function showNode(id) {
@@ -397,6 +401,13 @@
     return out;
   }
   function countMonths(focus) {
+    // Where the page lists only an edge's first events, the page counted all of them per month.
+    var whole = !focus ? meta : focus.kind === "edge" ? rawEdges[focus.id] : rawNodes[focus.id];
+    var counted = !focus ? meta.event_months : whole.evm, total = !focus ? meta.event_count : whole.evn;
+    if (counted) {
+      var inMonths = Object.keys(counted).reduce(function (n, m) { return n + counted[m]; }, 0);
+      return { counts: counted, total: total, undated: total - inMonths };
+    }
     var counts = {}, undated = 0, listed = focusEvents(focus);
     listed.forEach(function (i) {
       var d = events[i].date;

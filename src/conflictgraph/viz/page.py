@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +79,7 @@ __all__ = ["SIZE_BY", "COLOR_BY", "TIES", "Page", "build_page", "short_label"]
 SIZE_BY = ("degree", "betweenness", "pagerank")
 COLOR_BY = ("type", "community", "camp")
 TIES = ("signed", "cooperative", "hostile", "all")
+EVENTS_LISTED = 20  # events a page lists per edge; more are counted (per month too), not listed
 
 _PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
             "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d", "#f1ce63"]
@@ -306,10 +308,28 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
                       color_by=color_by, ties=ties, as_of=as_of, sized_as_of=analysis_network is not None,
                       big=big)
     meta["as_of_span"] = as_of_span
+    _count_unlisted_events(network, order, nodes, meta, panels)
     net = _pyvis_network(meta["title"], nodes, edges, _vis_options(big, len(nodes), seed))
     page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": panels.statements,
                  "sources": panels.sources, "events": panels.events}
     return Page(net=net, info=page_info)
+
+
+def _count_unlisted_events(network: nx.MultiDiGraph, order: list, nodes: list[dict], meta: dict,
+                           panels: _Panels) -> None:
+    """When some edge lists only its first EVENTS_LISTED events, give the page and each node
+    whose edges hold more the count and the months of all their events (the timeline strip
+    shows those)."""
+    every = {e for *_e, d in network.edges(data=True) for e in d.get("events") or []}
+    if len(every) == len(panels.events):
+        return
+    meta["event_count"], meta["event_months"] = len(every), panels.months(every)
+    for number, node in enumerate(order):
+        lists = [d.get("events") or [] for edges in (network.out_edges(node, data=True),
+                                                     network.in_edges(node, data=True)) for *_e, d in edges]
+        if any(len(events) > EVENTS_LISTED for events in lists):
+            mine = {e for events in lists for e in events}
+            nodes[number]["evn"], nodes[number]["evm"] = len(mine), panels.months(mine)
 
 
 def _check_choices(size_by: str, color_by: str, ties: str) -> None:
@@ -365,6 +385,16 @@ class _Panels:
         self._statement_number: dict[str, int] = {}
         self._source_number: dict[str, int] = {}
         self._event_number: dict[str, int] = {}
+        self.month_of: dict[str, str] = {}  # every event behind the page (listed or not) -> its month
+
+    def months(self, events: Iterable[str]) -> dict[str, int]:
+        """How many of ``events`` fall in each month (those without a month are left out)."""
+        counts: dict[str, int] = {}
+        for event in events:
+            month = self.month_of.get(event)
+            if month:
+                counts[month] = counts.get(month, 0) + 1
+        return dict(sorted(counts.items()))
 
     def add_statements(self, iris: list[str]) -> None:
         for iri in iris:
@@ -377,6 +407,11 @@ class _Panels:
                                     "source": self.source(source["iri"], source) if source else None})
 
     def add_events(self, iris: list[str], event_info: dict[str, dict]) -> None:
+        """List ``iris`` (the events the page names); every event of ``event_info`` keeps its month."""
+        for iri, found in event_info.items():
+            date = str(found.get("date") or "")
+            if re.match(r"\d{4}-\d{2}", date):
+                self.month_of[iri] = date[:7]
         for iri in iris:
             found = event_info.get(iri, {})
             self._event_number[iri] = len(self.events)
@@ -429,6 +464,7 @@ def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
     (without a store, their IRIs only)."""
     statement_ids = sorted({s for *_e, d in network.edges(data=True) for s in d.get("statements") or []})
     event_ids = sorted({e for *_e, d in network.edges(data=True) for e in d.get("events") or []})
+    listed = sorted({e for *_e, d in network.edges(data=True) for e in (d.get("events") or [])[:EVENTS_LISTED]})
     details: dict[str, dict] = {}
     event_info: dict[str, dict] = {}
     source_info: dict[str, dict] = {}
@@ -441,7 +477,7 @@ def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
         source_info = source_details(store, cited - {d["source"]["iri"] for d in details.values() if d.get("source")})
     panels = _Panels(details, source_info)
     panels.add_statements(statement_ids)
-    panels.add_events(event_ids, event_info)
+    panels.add_events(listed, event_info)
     return panels
 
 
@@ -478,7 +514,10 @@ def _lean(edge: dict) -> dict:
 def _add_edge_details(edge: dict, data: dict, panels: _Panels, labels: dict) -> dict:
     """``edge`` with what only some edges have: events, status, evidence counts, what it goes via."""
     if data.get("events"):
-        edge["ev"] = panels.event_numbers(data["events"])
+        events = data["events"]
+        edge["ev"] = panels.event_numbers(events[:EVENTS_LISTED])
+        if len(events) > EVENTS_LISTED:  # the rest are counted, per month too, not listed
+            edge["evn"], edge["evm"] = len(events), panels.months(events)
     if data.get("status"):
         edge["status"] = list(data["status"])
     if data.get("evidence"):
