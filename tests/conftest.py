@@ -197,6 +197,20 @@ def bundled_on_disk(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def westland_on_disk(tmp_path_factory) -> str:
+    """A store with no curated graph and the made-up all-hostile UCDP-shaped fixture
+    (``ucdp/westland.csv``, three years of a conflict the bundled graph does not know) imported
+    through the CLI; its path. Tests only read it."""
+    folder = tmp_path_factory.mktemp("westland")
+    location = str(folder / "store")
+    assert run_cli("build", "--no-bundled", "--store", location).exit_code == 0
+    imported = run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "westland.csv"), "--store", location,
+                       "--rejects", str(folder / "rejects.csv"))
+    assert imported.exit_code == 0, imported.output
+    return location
+
+
+@pytest.fixture(scope="session")
 def imported_on_disk(bundled_on_disk, tmp_path_factory) -> str:
     """The bundled graph on disk with the UCDP and ACLED fixture files imported through the CLI;
     its path. Some fixture rows are rejected on purpose (their CSV goes to a temporary folder)."""

@@ -17,14 +17,9 @@ WESTLAND = FIXTURES / "ucdp" / "westland.csv"
 BUNDLED_WORDS = ("Myanmar", "Karenni", "Tatmadaw", "KNPLF")  # the bundled graph's conflict
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("no-curated")
-    store = str(folder / "store")
-    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
-    imported = run_cli("import", "ucdp", str(WESTLAND), "--store", store, "--rejects", str(folder / "r.csv"))
-    assert imported.exit_code == 0, imported.output
-    return store
+@pytest.fixture
+def store(westland_on_disk) -> str:
+    return westland_on_disk
 
 
 def _answers(*args: str, code: int = 0) -> str:

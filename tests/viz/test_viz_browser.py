@@ -374,19 +374,15 @@ def test_hostile_labels_hovered_and_clicked_everywhere_run_nothing(browser, host
 
 
 @pytest.fixture(scope="module")
-def westland_page(tmp_path_factory):
-    """The all-hostile UCDP-shaped fixture, imported into a store without the bundled graph, and
-    its page as ``viz`` writes it (every date, for the slider)."""
-    from conftest import FIXTURES, run_cli
+def westland_page(westland_on_disk, tmp_path_factory):
+    """The all-hostile UCDP-shaped fixture's store (no curated graph) and its page as ``viz``
+    writes it (every date, for the slider)."""
+    from conftest import run_cli
 
-    folder = tmp_path_factory.mktemp("westland-page")
-    store = str(folder / "store")
-    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
-    assert run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "westland.csv"), "--store", store,
-                   "--rejects", str(folder / "rejects.csv")).exit_code == 0
-    written = run_cli("viz", "--store", store, "-o", str(folder / "westland.html"))
+    path = tmp_path_factory.mktemp("westland-page") / "westland.html"
+    written = run_cli("viz", "--store", westland_on_disk, "-o", str(path))
     assert written.exit_code == 0, written.output
-    return folder / "westland.html", open_for_reading(store)
+    return path, open_for_reading(westland_on_disk)
 
 
 def choose_span(opened: Opened, span: str) -> None:

@@ -237,18 +237,13 @@ def test_write_page_reports_unwritable_path(tmp_path):
         write_page({"meta": {"title": "x"}, "nodes": [], "edges": []}, tmp_path / "dir.html")
 
 
-def test_a_page_lists_an_edges_first_events_and_counts_the_rest(tmp_path, monkeypatch):
+def test_a_page_lists_an_edges_first_events_and_counts_the_rest(westland_on_disk, monkeypatch):
     """Thousands of events behind a tie are counted (in all and per month), not listed: the page
     lists the first EVENTS_LISTED of each edge (3 here) and keeps the counts the strip needs."""
     from conflictgraph.build.pipeline import open_for_reading
     from conflictgraph.viz import page as page_module
-    from conftest import FIXTURES, run_cli
 
-    store = str(tmp_path / "store")
-    assert run_cli("build", "--no-bundled", "--store", store).exit_code == 0
-    assert run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "westland.csv"), "--store", store,
-                   "--rejects", str(tmp_path / "r.csv")).exit_code == 0
-    reader = open_for_reading(store)
+    reader = open_for_reading(westland_on_disk)
     network = project(reader)
     monkeypatch.setattr(page_module, "EVENTS_LISTED", 3)
     page = build_page(network, store=reader)
