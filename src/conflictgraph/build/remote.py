@@ -18,10 +18,15 @@ conflictgraph owns (:func:`owned_graphs`): those under its own namespace (ontolo
 inferred, datasets, import log) and the curated graphs, whose names come from the graph
 folders and can be anything, so each build lists them in ``GRAPH_BUILD``
 (``<GRAPH_BUILD> dct:hasPart <graph>``) for the next one to find.
+
+Every build and import also gives the store a new version (``<GRAPH_BUILD> dct:identifier``, a
+random id, :func:`store_version`): what a long-running reader (``serve --endpoint``) checks to
+know it must forget what it kept of the store, as it reopens an on-disk store's new generation.
 """
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -29,19 +34,20 @@ from conflictgraph.build.infer import rule_inputs
 from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.errors import StoreMissing
 from conflictgraph.rdf.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_BUILD, GRAPH_INFERRED, GRAPHS, PREFIXES
-from conflictgraph.rdf.terms import IRI, lexical
+from conflictgraph.rdf.terms import IRI, Literal, lexical
 from conflictgraph.store.overlay import RemoteOverlay
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.store.remote import Endpoint, RemoteChanges, RemoteStore
 
-__all__ = ["build_remote", "update_remote", "open_remote", "add_rules", "owned_graphs"]
+__all__ = ["build_remote", "update_remote", "open_remote", "add_rules", "owned_graphs", "store_version"]
 
 Notify = Callable[[str], None]
 
 
-def open_remote(endpoint: Endpoint) -> RemoteStore:
-    """The remote store at ``endpoint``; :class:`StoreMissing` when it holds no graph yet."""
-    store = RemoteStore(endpoint)
+def open_remote(endpoint: Endpoint, *, timeout: float = 300.0) -> RemoteStore:
+    """The remote store at ``endpoint`` (``timeout``: seconds to wait for any one answer);
+    :class:`StoreMissing` when it holds no graph yet."""
+    store = RemoteStore(endpoint, timeout=timeout)
     if store.is_empty():
         store.close()
         raise StoreMissing(f"the SPARQL store at {endpoint} holds no graph: run "
@@ -50,6 +56,23 @@ def open_remote(endpoint: Endpoint) -> RemoteStore:
 
 
 _HAS_PART = PREFIXES["dct"] + "hasPart"
+_VERSION = PREFIXES["dct"] + "identifier"
+_VERSION_QUERY = (f"SELECT ?v FROM NAMED <{GRAPH_BUILD}> WHERE {{ GRAPH <{GRAPH_BUILD}> "
+                  f"{{ <{GRAPH_BUILD}> <{_VERSION}> ?v }} }}")
+
+
+def store_version(store: RemoteStore) -> str | None:
+    """The version the last build or import gave ``store`` (None: none recorded). The query
+    names its graph with FROM NAMED, so it needs no list of the store's graphs."""
+    rows = store.query(_VERSION_QUERY).rows
+    return str(lexical(rows[0]["v"])) if rows and rows[0]["v"] is not None else None
+
+
+def _new_version(changes: RemoteChanges) -> None:
+    """Append to ``changes``: replace the store's version with a new one."""
+    build, version = IRI(GRAPH_BUILD), IRI(_VERSION)
+    changes.delete_where(build, version, GRAPH_BUILD)
+    changes.insert([(build, version, Literal(uuid.uuid4().hex), GRAPH_BUILD)])
 
 
 def owned_graphs(store: RemoteStore) -> set[str]:
@@ -96,6 +119,7 @@ def build_remote(endpoint: Endpoint, ontology: Ontology, loaded, report, *, kept
         changes.drop_graph(graph)
     changes.insert(local.quads())
     add_rules(changes, store, ontology, keep + curated)
+    _new_version(changes)
     notify(f"replacing the curated graphs of {endpoint} and applying rules (one update request)")
     store.apply(changes)
     report.asserted = len(ontology.quads) + len(loaded.quads)
@@ -116,6 +140,7 @@ def update_remote(endpoint: Endpoint, *, notify: Notify) -> Iterator[RemoteOverl
         changes = overlay.changes()
         graphs = owned_graphs(store) | set(overlay.before)
         add_rules(changes, store, load_ontology(), graphs)
+        _new_version(changes)
         notify(f"sending the changes to {endpoint} and applying rules (one update request)")
         store.apply(changes)
     finally:

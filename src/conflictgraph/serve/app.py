@@ -56,6 +56,7 @@ from conflictgraph.render.vocabulary import VOCABULARY_CSP, load_vocabulary, voc
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate, wants_rdf
 from conflictgraph.store.base import Dataset
+from conflictgraph.store.remote import Endpoint
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,9 +69,10 @@ STATIC = Path(__file__).parent / "static"
 
 @dataclass
 class ServeConfig:
-    """Settings of one server (from the ``serve`` command's options)."""
+    """Settings of one server (from the ``serve`` command's options); ``store`` is an on-disk
+    store path or a remote store's :class:`~conflictgraph.store.remote.Endpoint`."""
 
-    store: str | Path
+    store: str | Path | Endpoint
     host: str = "127.0.0.1"
     port: int = 7878
     timeout: float = 30.0
@@ -389,25 +391,28 @@ async def index(request: Request) -> Response:
 
 
 async def network(request: Request) -> Response:
-    """``/network``: the network page of the curated graph, made once per store generation."""
+    """``/network``: the network page of the curated graph, made once per store generation (or
+    remote store version)."""
     try:
         import conflictgraph.viz  # noqa: F401
     except ImportError:
         return _html(pages.network_placeholder("The network page needs conflictgraph.viz, which this "
                                                "installation does not have."))
-    from conflictgraph.store.generations import StoreLocation
     config: ServeConfig = request.app.state.config
     cache: dict[str, str] = request.app.state.network_cache
-    generation = str(StoreLocation(config.store).current())
-    if generation not in cache:
-        try:
+    try:
+        # the store's generation (on disk) or version (remote; None when no build recorded one)
+        generation = (await request.app.state.pool.run({"kind": "ping"}))["generation"]
+        if generation is None or generation not in cache:
             reply = await request.app.state.pool.run({"kind": "network"},
                                                      timeout=max(config.timeout, config.network_timeout))
-        except ConflictGraphError as err:
-            return _error_page(err, error_status(err))
-        cache.clear()
-        cache[generation] = reply["html"]
-    return _html(cache[generation], csp=_NETWORK_CSP)
+            cache.clear()
+            cache[generation] = page = reply["html"]
+        else:
+            page = cache[generation]
+    except ConflictGraphError as err:
+        return _error_page(err, error_status(err))
+    return _html(page, csp=_NETWORK_CSP)
 
 
 async def ontology(request: Request) -> Response:
@@ -457,7 +462,7 @@ def _middleware(cors: tuple[str, ...]) -> list[Middleware]:
 
 
 def create_app(config: ServeConfig) -> Starlette:
-    """The Starlette application serving ``config.store`` (an on-disk store path).
+    """The Starlette application serving ``config.store`` (an on-disk store path or a remote store).
 
     The handlers find the settings, the worker pool and the cached network page in ``app.state``.
     """

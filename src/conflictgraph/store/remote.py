@@ -190,6 +190,11 @@ class RemoteChanges:
     def delete(self, quads: Iterable[Quad]) -> None:
         self._data("DELETE", quads)
 
+    def delete_where(self, subject: IRI, predicate: IRI, graph: str) -> None:
+        """Delete every value of ``subject``'s ``predicate`` in ``graph``."""
+        s, p, g = sparql_term(subject), sparql_term(predicate), sparql_term(IRI(graph))
+        self.operations.append(f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?value }} }}")
+
     def rule(self, construct: str, graph: str, using: list[str] | None = None) -> None:
         """Run a CONSTRUCT rule into ``graph``; ``using`` names the graphs its WHERE reads
         (for servers whose default graph is not the union of the named graphs)."""
