@@ -1,16 +1,18 @@
 """Build and import into a remote SPARQL store without ever leaving it half-written.
 
-The strategy (see :mod:`conflictgraph.store.remote`): stage on the client, then replace in one
-SPARQL Update request, which the server applies atomically.
+The strategy (see :mod:`conflictgraph.store.remote`): stage on the client, then send the
+change as one SPARQL Update request, which the server applies atomically, or, when it is too
+large for one, in pieces on staging graphs switched in by one small request
+(:meth:`~conflictgraph.store.remote.RemoteStore.apply`).
 
 - **build**: the curated layer (ontology, bundled and ``--graph`` folders) is parsed, validated
-  and loaded into an in-memory store here; one request then drops the live curated graphs
+  and loaded into an in-memory store here; the change then drops the live curated graphs
   (the graphs conflictgraph owns, except the imported datasets and the import log, which a
   build keeps), inserts the new ones, drops the inferred graph and runs every rule as
   ``INSERT ... WHERE``.
 - **import**: the importer writes to a :class:`~conflictgraph.store.overlay.RemoteOverlay`:
   the graphs it changes (its dataset graph, the import log) are copied here on first write and
-  changed locally, while every other read goes to the live store; one request then sends the
+  changed locally, while every other read goes to the live store; the change then sends the
   difference (``DELETE DATA`` / ``INSERT DATA``) and re-runs the rules.
 
 A shared store holds other people's graphs too: a build or import changes only the graphs
@@ -46,9 +48,10 @@ Notify = Callable[[str], None]
 
 def open_remote(endpoint: Endpoint, *, timeout: float = 300.0) -> RemoteStore:
     """The remote store at ``endpoint`` (``timeout``: seconds to wait for any one answer);
-    :class:`StoreMissing` when it holds no graph yet."""
+    :class:`StoreMissing` when it holds no graph of conflictgraph's yet (a server may hold
+    graphs of its own: Virtuoso does)."""
     store = RemoteStore(endpoint, timeout=timeout)
-    if store.is_empty():
+    if not any(g.startswith(GRAPHS) for g in store.named_graphs()):
         store.close()
         raise StoreMissing(f"the SPARQL store at {endpoint} holds no graph: run "
                            f"'conflictgraph build --endpoint {endpoint}' first")
@@ -89,12 +92,19 @@ def add_rules(changes: RemoteChanges, store: RemoteStore, ontology: Ontology, gr
     curated graphs among ``graphs`` (:func:`conflictgraph.build.infer.rule_inputs`), named with USING
     unless the server's default graph is already the union of every graph: then the date-bound
     rule also covers imported events, and those copies of what the importer wrote are deleted."""
-    using = None if store.union_default_graph() else sorted(set(rule_inputs(list(graphs))))
+    union = store.union_default_graph()
+    inputs = sorted(set(rule_inputs(list(graphs))))
     changes.drop_graph(GRAPH_INFERRED)
     for path in ontology.rule_paths:
-        changes.rule(path.read_text(encoding="utf-8"), GRAPH_INFERRED, using)
-    if using is None:
+        changes.rule(path.read_text(encoding="utf-8"), GRAPH_INFERRED, inputs, union=union)
+    if union:
         changes.drop_copies(GRAPH_INFERRED, DATASET_INFERRED_GRAPHS)
+
+
+def _how(store: RemoteStore, changes: RemoteChanges) -> str:
+    if changes.triples() <= store.piece:
+        return "one update request"
+    return f"in pieces of {store.piece} triples on staging graphs, switched in by one request"
 
 
 def _count(store: RemoteStore, graph: str) -> int:
@@ -120,7 +130,8 @@ def build_remote(endpoint: Endpoint, ontology: Ontology, loaded, report, *, kept
     changes.insert(local.quads())
     add_rules(changes, store, ontology, keep + curated)
     _new_version(changes)
-    notify(f"replacing the curated graphs of {endpoint} and applying rules (one update request)")
+    notify(f"replacing the curated graphs of {endpoint} and applying rules ({_how(store, changes)})")
+    store.drop_graphs(store.staging_graphs())  # left by a writer that failed or was killed
     store.apply(changes)
     report.asserted = len(ontology.quads) + len(loaded.quads)
     report.inferred = _count(store, GRAPH_INFERRED)
@@ -141,7 +152,7 @@ def update_remote(endpoint: Endpoint, *, notify: Notify) -> Iterator[RemoteOverl
         graphs = owned_graphs(store) | set(overlay.before)
         add_rules(changes, store, load_ontology(), graphs)
         _new_version(changes)
-        notify(f"sending the changes to {endpoint} and applying rules (one update request)")
+        notify(f"sending the changes to {endpoint} and applying rules ({_how(store, changes)})")
         store.apply(changes)
     finally:
         store.close()
