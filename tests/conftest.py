@@ -197,6 +197,16 @@ def bundled_on_disk(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """Debian's Virtuoso on loopback, one per session (it takes some seconds to start); tests
+    that need it empty drop the graphs they find (see tests/virtuoso_server.py)."""
+    from virtuoso_server import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def imported_on_disk(bundled_on_disk, tmp_path_factory) -> str:
     """The bundled graph on disk with the UCDP and ACLED fixture files imported through the CLI;
     its path. Some fixture rows are rejected on purpose (their CSV goes to a temporary folder)."""

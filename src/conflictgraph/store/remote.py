@@ -47,13 +47,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from conflictgraph.errors import StoreError
-from conflictgraph.rdf.sparql_text import declares_dataset, inject_values, page_query
+from conflictgraph.rdf.sparql_text import (count_query, declares_dataset, inject_values, page_query, returns_graph,
+                                          without_dataset)
 from conflictgraph.rdf.terms import IRI, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.changes import STAGING, RemoteChanges, sparql_term
 from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
-from conflictgraph.store.results import ACCEPT, read_results
+from conflictgraph.store.results import ACCEPT, ACCEPT_GRAPH, read_results
 
 __all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "PIECE", "server_words", "sparql_term"]
 
@@ -114,6 +115,10 @@ class Endpoint:
     def __str__(self) -> str:
         return self.query
 
+
+# Graphs a server keeps for its own working, never part of the union default graph: Virtuoso's
+# description of how its tables map to RDF (thousands of triples every query would otherwise read).
+SERVER_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#"})
 
 # Row limits servers apply by default (Virtuoso's ResultSetMaxRows as Debian ships it, serve's
 # --max-rows, public endpoints): an answer of exactly that many rows is read again in pages
@@ -188,6 +193,8 @@ class RemoteStore:
         """Run ``sparql`` with ``bindings`` applied, over ``dataset``, else the dataset of its
         FROM clauses, else the union of all named graphs."""
         fields = self._dataset_fields(sparql, dataset)
+        if dataset is not None and declares_dataset(sparql):
+            sparql = without_dataset(sparql)  # the given dataset wins; some servers would merge the two
         if bindings:
             block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
                                                    " ".join(sparql_term(t) for t in bindings.values()))
@@ -198,13 +205,22 @@ class RemoteStore:
         if result.kind != "select":
             raise StoreError(f"{self.endpoint.query} cut a graph answer at {cap} triples (its limit on result "
                              "rows, such as Virtuoso's ResultSetMaxRows): raise that limit on the server")
+        if len(result.rows) == cap and self._row_count(sparql, fields) == cap:
+            return result  # exactly as many rows as the limit: whole after all
         return self._pages(sparql, fields, result.variables, cap)
+
+    def _row_count(self, sparql: str, fields: list[tuple[str, str]]) -> int | None:
+        """How many rows the SELECT ``sparql`` has (None when the server does not say)."""
+        rows = self._ask(count_query(sparql), fields)[0].rows
+        value = rows[0].get("rows") if rows else None
+        return int(lexical(value)) if value is not None and lexical(value).isdigit() else None
 
     def _ask(self, sparql: str, fields: list[tuple[str, str]]) -> tuple[QueryResult, int | None]:
         """The server's answer to ``sparql``, and the row limit it cut the answer at (None: whole)."""
         form = [("query", sparql)] + fields
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
-                              headers={"Accept": ACCEPT, "Content-Type": _FORM})
+                              headers={"Accept": ACCEPT_GRAPH if returns_graph(sparql) else ACCEPT,
+                                       "Content-Type": _FORM})
         result = self._result(response)
         return result, _cut_at(response.headers, len(result))
 
@@ -213,7 +229,16 @@ class RemoteStore:
         a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`)."""
         rows: list[dict[str, Term | None]] = []
         while True:
-            page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            try:
+                page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            except StoreError as err:
+                if not rows:
+                    raise
+                # Virtuoso sorts at most MaxSortedTopRows (10,000 by default) rows for one answer,
+                # offset included, so a second page in a stable order is refused
+                raise StoreError(f"{self.endpoint.query} cut an answer at {size} rows and refused the next page in "
+                                 f"a stable order ({err}); raise its limits on result rows and on rows sorted "
+                                 "(Virtuoso: ResultSetMaxRows and MaxSortedTopRows in virtuoso.ini)") from None
             if cap is not None and cap < size:
                 raise StoreError(f"{self.endpoint.query} cut a page of {size} rows at {cap}: "
                                  "raise its limit on result rows")
@@ -238,8 +263,9 @@ class RemoteStore:
         return read_results(response.content, response.headers.get("content-type", ""), source=self.endpoint.query)
 
     def named_graphs(self) -> list[str]:
-        """Every named graph but the staging graphs of a change being sent (:meth:`apply`)."""
-        return [g for g in self._all_graphs() if not g.startswith(STAGING)]
+        """Every named graph but the staging graphs of a change being sent (:meth:`apply`) and
+        the graphs a server keeps for its own working (:data:`SERVER_GRAPHS`)."""
+        return [g for g in self._all_graphs() if not g.startswith(STAGING) and g not in SERVER_GRAPHS]
 
     def staging_graphs(self) -> list[str]:
         """The staging graphs on the server: a change being sent, or left by a failed writer."""
