@@ -8,14 +8,18 @@ Reading. Queries see the union of all named graphs as their default graph, as wi
 store, whatever the server's own default: a query names the dataset explicitly
 (``default-graph-uri`` and ``named-graph-uri`` = every named graph), unless it has FROM / FROM
 NAMED of its own (then it is sent as it is) or is given a :class:`~conflictgraph.store.base.Dataset`
-(then that one is sent). Bound values are joined as a
+(then that one is sent, and the query's FROM clauses are taken out: Virtuoso would merge the
+two). The server's own working graphs (:data:`SERVER_GRAPHS`) and staging graphs are never in
+that list. CONSTRUCT and DESCRIBE ask for RDF, SELECT and ASK for result rows. Bound values are joined as a
 ``VALUES`` block at the start of the query's outermost group, their terms serialized by
 pyoxigraph (validated IRIs, escaped literals), never pasted from text.
 
 Never a silently partial answer. A server that cuts answers at a row limit says so in a header
 (``X-SPARQL-MaxRows``: Virtuoso; ``X-SPARQL-Truncated``: conflictgraph's own server); a cut
 SELECT is then read again in pages of that many rows, in a stable order, and a cut graph answer
-is an error naming the setting.
+is an error naming the setting. An answer of exactly the limit is counted first: when that is all
+of it, no page is read (Virtuoso refuses to sort past its limit, so a second page can fail; the
+error then names both settings).
 
 Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
 live graphs. They stage on the client (the curated layer is built in memory; an import works on
