@@ -4,7 +4,8 @@ The server runs with the package's own configuration (/etc/virtuoso-opensource-7
 so ResultSetMaxRows = 10000 and the rest of Debian's defaults) apart from its two ports and its
 database files, which go to a fresh temporary folder. An update user is made with the one grant
 it needs (SPARQL_UPDATE) and writes through /sparql-auth, which asks for HTTP Digest; reads go
-to /sparql without a login, as a team's readers would.
+to /sparql without a login, as a team's readers would; the Graph Store Protocol endpoint
+/sparql-graph-crud-auth takes the same login.
 
 Without the binary the tests are skipped, unless CONFLICTGRAPH_REQUIRE_VIRTUOSO is set (CI
 sets it): then they fail.
@@ -33,16 +34,19 @@ USER, PASSWORD = "conflictgraph", "test-only-password"
 
 @dataclass(frozen=True)
 class VirtuosoServer:
-    """A running Virtuoso: its read endpoint, update endpoint and update login."""
+    """A running Virtuoso: its read endpoint, update endpoint, Graph Store Protocol endpoint
+    (both behind the same Digest login) and update login."""
 
     query: str
     update: str
+    gsp: str
     user: str = USER
     password: str = PASSWORD
 
     def cli_options(self) -> list[str]:
-        """The options a command needs to read from and write to this server."""
-        return ["--endpoint", self.query, "--update-endpoint", self.update,
+        """The options a command needs to read from and write to this server (large changes
+        go to staging graphs through the Graph Store Protocol)."""
+        return ["--endpoint", self.query, "--update-endpoint", self.update, "--gsp-endpoint", self.gsp,
                 "--endpoint-user", self.user, "--endpoint-password", self.password]
 
 
@@ -90,6 +94,6 @@ def running_virtuoso(folder: Path) -> Iterator[VirtuosoServer]:
         grant = f"DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); GRANT SPARQL_UPDATE TO \"{USER}\";"
         subprocess.run([ISQL, str(sql_port), "dba", "dba", f"exec={grant}"], check=True, timeout=60,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        yield VirtuosoServer(query=base + "/sparql", update=base + "/sparql-auth")
+        yield VirtuosoServer(query=base + "/sparql", update=base + "/sparql-auth", gsp=base + "/sparql-graph-crud-auth")
     finally:
         stop_process(process)

@@ -1,6 +1,7 @@
 """Virtuoso (Debian's virtuoso-opensource 7.2, its own defaults) as a shared store: build,
 import of the UCDP fixture and the read and network commands give the embedded store's
-answers; updates go to /sparql-auth with HTTP Digest, in pieces it accepts."""
+answers; updates go to /sparql-auth with HTTP Digest, in pieces it accepts (the commands stage
+large changes through its Graph Store Protocol endpoint; the store below writes INSERT DATA)."""
 from __future__ import annotations
 
 import json
@@ -28,6 +29,7 @@ def _run(*args: str, exit_codes: tuple[int, ...] = (0,)) -> str:
 
 
 def _store(virtuoso) -> RemoteStore:
+    """The server without its Graph Store Protocol URL: writes go as INSERT DATA of 500 triples."""
     return RemoteStore(Endpoint.from_urls(virtuoso.query, virtuoso.update, user=virtuoso.user,
                                           password=virtuoso.password))
 

@@ -45,7 +45,7 @@ from conflictgraph.rdf.terms import IRI, XSD, BNode, Literal, Term
 from conflictgraph.store.base import Quad
 from conflictgraph.store.oxigraph import to_ox
 
-__all__ = ["RemoteChanges", "StagedChanges", "STAGING", "sparql_term"]
+__all__ = ["Load", "RemoteChanges", "StagedChanges", "STAGING", "sparql_term"]
 
 # Staging graphs of a change sent in pieces: STAGING + "<run>/<n>". Readers never list them; a
 # build drops any a failed or killed writer left behind.
@@ -86,12 +86,26 @@ class _Data:
             return f"{self.verb} DATA {{ {body}\n}}"
         return f"{self.verb} DATA {{ GRAPH {_ref(rename(self.graph))} {{ {body}\n}} }}"
 
-    def pieces(self, rename: Rename, size: int) -> list[str]:
-        """This step as requests of at most ``size`` triples, the blank-node triples together."""
+    def pieces(self, rename: Rename, size: int, load: int | None = None) -> list[str | Load]:
+        """This step as requests of at most ``size`` triples, the blank-node triples together;
+        an insert as :class:`Load` pieces of ``load`` triples when ``load`` is given."""
+        if load and self.verb == "INSERT" and self.graph is not None:
+            graph = rename(self.graph)
+            return [Load(graph, "".join(line + "\n" for line in chunk)) for chunk in self._chunks(load)]
+        return [self.text(rename, chunk) for chunk in self._chunks(size)]
+
+    def _chunks(self, size: int) -> list[list[str]]:
         plain = [line for line, blank in zip(self.lines, self.blank) if not blank]
         blank = [line for line, is_blank in zip(self.lines, self.blank) if is_blank]
-        chunks = [plain[i:i + size] for i in range(0, len(plain), size)] + ([blank] if blank else [])
-        return [self.text(rename, chunk) for chunk in chunks]
+        return [plain[i:i + size] for i in range(0, len(plain), size)] + ([blank] if blank else [])
+
+
+@dataclass(frozen=True)
+class Load:
+    """Triples (N-Triples text) to add to ``graph`` through the Graph Store Protocol (a POST)."""
+
+    graph: str
+    ntriples: str
 
 
 @dataclass(frozen=True)
@@ -138,12 +152,13 @@ Step = _Data | _Rule | _Operation
 @dataclass(frozen=True)
 class StagedChanges:
     """A change as small requests: ``copies`` (live graphs copied to their staging graphs),
-    ``pieces`` (the quads and the steps on those graphs, on the staging graphs, in order), then
+    ``pieces`` (the quads and the steps on those graphs, on the staging graphs, in order: update
+    requests, and inserts as :class:`Load` when asked for), then
     ``switch`` (one request that replaces each live graph by its staging graph, then runs the
     other steps); ``staging`` lists the staging graphs."""
 
     copies: str | None
-    pieces: list[str]
+    pieces: list[str | Load]
     switch: str
     staging: list[str]
 
@@ -214,9 +229,11 @@ class RemoteChanges:
             texts.append(operation)
         return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + " ;\n".join(texts)
 
-    def staged(self, run: str, *, piece: int) -> StagedChanges:
+    def staged(self, run: str, *, piece: int, load: int | None = None) -> StagedChanges:
         """The change as requests of at most ``piece`` triples each on staging graphs named
-        after ``run``, and one last request that switches them in and runs the other steps."""
+        after ``run``, and one last request that switches them in and runs the other steps.
+        With ``load``, inserts are :class:`Load` pieces of that many triples (for a server with
+        the Graph Store Protocol, which takes far more triples per request than INSERT DATA)."""
         staging: dict[str, str] = {}  # graphs that receive quads -> their staging graphs
         fresh: set[str] = set()  # of those, the graphs the change drops before anything else
         for step in self.steps:
@@ -233,12 +250,12 @@ class RemoteChanges:
             return staging.get(graph, graph)
 
         copies = [f"COPY SILENT GRAPH {_ref(g)} TO GRAPH {_ref(s)}" for g, s in staging.items() if g not in fresh]
-        pieces: list[str] = []
+        pieces: list[str | Load] = []
         last: list[str | _Rule] = [f"DROP SILENT GRAPH {_ref(g)} ;\nMOVE SILENT GRAPH {_ref(s)} TO GRAPH {_ref(g)}"
                                    for g, s in staging.items()]
         for step in self.steps:
             if isinstance(step, _Data):
-                pieces.extend(step.pieces(rename, piece))
+                pieces.extend(step.pieces(rename, piece, load))
             elif isinstance(step, _Rule):  # reads the live graphs, after the switch
                 last.append(step)
             elif step.graph not in staging:

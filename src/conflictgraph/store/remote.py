@@ -55,7 +55,7 @@ from conflictgraph.rdf.sparql_text import (count_query, declares_dataset, inject
                                           without_dataset)
 from conflictgraph.rdf.terms import IRI, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
-from conflictgraph.store.changes import STAGING, RemoteChanges, sparql_term
+from conflictgraph.store.changes import STAGING, Load, RemoteChanges, sparql_term
 from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
 from conflictgraph.store.results import ACCEPT, ACCEPT_GRAPH, read_results
@@ -67,6 +67,9 @@ _FORM = "application/x-www-form-urlencoded"
 # Virtuoso 7.2 refuses about 2,000 (SP031, "generated SQL text exceeded 10000 lines") and
 # compiles a request in time that grows faster than its size (500 triples: 0.15 s, 1,000: 0.5 s).
 PIECE = 500
+# Triples per Graph Store Protocol POST of a change sent in pieces (a few MB: Virtuoso takes up to
+# 10 MB a request, and 20,000 triples in 0.7 s where INSERT DATA takes 500 in 0.15 s).
+GSP_PIECE = 20_000
 
 
 @dataclass(frozen=True)
@@ -329,13 +332,19 @@ class RemoteStore:
             for s, p, o, g in quads:
                 by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .\n")
             for graph, lines in by_graph.items():
-                params = {"graph": graph} if graph else {"default": ""}
-                self._post(self.endpoint.gsp, params=params, content="".join(lines).encode("utf-8"),
-                           headers={"Content-Type": "application/n-triples"})
+                self._load(graph, "".join(lines))
         else:
             changes = RemoteChanges()
             changes.insert(quads)
             self.update(changes.text())
+        self._graphs = None
+
+    def _load(self, graph: str | None, ntriples: str) -> None:
+        """Add N-Triples to ``graph`` (None: the default graph) with a Graph Store Protocol POST."""
+        assert self.endpoint.gsp is not None  # only called when the endpoint has one
+        params = {"graph": graph} if graph else {"default": ""}
+        self._post(self.endpoint.gsp, params=params, content=ntriples.encode("utf-8"),
+                   headers={"Content-Type": "application/n-triples"})
         self._graphs = None
 
     def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
@@ -386,12 +395,15 @@ class RemoteStore:
         if changes.triples() <= self.piece:
             self.update(changes.text())
             return
-        plan = changes.staged(uuid.uuid4().hex[:12], piece=self.piece)
+        plan = changes.staged(uuid.uuid4().hex[:12], piece=self.piece, load=GSP_PIECE if self.endpoint.gsp else None)
         try:
             if plan.copies:
                 self.update(plan.copies)
             for piece in plan.pieces:
-                self.update(piece)
+                if isinstance(piece, Load):
+                    self._load(piece.graph, piece.ntriples)
+                else:
+                    self.update(piece)
             self.update(plan.switch)
         except BaseException:
             self.drop_graphs(plan.staging)
