@@ -153,6 +153,7 @@ def update_remote(endpoint: Endpoint, *, notify: Notify) -> Iterator[RemoteOverl
         add_rules(changes, store, load_ontology(), graphs)
         _new_version(changes)
         notify(f"sending the changes to {endpoint} and applying rules ({_how(store, changes)})")
+        store.drop_graphs(store.staging_graphs())  # left by a writer that failed or was killed
         store.apply(changes)
     finally:
         store.close()

@@ -48,7 +48,7 @@ from conflictgraph.store.oxigraph import to_ox
 __all__ = ["Load", "RemoteChanges", "StagedChanges", "STAGING", "sparql_term"]
 
 # Staging graphs of a change sent in pieces: STAGING + "<run>/<n>". Readers never list them; a
-# build drops any a failed or killed writer left behind.
+# build or import drops any a failed or killed writer left behind.
 STAGING = GRAPHS + "staging/"
 
 Rename = Callable[[str], str]

@@ -30,7 +30,7 @@ inference rules) as **one** SPARQL Update request when it is small, which Oxigra
 Virtuoso 7.2 refuses about 2,000 in one request) goes in pieces to staging graphs that readers
 never list, then one small request switches them in (``DROP`` + ``MOVE``): readers see the old
 store or the new one, never a mix. Staging graphs a failed writer leaves behind are dropped
-by it, or by the next build. See :meth:`RemoteStore.apply`.
+by it, or by the next build or import. See :meth:`RemoteStore.apply`.
 
 Examples
 --------
