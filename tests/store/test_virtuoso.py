@@ -42,10 +42,25 @@ def _counts(where: list[str]) -> dict:
             (row["g"].startswith(GRAPHS) or "/id/src/" in row["g"])}
 
 
-def _same(command: list[str], remote: list[str], local: list[str]) -> list[str]:
-    answer = sorted(_run(*command, *remote).splitlines())
-    assert len(answer) > 1 and answer == sorted(_run(*command, *local).splitlines()), command
-    return answer
+def _unordered(value):
+    """``value`` with every list sorted: rows a query orders by a column they share (claims of
+    one date, the types of an event) may come in either order from two engines."""
+    if isinstance(value, dict):
+        return {key: _unordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_unordered(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def _same(command: list[str], remote: list[str], local: list[str]) -> None:
+    """The command's answer on Virtuoso is the embedded store's: the same rows in any order
+    (JSON: the same document with its lists in any order)."""
+    answer, expected = _run(*command, *remote), _run(*command, *local)
+    if "json" in command:
+        assert json.loads(answer) and _unordered(json.loads(answer)) == _unordered(json.loads(expected)), command
+    else:
+        assert len(answer.splitlines()) > 1, command
+        assert sorted(answer.splitlines()) == sorted(expected.splitlines()), command
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +97,7 @@ def test_build_and_import_give_the_embedded_graphs(imported, virtuoso):
 
 @pytest.mark.parametrize("command", [
     ["query", "alliance-members", "-p", "alliance=Three Brotherhood", "--format", "csv"],
-    pytest.param(["show", "KNPLF", "--format", "json"], marks=pytest.mark.xfail(strict=True, reason=(
-        "Virtuoso 7.2.5 answers a join with a transitive path wrongly: '?tie ?role actor:knplf . ?tie a ?type . "
-        "?type rdfs:subClassOf+ cg:Tie' gives 1 row instead of 21, so show lists fewer ties and events"))),
+    ["show", "KNPLF", "--format", "json"],
     ["claims", "--format", "csv"], ["conflicts", "--format", "csv"],
     ["timeline", "--format", "csv"], ["centrality", "--format", "csv"],
     ["centrality", "--evidence", "ucdp-ged", "--format", "csv"],
