@@ -55,6 +55,22 @@ def run_cli(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+# Parameters for every named query that give rows on the bundled graph (by type, then by name).
+_SAMPLE_PARAMS = {
+    "actor": "KNPLF", "place": "Kayah State", "operation": "Operation 1107",
+    "source": "src:irrawaddy-2023-11-03", "date": "2023-12-01", "iri": "cg:ArmedGroup", "string": "x",
+    "integer": "1", "entity": "KNPLF",
+}
+_SAMPLE_BY_QUERY = {"alliance-members": {"alliance": "Three Brotherhood Alliance"},
+                    "spokespeople": {"organization": "KNPLF"}, "statements-by-speaker": {"speaker": "Lawrence Soe"},
+                    "wings": {"organization": "KNPP"}}
+
+
+def named_query_params(query) -> dict[str, str]:
+    """Values for the parameters of the named query ``query`` that give rows on the bundled graph."""
+    return {p.name: _SAMPLE_PARAMS[p.type] for p in query.params} | _SAMPLE_BY_QUERY.get(query.name, {})
+
+
 def count_quads(store: Path | str) -> int:
     """How many quads the store's named graphs hold, asked through the CLI."""
     result = run_cli("query", "--store", str(store), "--format", "json", COUNT_QUADS)

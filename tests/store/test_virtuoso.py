@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from conflictgraph.cli.main import cli
+from conflictgraph.query.catalog import load_catalog
 from conflictgraph.rdf.namespaces import GRAPH_BUILD, GRAPHS
 from conflictgraph.rdf.terms import IRI, Literal
 from conflictgraph.store.remote import Endpoint, RemoteStore
-from conftest import FIXTURES, copy_store
+from conftest import FIXTURES, copy_store, named_query_params
 
 pytestmark = pytest.mark.slow  # a real Virtuoso server
 
@@ -106,6 +107,29 @@ def test_build_and_import_give_the_embedded_graphs(imported, virtuoso):
 def test_commands_give_the_embedded_answers(imported, command):
     remote, local, _before = imported
     _same(command, remote, local)
+
+
+# Named queries whose answers on Virtuoso 7.2.5 still differ from the embedded store's (the
+# engine's own errors, as with the queries of show: see the README): strict, so a fix shows;
+# statements-about differs in some runs and not others.
+VIRTUOSO_DIFFERS = {"actors-of-type", "ceasefires", "fighting-in-place", "launchers-of-operation", "source-contents"}
+VIRTUOSO_VARIES = {"statements-about"}
+
+
+def _named(name: str):
+    if name in VIRTUOSO_DIFFERS:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 answers it differently"))
+    if name in VIRTUOSO_VARIES:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="Virtuoso 7.2.5 answers it "
+                                                                              "differently in some runs"))
+    return name
+
+
+@pytest.mark.parametrize("name", [_named(name) for name in sorted(load_catalog())])
+def test_every_named_query_gives_the_embedded_answer(imported, name):
+    remote, local, _before = imported
+    params = [arg for key, value in named_query_params(load_catalog()[name]).items() for arg in ("-p", f"{key}={value}")]
+    _same(["query", name, *params, "--format", "json"], remote, local)
 
 
 def test_a_wrong_password_is_refused_and_never_printed(virtuoso):
