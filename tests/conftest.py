@@ -55,6 +55,22 @@ def run_cli(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+# Parameters for every named query that give rows on the bundled graph (by type, then by name).
+_SAMPLE_PARAMS = {
+    "actor": "KNPLF", "place": "Kayah State", "operation": "Operation 1107",
+    "source": "src:irrawaddy-2023-11-03", "date": "2023-12-01", "iri": "cg:ArmedGroup", "string": "x",
+    "integer": "1", "entity": "KNPLF",
+}
+_SAMPLE_BY_QUERY = {"alliance-members": {"alliance": "Three Brotherhood Alliance"},
+                    "spokespeople": {"organization": "KNPLF"}, "statements-by-speaker": {"speaker": "Lawrence Soe"},
+                    "wings": {"organization": "KNPP"}}
+
+
+def named_query_params(query) -> dict[str, str]:
+    """Values for the parameters of the named query ``query`` that give rows on the bundled graph."""
+    return {p.name: _SAMPLE_PARAMS[p.type] for p in query.params} | _SAMPLE_BY_QUERY.get(query.name, {})
+
+
 def count_quads(store: Path | str) -> int:
     """How many quads the store's named graphs hold, asked through the CLI."""
     result = run_cli("query", "--store", str(store), "--format", "json", COUNT_QUADS)
@@ -208,6 +224,16 @@ def westland_on_disk(tmp_path_factory) -> str:
                        "--rejects", str(folder / "rejects.csv"))
     assert imported.exit_code == 0, imported.output
     return location
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """Debian's Virtuoso on loopback, one per session (it takes some seconds to start); tests
+    that need it empty drop the graphs they find (see tests/virtuoso_server.py)."""
+    from virtuoso_server import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -44,8 +44,10 @@ def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
 
 
 @contextlib.contextmanager
-def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = False) -> Iterator[str]:
-    """Run `oxigraph serve` (or `serve-read-only`) on ``location``; yield its base URL."""
+def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = False,
+                     timeout_s: int | None = None) -> Iterator[str]:
+    """Run `oxigraph serve` (or `serve-read-only`) on ``location``; yield its base URL.
+    ``timeout_s``: the server stops any request after that many seconds."""
     import pytest
 
     binary = oxigraph_binary()
@@ -53,7 +55,8 @@ def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = F
         pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
     port = free_port()
     args = [binary, "serve-read-only" if read_only else "serve", "--location", str(location),
-            "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
+            "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else []) \
+        + (["--timeout-s", str(timeout_s)] if timeout_s else [])
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -63,12 +66,12 @@ def running_oxigraph(location: Path, *, read_only: bool = False, union: bool = F
         stop_process(process)
 
 
-def start_serve(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    """Start `conflictgraph serve` on ``store`` with the options ``extra``; (process, base URL).
-    Stop it with :func:`stop_process`."""
+def start_serve(store: Path | None, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start `conflictgraph serve` on ``store`` (None: ``extra`` names it, e.g. ``--endpoint URL``)
+    with the options ``extra``; (process, base URL). Stop it with :func:`stop_process`."""
     port = free_port()
-    args = [str(Path(sys.executable).with_name("conflictgraph")), "-q", "serve", "--store", str(store),
-            "--port", str(port), *extra]
+    where = ["--store", str(store)] if store is not None else []
+    args = [str(Path(sys.executable).with_name("conflictgraph")), "-q", "serve", *where, "--port", str(port), *extra]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

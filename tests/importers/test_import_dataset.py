@@ -268,8 +268,11 @@ class _FailingStore:
     def __init__(self, inner):
         self.inner, self.loads = inner, 0
 
-    def query(self, sparql, *, bindings=None):
-        return self.inner.query(sparql, bindings=bindings)
+    def query(self, sparql, *, bindings=None, dataset=None):
+        return self.inner.query(sparql, bindings=bindings, dataset=dataset)
+
+    def named_graphs(self):
+        return self.inner.named_graphs()
 
     def load_quads(self, quads):
         self.inner.load_quads(quads)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conflictgraph.query.catalog import load_catalog
+from conftest import named_query_params
 
 CATALOG = load_catalog()
 A = "https://w3id.org/conflictgraph/id/actor/"
@@ -20,25 +21,9 @@ def test_at_least_a_dozen_named_queries_with_headers():
         assert query.title and query.description, query.name
 
 
-SAMPLE_PARAMS = {
-    "actor": "KNPLF", "place": "Kayah State", "operation": "Operation 1107",
-    "source": "src:irrawaddy-2023-11-03", "date": "2023-12-01", "iri": "cg:ArmedGroup", "string": "x",
-    "integer": "1", "entity": "KNPLF",
-}
-
-
 @pytest.mark.parametrize("name", sorted(CATALOG))
 def test_every_named_query_runs_and_cites_sources(bundled, name):
-    query = CATALOG[name]
-    params = {p.name: SAMPLE_PARAMS[p.type] for p in query.params}
-    if name == "alliance-members":
-        params["alliance"] = "Three Brotherhood Alliance"
-    if name == "spokespeople":
-        params["organization"] = "KNPLF"
-    if name == "statements-by-speaker":
-        params["speaker"] = "Lawrence Soe"
-    if name == "wings":
-        params["organization"] = "KNPP"
+    params = named_query_params(CATALOG[name])
     rows = bundled.query_named(name, **params)
     assert rows, f"{name} returned nothing for {params}"
     source_columns = [c for c in rows[0] if c in ("source", "sources")]

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from conflictgraph.cli.main import cli
+from conflictgraph.rdf.namespaces import GRAPH_REFERENCE
 from conflictgraph.rdf.terms import IRI, Literal
 from conflictgraph.store.remote import Endpoint, RemoteStore
 from sparql_http import running_sparql_http
@@ -23,7 +24,7 @@ def guarded(request):
     """A store that answers only USER with PASSWORD, by the scheme of the param; holds one quad."""
     with running_sparql_http("xml", auth=(request.param, USER, PASSWORD)) as url:
         store = RemoteStore(Endpoint.from_urls(url, user=USER, password=PASSWORD), timeout=10)
-        store.add_quads([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), "http://ex/g")])
+        store.add_quads([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), GRAPH_REFERENCE)])  # a built store
         store.close()
         yield url
 

@@ -11,6 +11,7 @@ from conflictgraph.build.pipeline import build_store, update_store
 from conflictgraph.cli.main import cli
 from conflictgraph.errors import QueryError
 from conflictgraph.rdf.namespaces import GRAPH_BUILD
+from conflictgraph.store import remote as remote_module
 from conflictgraph.store.remote import Endpoint, RemoteChanges, RemoteStore
 from conftest import FIXTURES, MINI
 from oxigraph_server import running_oxigraph
@@ -106,14 +107,41 @@ def _mini_embedded(tmp_path) -> str:
 
 
 def test_a_failed_build_request_changes_nothing(endpoint, monkeypatch):
+    """A build small enough for one request (the piece size raised for it): its last operation
+    fails on the server, and everything before it is undone."""
+    monkeypatch.setattr(remote_module, "PIECE", 1_000_000)
     _run("build", "--endpoint", endpoint)
     before = _counts(["--endpoint", endpoint])
     original = RemoteChanges.text
-    # the last operation of the one request fails on the server: everything before it is undone
     monkeypatch.setattr(RemoteChanges, "text", lambda self: original(self) + " ;\nMOVE GRAPH <urn:none> TO <urn:x>")
     result = CliRunner().invoke(cli, ["build", "--endpoint", endpoint])
     assert result.exit_code != 0 and "/update" in result.output
     assert _counts(["--endpoint", endpoint]) == before
+
+
+def test_a_build_in_pieces_is_switched_in_whole_or_not_at_all(endpoint, monkeypatch):
+    """A build larger than one piece goes to staging graphs that readers never see; it fails
+    at the switch: the store is as before, and no staging graph is left behind."""
+    _run("build", "--endpoint", endpoint)
+    before = _counts(["--endpoint", endpoint])
+    seen: list[tuple[int, list[str]]] = []
+    original = RemoteStore.update
+
+    def update(self, text):
+        if "MOVE SILENT GRAPH" in text:  # the switch
+            seen.append((len(self.staging_graphs()), RemoteStore(self.endpoint).named_graphs()))
+            original(self, text + " ;\nMOVE GRAPH <urn:none> TO <urn:x>")
+        original(self, text)
+
+    monkeypatch.setattr(RemoteStore, "update", update)
+    result = CliRunner().invoke(cli, ["build", "--graph", str(MINI), "--endpoint", endpoint])
+    assert result.exit_code == 1 and "/update" in result.output and "staging graphs" in result.output
+    staged, readers_see = seen[0]
+    assert staged > 3 and sorted(readers_see) == sorted([*before, GRAPH_BUILD])  # staged, not seen
+    monkeypatch.undo()
+    store = RemoteStore(Endpoint.from_urls(endpoint))
+    assert _counts(["--endpoint", endpoint]) == before and store.staging_graphs() == []
+    store.close()
 
 
 def test_an_import_that_fails_midway_changes_nothing(endpoint):

@@ -27,7 +27,20 @@ def _remote(tmp_path, request):
     return store
 
 
-BACKENDS = {"oxigraph-memory": _memory, "oxigraph-disk": _disk, "remote-oxigraph-server": _remote}
+def _virtuoso(tmp_path, request):
+    """Debian's Virtuoso (one per session), reading at /sparql and writing at /sparql-auth with
+    HTTP Digest; emptied for each test of every graph but its own working graph (marked slow)."""
+    server = request.getfixturevalue("virtuoso")
+    store = RemoteStore(Endpoint.from_urls(server.query, server.update, user=server.user, password=server.password),
+                        timeout=30)
+    graphs = store.named_graphs() + store.staging_graphs()
+    if graphs:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    return store
+
+
+BACKENDS = {"oxigraph-memory": _memory, "oxigraph-disk": _disk, "remote-oxigraph-server": _remote,
+            "remote-virtuoso": _virtuoso}
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,18 @@
 """Build and import into a remote SPARQL store without ever leaving it half-written.
 
-The strategy (see :mod:`conflictgraph.store.remote`): stage on the client, then replace in one
-SPARQL Update request, which the server applies atomically.
+The strategy (see :mod:`conflictgraph.store.remote`): stage on the client, then send the
+change as one SPARQL Update request, which the server applies atomically, or, when it is too
+large for one, in pieces on staging graphs switched in by one small request
+(:meth:`~conflictgraph.store.remote.RemoteStore.apply`).
 
 - **build**: the curated layer (ontology, bundled and ``--graph`` folders) is parsed, validated
-  and loaded into an in-memory store here; one request then drops the live curated graphs
+  and loaded into an in-memory store here; the change then drops the live curated graphs
   (the graphs conflictgraph owns, except the imported datasets and the import log, which a
   build keeps), inserts the new ones, drops the inferred graph and runs every rule as
   ``INSERT ... WHERE``.
 - **import**: the importer writes to a :class:`~conflictgraph.store.overlay.RemoteOverlay`:
   the graphs it changes (its dataset graph, the import log) are copied here on first write and
-  changed locally, while every other read goes to the live store; one request then sends the
+  changed locally, while every other read goes to the live store; the change then sends the
   difference (``DELETE DATA`` / ``INSERT DATA``) and re-runs the rules.
 
 A shared store holds other people's graphs too: a build or import changes only the graphs
@@ -18,10 +20,15 @@ conflictgraph owns (:func:`owned_graphs`): those under its own namespace (ontolo
 inferred, datasets, import log) and the curated graphs, whose names come from the graph
 folders and can be anything, so each build lists them in ``GRAPH_BUILD``
 (``<GRAPH_BUILD> dct:hasPart <graph>``) for the next one to find.
+
+Every build and import also gives the store a new version (``<GRAPH_BUILD> dct:identifier``, a
+random id, :func:`store_version`): what a long-running reader (``serve --endpoint``) checks to
+know it must forget what it kept of the store, as it reopens an on-disk store's new generation.
 """
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -29,20 +36,22 @@ from conflictgraph.build.infer import rule_inputs
 from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.errors import StoreMissing
 from conflictgraph.rdf.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_BUILD, GRAPH_INFERRED, GRAPHS, PREFIXES
-from conflictgraph.rdf.terms import IRI, lexical
+from conflictgraph.rdf.terms import IRI, Literal, lexical
 from conflictgraph.store.overlay import RemoteOverlay
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.store.remote import Endpoint, RemoteChanges, RemoteStore
 
-__all__ = ["build_remote", "update_remote", "open_remote", "add_rules", "owned_graphs"]
+__all__ = ["build_remote", "update_remote", "open_remote", "add_rules", "owned_graphs", "store_version"]
 
 Notify = Callable[[str], None]
 
 
-def open_remote(endpoint: Endpoint) -> RemoteStore:
-    """The remote store at ``endpoint``; :class:`StoreMissing` when it holds no graph yet."""
-    store = RemoteStore(endpoint)
-    if store.is_empty():
+def open_remote(endpoint: Endpoint, *, timeout: float = 300.0) -> RemoteStore:
+    """The remote store at ``endpoint`` (``timeout``: seconds to wait for any one answer);
+    :class:`StoreMissing` when it holds no graph of conflictgraph's yet (a server may hold
+    graphs of its own: Virtuoso does)."""
+    store = RemoteStore(endpoint, timeout=timeout)
+    if not any(g.startswith(GRAPHS) for g in store.named_graphs()):
         store.close()
         raise StoreMissing(f"the SPARQL store at {endpoint} holds no graph: run "
                            f"'conflictgraph build --endpoint {endpoint}' first")
@@ -50,6 +59,23 @@ def open_remote(endpoint: Endpoint) -> RemoteStore:
 
 
 _HAS_PART = PREFIXES["dct"] + "hasPart"
+_VERSION = PREFIXES["dct"] + "identifier"
+_VERSION_QUERY = (f"SELECT ?v FROM NAMED <{GRAPH_BUILD}> WHERE {{ GRAPH <{GRAPH_BUILD}> "
+                  f"{{ <{GRAPH_BUILD}> <{_VERSION}> ?v }} }}")
+
+
+def store_version(store: RemoteStore) -> str | None:
+    """The version the last build or import gave ``store`` (None: none recorded). The query
+    names its graph with FROM NAMED, so it needs no list of the store's graphs."""
+    rows = store.query(_VERSION_QUERY).rows
+    return str(lexical(rows[0]["v"])) if rows and rows[0]["v"] is not None else None
+
+
+def _new_version(changes: RemoteChanges) -> None:
+    """Append to ``changes``: replace the store's version with a new one."""
+    build, version = IRI(GRAPH_BUILD), IRI(_VERSION)
+    changes.delete_where(build, version, GRAPH_BUILD)
+    changes.insert([(build, version, Literal(uuid.uuid4().hex), GRAPH_BUILD)])
 
 
 def owned_graphs(store: RemoteStore) -> set[str]:
@@ -66,12 +92,19 @@ def add_rules(changes: RemoteChanges, store: RemoteStore, ontology: Ontology, gr
     curated graphs among ``graphs`` (:func:`conflictgraph.build.infer.rule_inputs`), named with USING
     unless the server's default graph is already the union of every graph: then the date-bound
     rule also covers imported events, and those copies of what the importer wrote are deleted."""
-    using = None if store.union_default_graph() else sorted(set(rule_inputs(list(graphs))))
+    union = store.union_default_graph()
+    inputs = sorted(set(rule_inputs(list(graphs))))
     changes.drop_graph(GRAPH_INFERRED)
     for path in ontology.rule_paths:
-        changes.rule(path.read_text(encoding="utf-8"), GRAPH_INFERRED, using)
-    if using is None:
+        changes.rule(path.read_text(encoding="utf-8"), GRAPH_INFERRED, inputs, union=union)
+    if union:
         changes.drop_copies(GRAPH_INFERRED, DATASET_INFERRED_GRAPHS)
+
+
+def _how(store: RemoteStore, changes: RemoteChanges) -> str:
+    if changes.triples() <= store.piece:
+        return "one update request"
+    return f"in pieces of {store.piece} triples on staging graphs, switched in by one request"
 
 
 def _count(store: RemoteStore, graph: str) -> int:
@@ -96,7 +129,9 @@ def build_remote(endpoint: Endpoint, ontology: Ontology, loaded, report, *, kept
         changes.drop_graph(graph)
     changes.insert(local.quads())
     add_rules(changes, store, ontology, keep + curated)
-    notify(f"replacing the curated graphs of {endpoint} and applying rules (one update request)")
+    _new_version(changes)
+    notify(f"replacing the curated graphs of {endpoint} and applying rules ({_how(store, changes)})")
+    store.drop_graphs(store.staging_graphs())  # left by a writer that failed or was killed
     store.apply(changes)
     report.asserted = len(ontology.quads) + len(loaded.quads)
     report.inferred = _count(store, GRAPH_INFERRED)
@@ -116,7 +151,9 @@ def update_remote(endpoint: Endpoint, *, notify: Notify) -> Iterator[RemoteOverl
         changes = overlay.changes()
         graphs = owned_graphs(store) | set(overlay.before)
         add_rules(changes, store, load_ontology(), graphs)
-        notify(f"sending the changes to {endpoint} and applying rules (one update request)")
+        _new_version(changes)
+        notify(f"sending the changes to {endpoint} and applying rules ({_how(store, changes)})")
+        store.drop_graphs(store.staging_graphs())  # left by a writer that failed or was killed
         store.apply(changes)
     finally:
         store.close()

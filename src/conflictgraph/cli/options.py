@@ -52,7 +52,7 @@ def _store_path(func: Callable, help_text: str) -> Callable:
 
 
 def disk_store_option(func: Callable) -> Callable:
-    """``--store PATH`` alone, for commands that need the store's folder (``serve``, ``compact``)."""
+    """``--store PATH`` alone, for commands that need the store's folder (``compact``, ``doctor``)."""
     return _store_path(func, f"On-disk store folder (env {ENV_STORE}).")
 
 

@@ -51,7 +51,7 @@ from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel,
 from conflictgraph.query.resolve import fold
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
-from conflictgraph.store.base import Store
+from conflictgraph.store.base import Dataset, Store
 
 __all__ = ["name_forms", "name_words", "ActorMatch", "Reconciler", "unreconciled_actors"]
 
@@ -59,21 +59,29 @@ _TRUE = Literal("true", XSD + "boolean")
 _GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")
 _PLACE_SUFFIXES = ("state", "region", "division", "district", "township", "town", "city", "village")
 
+# Names in the curated and reference graphs: the query runs over a dataset whose named graphs
+# leave the imported datasets out (:func:`_curated`). Neither a FILTER on the graph's name nor
+# the path skos:prefLabel|skos:altLabel: Virtuoso 7.2 answers no row when either meets a
+# transitive path (subClassOf*) in one query.
 _ACTORS = SPARQL_PREFIXES + """
 SELECT ?actor ?name ?preferred ?kind WHERE {
-  GRAPH ?g { ?actor skos:prefLabel|skos:altLabel ?name }
-  FILTER (!STRSTARTS(STR(?g), "%s"))
+  GRAPH ?g { { ?actor skos:prefLabel ?name } UNION { ?actor skos:altLabel ?name } }
   ?actor a ?kind . ?kind rdfs:subClassOf* cg:Actor .
   BIND (EXISTS { ?actor skos:prefLabel ?name } AS ?preferred)
-}""" % DATASET_GRAPHS
+}"""
 
 _PLACES = SPARQL_PREFIXES + """
 SELECT ?place ?name ?kind ?parent WHERE {
-  GRAPH ?g { ?place skos:prefLabel|skos:altLabel ?name }
-  FILTER (!STRSTARTS(STR(?g), "%s"))
+  GRAPH ?g { { ?place skos:prefLabel ?name } UNION { ?place skos:altLabel ?name } }
   ?place a ?kind . ?kind rdfs:subClassOf* cg:Place .
   OPTIONAL { ?place cg:locatedIn ?parent }
-}""" % DATASET_GRAPHS
+}"""
+
+
+def _curated(store: Store) -> Dataset:
+    """Every graph as the default graph; as named graphs, all but the imported datasets'."""
+    graphs = store.named_graphs()
+    return Dataset(tuple(graphs), tuple(g for g in graphs if not g.startswith(DATASET_GRAPHS)))
 
 
 def name_forms(name: str) -> list[str]:
@@ -187,13 +195,14 @@ class Reconciler:
 
     def __init__(self, store: Store):
         self.actors = _Index()
-        for row in store.query(_ACTORS):
+        curated = _curated(store)
+        for row in store.query(_ACTORS, dataset=curated):  # a boolean, or 1/0 from Virtuoso
             self.actors.add(IRI(row["actor"]), str(row["name"]), str(row["kind"]),
-                            row["preferred"] is not None and lexical(row["preferred"]) == "true")
+                            row["preferred"] is not None and lexical(row["preferred"]) in ("true", "1"))
             self.actors.add_words(IRI(row["actor"]), str(row["name"]))
         self.places = _Index()
         self.parents: dict[IRI, set[IRI]] = {}
-        for row in store.query(_PLACES):
+        for row in store.query(_PLACES, dataset=curated):
             iri = IRI(row["place"])
             self.places.add(iri, str(row["name"]), str(row["kind"]), False)
             if row["parent"] is not None:

@@ -12,10 +12,12 @@ True
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from conflictgraph.query.results import merge_rows
 from conflictgraph.rdf.namespaces import SPARQL_PREFIXES, expand, shorten
+from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.rdf.terms import IRI, as_node, as_python
 from conflictgraph.store.base import Store
 
@@ -54,6 +56,23 @@ SELECT ?p ?o ?label ?wkt ?precision WHERE {
   BIND(COALESCE(?prefLabel, ?title) AS ?label)
   OPTIONAL { ?o geo:asWKT ?wkt OPTIONAL { ?o cg:locationPrecision ?precision } }
 }""" % " ".join(_FACT_NAMES)
+
+# A class pattern of the queries below, replaced by the classes it matches (:func:`_with_classes`).
+_CLASS_PATTERN = re.compile(r"\?type rdfs:subClassOf([+*]) (cg:\w+) \.")
+_SUBCLASSES = SPARQL_PREFIXES + "SELECT DISTINCT ?type WHERE { ?type rdfs:subClassOf+ ?class }"
+
+
+def _with_classes(store: Store, text: str) -> str:
+    """``text`` with each ``?type rdfs:subClassOf+ cg:C .`` (``*``: C itself too) replaced by
+    ``VALUES ?type { ... }`` of the classes it matches, found by a query of their own: Virtuoso
+    7.2 answers the path joined with the rest of a query with too few rows, and alone rightly."""
+    def classes(match: re.Match) -> str:
+        top = expand(match.group(2))
+        found = {str(row["type"]) for row in store.query(_SUBCLASSES, bindings={"class": IRI(top)}).rows}
+        found |= {top} if match.group(1) == "*" else set()
+        return "VALUES ?type { " + " ".join(iri_ref(c) for c in sorted(found)) + " }"
+    return _CLASS_PATTERN.sub(classes, text)
+
 
 # Relationship nodes that name the entity in any role, with the other ends.
 _TIES = SPARQL_PREFIXES + """
@@ -207,7 +226,7 @@ def describe(store: Store, iri: IRI) -> dict:
         elif p == "rdf:type":
             types.append(shorten(as_node(row["o"])))
         elif p == "cg:generic":
-            generic = str(row["o"]) == "true"
+            generic = str(row["o"]) in ("true", "1")  # Virtuoso writes a boolean as 1
 
     evidence: dict[str, list[dict]] = defaultdict(list)
     for row in store.query(_EVIDENCE, bindings=bind):
@@ -216,7 +235,7 @@ def describe(store: Store, iri: IRI) -> dict:
         evidence[node] = merge_rows(statements, _MANY_PEOPLE)
 
     ties: dict[str, dict] = {}
-    for row in store.query(_TIES, bindings=bind):
+    for row in store.query(_with_classes(store, _TIES), bindings=bind):
         tie = ties.setdefault(str(row["tie"]), {
             "tie": shorten(as_node(row["tie"])), "type": shorten(as_node(row["type"])),
             "role": shorten(as_node(row["myRole"])),
@@ -227,7 +246,7 @@ def describe(store: Store, iri: IRI) -> dict:
             note = f"{shorten(as_node(row['prop'])).split(':')[1]}: {row['otherLabel']}"
             if note not in tie["notes"]:
                 tie["notes"].append(note)
-        elif row["prop"] is not None:
+        elif row["prop"] is not None and row["other"] != iri:  # Virtuoso 7.2 skips the OPTIONAL's FILTER on ?e
             other = {"property": shorten(as_node(row["prop"])), "value": str(row["otherLabel"]),
                      "iri": str(row["other"]) if isinstance(row["other"], IRI) else None}
             if other not in tie["with"]:
@@ -282,9 +301,9 @@ def _facts(store: Store, bind: dict) -> list[dict]:
 def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
     """Events the entity took part in, happened at it or within it, or belong to it."""
     events: dict[str, dict] = {}
-    rows = store.query(_EVENTS, bindings=bind).rows
+    rows = store.query(_with_classes(store, _EVENTS), bindings=bind).rows
     if store.query(_CONTAINS_PLACES, bindings=bind).boolean:  # the path query is slow for the rest
-        rows += store.query(_EVENTS_WITHIN, bindings=bind).rows
+        rows += store.query(_with_classes(store, _EVENTS_WITHIN), bindings=bind).rows
     for r in rows:
         event = events.setdefault(str(r["event"]), {
             "event": shorten(as_node(r["event"])), "label": _text(r["eventLabel"]), "types": [], "how": [],

@@ -70,6 +70,48 @@ def declares_dataset(text: str) -> bool:
     return any(kind == "word" and value.upper() == "FROM" for kind, value, _start, _depth in tokens(text))
 
 
+def without_dataset(text: str) -> str:
+    """``text`` without its ``FROM`` and ``FROM NAMED`` clauses (for a server that would merge
+    them with the Protocol's dataset fields instead of letting the fields win, as Virtuoso does).
+
+    >>> without_dataset("SELECT * FROM <http://ex/a> FROM NAMED ex:b WHERE { ?s ?p 'FROM <x>' }")
+    "SELECT *   WHERE { ?s ?p 'FROM <x>' }"
+    """
+    cuts: list[tuple[int, int]] = []
+    depth, start = 0, None
+    for match in _TOKENS.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif depth == 0 and kind == "word" and value.upper() == "FROM":
+            start = match.start()
+        elif start is not None and kind == "word" and value.upper() == "NAMED":
+            continue
+        elif start is not None and kind == "skip" and not value.startswith("#"):
+            cuts.append((start, match.end()))
+            start = None
+    for begin, end in reversed(cuts):
+        text = text[:begin] + text[end:]
+    return text
+
+
+@functools.lru_cache(maxsize=512)
+def returns_graph(text: str) -> bool:
+    """Whether the query is a CONSTRUCT or DESCRIBE (answered with RDF, not result rows).
+
+    >>> returns_graph("PREFIX c: <http://ex/construct#> CONSTRUCT WHERE { ?s ?p ?o }")
+    True
+    >>> returns_graph("SELECT ?construct WHERE { ?construct ?p ?o }")
+    False
+    """
+    for kind, value, _start, depth in tokens(text):
+        if kind == "word" and depth == 0 and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return value.upper() in ("CONSTRUCT", "DESCRIBE")
+    return False
+
+
 def inject_values(text: str, values: str, *, everywhere: bool = False) -> str:
     """Put ``values`` (a VALUES block) first in the outermost WHERE group of ``text``, where
     it binds like a substitution does; append it after the query when that group is not found.
@@ -98,6 +140,25 @@ def inject_values(text: str, values: str, *, everywhere: bool = False) -> str:
     return text
 
 
+def _select_start(text: str) -> int:
+    """Where the outermost SELECT of ``text`` starts (after its prologue)."""
+    for kind, value, start, depth in tokens(text):
+        if kind == "word" and depth == 0 and value.upper() == "SELECT":
+            return start
+    raise QueryError("only the rows of a SELECT query can be counted or read in pages")
+
+
+def count_query(text: str) -> str:
+    """How many rows the SELECT ``text`` has, as a query of one row (``?rows``).
+
+    >>> print(count_query("PREFIX e: <http://ex/> SELECT ?s WHERE { ?s e:p ?o }"))
+    PREFIX e: <http://ex/> SELECT (COUNT(*) AS ?rows) WHERE { { SELECT ?s WHERE { ?s e:p ?o }
+    } }
+    """
+    select = _select_start(text)
+    return f"{text[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ {text[select:]}\n}} }}"
+
+
 def page_query(text: str, variables: list[str], size: int, offset: int) -> str:
     """One page of the rows of the SELECT ``text``, in an order that is the same for every page:
     the query becomes a subquery, ordered by its own ORDER BY conditions and then by every
@@ -109,9 +170,7 @@ def page_query(text: str, variables: list[str], size: int, offset: int) -> str:
     } } ORDER BY DESC(?s) ?s LIMIT 10 OFFSET 20
     """
     top = [(value.upper(), start) for kind, value, start, depth in tokens(text) if kind == "word" and depth == 0]
-    select = next((start for word, start in top if word == "SELECT"), None)
-    if select is None:
-        raise QueryError("only the rows of a SELECT query can be read in pages")
+    select = _select_start(text)
     conditions = ""
     order = next((start for word, start in top if word == "ORDER" and start > select), None)
     if order is not None:

@@ -57,6 +57,7 @@ from conflictgraph.render.vocabulary import VOCABULARY_CSP
 from conflictgraph.serve import pages
 from conflictgraph.serve.formats import NotAcceptable, negotiate, wants_rdf
 from conflictgraph.store.base import Dataset
+from conflictgraph.store.remote import Endpoint
 from conflictgraph.serve.pool import EntityNotFound, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,9 +70,10 @@ STATIC = Path(__file__).parent / "static"
 
 @dataclass
 class ServeConfig:
-    """Settings of one server (from the ``serve`` command's options)."""
+    """Settings of one server (from the ``serve`` command's options); ``store`` is an on-disk
+    store path or a remote store's :class:`~conflictgraph.store.remote.Endpoint`."""
 
-    store: str | Path
+    store: str | Path | Endpoint
     host: str = "127.0.0.1"
     port: int = 7878
     timeout: float = 30.0
@@ -390,42 +392,40 @@ async def index(request: Request) -> Response:
 
 
 async def network(request: Request) -> Response:
-    """``/network``: the network page of the curated graph, made once per store generation."""
+    """``/network``: the network page of the curated graph, made once per store generation (or
+    remote store version)."""
     try:
         import conflictgraph.viz  # noqa: F401
     except ImportError:
         return _html(pages.network_placeholder("The network page needs conflictgraph.viz, which this "
                                                "installation does not have."))
-    from conflictgraph.store.generations import StoreLocation
     config: ServeConfig = request.app.state.config
-    cache: dict[str, str] = request.app.state.network_cache
-    generation = str(StoreLocation(config.store).current())
-    if generation not in cache:
-        try:
-            reply = await request.app.state.pool.run({"kind": "network"},
-                                                     timeout=max(config.timeout, config.network_timeout))
-        except ConflictGraphError as err:
-            return _error_page(err, error_status(err))
-        cache.clear()
-        cache[generation] = reply["html"]
-    return _html(cache[generation], csp=_NETWORK_CSP)
+    return await _page_per_generation(request, request.app.state.network_cache, "network",
+                                      max(config.timeout, config.network_timeout), csp=_NETWORK_CSP)
 
 
 async def ontology(request: Request) -> Response:
     """``/ontology``: the documentation of the bundled vocabulary with examples from the served
-    store, made once per store generation."""
-    from conflictgraph.store.generations import StoreLocation
+    store, made once per store generation (or remote store version)."""
     config: ServeConfig = request.app.state.config
-    cache: dict[str, str] = request.app.state.ontology_pages
-    generation = str(StoreLocation(config.store).current())
-    if generation not in cache:
-        try:
-            reply = await request.app.state.pool.run({"kind": "vocabulary"}, timeout=config.timeout)
-        except ConflictGraphError as err:
-            return _error_page(err, error_status(err))
-        cache.clear()
-        cache[generation] = reply["html"]
-    return _html(cache[generation], csp=VOCABULARY_CSP)
+    return await _page_per_generation(request, request.app.state.ontology_pages, "vocabulary", config.timeout,
+                                      csp=VOCABULARY_CSP)
+
+
+async def _page_per_generation(request: Request, cache: dict, kind: str, timeout: float, *, csp: str) -> Response:
+    """The HTML page a worker makes for the job ``kind``, made once per store generation (on
+    disk) or version (remote; made afresh when no build recorded one) and kept in ``cache``."""
+    pool = request.app.state.pool
+    try:
+        generation = (await pool.run({"kind": "ping"}))["generation"]
+        if generation is None or generation not in cache:
+            reply = await pool.run({"kind": kind}, timeout=timeout)
+            cache.clear()
+            cache[generation] = reply["html"]
+        page = cache[generation]
+    except ConflictGraphError as err:
+        return _error_page(err, error_status(err))
+    return _html(page, csp=csp)
 
 
 async def ontology_context(_request: Request) -> Response:
@@ -469,7 +469,7 @@ def _middleware(cors: tuple[str, ...]) -> list[Middleware]:
 
 
 def create_app(config: ServeConfig) -> Starlette:
-    """The Starlette application serving ``config.store`` (an on-disk store path).
+    """The Starlette application serving ``config.store`` (an on-disk store path or a remote store).
 
     The handlers find the settings, the worker pool and the cached network page in ``app.state``.
     """

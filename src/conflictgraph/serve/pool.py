@@ -3,7 +3,11 @@
 pyoxigraph cannot cancel a running query, so every query of the server runs in a worker
 process. Each worker opens the on-disk store read-only (through the Store interface), answers
 one job at a time and re-resolves the store link before each job, so a build or import that
-swaps a new generation in is seen by the next query. A job that is not answered within the
+swaps a new generation in is seen by the next query. Over a remote store (``serve --endpoint``)
+a worker speaks to the SPARQL endpoint instead, and asks before each job for the version the
+last build or import gave the store (:func:`conflictgraph.build.remote.store_version`): a new
+one is opened afresh, as a new generation is, so nothing kept of the old store (its list of
+graphs, the name index) outlives it. A job that is not answered within the
 time limit gets its worker killed and replaced; the caller gets :class:`QueryTimeout`. When
 every worker is busy a job waits for one, within the same limit (:class:`PoolBusy`), so one slow
 query holds one worker and the others go on answering.
@@ -39,13 +43,16 @@ from typing import Any
 
 from conflictgraph import errors as _errors
 from conflictgraph.api import ConflictGraph
+from conflictgraph.build.remote import open_remote, store_version
 from conflictgraph.errors import ConflictGraphError, StoreError
 from conflictgraph.query.describe import describe
 from conflictgraph.rdf.safety import check_query, deny_network
 from conflictgraph.rdf.terms import IRI
 from conflictgraph.render.vocabulary import load_vocabulary, term_examples, vocabulary_html
+from conflictgraph.store.base import Store
 from conflictgraph.store.generations import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
+from conflictgraph.store.remote import Endpoint, RemoteStore
 from conflictgraph.viz import render_html
 
 __all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "EntityNotFound", "handle_job"]
@@ -69,25 +76,41 @@ class _Worker:
 
 
 class _State:
-    """What a worker process keeps between jobs: the open generation and its graph."""
+    """What a worker process keeps between jobs: the open generation (or remote store version)
+    and its graph. ``timeout`` bounds each HTTP answer of a remote store."""
 
-    def __init__(self, location: str):
-        self.location = location
-        self.generation: Path | None = None
+    def __init__(self, location: str | Endpoint, timeout: float = 300.0):
+        self.location, self.timeout = location, timeout
+        self.generation: str | None = None
         self.graph: ConflictGraph | None = None
 
     def current(self) -> ConflictGraph:
         """The graph of the store's current generation, reopened when a writer swapped in a new one."""
+        if isinstance(self.location, Endpoint):
+            return self._current_remote(self.location)
         generation = StoreLocation(self.location).current()
         if generation is None:
             raise _errors.StoreMissing(f"no store at {self.location}: run 'conflictgraph build' first")
-        if generation != self.generation:
-            if self.graph is not None:
-                self.graph.store.close()
-            self.graph = ConflictGraph(OxigraphStore.open_dir(generation / DATABASE, read_only=True))
-            self.generation = generation
-        assert self.graph is not None  # opened above whenever the generation changed, and it is not None
+        if generation.name != self.generation or self.graph is None:
+            self._open(OxigraphStore.open_dir(generation / DATABASE, read_only=True), generation.name)
+        assert self.graph is not None  # opened above whenever the generation changed
         return self.graph
+
+    def _current_remote(self, endpoint: Endpoint) -> ConflictGraph:
+        """The remote store, opened afresh when its version changed (or when it records none)."""
+        if self.graph is not None and isinstance(self.graph.store, RemoteStore):
+            version = store_version(self.graph.store)
+            if version is not None and version == self.generation:
+                return self.graph
+        store = open_remote(endpoint, timeout=self.timeout)
+        self._open(store, store_version(store))
+        assert self.graph is not None
+        return self.graph
+
+    def _open(self, store: Store, generation: str | None) -> None:
+        if self.graph is not None:
+            self.graph.store.close()
+        self.graph, self.generation = ConflictGraph(store), generation
 
 
 def _truncate(result, max_rows: int | None) -> bool:
@@ -122,9 +145,8 @@ def handle_job(state: _State, job: dict) -> dict:
     """
 
     graph = state.current()
-    assert state.generation is not None  # current() set it (or raised)
     kind = job["kind"]
-    answer: dict[str, Any] = {"generation": state.generation.name}
+    answer: dict[str, Any] = {"generation": state.generation}
     if kind in ("query", "named"):
         if kind == "query":
             if job.get("check", True):
@@ -160,12 +182,13 @@ def handle_job(state: _State, job: dict) -> dict:
     return answer
 
 
-def _worker_main(conn, location: str) -> None:
+def _worker_main(conn, location: str | Endpoint, timeout: float) -> None:
     """The loop of a worker process: one job in, one answer out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    # a worker reads a local store only: no query it runs may reach any network (see deny_network)
-    offline = "remote store" if "://" in location else deny_network()
-    state = _State(location)
+    # a worker on a local store needs no network: no query it runs may reach any (see deny_network);
+    # one on a shared store talks to it, and the checks alone refuse SERVICE
+    offline = None if isinstance(location, Endpoint) else deny_network()
+    state = _State(location, timeout)
     try:
         state.current()
         conn.send(("ready", offline))
@@ -211,8 +234,8 @@ class WorkerPool:
 
     Parameters
     ----------
-    location : Path
-        The user-facing store path (the link to the current generation).
+    location : Path or Endpoint
+        The user-facing store path (the link to the current generation), or a remote store.
     size : int
         How many queries can run at once.
     timeout : float
@@ -221,8 +244,9 @@ class WorkerPool:
         Rows (or triples) a query answer keeps; the rest is cut and the answer marked truncated.
     """
 
-    def __init__(self, location: Path | str, *, size: int, timeout: float, max_rows: int):
-        self.location, self.size, self.timeout, self.max_rows = str(location), max(1, size), timeout, max_rows
+    def __init__(self, location: Path | str | Endpoint, *, size: int, timeout: float, max_rows: int):
+        self.location = location if isinstance(location, Endpoint) else str(location)
+        self.size, self.timeout, self.max_rows = max(1, size), timeout, max_rows
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._threads = ThreadPoolExecutor(max_workers=self.size * 2 + 2, thread_name_prefix="cg-pool")
@@ -241,8 +265,8 @@ class WorkerPool:
     async def _spawn(self) -> _Worker:
         loop = asyncio.get_running_loop()
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.location), daemon=True,
-                                        name="conflictgraph-query-worker")
+        process = self._context.Process(target=_worker_main, args=(child, self.location, self.timeout),
+                                        daemon=True, name="conflictgraph-query-worker")
         await loop.run_in_executor(self._threads, process.start)
         child.close()
         worker = _Worker(process, parent)

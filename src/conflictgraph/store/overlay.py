@@ -1,8 +1,8 @@
 """A writable view of a remote store whose writes stay here until they are sent in one request.
 
 An import into a remote store writes to a :class:`RemoteOverlay`; :mod:`conflictgraph.build.remote`
-sends :meth:`RemoteOverlay.changes` as one SPARQL Update, so the server applies all of the
-import or none of it.
+sends :meth:`RemoteOverlay.changes` so that readers see all of the import or none of it
+(:meth:`~conflictgraph.store.remote.RemoteStore.apply`).
 
 Examples
 --------
@@ -23,7 +23,8 @@ from conflictgraph.errors import StoreError
 from conflictgraph.rdf.terms import IRI, BNode, Term
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.oxigraph import OxigraphStore
-from conflictgraph.store.remote import RemoteChanges, RemoteStore
+from conflictgraph.store.changes import RemoteChanges
+from conflictgraph.store.remote import RemoteStore
 
 __all__ = ["RemoteOverlay"]
 

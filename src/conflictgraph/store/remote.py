@@ -8,24 +8,29 @@ Reading. Queries see the union of all named graphs as their default graph, as wi
 store, whatever the server's own default: a query names the dataset explicitly
 (``default-graph-uri`` and ``named-graph-uri`` = every named graph), unless it has FROM / FROM
 NAMED of its own (then it is sent as it is) or is given a :class:`~conflictgraph.store.base.Dataset`
-(then that one is sent). Bound values are joined as a
+(then that one is sent, and the query's FROM clauses are taken out: Virtuoso would merge the
+two). The server's own working graphs (:data:`SERVER_GRAPHS`) and staging graphs are never in
+that list. CONSTRUCT and DESCRIBE ask for RDF, SELECT and ASK for result rows. Bound values are joined as a
 ``VALUES`` block at the start of the query's outermost group, their terms serialized by
 pyoxigraph (validated IRIs, escaped literals), never pasted from text.
 
 Never a silently partial answer. A server that cuts answers at a row limit says so in a header
 (``X-SPARQL-MaxRows``: Virtuoso; ``X-SPARQL-Truncated``: conflictgraph's own server); a cut
 SELECT is then read again in pages of that many rows, in a stable order, and a cut graph answer
-is an error naming the setting.
+is an error naming the setting. An answer of exactly the limit is counted first: when that is all
+of it, no page is read (Virtuoso refuses to sort past its limit, so a second page can fail; the
+error then names both settings).
 
 Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
 live graphs. They stage on the client (the curated layer is built in memory; an import works on
-a local copy of the graphs it changes) and then send **one** SPARQL Update request that replaces
-the changed graphs (``DROP``/``DELETE DATA``/``INSERT DATA``) and re-runs the inference rules
-(``DROP`` the inferred graph, then each rule as ``INSERT ... WHERE``). A SPARQL 1.1 Update
-request is applied atomically by Oxigraph, Fuseki (TDB2) and GraphDB (one transaction), so
-readers see the old store or the new one, never a mix, and a failed or killed build leaves
-nothing behind: there are no staging graphs to clean up, because the request itself is the
-staging area. See :meth:`RemoteStore.apply`.
+a local copy of the graphs it changes) and then send the change
+(:class:`~conflictgraph.store.changes.RemoteChanges`: replace the changed graphs, re-run the
+inference rules) as **one** SPARQL Update request when it is small, which Oxigraph, Fuseki
+(TDB2) and GraphDB apply atomically. A change of more than ``piece`` triples (500 by default:
+Virtuoso 7.2 refuses about 2,000 in one request) goes in pieces to staging graphs that readers
+never list, then one small request switches them in (``DROP`` + ``MOVE``): readers see the old
+store or the new one, never a mix. Staging graphs a failed writer leaves behind are dropped
+by it, or by the next build or import. See :meth:`RemoteStore.apply`.
 
 Examples
 --------
@@ -35,7 +40,9 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,18 +50,26 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from conflictgraph.errors import QueryError, StoreError
-from conflictgraph.rdf.sparql_text import construct_to_insert, declares_dataset, inject_values, page_query
-from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
+from conflictgraph.errors import StoreError
+from conflictgraph.rdf.sparql_text import (count_query, declares_dataset, inject_values, page_query, returns_graph,
+                                          without_dataset)
+from conflictgraph.rdf.terms import IRI, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
+from conflictgraph.store.changes import STAGING, Load, RemoteChanges, sparql_term
 from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
-from conflictgraph.store.results import ACCEPT, read_results
+from conflictgraph.store.results import ACCEPT, ACCEPT_GRAPH, read_results
 
-__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "server_words", "sparql_term"]
+__all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "PIECE", "server_words", "sparql_term"]
 
 _FORM = "application/x-www-form-urlencoded"
-_CHUNK = 5000  # quads per INSERT DATA request when writing outside a build
+# Triples per INSERT DATA / DELETE DATA request of a change sent in pieces, and of add_quads:
+# Virtuoso 7.2 refuses about 2,000 (SP031, "generated SQL text exceeded 10000 lines") and
+# compiles a request in time that grows faster than its size (500 triples: 0.15 s, 1,000: 0.5 s).
+PIECE = 500
+# Triples per Graph Store Protocol POST of a change sent in pieces (a few MB: Virtuoso takes up to
+# 10 MB a request, and 20,000 triples in 0.7 s where INSERT DATA takes 500 in 0.15 s).
+GSP_PIECE = 20_000
 
 
 @dataclass(frozen=True)
@@ -108,18 +123,9 @@ class Endpoint:
         return self.query
 
 
-def sparql_term(term: Term) -> str:
-    """A term in SPARQL/N-Triples syntax, serialized by pyoxigraph (so IRIs are validated and
-    literals escaped).
-
-    >>> sparql_term(Literal('say "hi"', lang="en"))
-    '"say \\\\"hi\\\\""@en'
-    """
-    try:
-        return str(to_ox(term))
-    except (ValueError, TypeError) as err:
-        raise QueryError(f"not a valid RDF term: {term!r} ({err})") from None
-
+# Graphs a server keeps for its own working, never part of the union default graph: Virtuoso's
+# description of how its tables map to RDF (thousands of triples every query would otherwise read).
+SERVER_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#"})
 
 # Row limits servers apply by default (Virtuoso's ResultSetMaxRows as Debian ships it, serve's
 # --max-rows, public endpoints): an answer of exactly that many rows is read again in pages
@@ -155,77 +161,6 @@ def server_words(text: str, content_type: str = "") -> str:
     return (words[:300] + "...") if len(words) > 300 else words or "(no message)"
 
 
-class RemoteChanges:
-    """One atomic change to a remote store, sent as a single SPARQL Update request.
-
-    Operations run in the order added: drop graphs, delete or insert quads, run rules.
-
-    Examples
-    --------
-    >>> changes = RemoteChanges()
-    >>> changes.drop_graph("http://ex/g")
-    >>> changes.insert([(IRI("http://ex/a"), IRI("http://ex/p"), Literal("x"), "http://ex/g")])
-    >>> print(changes.text())
-    DROP SILENT GRAPH <http://ex/g> ;
-    INSERT DATA { GRAPH <http://ex/g> { <http://ex/a> <http://ex/p> "x" .
-    } }
-    """
-
-    def __init__(self) -> None:
-        self.operations: list[str] = []
-        self.prefixes: dict[str, str] = {}
-
-    def drop_graph(self, graph: str) -> None:
-        self.operations.append(f"DROP SILENT GRAPH {sparql_term(IRI(graph))}")
-
-    def insert(self, quads: Iterable[Quad]) -> None:
-        self._data("INSERT", quads)
-
-    def drop_copies(self, graph: str, prefix: str) -> None:
-        """Delete from ``graph`` the triples that a graph whose name starts with ``prefix`` also holds."""
-        target, start = sparql_term(IRI(graph)), sparql_term(Literal(prefix, XSD + "string"))
-        self.operations.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
-                               f"GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {start})) }}")
-
-    def delete(self, quads: Iterable[Quad]) -> None:
-        self._data("DELETE", quads)
-
-    def rule(self, construct: str, graph: str, using: list[str] | None = None) -> None:
-        """Run a CONSTRUCT rule into ``graph``; ``using`` names the graphs its WHERE reads
-        (for servers whose default graph is not the union of the named graphs)."""
-        update = construct_to_insert(construct, graph, using)
-        # Some servers (Oxigraph) accept a prologue only at the start of a request: move the
-        # rule's PREFIX declarations there (the same prefix may not name two namespaces).
-        insert = re.search(r"\bINSERT\b", update)
-        assert insert is not None  # construct_to_insert always writes one (or raises)
-        start = insert.start()
-        prologue = re.sub(r"(?:(?<=\s)|^)#[^\n]*", "", update[:start], flags=re.M)
-        for prefix, namespace in re.findall(r"PREFIX\s+([\w.\-]*):\s*<([^>]*)>", prologue, re.I):
-            if self.prefixes.setdefault(prefix, namespace) != namespace:
-                raise QueryError(f"the rules declare the prefix {prefix}: for two namespaces")
-        if re.search(r"\bBASE\b", prologue, re.I):
-            raise QueryError("rules sent to a remote store may not declare BASE")
-        self.operations.append(update[start:])
-
-    def _data(self, verb: str, quads: Iterable[Quad]) -> None:
-        by_graph: dict[str | None, list[str]] = {}
-        for s, p, o, g in quads:
-            by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .")
-        for graph, lines in by_graph.items():
-            body = "\n".join(lines)
-            if graph is None:
-                self.operations.append(f"{verb} DATA {{ {body}\n}}")
-            else:
-                self.operations.append(f"{verb} DATA {{ GRAPH {sparql_term(IRI(graph))} {{ {body}\n}} }}")
-
-    def text(self) -> str:
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
-        return prologue + " ;\n".join(self.operations)
-
-    def __bool__(self) -> bool:
-        return bool(self.operations)
-
-
 class RemoteStore:
     """A SPARQL 1.1 endpoint behind the :class:`conflictgraph.store.Store` interface.
 
@@ -235,6 +170,9 @@ class RemoteStore:
         The query, update and (optional) Graph Store Protocol URLs.
     timeout : float
         Seconds to wait for any one HTTP answer.
+    piece : int
+        A change of more triples than this is sent in pieces of this many (see :meth:`apply`;
+        default :data:`PIECE`).
 
     Examples
     --------
@@ -243,10 +181,10 @@ class RemoteStore:
     False
     """
 
-    def __init__(self, endpoint: Endpoint, *, timeout: float = 300.0):
+    def __init__(self, endpoint: Endpoint, *, timeout: float = 300.0, piece: int | None = None):
         import httpx
 
-        self.endpoint = endpoint
+        self.endpoint, self.piece = endpoint, piece or PIECE
         self.read_only = False
         self.capabilities = Capabilities(persistent=True)
         credentials = endpoint.credentials()
@@ -262,6 +200,8 @@ class RemoteStore:
         """Run ``sparql`` with ``bindings`` applied, over ``dataset``, else the dataset of its
         FROM clauses, else the union of all named graphs."""
         fields = self._dataset_fields(sparql, dataset)
+        if dataset is not None and declares_dataset(sparql):
+            sparql = without_dataset(sparql)  # the given dataset wins; some servers would merge the two
         if bindings:
             block = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{name}" for name in bindings),
                                                    " ".join(sparql_term(t) for t in bindings.values()))
@@ -272,13 +212,22 @@ class RemoteStore:
         if result.kind != "select":
             raise StoreError(f"{self.endpoint.query} cut a graph answer at {cap} triples (its limit on result "
                              "rows, such as Virtuoso's ResultSetMaxRows): raise that limit on the server")
+        if len(result.rows) == cap and self._row_count(sparql, fields) == cap:
+            return result  # exactly as many rows as the limit: whole after all
         return self._pages(sparql, fields, result.variables, cap)
+
+    def _row_count(self, sparql: str, fields: list[tuple[str, str]]) -> int | None:
+        """How many rows the SELECT ``sparql`` has (None when the server does not say)."""
+        rows = self._ask(count_query(sparql), fields)[0].rows
+        value = rows[0].get("rows") if rows else None
+        return int(lexical(value)) if value is not None and lexical(value).isdigit() else None
 
     def _ask(self, sparql: str, fields: list[tuple[str, str]]) -> tuple[QueryResult, int | None]:
         """The server's answer to ``sparql``, and the row limit it cut the answer at (None: whole)."""
         form = [("query", sparql)] + fields
         response = self._post(self.endpoint.query, content=urlencode(form).encode("ascii"),
-                              headers={"Accept": ACCEPT, "Content-Type": _FORM})
+                              headers={"Accept": ACCEPT_GRAPH if returns_graph(sparql) else ACCEPT,
+                                       "Content-Type": _FORM})
         result = self._result(response)
         return result, _cut_at(response.headers, len(result))
 
@@ -287,7 +236,16 @@ class RemoteStore:
         a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`)."""
         rows: list[dict[str, Term | None]] = []
         while True:
-            page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            try:
+                page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+            except StoreError as err:
+                if not rows:
+                    raise
+                # Virtuoso sorts at most MaxSortedTopRows (10,000 by default) rows for one answer,
+                # offset included, so a second page in a stable order is refused
+                raise StoreError(f"{self.endpoint.query} cut an answer at {size} rows and refused the next page in "
+                                 f"a stable order ({err}); raise its limits on result rows and on rows sorted "
+                                 "(Virtuoso: ResultSetMaxRows and MaxSortedTopRows in virtuoso.ini)") from None
             if cap is not None and cap < size:
                 raise StoreError(f"{self.endpoint.query} cut a page of {size} rows at {cap}: "
                                  "raise its limit on result rows")
@@ -312,12 +270,27 @@ class RemoteStore:
         return read_results(response.content, response.headers.get("content-type", ""), source=self.endpoint.query)
 
     def named_graphs(self) -> list[str]:
+        """Every named graph but the staging graphs of a change being sent (:meth:`apply`) and
+        the graphs a server keeps for its own working (:data:`SERVER_GRAPHS`)."""
+        return [g for g in self._all_graphs() if not g.startswith(STAGING) and g not in SERVER_GRAPHS]
+
+    def staging_graphs(self) -> list[str]:
+        """The staging graphs on the server: a change being sent, or left by a failed writer."""
+        return [g for g in self._all_graphs() if g.startswith(STAGING)]
+
+    def _all_graphs(self) -> list[str]:
         if self._graphs is None:
-            response = self._post(self.endpoint.query, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-                                  headers={"Accept": ACCEPT})
-            rows = self._result(response).rows
+            rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            if any(row.get("g") is None for row in rows):
+                # Virtuoso answers an empty group with one unbound row: ask for graphs with a triple
+                rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             self._graphs = sorted(str(row["g"]) for row in rows if isinstance(row.get("g"), IRI))
         return list(self._graphs)
+
+    def _select(self, sparql: str) -> list[dict[str, Term | None]]:
+        """The rows of a SELECT sent as it is (no dataset fields), read whole."""
+        result, cap = self._ask(sparql, [])
+        return result.rows if cap is None else self._pages(sparql, [], result.variables, cap).rows
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Every quad of ``graph``, or of all named graphs."""
@@ -345,7 +318,7 @@ class RemoteStore:
         batch: list[Quad] = []
         for quad in quads:
             batch.append(quad)
-            if len(batch) >= _CHUNK:
+            if len(batch) >= self.piece:
                 self._insert(batch)
                 batch = []
         if batch:
@@ -359,13 +332,19 @@ class RemoteStore:
             for s, p, o, g in quads:
                 by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .\n")
             for graph, lines in by_graph.items():
-                params = {"graph": graph} if graph else {"default": ""}
-                self._post(self.endpoint.gsp, params=params, content="".join(lines).encode("utf-8"),
-                           headers={"Content-Type": "application/n-triples"})
+                self._load(graph, "".join(lines))
         else:
             changes = RemoteChanges()
             changes.insert(quads)
             self.update(changes.text())
+        self._graphs = None
+
+    def _load(self, graph: str | None, ntriples: str) -> None:
+        """Add N-Triples to ``graph`` (None: the default graph) with a Graph Store Protocol POST."""
+        assert self.endpoint.gsp is not None  # only called when the endpoint has one
+        params = {"graph": graph} if graph else {"default": ""}
+        self._post(self.endpoint.gsp, params=params, content=ntriples.encode("utf-8"),
+                   headers={"Content-Type": "application/n-triples"})
         self._graphs = None
 
     def remove_subjects(self, subjects: Iterable[str], graph: str) -> int:
@@ -408,9 +387,34 @@ class RemoteStore:
         self._graphs = None
 
     def apply(self, changes: RemoteChanges) -> None:
-        """Send ``changes`` as one update request: all of it happens, or none of it."""
-        if changes:
+        """Send ``changes`` so that readers see all of it or none of it: as one request when it
+        holds at most ``piece`` triples, else in pieces on staging graphs switched in by one
+        last request (:meth:`RemoteChanges.staged`); the staging graphs are dropped on failure."""
+        if not changes:
+            return
+        if changes.triples() <= self.piece:
             self.update(changes.text())
+            return
+        plan = changes.staged(uuid.uuid4().hex[:12], piece=self.piece, load=GSP_PIECE if self.endpoint.gsp else None)
+        try:
+            if plan.copies:
+                self.update(plan.copies)
+            for piece in plan.pieces:
+                if isinstance(piece, Load):
+                    self._load(piece.graph, piece.ntriples)
+                else:
+                    self.update(piece)
+            self.update(plan.switch)
+        except BaseException:
+            self.drop_graphs(plan.staging)
+            raise
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Drop ``graphs`` (best effort: a failure here is not reported over the one that led here)."""
+        graphs = list(graphs)
+        if graphs:
+            with contextlib.suppress(StoreError):
+                self.update(" ;\n".join(f"DROP SILENT GRAPH {sparql_term(IRI(g))}" for g in graphs))
 
     def union_default_graph(self) -> bool:
         """Whether the server's own default graph is the union of its named graphs.

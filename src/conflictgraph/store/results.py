@@ -31,13 +31,15 @@ from conflictgraph.rdf.terms import XSD, BNode, IRI, Literal, Term
 from conflictgraph.store.base import QueryResult
 from conflictgraph.store.oxigraph import from_ox
 
-__all__ = ["ACCEPT", "read_results"]
+__all__ = ["ACCEPT", "ACCEPT_GRAPH", "read_results"]
 
 RESULTS_JSON = "application/sparql-results+json"
-# What a client of a remote store accepts, best first: every results format and the usual RDF syntaxes.
+# What a client of a remote store accepts, best first: for SELECT and ASK every results format,
+# for CONSTRUCT and DESCRIBE the usual RDF syntaxes (asked apart: Virtuoso answers a CONSTRUCT
+# with result rows of ?s ?p ?o when a results format is acceptable at all).
 ACCEPT = (f"{RESULTS_JSON}, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.8, "
-          "text/csv;q=0.5, application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, "
-          "application/ld+json;q=0.5")
+          "text/csv;q=0.5")
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.5"
 _SOLUTION_FORMATS = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
