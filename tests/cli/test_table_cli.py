@@ -112,3 +112,26 @@ def test_show_a_tally_and_an_actor_of_a_table_import(store):
     actor = run("show", "Eastmarch Rebels", "--store", store)
     assert actor.exit_code == 0, actor.output
     assert "InteractionTally (as initiator)" in actor.stdout and "contentHash" not in actor.stdout
+
+
+def test_two_files_through_one_mapping_stay_two_datasets(mini_on_disk, tmp_path):
+    """`--dataset KEY` names the dataset: a second edge list does not replace the first."""
+    location = str(copy_store(mini_on_disk, tmp_path))
+    second = tmp_path / "more-edges.csv"
+    second.write_text("source,target,date,sign,weight\nHDF,Nordland Armed Forces,2024,-1,2\n", encoding="utf-8")
+    for key, path in (("alliances-a", TABLE / "edges.csv"), ("alliances-b", second)):
+        result = run("import", "table", str(path), "--mapping", "edge-list", "--dataset", key, "--store", location,
+                     "--rejects", str(tmp_path / f"{key}.rejects.csv"))
+        assert result.exit_code == 0, result.output
+        assert "0 missing" in result.stdout  # the first file's ties are not the second's
+    graphs = json.loads(run("query", "--store", location, "--format", "json",
+                            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").stdout)
+    names = {row["g"] for row in graphs}
+    assert {"https://w3id.org/conflictgraph/graph/dataset/alliances-a",
+            "https://w3id.org/conflictgraph/graph/dataset/alliances-b"} <= names
+    title = json.loads(run("show", "--store", location, "--format", "json", "src:alliances-b").stdout)["label"]
+    assert title.endswith("(alliances-b)")
+    refused = run("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), "--dataset", "x", "--store", location)
+    assert refused.exit_code == 2 and "--dataset is for" in refused.output
+    bad = run("import", "table", str(second), "--mapping", "edge-list", "--dataset", "Bad Key", "--store", location)
+    assert bad.exit_code == 2 and "lowercase" in bad.output

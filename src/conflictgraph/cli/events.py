@@ -38,10 +38,12 @@ BACKGROUND_COMPACTION_BYTES = 8 << 20
 @click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Where to write rejected rows (default: <FILE name>.rejects.csv in the current folder).")
 @click.option("--dataset-version", "version", metavar="TEXT", help="The dataset's version, e.g. 23.1 (recorded).")
+@click.option("--dataset", "dataset_key", metavar="KEY",
+              help="For 'table': import as this dataset (its own graph and source) instead of the mapping's.")
 @store_option
 @click.pass_obj
 def import_command(context: Context, dataset: str, file: Path, mapping: str | None, rejects: Path | None,
-                   version: str | None, store: Location) -> None:
+                   version: str | None, dataset_key: str | None, store: Location) -> None:
     """Import a UCDP GED or ACLED CSV file, or any table with --mapping, into an existing store
     (atomic; re-runs the rules). 'import inspect FILE' names the file's columns and the shipped
     mapping that fits it."""
@@ -51,7 +53,12 @@ def import_command(context: Context, dataset: str, file: Path, mapping: str | No
     if (dataset == "table") != (mapping is not None):
         raise UsageError("'import table FILE' needs --mapping NAME|PATH" if mapping is None
                          else "--mapping is for 'import table FILE --mapping ...' only")
-    spec: str | DatasetSpec = table_spec(load_mapping(mapping), file) if mapping is not None else dataset
+    if dataset_key is not None and mapping is None:
+        raise UsageError("--dataset is for 'import table FILE --mapping ...' only")
+    spec: str | DatasetSpec = dataset
+    if mapping is not None:
+        chosen = load_mapping(mapping)
+        spec = table_spec(chosen.as_dataset(dataset_key) if dataset_key else chosen, file)
     rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
     large = file.stat().st_size >= BACKGROUND_COMPACTION_BYTES
     with update_store(store, notify=context.note, compact=not large) as writer, _progress(context, file) as progress:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -68,6 +68,7 @@ _KEYS = {"mapping": {"name", "description", "rows", "actor_class", "delimiter"},
                      "place", "place_classes", "latitude", "longitude", "label"},
          "sign": {"fixed", "column", "values", "cooperation", "hostility"},
          "type": {"column", "values"}}
+_DATASET_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")  # names the dataset's graph and its Source
 _COLUMN_KEYS = ("source", "target", "actors", "date", "end", "label", "latitude", "longitude")
 
 _TYPE, _LABEL, _DESCRIPTION, _DCT_TYPE, _VALUE = (nt_iri(i) for i in (
@@ -137,6 +138,17 @@ class Mapping:
     description: str = ""
     required: tuple[str, ...] = field(default=())
     spelling: dict[str, str] = field(default_factory=dict)  # lower-case column -> as the mapping spells it
+
+    def as_dataset(self, key: str) -> Mapping:
+        """This mapping for another dataset named ``key`` (its own graph and Source, the title
+        saying which file): two edge lists through one shipped mapping stay two datasets.
+
+        >>> load_mapping("edge-list").as_dataset("alliances-2024").dataset["key"]
+        'alliances-2024'
+        """
+        if not _DATASET_KEY.fullmatch(key):
+            raise UsageError(f"--dataset must be lowercase letters, digits and hyphens, not {key!r}")
+        return replace(self, dataset={**self.dataset, "key": key, "title": f"{self.dataset['title']} ({key})"})
 
     @property
     def spec(self) -> DatasetSpec:
@@ -398,7 +410,7 @@ def _checked(raw: dict, path: Path) -> Mapping:
     for key, value in dataset.items():
         if not isinstance(value, str):
             raise fail(f"dataset.{key}", "must be text")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", dataset["key"]):
+    if not _DATASET_KEY.fullmatch(dataset["key"]):
         raise fail("dataset.key", f"must be lowercase letters, digits and hyphens, not {dataset['key']!r}")
     for key in ("license", "url"):
         if dataset.get(key) and not re.match(r"https?://[^\s<>\"{}|\\^`]+$", dataset[key]):
