@@ -107,3 +107,17 @@ def test_the_cli_query_command_is_cut_off_the_network(mini_on_disk, listener):
         pytest.skip("this machine lets no one but root cut a process off the network")
     assert out.returncode != 0 and "unreachable" in out.stderr.lower(), (out.stdout, out.stderr)
     assert listener.connections == 0
+
+
+def test_a_checked_text_is_remembered_and_a_refused_one_refused_every_time(listener):
+    from conflictgraph.rdf import safety
+
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 7"
+    safety.check_query(text)
+    hits = safety._checked.cache_info().hits
+    assert safety.check_query(text) == "select" and safety._checked.cache_info().hits == hits + 1
+    refused = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    for _ in range(2):
+        with pytest.raises(QueryRefused):
+            safety.check_query(refused)
+    assert listener.connections == 0
