@@ -218,3 +218,15 @@ fixed = "cooperation"
     assert not project(store, as_of="2022-02-01").has_edge(stormwatch, A + "hdf", "cooperates-with")
     place = store.query(SPARQL_PREFIXES + "SELECT ?p WHERE { ?t a cg:InteractionTally ; cg:place ?p }").rows
     assert [str(r["p"]) for r in place] == ["https://w3id.org/conflictgraph/id/place/north-state"]
+
+
+def test_an_actors_timeline_counts_the_acts_it_did_or_received(store):
+    from conflictgraph.query.timeline import timeline_rows
+    from conflictgraph.rdf.terms import IRI
+
+    frame = pd.read_csv(TABLE / "cameo.csv", dtype=str)
+    mine = frame[(frame["Actor1Name"] == "HDF") | (frame["Actor2Name"] == "HDF")]
+    rows = timeline_rows(store, actor=IRI(A + "hdf"), by="month")
+    acts = {r["period"]: r["imported"] for r in rows}
+    expected = mine.groupby(mine["SQLDATE"].str[:4] + "-" + mine["SQLDATE"].str[4:6]).size()
+    assert acts == {month: count for month, count in expected.items()} and len(mine) > 0

@@ -42,7 +42,10 @@ SELECT ?event ?earliest ?latest ?best ?low ?hash WHERE {
   OPTIONAL { ?event cg:fatalitiesLow ?low }
   OPTIONAL { ?event cg:contentHash ?hash }
 }"""
-_ACTOR = "?event cg:sideA|cg:sideB|cg:associatedWith ?actor ."
+# an actor's events: its sides, the acts it did or received (event-coded tables), and the
+# events it launched, joined, supported or was targeted by (curated participations)
+_ACTOR = ("{ ?event cg:sideA|cg:sideB|cg:associatedWith|cg:initiator|cg:recipient ?actor } "
+          "UNION { ?participation cg:participant ?actor ; cg:event ?event }")
 _PLACE = "?event cg:place/cg:locatedIn* ?place ."
 
 
