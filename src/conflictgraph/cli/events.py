@@ -118,7 +118,8 @@ def reconcile(graph, fmt: str) -> None:
 
 
 @click.command()
-@click.option("--actor", metavar="NAME", help="Only events with this actor (any side, initiator or recipient, participant).")
+@click.option("--actor", metavar="NAME",
+              help="Only events with this actor (any side, initiator or recipient, participant).")
 @click.option("--place", metavar="NAME", help="Only events at this place or within it.")
 @click.option("--by", "period", type=click.Choice(["month", "week", "year"]), default="month", show_default=True,
               help="Period length.")
