@@ -17,7 +17,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties
+from conflictgraph.network.analyze.reduce import choose_ties
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -68,15 +68,16 @@ def affinity_graph(network: nx.MultiDiGraph, ties: str = "auto") -> tuple[nx.Gra
     used = chosen.graph["analysis"]["ties"]
     if used == "hostile":
         return shared_enemies(chosen), used, reason
-    if used == "signed":
-        affinity = analysis_graph(network, ties="cooperative")
-        hostile = analysis_graph(network, ties="hostile")
-        for a, b, data in shared_enemies(hostile).edges(data=True):
+    if used == "signed":  # the signed graph's cooperative ties, plus the enemies shared over its hostile ones
+        hostile = [(a, b) for a, b, data in chosen.edges(data=True) if data["sign"] < 0]
+        enemies = shared_enemies(chosen.edge_subgraph(hostile))
+        affinity = chosen.copy()
+        affinity.remove_edges_from(hostile)
+        for a, b, data in enemies.edges(data=True):
             if affinity.has_edge(a, b):
                 affinity[a][b]["weight"] += data["weight"]
             else:
                 affinity.add_edge(a, b, weight=data["weight"], enemies=data["enemies"])
-        affinity.graph["analysis"] = chosen.graph["analysis"]
         return affinity, used, reason
     return chosen, used, reason
 
