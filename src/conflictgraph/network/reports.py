@@ -227,8 +227,7 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
         else:
             ties = "cooperative"
     result = network_diff(before, after, measure=measure, top=top, ties=ties)
-    meta_before = analysis_graph(before, ties=ties).graph["analysis"]
-    meta_after = analysis_graph(after, ties=ties).graph["analysis"]
+    meta_before, meta_after = result["analysis"]
     meta = dict(meta_after, window=f"from {start} to {end}", nodes_before=meta_before["nodes"],
                 edges_before=meta_before["edges"], measure=measure, before=start, after=end)
     if reason:

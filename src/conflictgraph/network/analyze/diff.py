@@ -56,7 +56,8 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     dict with ``ties`` (rows: from, to, relation, change "appeared"/"ended", sign, start, end,
     sources, statements, events), ``switched`` (rows: actor, other, before, after, relations, sources)
     and ``moves`` (rows: node, rank_before, rank_after, change, score_before, score_after,
-    sources), the ``top`` largest rank changes.
+    sources), the ``top`` largest rank changes; ``analysis``: what the two graphs ranked on hold
+    (see :func:`~conflictgraph.network.analyze.reduce.analysis_graph`).
     """
     changed = []
     touched: dict = {}
@@ -96,9 +97,9 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
                          "after": _SIGN_WORD[new], "relations": relations, "sources": sources})
     switched.sort(key=lambda r: (r["actor_label"], r["other_label"]))
 
-    scores_before, scores_after = ({n: s[measure] for n, s in centrality(analysis_graph(net, ties=ties),
-                                                                         measures=[measure]).items()}
-                                   for net in (before, after))
+    ranked = [analysis_graph(net, ties=ties) for net in (before, after)]
+    scores_before, scores_after = ({n: s[measure] for n, s in centrality(graph, measures=[measure]).items()}
+                                   for graph in ranked)
     ranks_before, ranks_after = _ranks(scores_before), _ranks(scores_after)
     nodes = set(ranks_before) | set(ranks_after)
     moves = []
@@ -112,4 +113,5 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
                       "change": rb - ra, "score_before": scores_before.get(node),
                       "score_after": scores_after.get(node), "sources": sorted(touched.get(node, set()))})
     moves.sort(key=lambda r: (-abs(r["change"]), r["label"]))
-    return {"ties": changed, "switched": switched, "moves": moves[:top], "measure": measure}
+    return {"ties": changed, "switched": switched, "moves": moves[:top], "measure": measure,
+            "analysis": [graph.graph["analysis"] for graph in ranked]}
