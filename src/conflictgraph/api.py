@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from conflictgraph.build.ontology import load_ontology
 from conflictgraph.build.pipeline import build_store, open_for_reading
 from conflictgraph.errors import UsageError
+from conflictgraph.importers.place_matches import place_proposals
 from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
@@ -181,10 +182,16 @@ class ConflictGraph:
                                    title="Events"),
                              Table(claims, title="Claims")], report)
 
-    def reconcile(self) -> Table:
-        """Imported actor names that match no known actor, with event counts and likely matches."""
-        return Table(unreconciled_actors(self.store), columns=["name", "actor", "dataset", "events", "likely"],
-                     title="Unreconciled actors")
+    def reconcile(self, *, places: bool = False) -> Table:
+        """Imported actor names that match no known actor, with event counts, likely matches and
+        the ``owl:sameAs`` line that confirms the likeliest; with ``places``, the places of the
+        imported datasets that are likely one place, with the evidence and the line."""
+        if places:
+            return Table(place_proposals(self.store),
+                         columns=["name", "place", "dataset", "events", "same_as_name", "same_as", "same_as_dataset",
+                                  "evidence", "line"], title="Places that are likely one")
+        return Table(unreconciled_actors(self.store),
+                     columns=["name", "actor", "dataset", "events", "likely", "line"], title="Unreconciled actors")
 
     def claims(self, *, about: str | None = None, claimant: str | None = None) -> Table:
         """Claims with claimant, speaker, date, value, status and source; ``about`` and

@@ -40,6 +40,7 @@ COMMANDS = [
     ("claims",),
     ("conflicts",),
     ("reconcile",),
+    ("reconcile", "--places"),
     ("timeline", "--by", "year"),
     ("timeline", "--actor", "River Militia"),
     ("centrality",),

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from conflictgraph.build.folders import LoadedGraph, load_files, load_folders
 from conflictgraph.build.infer import run_rules
+from conflictgraph.build.matches import merge_matches
 from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.build.remote import build_remote, open_remote, update_remote
 from conflictgraph.build.validate import validate_loaded
@@ -144,6 +145,9 @@ def _fill(store: OxigraphStore, ontology: Ontology, loaded: LoadedGraph, report:
     if previous is not None:
         notify("keeping the imported datasets of the previous store")
         _keep_imported(previous / DATABASE, store)
+        merged = merge_matches(store)
+        if merged:
+            notify(f"merged {merged} node(s) of the imported datasets into the nodes they match (owl:sameAs)")
     notify("applying rules")
     report.rules = run_rules(store, ontology)
     report.inferred = sum(report.rules.values())

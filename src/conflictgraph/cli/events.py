@@ -103,18 +103,29 @@ class _progress:
 
 
 @click.command()
+@click.option("--places", is_flag=True,
+              help="List the places of the imported datasets that are likely one place instead of the actor names.")
 @format_option
 @with_graph
-def reconcile(graph, fmt: str) -> None:
-    """List imported actor names that match no known actor, with event counts and likely matches."""
-    table = graph.reconcile()
-    rows = table.rows
+def reconcile(graph, places: bool, fmt: str) -> None:
+    """List imported actor names that match no known actor, with event counts, likely matches
+    and the line that confirms one; --places: places that are likely one."""
+    table = graph.reconcile(places=places)
     write_table(table, fmt, sys.stdout)
-    if rows and fmt == "table":
-        click.echo("To map a name to a known actor, add one line to graph/reference/dataset-names.ttl (or a "
-                   "reference file of your own graph folder), e.g.\n"
-                   f'  actor:<known-actor> skos:altLabel "{rows[0]["name"]}"@en .\n'
-                   "then run 'conflictgraph build' and import the file again.", err=True)
+    lines = list(dict.fromkeys(row["line"] for row in table.rows if row["line"]))  # once each, in order
+    if lines and fmt == "table":
+        click.echo(_CONFIRM.format(lines="\n".join("  " + line for line in lines)), err=True)
+
+
+_CONFIRM = """To confirm a match, add its line (below, one per row) to a reference file of your graph folder,
+for example graph/reference/matches.ttl, under these prefixes:
+  @prefix actor: <https://w3id.org/conflictgraph/id/actor/> .
+  @prefix place: <https://w3id.org/conflictgraph/id/place/> .
+  @prefix owl:   <http://www.w3.org/2002/07/owl#> .
+{lines}
+then run 'conflictgraph build' (with --graph FOLDER for a folder of your own): the two nodes become one in
+every query, network and page, and later imports use it. (An actor the curated graph knows can also
+take the name as one skos:altLabel line in graph/reference/dataset-names.ttl.)"""
 
 
 @click.command()

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from conflictgraph.build.matches import MADE_BY_IMPORTS, read_matches
 from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
 from conflictgraph.query.resolve import fold
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
@@ -207,6 +208,7 @@ class Reconciler:
             self.places.add(iri, str(row["name"]), str(row["kind"]), False)
             if row["parent"] is not None:
                 self.parents.setdefault(iri, set()).add(IRI(row["parent"]))
+        self.merged = read_matches(store)  # confirmed owl:sameAs lines: node that goes -> node that stays
         self._actor_cache: dict[tuple[str, str], ActorMatch] = {}
         self._place_cache: dict[tuple[str, ...], tuple[IRI, list[tuple[IRI, IRI, Term]]]] = {}
         self._known_cache: dict[tuple, IRI | None] = {}  # (name, kinds, parent) -> known place
@@ -229,7 +231,12 @@ class Reconciler:
             if len(found) > 1:
                 break  # several actors share the name: do not guess
         iri = IRI(ID + "actor/dataset-" + slug(ref.name))
-        label = (iri, IRI(SKOS + "prefLabel"), Literal(" ".join(ref.name.split()), lang="en"))
+        name = Literal(" ".join(ref.name.split()), lang="en")
+        stays = self.merged.get(iri)
+        if stays is not None:  # a confirmed match: this dataset's name goes to the node that stays
+            return ActorMatch(IRI(stays), "unreconciled" if stays.startswith(MADE_BY_IMPORTS) else "known",
+                              ((IRI(stays), IRI(SKOS + "altLabel"), name),))
+        label = (iri, IRI(SKOS + "prefLabel"), name)
         words = fold(ref.name.split(" ", 1)[0])
         if ref.kind == CG.GenericActor or words in _GENERIC_WORDS:
             return ActorMatch(iri, "generic", (label, (iri, RDF_TYPE, IRI(CG.GenericActor)),
@@ -287,7 +294,17 @@ class Reconciler:
         for name, where, new_class in unknown:
             digest = hashlib.sha1(where.encode()).hexdigest()[:6]
             found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
-            triples += [(found, RDF_TYPE, IRI(new_class)), (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
+            stays = self.merged.get(found)
+            if stays is not None and not stays.startswith(MADE_BY_IMPORTS):  # matched to a curated place
+                triples.append((IRI(stays), IRI(SKOS + "altLabel"), Literal(name, lang="en")))
+                parent = IRI(stays)
+                continue
+            if stays is None:
+                triples += [(found, RDF_TYPE, IRI(new_class)),
+                            (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
+            else:  # matched to another dataset's place, which keeps its class
+                found = IRI(stays)
+                triples.append((found, IRI(SKOS + "altLabel"), Literal(name, lang="en")))
             if parent is not None:
                 triples.append((found, IRI(CG.locatedIn), parent))
             parent = found
@@ -351,6 +368,15 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
 
 
+def _dropped(name: str, form: str) -> str:
+    """What :func:`name_forms` dropped from ``name`` to get ``form``: 'NLF:', '(2016-)' or both."""
+    if name.endswith(form):
+        return name[:-len(form)].strip()
+    if name.startswith(form):
+        return name[len(form):].strip()
+    return "the acronym and the parentheses"
+
+
 def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
     """Proposals between names no curated actor matched: the same words in another language
     or order, a faction or splinter written "X - Y" of an actor named X, and an acronym of
@@ -376,6 +402,11 @@ def _kin_among(names: dict[IRI, str]) -> dict[IRI, list[tuple[IRI, str]]]:
         by_words.setdefault(name_words(name)[0], []).append(iri)
     kin: dict[IRI, list[tuple[IRI, str]]] = {}
     for iri, name in names.items():
+        for form in name_forms(name)[1:]:  # "NLF: Northern Liberation Front" -> "Northern Liberation Front"
+            other = by_name.get(fold(form))
+            if other is not None and other != iri:
+                kin.setdefault(iri, []).append((other, f"same name without {_dropped(name, form)!r}"))
+                kin.setdefault(other, []).append((iri, f"same name as {name}"))
         for other in by_words.get(name_words(name)[0], []):
             why = _variant_reason(name, names[other]) if other != iri else None
             if why:
@@ -456,6 +487,9 @@ def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
     labels = {IRI(r["a"]): str(r["l"]) for r in label_rows}
     same_side = _same_side(store)
     kin = _kin_among({IRI(row["actor"]): str(row["name"]) for row in rows})
+    event_counts: dict[IRI, int] = {}  # over every dataset
+    for row in rows:
+        event_counts[IRI(row["actor"])] = event_counts.get(IRI(row["actor"]), 0) + int(lexical(row["events"]))
     out = []
     for row in rows:
         actor, name = IRI(row["actor"]), str(row["name"])
@@ -466,11 +500,23 @@ def unreconciled_actors(store: Store, *, limit_matches: int = 4) -> list[dict]:
                 likely.append((IRI(wing["b"]), f"{wing['how']} {labels.get(IRI(wing['a']), wing['a'])}"))
         for other, events in same_side.get(actor, []):
             likely.append((other, f"same side in {events} event(s)"))
+        same = [iri for iri, why in likely if not why.startswith(("faction of", "has the faction"))]
         seen, described = set(), []
         for iri, why in likely:
             if iri not in seen:
                 seen.add(iri)
                 described.append(f"{labels.get(iri, iri.short)} <{iri.short}> ({why})")
         out.append({"name": name, "actor": actor, "dataset": str(row["g"]).removeprefix(DATASET_GRAPHS),
-                    "events": int(lexical(row["events"])), "likely": described[: limit_matches + 3]})
+                    "events": int(lexical(row["events"])), "likely": described[: limit_matches + 3],
+                    "line": _same_as_line(actor, same[0], event_counts) if same else ""})
     return out
+
+
+def _same_as_line(actor: IRI, other: IRI, events: dict[IRI, int]) -> str:
+    """The ``owl:sameAs`` line that would merge ``actor`` into ``other`` (see
+    :mod:`conflictgraph.build.matches`); into ``actor`` when ``other`` is another unreconciled
+    name with fewer events."""
+    goes, stays = actor, other
+    if other in events and (events[other], str(actor)) < (events[actor], str(other)):
+        goes, stays = other, actor
+    return f"{goes.short} owl:sameAs {stays.short} ."

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 
 from conflictgraph.query.results import merge_rows
-from conflictgraph.rdf.namespaces import SPARQL_PREFIXES, expand, shorten
+from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.rdf.terms import IRI, as_node, as_python
 from conflictgraph.store.base import Store
@@ -24,8 +24,8 @@ from conflictgraph.store.base import Store
 __all__ = ["describe", "counterparts"]
 
 _BASICS = SPARQL_PREFIXES + """
-SELECT ?p ?o ?lang WHERE {
-  ?e ?p ?o .
+SELECT DISTINCT ?p ?o ?lang ?g WHERE {
+  GRAPH ?g { ?e ?p ?o }
   VALUES ?p { skos:prefLabel skos:altLabel skos:definition rdf:type cg:generic }
   BIND(LANG(?o) AS ?lang)
 }"""
@@ -217,13 +217,15 @@ def describe(store: Store, iri: IRI) -> dict:
     labels, alt, types, definition, generic = [], [], [], None, False
     for row in store.query(_BASICS, bindings=bind):
         p = shorten(as_node(row["p"]))
-        if p == "skos:prefLabel":
+        if p == "skos:prefLabel" and str(row["o"]) not in labels:
             labels.append(str(row["o"]))
-        elif p == "skos:altLabel":
-            alt.append(f"{row['o']}" + (f" @{row['lang']}" if str(row["lang"] or "") not in ("", "en") else ""))
+        elif p == "skos:altLabel":  # a name an imported dataset gives it (a confirmed match) says which
+            dataset = str(row["g"]).removeprefix(DATASET_GRAPHS) if str(row["g"]).startswith(DATASET_GRAPHS) else ""
+            alt.append(f"{row['o']}" + (f" @{row['lang']}" if str(row["lang"] or "") not in ("", "en") else "")
+                       + (f" (in {dataset})" if dataset else ""))
         elif p == "skos:definition":
             definition = str(row["o"])
-        elif p == "rdf:type":
+        elif p == "rdf:type" and shorten(as_node(row["o"])) not in types:
             types.append(shorten(as_node(row["o"])))
         elif p == "cg:generic":
             generic = str(row["o"]) in ("true", "1")  # Virtuoso writes a boolean as 1

@@ -186,6 +186,11 @@ class RemoteChanges:
         s, p = sparql_term(subject), sparql_term(predicate)
         self.steps.append(_Operation(graph, f"DELETE WHERE {{{{ GRAPH {{g}} {{{{ {s} {p} ?value }}}} }}}}"))
 
+    def update_graph(self, graph: str, template: str) -> None:
+        """Run the update ``template`` on ``graph`` (``{g}`` in it stands for the graph; other
+        braces doubled, as :meth:`str.format` wants them)."""
+        self.steps.append(_Operation(graph, template))
+
     def drop_copies(self, graph: str, prefix: str) -> None:
         """Delete from ``graph`` the triples that a graph whose name starts with ``prefix`` also holds."""
         start = sparql_term(Literal(prefix, XSD + "string"))
