@@ -55,7 +55,7 @@ def test_wrong_file_is_a_clear_error(store, tmp_path):
     before = count(store)
     result = run("import", "acled", str(FIXTURES / "ucdp" / "ged.csv"), "--store", str(store),
                  "--rejects", str(tmp_path / "rejects.csv"))
-    assert result.exit_code == 1 and "looks like a UCDP GED file" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "looks like UCDP GED data" in result.output and "Traceback" not in result.output
     assert count(store) == before
 
 

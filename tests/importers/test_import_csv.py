@@ -53,10 +53,10 @@ def test_empty_file_and_wrong_format_name_what_is_missing(tmp_path):
     with pytest.raises(ImportFailed) as err:
         rows_of(UCDP, acled.DATASET)
     message = str(err.value)
-    assert "missing column(s) event_id_cnty, event_date" in message and "looks like a UCDP GED file" in message
+    assert "missing column(s) event_id_cnty, event_date" in message and "looks like UCDP GED data" in message
     not_csv = tmp_path / "notes.csv"
     not_csv.write_text('{"json": true}\n')
-    with pytest.raises(ImportFailed, match="not an ACLED file"):
+    with pytest.raises(ImportFailed, match="not in the ACLED format"):
         rows_of(not_csv, acled.DATASET)
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from conflictgraph.errors import ImportFailed
 
-__all__ = ["Row", "CsvReader", "file_sha256"]
+__all__ = ["Row", "CsvReader", "check_header", "file_sha256"]
 
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
          b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
@@ -74,7 +74,7 @@ class CsvReader:
         Column names the file must have (compared after trimming and lower-casing); extra
         columns are allowed.
     format_name : str
-        Used in messages ("not a UCDP GED file: ...").
+        Used in messages ("not in the UCDP GED format: ...").
     hints : sequence of (column, format name)
         Columns that betray another format; named in the error when required columns are missing.
     delimiter : str
@@ -168,20 +168,26 @@ class CsvReader:
             raise ImportFailed(str(self.path), f"not readable as CSV: {err}", row=number + 1) from None
 
     def _check_header(self) -> None:
-        seen: set[str] = set()
-        for name in self.columns:
-            if name and name in seen:
-                raise ImportFailed(str(self.path), f"the column {name!r} appears twice in the header", row=1)
-            seen.add(name)
-        missing = [c for c in self.required if c not in seen]
-        if missing:
-            listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            found = ", ".join(self.columns[:6]) + (", ..." if len(self.columns) > 6 else "")
-            other = next((name for column, name in self.hints if column in seen), None)
-            hint = f"; it looks like a {other} file" if other else ""
-            article = "an" if self.format_name[:1] in "AEIOU" else "a"
-            raise ImportFailed(str(self.path), f"not {article} {self.format_name} file: missing column(s) {listed} "
-                                               f"(the header has: {found}){hint}", row=1)
+        check_header(self.path, self.columns, self.required, self.format_name, self.hints)
+
+
+def check_header(path: Path, columns: Sequence[str], required: Sequence[str], format_name: str,
+                 hints: Sequence[tuple[str, str]]) -> None:
+    """Refuse a header with a column twice, or without a required column (naming the format the
+    columns betray, from ``hints``), as :class:`ImportFailed` on row 1."""
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            raise ImportFailed(str(path), f"the column {name!r} appears twice in the header", row=1)
+        seen.add(name)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        found = ", ".join(columns[:6]) + (", ..." if len(columns) > 6 else "")
+        other = next((name for column, name in hints if column in seen), None)
+        hint = f"; it looks like {other} data" if other else ""
+        raise ImportFailed(str(path), f"not in the {format_name} format: missing column(s) {listed} "
+                                      f"(the header has: {found}){hint}", row=1)
 
 
 def file_sha256(path: Path | str) -> str:

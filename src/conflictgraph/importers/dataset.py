@@ -74,7 +74,8 @@ from conflictgraph.errors import ConflictGraphError, ImportFailed, UsageError, d
 from conflictgraph.importers import acled, ucdp
 from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected, nt_iri,
                                             nt_lang, nt_literal, nt_term)
-from conflictgraph.importers.csvread import CsvReader, Row, file_sha256
+from conflictgraph.importers.csvread import Row, file_sha256
+from conflictgraph.importers.sheets import open_rows
 from conflictgraph.importers.reconcile import Reconciler
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_IMPORT_LOG, ID,
                                           SPARQL_PREFIXES)
@@ -484,7 +485,7 @@ class ImportRun:
         self.rejects_path = rejects_path
         self.graph, self.inferred_graph = dataset_graph(spec.key), dataset_inferred_graph(spec.key)
         self.end, self.inferred_end = f" {nt_iri(self.graph)} .\n", f" {nt_iri(self.inferred_graph)} .\n"
-        self.reader = CsvReader(path, required=spec.required, format_name=spec.title, hints=spec.other_formats,
+        self.reader = open_rows(path, required=spec.required, format_name=spec.title, hints=spec.other_formats,
                                 delimiter=spec.delimiter)
         self._rows = iter(self.reader)
         self._first = next(self._rows, None)  # reads and checks the header before anything is written

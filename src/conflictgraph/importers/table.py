@@ -47,6 +47,8 @@ from importlib import resources
 from pathlib import Path
 
 from conflictgraph.errors import ImportFailed, UsageError
+from conflictgraph.importers.dataset import DATASETS
+from conflictgraph.importers.sheets import PARQUET_SUFFIXES, SHEET_SUFFIXES, ExcelReader, ParquetReader
 from conflictgraph.importers.common import (DCT, RDF_TYPE, SKOS, ActorRef, DatasetSpec, EventRecord, PlaceLevel,
                                             RowRejected, bound_facts, event_type, id_part, nt_iri, nt_lang, nt_literal,
                                             nt_text, parse_float, parse_int, slug)
@@ -515,21 +517,22 @@ class Inspection:
     """A table file's columns and the shipped mappings that fit it (all their columns present)."""
 
     file: str
-    delimiter: str
+    layout: str  # "comma-separated", "tab-separated", "separated by ';'", "Parquet file", "Excel workbook"
     columns: list[str]
     fits: list[str]
     closest: tuple[str, list[str]] | None  # when none fits: the mapping missing fewest columns, and those
+    command: str | None = None  # the file is an event export with a command of its own ("import ucdp")
 
     def line(self) -> str:
         """The one-line answer the CLI prints.
 
-        >>> Inspection("x.csv", ",", ["a", "b"], ["edge-list"], None).line()
+        >>> Inspection("x.csv", "comma-separated", ["a", "b"], ["edge-list"], None).line()
         'x.csv: 2 columns (a, b), comma-separated; fits mapping: edge-list'
         """
         shown = ", ".join(self.columns[:12]) + (", ..." if len(self.columns) > 12 else "")
-        kind = "tab-separated" if self.delimiter == "\t" else "comma-separated" if self.delimiter == "," else (
-            f"separated by {self.delimiter!r}")
-        head = f"{self.file}: {len(self.columns)} columns ({shown}), {kind}; "
+        head = f"{self.file}: {len(self.columns)} columns ({shown}), {self.layout}; "
+        if self.command:
+            return head + f"an event export: conflictgraph {self.command} {self.file}"
         if self.fits:
             return head + "fits mapping: " + ", ".join(self.fits)
         if self.closest:
@@ -550,10 +553,21 @@ def inspect_table(path: Path | str) -> Inspection:
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(str(path), "not a regular file")
-    header = _header(path)
-    delimiter = delimiter_for(path, header)
-    columns = [c.strip() for c in header.split(delimiter)] if header.strip() else []
+    if path.suffix.lower() in SHEET_SUFFIXES:
+        reader = ParquetReader(path, required=()) if path.suffix.lower() in PARQUET_SUFFIXES else \
+            ExcelReader(path, required=())
+        next(iter(reader), None)  # reads the header
+        layout, columns = reader.kind, reader.columns
+    else:
+        header = _header(path)
+        delimiter = delimiter_for(path, header)
+        layout = "tab-separated" if delimiter == "\t" else "comma-separated" if delimiter == "," else (
+            f"separated by {delimiter!r}")
+        columns = [c.strip() for c in header.split(delimiter)] if header.strip() else []
     present = {c.lower() for c in columns}
+    for command, spec in DATASETS.items():  # an event export has its own command
+        if all(c.lower() in present for c in spec.required):
+            return Inspection(path.name, layout, columns, [], None, command=f"import {command}")
     fits, closest = [], None
     for name in sorted(shipped_mappings()):
         mapping = load_mapping(name)
@@ -562,12 +576,14 @@ def inspect_table(path: Path | str) -> Inspection:
             fits.append(name)
         elif len(missing) < len(mapping.required) and (closest is None or len(missing) < len(closest[1])):
             closest = (name, missing)
-    return Inspection(path.name, delimiter, columns, fits, None if fits else closest)
+    return Inspection(path.name, layout, columns, fits, None if fits else closest)
 
 
 def table_spec(mapping: Mapping, path: Path | str) -> DatasetSpec:
     """The importer's spec for ``path`` under ``mapping``: the delimiter the mapping names, or the
     file's own (by its name, else its header)."""
     path = Path(path)
+    if path.suffix.lower() in SHEET_SUFFIXES:  # cells come as cells: no delimiter to choose
+        return mapping.spec_for(",")
     delimiter = mapping.delimiter or delimiter_for(path, _header(path) if path.is_file() else None)
     return mapping.spec_for(delimiter)
