@@ -90,3 +90,22 @@ def test_a_pipe_given_as_a_file_is_refused_at_once(tmp_path, suffix):
         result = run_cli("import", "acled", str(fifo), "--store", str(store), "--rejects", str(tmp_path / "r.csv"))
         assert result.exit_code == 1 and "not a regular file" in result.output
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("where", ["subject", "object"])
+def test_an_rdf_1_2_triple_term_is_refused_with_the_file(tmp_path, where):
+    folder = tmp_path / "graph"
+    (folder / "reference").mkdir(parents=True)
+    term = "<< ex:a ex:b ex:c >>"
+    triple = f"{term} skos:note \"x\" .\n" if where == "subject" else f"ex:a skos:note {term} .\n"
+    (folder / "reference" / "terms.ttl").write_text(HEADER + triple)
+    (folder / "sources.ttl").write_text(
+        "@prefix cg: <https://w3id.org/conflictgraph/ontology#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "<https://w3id.org/conflictgraph/id/src/terms> a cg:Source, cg:ReferenceSource ; dct:title \"t\"@en ;\n"
+        "  cg:sourceKind \"reference\" ; cg:file \"reference/terms.ttl\" .\n")
+    for command in (["validate", "--no-bundled"], ["build", "--no-bundled", "--store", str(tmp_path / "s")]):
+        result = run_cli(*command, "--graph", str(folder))
+        assert result.exit_code == 1, result.output
+        assert "terms.ttl: an RDF 1.2 triple term" in result.output and "cg:Statement" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -75,16 +75,28 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, name: str, graph: str | None 
             if graph is not None:
                 quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
                          else ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads]
-            return quads
-        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        return [ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in ox.parse(data, format=fmt, base_iri=base)]
+        else:
+            target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+            quads = [ox.Quad(t.subject, t.predicate, t.object, target)
+                     for t in ox.parse(data, format=fmt, base_iri=base)]
     except SyntaxError as err:
         line, column = _position(err)
         message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", str(err))
         raise ParseError(name, message, line=line, column=column) from None
     except ValueError as err:
         raise ParseError(name, str(err)) from None
+    _refuse_triple_terms(quads, name)
+    return quads
+
+
+def _refuse_triple_terms(quads: list[ox.Quad], name: str) -> None:
+    """Refuse RDF 1.2 triple terms (``<< ex:a ex:b ex:c >>``): the graph states who said what
+    as ``cg:Statement`` nodes, and neither the shapes nor the remote stores take triple terms."""
+    for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            term = quad.subject if isinstance(quad.subject, ox.Triple) else quad.object
+            raise ParseError(name, f"an RDF 1.2 triple term ({term}) is not supported: describe the triple as "
+                                   "a cg:Statement (see graph/README.md) instead")
 
 
 def _position(err: SyntaxError) -> tuple[int | None, int | None]:

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from conflictgraph.build.folders import LoadedGraph
 from conflictgraph.build.ontology import Ontology
+from conflictgraph.build.sparql_constraints import run_sparql_constraints, take_sparql_constraints
 from conflictgraph.rdf.namespaces import shorten
 
 __all__ = ["Finding", "validate_loaded"]
@@ -96,23 +97,26 @@ def _run_shapes(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
             else data.default_context
         graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
     shapes = rdflib.Graph().parse(str(ontology.shapes_path), format="turtle")
+    constraints = take_sparql_constraints(shapes)  # asked once of the whole graph, below
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, advanced=True, inference="none", allow_warnings=True)
-    findings = []
+    results = run_sparql_constraints(constraints, (*ontology.quads, *loaded.quads))
     for result in report.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult")):
-        node = str(report.value(result, rdflib.URIRef(SH + "focusNode")))
-        path = report.value(result, rdflib.URIRef(SH + "resultPath"))
-        value = report.value(result, rdflib.URIRef(SH + "value"))
-        message = report.value(result, rdflib.URIRef(SH + "resultMessage"))
-        severity = str(report.value(result, rdflib.URIRef(SH + "resultSeverity"))).rsplit("#", 1)[-1]
+        path, value, message = (report.value(result, rdflib.URIRef(SH + name))
+                                for name in ("resultPath", "value", "resultMessage"))
+        results.append({
+            "node": str(report.value(result, rdflib.URIRef(SH + "focusNode"))),
+            "path": str(path) if isinstance(path, rdflib.URIRef) else None,
+            "value": str(value) if value is not None else None, "message": str(message) if message else "",
+            "severity": str(report.value(result, rdflib.URIRef(SH + "resultSeverity"))).rsplit("#", 1)[-1]})
+    findings = []
+    for result in results:
+        node = result["node"]
         file = (loaded.origin.get(node) or ["(ontology)" if node.startswith("https://w3id.org/conflictgraph/ontology")
                                             else "(unknown file)"])[-1]
-        findings.append(Finding(
-            file=file, line=_find_line(file, node), node=node,
-            path=str(path) if isinstance(path, rdflib.URIRef) else None,
-            value=str(value) if value is not None else None,
-            message=str(message) if message else "does not conform to its shape",
-            severity=severity))
+        findings.append(Finding(file=file, line=_find_line(file, node), node=node, path=result["path"],
+                                value=result["value"], message=result["message"] or "does not conform to its shape",
+                                severity=result["severity"]))
     return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.node, f.message))
 
 
