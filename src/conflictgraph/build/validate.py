@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,6 +89,18 @@ def _content_key(loaded: LoadedGraph, ontology: Ontology) -> str:
 
 
 def _run_shapes(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
+    # rdflib logs a warning with a traceback for every literal whose lexical form does not fit
+    # its datatype ("2023-02-30"^^xsd:date); the shapes report those, one line each.
+    quiet = logging.getLogger("rdflib.term")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return _shape_findings(loaded, ontology)
+    finally:
+        quiet.setLevel(level)
+
+
+def _shape_findings(loaded: LoadedGraph, ontology: Ontology) -> list[Finding]:
     import pyshacl  # imported here: only build and validate need it
     import rdflib
 
