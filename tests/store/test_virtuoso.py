@@ -109,17 +109,12 @@ def test_commands_give_the_embedded_answers(imported, command):
     _same(command, remote, local)
 
 
-# Named queries whose answers on Virtuoso 7.2.5 still differ from the embedded store's (the
-# engine's own errors, as with the queries of show: see the README): strict, so a fix shows;
-# statements-about and side-as-of differ in some runs and not others (side-as-of answered no
+# Named queries whose answers on Virtuoso 7.2.5 differ in some runs (side-as-of answered no
 # rows once in a clean-clone CI run, and the embedded answer in every other).
-VIRTUOSO_DIFFERS = {"actors-of-type", "ceasefires", "fighting-in-place", "launchers-of-operation", "source-contents"}
-VIRTUOSO_VARIES = {"statements-about", "side-as-of"}
+VIRTUOSO_VARIES = {"side-as-of"}
 
 
 def _named(name: str):
-    if name in VIRTUOSO_DIFFERS:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 answers it differently"))
     if name in VIRTUOSO_VARIES:
         return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="Virtuoso 7.2.5 answers it "
                                                                               "differently in some runs"))
