@@ -44,6 +44,25 @@ def test_launchers_of_operation_1107_name_their_sources(bundled):
     assert "src/operation-1107-article" in by_launcher["Karenni Army"]
 
 
+def test_the_earliest_launch_date_given_stands_when_another_statement_gives_none(bundled):
+    """Ties saying the Three Brotherhood launched Operation 1027 give 27 October 2023, and one
+    gives no date: the earliest start given is that day (a MIN over all of them would be no
+    value on Oxigraph and the day on Virtuoso)."""
+    rows = bundled.query_named("launchers-of-operation", operation="Operation 1027")
+    starts = {str(r["launcherLabel"]): r.get("earliestStart") for r in rows}
+    assert str(starts["Three Brotherhood Alliance"]) == "2023-10-27"
+
+
+def test_lists_in_one_cell_are_in_alphabetical_order(bundled):
+    """Values a query joins into one cell come sorted, so every engine gives the same text."""
+    rows = bundled.query_named("fighting-in-place", place="Kayah State")
+    sides = [str(r[side]).split("; ") for r in rows for side in ("sideA", "sideB") if r.get(side) is not None]
+    assert any(len(names) > 2 for names in sides) and all(names == sorted(names) for names in sides)
+    aliases = [str(r["aliases"]).split("; ") for r in bundled.query_named("actors-of-type", type="cg:ArmedGroup")
+               if r.get("aliases") is not None]
+    assert aliases and all(names == sorted(names) for names in aliases)
+
+
 def test_side_of_the_knplf_before_and_after_its_defection(bundled):
     before = bundled.query_named("side-as-of", actor="KNPLF", date="2023-01-01")
     after = bundled.query_named("side-as-of", actor="KNPLF", date="2023-12-01")

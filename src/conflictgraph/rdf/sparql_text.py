@@ -159,15 +159,23 @@ def count_query(text: str) -> str:
     return f"{text[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ {text[select:]}\n}} }}"
 
 
-def page_query(text: str, variables: list[str], size: int, offset: int) -> str:
+def page_query(text: str, variables: list[str], size: int, offset: int, *, sort_inside: bool = False) -> str:
     """One page of the rows of the SELECT ``text``, in an order that is the same for every page:
     the query becomes a subquery, ordered by its own ORDER BY conditions and then by every
     variable it projects (rows equal in all of them are interchangeable), cut with LIMIT and
     OFFSET. Refused (QueryError) when its ORDER BY uses a variable it does not project.
 
+    With ``sort_inside``, the ordered rows are a subquery of their own and the page is cut from
+    them: the same rows where the engine keeps a subquery's order (SPARQL does not promise it;
+    Virtuoso does, and sorts such a subquery whole where it sorts at most MaxSortedTopRows rows
+    for a LIMIT).
+
     >>> print(page_query("SELECT ?s WHERE { ?s <u:p> ?o } ORDER BY DESC(?s)", ["s"], 10, 20))
     SELECT * WHERE { { SELECT ?s WHERE { ?s <u:p> ?o } ORDER BY DESC(?s)
     } } ORDER BY DESC(?s) ?s LIMIT 10 OFFSET 20
+    >>> print(page_query("SELECT ?s WHERE { ?s <u:p> ?o }", ["s"], 10, 20, sort_inside=True))
+    SELECT * WHERE { { SELECT * WHERE { { SELECT ?s WHERE { ?s <u:p> ?o }
+    } } ORDER BY ?s } } LIMIT 10 OFFSET 20
     """
     top = [(value.upper(), start) for kind, value, start, depth in tokens(text) if kind == "word" and depth == 0]
     select = _select_start(text)
@@ -181,8 +189,10 @@ def page_query(text: str, variables: list[str], size: int, offset: int) -> str:
             raise QueryError(f"cannot read this query in pages: its ORDER BY uses ?{sorted(unknown)[0]}, "
                              "which it does not select")
     keys = " ".join([conditions] * bool(conditions) + [f"?{v}" for v in variables])
-    return (f"{text[:select]}SELECT * WHERE {{ {{ {text[select:]}\n}} }} ORDER BY {keys} "
-            f"LIMIT {int(size)} OFFSET {int(offset)}")
+    ordered = f"SELECT * WHERE {{ {{ {text[select:]}\n}} }} ORDER BY {keys}"
+    if sort_inside:
+        ordered = f"SELECT * WHERE {{ {{ {ordered} }} }}"
+    return f"{text[:select]}{ordered} LIMIT {int(size)} OFFSET {int(offset)}"
 
 
 def construct_to_insert(text: str, graph: str, using: list[str] | None = None) -> str:

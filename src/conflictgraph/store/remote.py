@@ -18,8 +18,8 @@ Never a silently partial answer. A server that cuts answers at a row limit says 
 (``X-SPARQL-MaxRows``: Virtuoso; ``X-SPARQL-Truncated``: conflictgraph's own server); a cut
 SELECT is then read again in pages of that many rows, in a stable order, and a cut graph answer
 is an error naming the setting. An answer of exactly the limit is counted first: when that is all
-of it, no page is read (Virtuoso refuses to sort past its limit, so a second page can fail; the
-error then names both settings).
+of it, no page is read. Virtuoso refuses to sort more rows than its limit for a page cut with
+LIMIT and OFFSET; the pages past it are cut from a subquery it sorts whole (see :meth:`RemoteStore._pages`).
 
 Writing without a half-written store. ``build`` and ``import`` never write piecemeal into the
 live graphs. They stage on the client (the curated layer is built in memory; an import works on
@@ -233,16 +233,21 @@ class RemoteStore:
 
     def _pages(self, sparql: str, fields: list[tuple[str, str]], variables: list[str], size: int) -> QueryResult:
         """Every row of a SELECT the server cuts at ``size`` rows, read ``size`` rows at a time in
-        a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`)."""
+        a stable order (:func:`~conflictgraph.rdf.sparql_text.page_query`). A server that refuses
+        a page past its limit on rows sorted for a LIMIT (Virtuoso's MaxSortedTopRows, 10,000 by
+        default, offset included) is asked for the rest cut from a subquery sorted whole, in the
+        same order (``sort_inside``), which Virtuoso answers."""
         rows: list[dict[str, Term | None]] = []
+        sort_inside = False
         while True:
             try:
-                page, cap = self._ask(page_query(sparql, variables, size, len(rows)), fields)
+                page, cap = self._ask(page_query(sparql, variables, size, len(rows), sort_inside=sort_inside), fields)
             except StoreError as err:
                 if not rows:
                     raise
-                # Virtuoso sorts at most MaxSortedTopRows (10,000 by default) rows for one answer,
-                # offset included, so a second page in a stable order is refused
+                if not sort_inside:
+                    sort_inside = True
+                    continue
                 raise StoreError(f"{self.endpoint.query} cut an answer at {size} rows and refused the next page in "
                                  f"a stable order ({err}); raise its limits on result rows and on rows sorted "
                                  "(Virtuoso: ResultSetMaxRows and MaxSortedTopRows in virtuoso.ini)") from None
