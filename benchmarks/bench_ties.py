@@ -45,6 +45,7 @@ OPTIONS: list[dict[str, Any]] = [
     {"between": ("2022-01-01", "2022-06-30"), "evidence": "acled"}, {"include_generic": True},
     {"view": "alliance"}]
 PHASES = ("extract", "project", "centrality", "remote")
+COMMANDS = [[], ["--between", "2023-01-01", "2023-12-31"], ["--evidence", "acled"]]  # network command options
 
 
 def _peak_mb() -> float:
@@ -147,9 +148,27 @@ def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = Non
     return out
 
 
-def _phase_remote(store_path: str, runs: int) -> dict:
+def _commands(where: list[str], runs: int, baseline_src: str | None) -> dict:
+    """Median seconds of ``conflictgraph --quiet centrality WHERE [OPTIONS] --format csv`` from
+    start to exit per option set of :data:`COMMANDS`; with ``baseline_src``, the code there too,
+    each run right after this code's (same load)."""
+    out: dict[str, Any] = {}
+    for options in COMMANDS:
+        args = ["--quiet", "centrality", *where, *options, "--format", "csv"]
+        times: dict[str, list[float]] = {"this": [], "baseline": []}
+        for _ in range(max(runs, 1)):
+            times["this"].append(_timed_cli(args))
+            if baseline_src:
+                times["baseline"].append(_timed_cli(args, {"PYTHONPATH": str(Path(baseline_src).absolute() / "src")}))
+        name = " ".join(options) or "(none)"
+        out[name] = {k: round(statistics.median(v), 2) for k, v in times.items() if v}
+    return out
+
+
+def _phase_remote(store_path: str, runs: int, baseline_src: str | None = None, queries_only: bool = False) -> dict:
     """The same store behind ``oxigraph serve-read-only`` (the PyPI package's server) on a free
-    loopback port, stopped at the end."""
+    loopback port, stopped at the end: the table's extraction and ``project()`` through it, and
+    ``conflictgraph centrality --endpoint`` per option set (:func:`_commands`)."""
     from conflictgraph.network.projection import project
     from conflictgraph.network.spec import load_projection
     from conflictgraph.network.ties import extract_ties
@@ -175,9 +194,11 @@ def _phase_remote(store_path: str, runs: int) -> dict:
         store = RemoteStore(Endpoint.from_urls(url))
         extract_s, table = _median(runs, lambda: extract_ties(store))
         project_s, net = _median(runs, lambda: project(store))  # a remote store: the table extracted per call
-        plain_s, _ = _median(1, lambda: project(store, projection=load_projection()))
         out = {"extract_s": extract_s, "rows": len(table), "project_with_table_s": project_s,
-               "edges": net.number_of_edges(), "project_queries_only_s (1 run)": plain_s}
+               "edges": net.number_of_edges()}
+        if queries_only:
+            out["project_queries_only_s (1 run)"] = _median(1, lambda: project(store, projection=load_projection()))[0]
+        out["centrality_cli_s"] = _commands(["--endpoint", url], runs, baseline_src)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -191,18 +212,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--phases", default="extract,project", help=f"Comma-separated, of {', '.join(PHASES)}.")
     parser.add_argument("--runs", type=int, default=3, help="Runs per measure (the median is shown).")
     parser.add_argument("--baseline-src", help="centrality: also time the code in this folder (it has src/).")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="remote: also project through the queries alone (a minute at 100k).")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.phase:
         if options.phase == "centrality":
             result = _phase_centrality(options.store, options.runs, options.baseline_src)
+        elif options.phase == "remote":
+            result = _phase_remote(options.store, options.runs, options.baseline_src, options.queries_only)
         else:
-            result = {"extract": _phase_extract, "project": _phase_project,
-                      "remote": _phase_remote}[options.phase](options.store, options.runs)
+            result = {"extract": _phase_extract, "project": _phase_project}[options.phase](options.store, options.runs)
         print(json.dumps(result))
         return
     for phase in options.phases.split(","):
         extra = ["--baseline-src", options.baseline_src] if options.baseline_src else []
+        extra += ["--queries-only"] if options.queries_only else []
         started = time.perf_counter()
         done = subprocess.run([sys.executable, __file__, options.store, "--phase", phase.strip(),
                                "--runs", str(options.runs), *extra], capture_output=True, text=True)

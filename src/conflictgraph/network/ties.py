@@ -79,7 +79,6 @@ from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.store.base import Store
 from conflictgraph.store.generations import BUILD_INFO
-from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "event_relations", "extract_ties", "kept_table", "adopt_table", "select", "aggregate",
@@ -452,11 +451,12 @@ _GROUPED_COUNTS = {"l": 0, "b": 1, "h": 2}  # index in _FATALITIES
 
 
 def _grouped_rows(store: Store, query: str) -> Iterator[tuple[str, str]]:
-    """(event IRI, its facts) of the grouped query: as lexical values for an embedded store (no
-    conversion to conflictgraph terms, which took 1.3 s of 5.3 s on 100,000 events), else through
-    ``store.query``."""
-    if isinstance(store, OxigraphStore):
-        for event, facts in store.select_values(query):
+    """(event IRI, its facts) of the grouped query, read as lexical values where the store can
+    (embedded, remote: no conversion to conflictgraph terms, which took 1.3 s of 5.3 s on
+    100,000 events), else through ``store.query``."""
+    select_values = getattr(store, "select_values", None)
+    if select_values is not None:
+        for event, facts in select_values(query):
             yield str(event), str(facts)
     else:
         for row in store.query(query).rows:
