@@ -686,12 +686,19 @@ def _assemble(edges: Iterable[tuple[tuple[str, str, str], dict]], node_attrs: di
     import networkx as nx
 
     graph = nx.MultiDiGraph(**options.record(), window=describe_window(options.day, options.window))
+    # networkx's own layout of a MultiDiGraph (what add_node and add_edge build), filled
+    # directly: each attribute dict is placed as it is, not copied key by key (100,000 events:
+    # add_edge was 1.7 s of a 3.8 s projection)
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
     for (a, b, relation), attrs in edges:
         for node in (a, b):
-            if node not in graph:
-                graph.add_node(node, **{k: (list(v) if isinstance(v, list) else v)
-                                        for k, v in node_attrs[node].items()})
-        graph.add_edge(a, b, key=relation, **attrs)
+            if node not in nodes:
+                nodes[node] = {k: (list(v) if isinstance(v, list) else v) for k, v in node_attrs[node].items()}
+                succ[node], pred[node] = {}, {}
+        keyed = succ[a].get(b)
+        if keyed is None:
+            keyed = succ[a][b] = pred[b][a] = {}
+        keyed[relation] = attrs
     return graph
 
 

@@ -197,10 +197,11 @@ def iso_days(values: np.ndarray) -> list[str | None]:
     >>> iso_days(np.array([19668, NO_START, NO_END], dtype=np.int32))
     ['2023-11-07', None, None]
     """
-    values = np.asarray(values)
-    open_ = (values == NO_START) | (values == NO_END)
-    text = np.datetime_as_string(_EPOCH + np.where(open_, 0, values).astype("timedelta64[D]"), unit="D")
-    return [None if o else t for o, t in zip(open_.tolist(), text.tolist())]
+    distinct, inverse = np.unique(np.asarray(values), return_inverse=True)  # few days, many values
+    open_ = (distinct == NO_START) | (distinct == NO_END)
+    text = np.datetime_as_string(_EPOCH + np.where(open_, 0, distinct).astype("timedelta64[D]"), unit="D")
+    named = np.array([None if o else t for o, t in zip(open_.tolist(), text.tolist())], dtype=object)
+    return named[inverse.reshape(-1)].tolist()
 
 
 @dataclass
