@@ -44,7 +44,7 @@ OPTIONS: list[dict[str, Any]] = [
     {}, {"as_of": "2023-06-15"}, {"between": ("2023-01-01", "2023-12-31")}, {"evidence": "acled"},
     {"between": ("2022-01-01", "2022-06-30"), "evidence": "acled"}, {"include_generic": True},
     {"view": "alliance"}]
-PHASES = ("extract", "project", "centrality", "remote")
+PHASES = ("extract", "project", "centrality", "commands", "remote")
 COMMANDS = [[], ["--between", "2023-01-01", "2023-12-31"], ["--evidence", "acled"]]  # network command options
 
 
@@ -148,21 +148,40 @@ def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = Non
     return out
 
 
-def _commands(where: list[str], runs: int, baseline_src: str | None) -> dict:
+def _commands(cases: dict[str, tuple[list[str], dict | None]], runs: int) -> dict:
     """Median seconds of ``conflictgraph --quiet centrality WHERE [OPTIONS] --format csv`` from
-    start to exit per option set of :data:`COMMANDS`; with ``baseline_src``, the code there too,
-    each run right after this code's (same load)."""
+    start to exit per option set of :data:`COMMANDS` and per case (name -> (WHERE, environment)),
+    the cases' runs taking turns (the same load for each)."""
     out: dict[str, Any] = {}
     for options in COMMANDS:
-        args = ["--quiet", "centrality", *where, *options, "--format", "csv"]
-        times: dict[str, list[float]] = {"this": [], "baseline": []}
+        times: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(max(runs, 1)):
-            times["this"].append(_timed_cli(args))
-            if baseline_src:
-                times["baseline"].append(_timed_cli(args, {"PYTHONPATH": str(Path(baseline_src).absolute() / "src")}))
-        name = " ".join(options) or "(none)"
-        out[name] = {k: round(statistics.median(v), 2) for k, v in times.items() if v}
+            for name, (where, env) in cases.items():
+                times[name].append(_timed_cli(["--quiet", "centrality", *where, *options, "--format", "csv"], env))
+        out[" ".join(options) or "(none)"] = {name: round(statistics.median(t), 2) for name, t in times.items()}
     return out
+
+
+def _baseline_env(baseline_src: str) -> dict:
+    return {"PYTHONPATH": str(Path(baseline_src).absolute() / "src")}
+
+
+def _phase_commands(store_path: str, runs: int, baseline_src: str | None = None) -> dict:
+    """``conflictgraph centrality`` per option set (:func:`_commands`) on a fresh copy of the
+    store with its table kept (one run first keeps it); with ``baseline_src``, that code on a
+    copy of its own (a table is kept per code: its key is the code's)."""
+    work = Path(tempfile.mkdtemp(prefix="bench-ties-", dir=Path(store_path).absolute().parent))
+    try:
+        this = _fresh_copy(store_path, work / "this")
+        cases: dict[str, tuple[list[str], dict | None]] = {"this": (["--store", str(this)], None)}
+        if baseline_src:
+            cases["baseline"] = (["--store", str(_fresh_copy(store_path, work / "baseline"))],
+                                 _baseline_env(baseline_src))
+        for where, env in cases.values():  # keeps each code's table
+            _timed_cli(["--quiet", "centrality", *where, "--format", "csv"], env)
+        return _commands(cases, runs)
+    finally:
+        shutil.rmtree(work)
 
 
 def _phase_remote(store_path: str, runs: int, baseline_src: str | None = None, queries_only: bool = False) -> dict:
@@ -198,7 +217,10 @@ def _phase_remote(store_path: str, runs: int, baseline_src: str | None = None, q
                "edges": net.number_of_edges()}
         if queries_only:
             out["project_queries_only_s (1 run)"] = _median(1, lambda: project(store, projection=load_projection()))[0]
-        out["centrality_cli_s"] = _commands(["--endpoint", url], runs, baseline_src)
+        cases: dict[str, tuple[list[str], dict | None]] = {"this": (["--endpoint", url], None)}
+        if baseline_src:
+            cases["baseline"] = (["--endpoint", url], _baseline_env(baseline_src))
+        out["centrality_cli_s"] = _commands(cases, runs)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -219,6 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     if options.phase:
         if options.phase == "centrality":
             result = _phase_centrality(options.store, options.runs, options.baseline_src)
+        elif options.phase == "commands":
+            result = _phase_commands(options.store, options.runs, options.baseline_src)
         elif options.phase == "remote":
             result = _phase_remote(options.store, options.runs, options.baseline_src, options.queries_only)
         else:
