@@ -909,14 +909,15 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
                 source_first.tolist(), source_first[1:].tolist(), fatalities, evidence_of)):
             relation, label, sign = constant[r]
             events = ids[begin:stop]
-            out[names[x], names[y], relation] = {
+            attrs = out[names[x], names[y], relation] = {
                 "relation": relation, "label": label, "sign": sign, "weight": w, "symmetric": True,
                 "start": starts[g], "end": ends[g], "statements": [], "sources": source_names[low:high],
                 "events": events, "ties": events[:], "via": [], "evidence": evid,
                 "status": ["claimed"], "fatalities": fat, "fatalities_low": low_sums[g],
                 "fatalities_high": high_sums[g]}
-        for g, spans in gapped.items():
-            out[names[a[first[g]]], names[b[first[g]]], constant[rel[first[g]]][0]]["spans"] = spans
+            spans = gapped.get(g)
+            if spans is not None:
+                attrs["spans"] = spans
     return out
 
 
@@ -956,8 +957,12 @@ def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict
     begins = np.flatnonzero(opens)
     stops = np.maximum.reduceat(e, begins)
     found: dict[int, list[list[str | None]]] = {}
-    for k, day_from, day_to in zip(gapped.tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
-        found.setdefault(int(span_group[k]), []).append([day_from, day_to])
+    for g, day_from, day_to in zip(span_group[gapped].tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
+        spans = found.get(g)
+        if spans is None:
+            found[g] = [[day_from, day_to]]
+        else:
+            spans.append([day_from, day_to])
     return found
 
 
