@@ -122,10 +122,20 @@ def _fresh_copy(store_path: str, into: Path) -> Path:
 
 
 def _timed_cli(args: list[str], env: dict | None = None) -> float:
+    """Wall seconds of ``conflictgraph ARGS`` from start to exit."""
+    return _run_cli(args, env)[0]
+
+
+def _run_cli(args: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system, its children's included) of ``conflictgraph
+    ARGS``. On a busy machine the CPU time says more than the wall time about the code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "conflictgraph", *args], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, **(env or {})})
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = None) -> dict:
@@ -149,16 +159,18 @@ def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = Non
 
 
 def _commands(cases: dict[str, tuple[list[str], dict | None]], runs: int) -> dict:
-    """Median seconds of ``conflictgraph --quiet centrality WHERE [OPTIONS] --format csv`` from
-    start to exit per option set of :data:`COMMANDS` and per case (name -> (WHERE, environment)),
-    the cases' runs taking turns (the same load for each)."""
+    """Median wall and CPU seconds (:func:`_run_cli`) of ``conflictgraph --quiet centrality WHERE
+    [OPTIONS] --format csv`` from start to exit per option set of :data:`COMMANDS` and per case
+    (name -> (WHERE, environment)), the cases' runs taking turns (the same load for each)."""
     out: dict[str, Any] = {}
     for options in COMMANDS:
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for _ in range(max(runs, 1)):
             for name, (where, env) in cases.items():
-                times[name].append(_timed_cli(["--quiet", "centrality", *where, *options, "--format", "csv"], env))
-        out[" ".join(options) or "(none)"] = {name: round(statistics.median(t), 2) for name, t in times.items()}
+                times[name].append(_run_cli(["--quiet", "centrality", *where, *options, "--format", "csv"], env))
+        out[" ".join(options) or "(none)"] = {
+            name: {"wall_s": round(statistics.median(w for w, _c in t), 2),
+                   "cpu_s": round(statistics.median(c for _w, c in t), 2)} for name, t in times.items()}
     return out
 
 

@@ -577,9 +577,9 @@ def _table_from(raw: _Raw) -> TieTable:
     codes = np.fromiter((index.get(n, -1) for n in raw.bound_node), dtype=np.int64, count=len(raw.bound_node))
     keep = codes >= 0
     codes, which = codes[keep], np.array(raw.bound_which, dtype=np.int8)[keep]
-    values = [v for v, kept in zip(raw.bound_value, keep.tolist()) if kept]
-    position = {v: i for i, v in enumerate(dict.fromkeys(values))}  # each distinct day text parsed once
-    inverse = np.fromiter((position[v] for v in values), dtype=np.int64, count=len(values))
+    texts = [v for v, kept in zip(raw.bound_value, keep.tolist()) if kept]
+    position = {v: i for i, v in enumerate(dict.fromkeys(texts))}  # each distinct day text parsed once
+    inverse = np.fromiter((position[v] for v in texts), dtype=np.int64, count=len(texts))
     day = days(list(position))[inverse] if position else np.zeros(0, dtype=np.int32)
     has, low, high = {}, {}, {}
     for i, name in enumerate(_BOUNDS):
