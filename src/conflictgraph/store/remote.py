@@ -56,7 +56,7 @@ from conflictgraph.rdf.sparql_text import (count_query, declares_dataset, inject
 from conflictgraph.rdf.terms import IRI, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.changes import STAGING, Load, RemoteChanges, sparql_term
-from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
+from conflictgraph.store.credentials import netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
 from conflictgraph.store.results import ACCEPT, ACCEPT_GRAPH, read_results
 
@@ -184,6 +184,8 @@ class RemoteStore:
 
     def __init__(self, endpoint: Endpoint, *, timeout: float = 300.0, piece: int | None = None):
         import httpx
+
+        from conflictgraph.store.http_auth import ServerAuth
 
         self.endpoint, self.piece = endpoint, piece or PIECE
         self.read_only = False
