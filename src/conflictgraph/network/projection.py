@@ -82,7 +82,7 @@ from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_G
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
 from conflictgraph.rdf.terms import IRI
-from conflictgraph.store.base import Store
+from conflictgraph.store.base import Store, select_values
 from conflictgraph.store.oxigraph import OxigraphStore
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -343,22 +343,22 @@ def _in_window(start: str | None, end: str | None, as_of: str | None, between: S
 def _node_attributes(store: Store) -> dict[str, dict]:
     nodes: dict[str, dict] = {}
     types: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_NODES):
-        iri = str(row["n"])
-        attrs = nodes.setdefault(iri, {"label": None, "type": None, "kind": str(row["kind"]), "aliases": [],
-                                       "generic": False})
-        if row["label"] is not None and attrs["label"] is None:
-            attrs["label"] = str(row["label"])
-        if row["generic"] is not None and str(row["generic"]) in ("true", "1"):
+    for iri, kind, type_, label, generic in select_values(store, _NODES):  # lexical values: no terms made
+        if iri is None or kind is None:
+            continue  # (the pattern binds both)
+        attrs = nodes.setdefault(iri, {"label": None, "type": None, "kind": kind, "aliases": [], "generic": False})
+        if label is not None and attrs["label"] is None:
+            attrs["label"] = label
+        if generic is not None and generic in ("true", "1"):
             attrs["generic"] = True
-        if str(row["type"]).startswith(CG):
-            types[iri].add(str(row["type"])[len(CG):])
-        if row["kind"] and str(row["kind"]) == "actor":
+        if type_ is not None and type_.startswith(CG):
+            types[iri].add(type_[len(CG):])
+        if kind == "actor":
             attrs["kind"] = "actor"
-    for row in store.query(_ALIASES):
-        aliased = nodes.get(str(row["n"]))
-        if aliased is not None and str(row["alias"]) not in aliased["aliases"]:
-            aliased["aliases"].append(str(row["alias"]))
+    for iri, alias in select_values(store, _ALIASES):
+        aliased = nodes.get(iri) if iri is not None else None
+        if aliased is not None and alias is not None and alias not in aliased["aliases"]:
+            aliased["aliases"].append(alias)
     for iri, attrs in nodes.items():
         specific = sorted(types[iri] - {"Actor"}) or sorted(types[iri])
         attrs["type"] = specific[0] if specific else None

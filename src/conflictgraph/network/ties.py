@@ -77,7 +77,7 @@ from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection, merge_spans
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.store.base import Store
+from conflictgraph.store.base import Store, select_values
 from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
@@ -451,19 +451,6 @@ _GROUPED_BOUNDS = {"E": 0, "N": 1, "e": 2, "n": 3}  # index in _BOUNDS
 _GROUPED_COUNTS = {"l": 0, "b": 1, "h": 2}  # index in _FATALITIES
 
 
-def _grouped_rows(store: Store, query: str) -> Iterator[tuple[str, str]]:
-    """(event IRI, its facts) of the grouped query, read as lexical values where the store can
-    (embedded, remote: no conversion to conflictgraph terms, which took 1.3 s of 5.3 s on
-    100,000 events), else through ``store.query``."""
-    select_values = getattr(store, "select_values", None)
-    if select_values is not None:
-        for event, facts in select_values(query):
-            yield str(event), str(facts)
-    else:
-        for row in store.query(query).rows:
-            yield str(row["e"]), str(row["facts"])
-
-
 def extract_ties(store: Store) -> TieTable:
     """The event-tie table of ``store`` (which is never changed).
 
@@ -495,16 +482,18 @@ def extract_ties(store: Store) -> TieTable:
         for graph in datasets:
             query = _GROUPED.replace("?dataset", iri_ref(graph)).replace(
                 "?inferred", iri_ref(DATASET_INFERRED_GRAPHS + _kind(graph)))  # in the text: a VALUES block joins late
-            _read_grouped(_grouped_rows(store, query), graph, event_classes, elsewhere, raw)
+            _read_grouped(select_values(store, query), graph, event_classes, elsewhere, raw)
         return _table_from(raw)
 
 
-def _read_grouped(rows: Iterable[tuple[str, str]], graph: str, event_classes: set[str], elsewhere: set[str],
+def _read_grouped(rows: Iterable[tuple[str | None, ...]], graph: str, event_classes: set[str], elsewhere: set[str],
                   raw: _Raw) -> None:
     """Add the grouped query's rows for the dataset ``graph`` to ``raw``."""
     sides, bounds_of, counts_of = _GROUPED_CODES, _GROUPED_BOUNDS, _GROUPED_COUNTS
     side_event, side_actor, side_code, side_graph = raw.side_event, raw.side_actor, raw.side_code, raw.side_graph
     for event, facts in rows:
+        if event is None or facts is None:
+            continue  # (the grouped query binds both)
         typed = odd = False
         for fact in facts.split(_SEPARATOR):
             code, is_iri, value = fact[:1], fact[1:2] == "<", fact[2:]
