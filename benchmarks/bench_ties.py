@@ -44,7 +44,8 @@ OPTIONS: list[dict[str, Any]] = [
     {}, {"as_of": "2023-06-15"}, {"between": ("2023-01-01", "2023-12-31")}, {"evidence": "acled"},
     {"between": ("2022-01-01", "2022-06-30"), "evidence": "acled"}, {"include_generic": True},
     {"view": "alliance"}]
-PHASES = ("extract", "project", "centrality", "remote")
+PHASES = ("extract", "project", "centrality", "commands", "remote")
+COMMANDS = [[], ["--between", "2023-01-01", "2023-12-31"], ["--evidence", "acled"]]  # network command options
 
 
 def _peak_mb() -> float:
@@ -121,10 +122,20 @@ def _fresh_copy(store_path: str, into: Path) -> Path:
 
 
 def _timed_cli(args: list[str], env: dict | None = None) -> float:
+    """Wall seconds of ``conflictgraph ARGS`` from start to exit."""
+    return _run_cli(args, env)[0]
+
+
+def _run_cli(args: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system, its children's included) of ``conflictgraph
+    ARGS``. On a busy machine the CPU time says more than the wall time about the code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "conflictgraph", *args], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, **(env or {})})
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = None) -> dict:
@@ -147,9 +158,48 @@ def _phase_centrality(store_path: str, runs: int, baseline_src: str | None = Non
     return out
 
 
-def _phase_remote(store_path: str, runs: int) -> dict:
+def _commands(cases: dict[str, tuple[list[str], dict | None]], runs: int) -> dict:
+    """Median wall and CPU seconds (:func:`_run_cli`) of ``conflictgraph --quiet centrality WHERE
+    [OPTIONS] --format csv`` from start to exit per option set of :data:`COMMANDS` and per case
+    (name -> (WHERE, environment)), the cases' runs taking turns (the same load for each)."""
+    out: dict[str, Any] = {}
+    for options in COMMANDS:
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+        for _ in range(max(runs, 1)):
+            for name, (where, env) in cases.items():
+                times[name].append(_run_cli(["--quiet", "centrality", *where, *options, "--format", "csv"], env))
+        out[" ".join(options) or "(none)"] = {
+            name: {"wall_s": round(statistics.median(w for w, _c in t), 2),
+                   "cpu_s": round(statistics.median(c for _w, c in t), 2)} for name, t in times.items()}
+    return out
+
+
+def _baseline_env(baseline_src: str) -> dict:
+    return {"PYTHONPATH": str(Path(baseline_src).absolute() / "src")}
+
+
+def _phase_commands(store_path: str, runs: int, baseline_src: str | None = None) -> dict:
+    """``conflictgraph centrality`` per option set (:func:`_commands`) on a fresh copy of the
+    store with its table kept (one run first keeps it); with ``baseline_src``, that code on a
+    copy of its own (a table is kept per code: its key is the code's)."""
+    work = Path(tempfile.mkdtemp(prefix="bench-ties-", dir=Path(store_path).absolute().parent))
+    try:
+        this = _fresh_copy(store_path, work / "this")
+        cases: dict[str, tuple[list[str], dict | None]] = {"this": (["--store", str(this)], None)}
+        if baseline_src:
+            cases["baseline"] = (["--store", str(_fresh_copy(store_path, work / "baseline"))],
+                                 _baseline_env(baseline_src))
+        for where, env in cases.values():  # keeps each code's table
+            _timed_cli(["--quiet", "centrality", *where, "--format", "csv"], env)
+        return _commands(cases, runs)
+    finally:
+        shutil.rmtree(work)
+
+
+def _phase_remote(store_path: str, runs: int, baseline_src: str | None = None, queries_only: bool = False) -> dict:
     """The same store behind ``oxigraph serve-read-only`` (the PyPI package's server) on a free
-    loopback port, stopped at the end."""
+    loopback port, stopped at the end: the table's extraction and ``project()`` through it, and
+    ``conflictgraph centrality --endpoint`` per option set (:func:`_commands`)."""
     from conflictgraph.network.projection import project
     from conflictgraph.network.spec import load_projection
     from conflictgraph.network.ties import extract_ties
@@ -175,9 +225,14 @@ def _phase_remote(store_path: str, runs: int) -> dict:
         store = RemoteStore(Endpoint.from_urls(url))
         extract_s, table = _median(runs, lambda: extract_ties(store))
         project_s, net = _median(runs, lambda: project(store))  # a remote store: the table extracted per call
-        plain_s, _ = _median(1, lambda: project(store, projection=load_projection()))
         out = {"extract_s": extract_s, "rows": len(table), "project_with_table_s": project_s,
-               "edges": net.number_of_edges(), "project_queries_only_s (1 run)": plain_s}
+               "edges": net.number_of_edges()}
+        if queries_only:
+            out["project_queries_only_s (1 run)"] = _median(1, lambda: project(store, projection=load_projection()))[0]
+        cases: dict[str, tuple[list[str], dict | None]] = {"this": (["--endpoint", url], None)}
+        if baseline_src:
+            cases["baseline"] = (["--endpoint", url], _baseline_env(baseline_src))
+        out["centrality_cli_s"] = _commands(cases, runs)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -191,18 +246,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--phases", default="extract,project", help=f"Comma-separated, of {', '.join(PHASES)}.")
     parser.add_argument("--runs", type=int, default=3, help="Runs per measure (the median is shown).")
     parser.add_argument("--baseline-src", help="centrality: also time the code in this folder (it has src/).")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="remote: also project through the queries alone (a minute at 100k).")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.phase:
         if options.phase == "centrality":
             result = _phase_centrality(options.store, options.runs, options.baseline_src)
+        elif options.phase == "commands":
+            result = _phase_commands(options.store, options.runs, options.baseline_src)
+        elif options.phase == "remote":
+            result = _phase_remote(options.store, options.runs, options.baseline_src, options.queries_only)
         else:
-            result = {"extract": _phase_extract, "project": _phase_project,
-                      "remote": _phase_remote}[options.phase](options.store, options.runs)
+            result = {"extract": _phase_extract, "project": _phase_project}[options.phase](options.store, options.runs)
         print(json.dumps(result))
         return
     for phase in options.phases.split(","):
         extra = ["--baseline-src", options.baseline_src] if options.baseline_src else []
+        extra += ["--queries-only"] if options.queries_only else []
         started = time.perf_counter()
         done = subprocess.run([sys.executable, __file__, options.store, "--phase", phase.strip(),
                                "--runs", str(options.runs), *extra], capture_output=True, text=True)

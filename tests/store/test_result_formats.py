@@ -32,6 +32,8 @@ def test_a_store_answering_other_formats_reads_the_same(prefers):
         assert [row["p"] for row in rows] == [IRI("http://ex/age"), IRI("http://ex/name")]
         if prefers != "csv":  # CSV does not say a literal's type or language
             assert [row["o"] for row in rows] == [Literal("42", XSD + "integer"), Literal("Alpha", lang="en")]
+        values = list(store.select_values("SELECT ?p ?o ?none WHERE { <http://ex/a> ?p ?o } ORDER BY ?p"))
+        assert values == [("http://ex/age", "42", None), ("http://ex/name", "Alpha", None)]  # TSV or not
         assert store.query("ASK { ?s <http://ex/name> ?o }").boolean is True
         assert store.query("ASK { ?s <http://ex/none> ?o }").boolean is False
         triples = store.query("CONSTRUCT WHERE { ?s <http://ex/name> ?o }").triples
@@ -93,6 +95,8 @@ def test_a_store_that_cuts_answers_is_read_in_pages():
         store.add_quads(quads)
         rows = store.query("SELECT ?s ?n WHERE { ?s <http://ex/n> ?n } ORDER BY DESC(?n)").rows
         assert [int(row["n"].value) for row in rows] == list(range(9, -1, -1))
+        values = store.select_values("SELECT ?n WHERE { ?s <http://ex/n> ?n } ORDER BY DESC(?n)")
+        assert [int(n) for (n,) in values] == list(range(9, -1, -1))  # lexical values, whole too
         everything = store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows
         assert sorted((str(r["s"]), str(r["g"])) for r in everything) == sorted((str(q[0]), q[3]) for q in quads)
         assert sorted(store.quads()) == sorted(quads)

@@ -9,7 +9,6 @@ import click
 from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.cli.options import Context, store_option
 from conflictgraph.errors import UsageError
-from conflictgraph.serve import ServeConfig, run_server
 from conflictgraph.settings import (SERVE_HOST, SERVE_MAX_REQUEST_BYTES, SERVE_MAX_ROWS, SERVE_PORT, SERVE_TIMEOUT,
                                     serve_workers)
 from conflictgraph.store.location import InMemory, Location
@@ -52,6 +51,8 @@ def serve(context: Context, host: str, port: int, store: Location, cors: tuple[s
         loopback = host == "localhost"
     if not loopback:
         context.note(f"warning: listening on {host}: anyone who can reach this address can query the graph")
+    from conflictgraph.serve import ServeConfig, run_server  # here: the web stack costs every other command 0.2 s
+
     config = ServeConfig(store=store if isinstance(store, Endpoint) else str(store), host=host, port=port,
                          timeout=timeout, max_rows=max_rows, workers=workers, max_request_bytes=max_request_bytes,
                          cors=cors)

@@ -77,9 +77,8 @@ from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection, merge_spans
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.store.base import Store
+from conflictgraph.store.base import Store, select_values
 from conflictgraph.store.generations import BUILD_INFO
-from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "event_relations", "extract_ties", "kept_table", "adopt_table", "select", "aggregate",
@@ -198,10 +197,11 @@ def iso_days(values: np.ndarray) -> list[str | None]:
     >>> iso_days(np.array([19668, NO_START, NO_END], dtype=np.int32))
     ['2023-11-07', None, None]
     """
-    values = np.asarray(values)
-    open_ = (values == NO_START) | (values == NO_END)
-    text = np.datetime_as_string(_EPOCH + np.where(open_, 0, values).astype("timedelta64[D]"), unit="D")
-    return [None if o else t for o, t in zip(open_.tolist(), text.tolist())]
+    distinct, inverse = np.unique(np.asarray(values), return_inverse=True)  # few days, many values
+    open_ = (distinct == NO_START) | (distinct == NO_END)
+    text = np.datetime_as_string(_EPOCH + np.where(open_, 0, distinct).astype("timedelta64[D]"), unit="D")
+    named = np.array([None if o else t for o, t in zip(open_.tolist(), text.tolist())], dtype=object)
+    return named[inverse.reshape(-1)].tolist()
 
 
 @dataclass
@@ -451,18 +451,6 @@ _GROUPED_BOUNDS = {"E": 0, "N": 1, "e": 2, "n": 3}  # index in _BOUNDS
 _GROUPED_COUNTS = {"l": 0, "b": 1, "h": 2}  # index in _FATALITIES
 
 
-def _grouped_rows(store: Store, query: str) -> Iterator[tuple[str, str]]:
-    """(event IRI, its facts) of the grouped query: as lexical values for an embedded store (no
-    conversion to conflictgraph terms, which took 1.3 s of 5.3 s on 100,000 events), else through
-    ``store.query``."""
-    if isinstance(store, OxigraphStore):
-        for event, facts in store.select_values(query):
-            yield str(event), str(facts)
-    else:
-        for row in store.query(query).rows:
-            yield str(row["e"]), str(row["facts"])
-
-
 def extract_ties(store: Store) -> TieTable:
     """The event-tie table of ``store`` (which is never changed).
 
@@ -494,16 +482,18 @@ def extract_ties(store: Store) -> TieTable:
         for graph in datasets:
             query = _GROUPED.replace("?dataset", iri_ref(graph)).replace(
                 "?inferred", iri_ref(DATASET_INFERRED_GRAPHS + _kind(graph)))  # in the text: a VALUES block joins late
-            _read_grouped(_grouped_rows(store, query), graph, event_classes, elsewhere, raw)
+            _read_grouped(select_values(store, query), graph, event_classes, elsewhere, raw)
         return _table_from(raw)
 
 
-def _read_grouped(rows: Iterable[tuple[str, str]], graph: str, event_classes: set[str], elsewhere: set[str],
+def _read_grouped(rows: Iterable[tuple[str | None, ...]], graph: str, event_classes: set[str], elsewhere: set[str],
                   raw: _Raw) -> None:
     """Add the grouped query's rows for the dataset ``graph`` to ``raw``."""
     sides, bounds_of, counts_of = _GROUPED_CODES, _GROUPED_BOUNDS, _GROUPED_COUNTS
     side_event, side_actor, side_code, side_graph = raw.side_event, raw.side_actor, raw.side_code, raw.side_graph
     for event, facts in rows:
+        if event is None or facts is None:
+            continue  # (the grouped query binds both)
         typed = odd = False
         for fact in facts.split(_SEPARATOR):
             code, is_iri, value = fact[:1], fact[1:2] == "<", fact[2:]
@@ -576,8 +566,10 @@ def _table_from(raw: _Raw) -> TieTable:
     codes = np.fromiter((index.get(n, -1) for n in raw.bound_node), dtype=np.int64, count=len(raw.bound_node))
     keep = codes >= 0
     codes, which = codes[keep], np.array(raw.bound_which, dtype=np.int8)[keep]
-    distinct, inverse = np.unique(np.array(raw.bound_value, dtype=object)[keep].astype(str), return_inverse=True)
-    day = days(distinct.tolist())[inverse] if len(distinct) else np.zeros(0, dtype=np.int32)
+    texts = [v for v, kept in zip(raw.bound_value, keep.tolist()) if kept]
+    position = {v: i for i, v in enumerate(dict.fromkeys(texts))}  # each distinct day text parsed once
+    inverse = np.fromiter((position[v] for v in texts), dtype=np.int64, count=len(texts))
+    day = days(list(position))[inverse] if position else np.zeros(0, dtype=np.int32)
     has, low, high = {}, {}, {}
     for i, name in enumerate(_BOUNDS):
         these = which == i
@@ -908,14 +900,15 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
                 source_first.tolist(), source_first[1:].tolist(), fatalities, evidence_of)):
             relation, label, sign = constant[r]
             events = ids[begin:stop]
-            out[names[x], names[y], relation] = {
+            attrs = out[names[x], names[y], relation] = {
                 "relation": relation, "label": label, "sign": sign, "weight": w, "symmetric": True,
                 "start": starts[g], "end": ends[g], "statements": [], "sources": source_names[low:high],
                 "events": events, "ties": events[:], "via": [], "evidence": evid,
                 "status": ["claimed"], "fatalities": fat, "fatalities_low": low_sums[g],
                 "fatalities_high": high_sums[g]}
-        for g, spans in gapped.items():
-            out[names[a[first[g]]], names[b[first[g]]], constant[rel[first[g]]][0]]["spans"] = spans
+            spans = gapped.get(g)
+            if spans is not None:
+                attrs["spans"] = spans
     return out
 
 
@@ -955,8 +948,12 @@ def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict
     begins = np.flatnonzero(opens)
     stops = np.maximum.reduceat(e, begins)
     found: dict[int, list[list[str | None]]] = {}
-    for k, day_from, day_to in zip(gapped.tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
-        found.setdefault(int(span_group[k]), []).append([day_from, day_to])
+    for g, day_from, day_to in zip(span_group[gapped].tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
+        spans = found.get(g)
+        if spans is None:
+            found[g] = [[day_from, day_to]]
+        else:
+            spans.append([day_from, day_to])
     return found
 
 

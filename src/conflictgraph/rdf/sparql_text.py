@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 from conflictgraph.errors import QueryError
 
-__all__ = ["BAD_IRI", "iri_ref", "tokens", "declares_dataset", "inject_values", "page_query", "construct_to_insert"]
+__all__ = ["BAD_IRI", "iri_ref", "tokens", "declares_dataset", "inject_values", "substitute", "bound_union",
+           "page_query", "construct_to_insert"]
 
 # Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -146,6 +147,73 @@ def _select_start(text: str) -> int:
         if kind == "word" and depth == 0 and value.upper() == "SELECT":
             return start
     raise QueryError("only the rows of a SELECT query can be counted or read in pages")
+
+
+def substitute(text: str, variable: str, iri: str) -> str | None:
+    """``text`` with the IRI ``iri`` written in place of ``?variable``, as an engine substitutes a
+    bound variable before evaluating: the rows still bind it (the outermost projection of it
+    becomes ``(<iri> AS ?variable)``; a subquery's is dropped, the constant joins its rows). None
+    when the variable is used where a constant cannot stand (a VALUES block, ``AS``, ``GROUP
+    BY``, ``ORDER BY``), a subquery would project nothing else, or the query selects ``*``.
+
+    >>> substitute("SELECT ?e ?a WHERE { { SELECT ?e ?a WHERE { ?e <u:p> ?a } } }", "e", "u:x")
+    'SELECT (<u:x> AS ?e) ?a WHERE { { SELECT  ?a WHERE { <u:x> <u:p> ?a } } }'
+    >>> substitute("SELECT * WHERE { ?e <u:p> ?a }", "e", "u:x") is None
+    True
+    """
+    constant = iri_ref(iri)
+    names = (f"?{variable}", f"${variable}")
+    out, last = [], 0
+    projecting = False  # between SELECT and WHERE (or the group's brace)
+    refusing_depth: int | None = None  # inside a VALUES block: until its closing brace
+    previous = ""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "open":
+            projecting = False
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if refusing_depth is not None and depth == refusing_depth:
+                refusing_depth = None
+        elif kind == "word":
+            word = value.upper()
+            if word == "SELECT":
+                projecting = True
+            elif word == "WHERE":
+                projecting = False
+            elif word in ("GROUP", "ORDER") and re.search(rf"[?$]{variable}\b", text[match.end():]):
+                return None
+            elif word == "VALUES":
+                refusing_depth = depth
+        elif value in names:
+            if refusing_depth is not None or previous.upper() == "AS":
+                return None
+            out.append(text[last:match.start()])
+            out.append(constant if not projecting else f"({constant} AS ?{variable})" if depth == 0 else "")
+            last = match.end()
+        previous = value
+    written = "".join(out) + text[last:]
+    if re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?(\*|WHERE\b|\{)", written, re.I):
+        return None  # the variable would not be among the rows, or a subquery would project nothing
+    return written
+
+
+def bound_union(text: str, variable: str, iris: list[str]) -> str | None:
+    """One query for the rows of the SELECT ``text`` with ``?variable`` bound to each of ``iris``:
+    a UNION of :func:`substitute`'s copies as subqueries (None when it cannot substitute).
+
+    >>> for part in bound_union("SELECT ?e WHERE { ?e <u:p> ?a }", "e", ["u:x", "u:y"]).split(" UNION "):
+    ...     print(part)
+    SELECT * WHERE { { SELECT (<u:x> AS ?e) WHERE { <u:x> <u:p> ?a } }
+    { SELECT (<u:y> AS ?e) WHERE { <u:y> <u:p> ?a } } }
+    """
+    select = _select_start(text)
+    copies = [substitute(text[select:], variable, iri) for iri in iris]
+    if not copies or any(copy is None for copy in copies):
+        return None
+    return f"{text[:select]}SELECT * WHERE {{ " + " UNION ".join(f"{{ {copy} }}" for copy in copies) + " }"
 
 
 def count_query(text: str) -> str:

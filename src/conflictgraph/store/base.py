@@ -19,7 +19,7 @@ from conflictgraph.rdf.terms import Term
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Capabilities", "Dataset", "Quad", "QueryResult", "Store"]
+__all__ = ["Capabilities", "Dataset", "Quad", "QueryResult", "Store", "select_values"]
 
 # A quad as plain terms: (subject, predicate, object, graph IRI or None for the default graph).
 Quad = tuple[Term, Term, Term, "str | None"]
@@ -158,3 +158,21 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def select_values(store: Store, sparql: str) -> Iterator[tuple[str | None, ...]]:
+    """The rows of the SELECT ``sparql`` as tuples of lexical values in the order of its
+    variables (None when unbound): the store's own ``select_values`` where it has one (embedded
+    and remote stores: no term objects made, for reading many rows), else from :meth:`Store.query`.
+
+    >>> from conflictgraph.store.oxigraph import OxigraphStore
+    >>> list(select_values(OxigraphStore.in_memory(), "SELECT ?x ?y WHERE { BIND (1 AS ?x) }"))
+    [('1', None)]
+    """
+    own = getattr(store, "select_values", None)
+    if own is not None:
+        yield from own(sparql)
+        return
+    result = store.query(sparql)
+    for row in result.rows:
+        yield tuple(None if row.get(v) is None else str(row[v]) for v in result.variables)

@@ -1,4 +1,5 @@
-"""Credentials for a remote store: HTTP Basic or Digest, whichever the server asks for.
+"""Credentials for a remote store (:mod:`conflictgraph.store.http_auth` answers the server's
+Basic or Digest challenge with them).
 
 They come from the options (``--endpoint-user``, ``--endpoint-password``), the environment
 (``CONFLICTGRAPH_ENDPOINT_USER``, ``CONFLICTGRAPH_ENDPOINT_PASSWORD``), a ``user:password@`` in
@@ -16,13 +17,10 @@ from __future__ import annotations
 
 import netrc
 import re
-from collections.abc import Generator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import httpx
-
-__all__ = ["ServerAuth", "netrc_credentials", "redact", "split_credentials"]
+__all__ = ["netrc_credentials", "redact", "split_credentials"]
 
 _PASSWORD_IN_URL = re.compile(r"(//[^/@:\s]*):[^/@\s]*@")
 
@@ -58,28 +56,3 @@ def netrc_credentials(url: str, path: Path | None = None) -> tuple[str, str] | N
     if not found or found[2] is None:
         return None
     return found[0] or "", found[2]
-
-
-class ServerAuth(httpx.Auth):
-    """Answer the server's challenge: Digest when it asks for Digest, else Basic. Each request
-    is first sent as it is; after the first challenge the chosen scheme is used from the start
-    (Digest reuses the server's nonce, Basic sends its header)."""
-
-    def __init__(self, user: str, password: str):
-        self._basic = httpx.BasicAuth(user, password)
-        self._digest = httpx.DigestAuth(user, password)
-        self._chosen: httpx.Auth | None = None
-
-    def __repr__(self) -> str:
-        return "ServerAuth(***)"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._chosen is not None:
-            yield from self._chosen.auth_flow(request)
-            return
-        response = yield request
-        if response.status_code != 401:
-            return
-        challenge = response.headers.get("www-authenticate", "").strip().lower()
-        self._chosen = self._digest if challenge.startswith("digest") else self._basic
-        yield from self._chosen.auth_flow(request)

@@ -56,13 +56,14 @@ from conflictgraph.rdf.sparql_text import (count_query, declares_dataset, inject
 from conflictgraph.rdf.terms import IRI, Term, lexical
 from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
 from conflictgraph.store.changes import STAGING, Load, RemoteChanges, sparql_term
-from conflictgraph.store.credentials import ServerAuth, netrc_credentials, redact, split_credentials
+from conflictgraph.store.credentials import netrc_credentials, redact, split_credentials
 from conflictgraph.store.oxigraph import from_ox, to_ox
 from conflictgraph.store.results import ACCEPT, ACCEPT_GRAPH, read_results
 
 __all__ = ["Endpoint", "RemoteStore", "RemoteChanges", "PIECE", "server_words", "sparql_term"]
 
 _FORM = "application/x-www-form-urlencoded"
+_TSV = "text/tab-separated-values"
 # Triples per INSERT DATA / DELETE DATA request of a change sent in pieces, and of add_quads:
 # Virtuoso 7.2 refuses about 2,000 (SP031, "generated SQL text exceeded 10000 lines") and
 # compiles a request in time that grows faster than its size (500 triples: 0.15 s, 1,000: 0.5 s).
@@ -184,6 +185,8 @@ class RemoteStore:
     def __init__(self, endpoint: Endpoint, *, timeout: float = 300.0, piece: int | None = None):
         import httpx
 
+        from conflictgraph.store.http_auth import ServerAuth
+
         self.endpoint, self.piece = endpoint, piece or PIECE
         self.read_only = False
         self.capabilities = Capabilities(persistent=True)
@@ -215,6 +218,31 @@ class RemoteStore:
         if len(result.rows) == cap and self._row_count(sparql, fields) == cap:
             return result  # exactly as many rows as the limit: whole after all
         return self._pages(sparql, fields, result.variables, cap)
+
+    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT over the union of all named graphs as the lexical values of their
+        terms (None when unbound), as :meth:`OxigraphStore.select_values` gives them: asked for as
+        tab-separated values and read by pyoxigraph, no conflictgraph term made (the event-tie
+        table's grouped query, 100,000 events through ``oxigraph serve``, one run on a busy
+        machine: 5.8 s as TSV against 10.1 s as JSON terms). An answer in another format, or
+        cut at a row limit, is read as :meth:`query` reads it."""
+        fields = self._dataset_fields(sparql, None)
+        response = self._post(self.endpoint.query, content=urlencode([("query", sparql)] + fields).encode("ascii"),
+                              headers={"Accept": f"{_TSV}, {ACCEPT}", "Content-Type": _FORM})
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == _TSV:
+            try:
+                solutions = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.TSV)
+            except (ValueError, SyntaxError) as err:
+                raise StoreError(f"{self.endpoint.query} answered with TSV that cannot be read: {err}") from None
+            if isinstance(solutions, ox.QuerySolutions):
+                rows = [tuple(None if term is None else term.value for term in solution) for solution in solutions]
+                if _cut_at(response.headers, len(rows)) is None:
+                    yield from rows
+                    return
+        result = self.query(sparql)
+        for row in result.rows:
+            yield tuple(None if row.get(v) is None else str(row[v]) for v in result.variables)
 
     def _row_count(self, sparql: str, fields: list[tuple[str, str]]) -> int | None:
         """How many rows the SELECT ``sparql`` has (None when the server does not say)."""
