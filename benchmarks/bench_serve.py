@@ -1,13 +1,13 @@
 """Benchmark (not a test): `conflictgraph serve` under a mixed load, next to `oxigraph serve-read-only`.
 
 Builds the bundled graph into a temporary store (or uses ``--store``), loads the same quads into
-an Oxigraph server location and starts both servers on free loopback ports with the same time
-limit. Then, against each server in turn, for ``--seconds``:
+an Oxigraph server location and checks that both servers give every query of the mix the same
+number of rows. Then each run starts each server afresh (both with a 30 s time limit, serve's
+default) and sends it, for ``--seconds``:
 
 - the mix: ``--clients`` concurrent clients, each sending the named queries of the catalog (as
   SPARQL text, the required parameters bound, the optional ones left open) one after another, as
-  fast as they are answered; every answer is checked against the row count both servers agreed
-  on before the run;
+  fast as they are answered; an answer counts only with status 200 and the agreed row count;
 - the pathological query: one client keeps one in flight at all times, alternately a
   cartesian COUNT (runs until the time limit stops it) and a cartesian SELECT of every row
   (billions of rows; the client reads what it is sent and drops it), unless ``--no-slow``;
@@ -23,8 +23,11 @@ oxigraph`, part of the `test` extra). Run:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import json
 import os
+import select
 import shutil
 import statistics
 import subprocess
@@ -49,7 +52,7 @@ PROBE = ("SELECT ?label WHERE { <https://w3id.org/conflictgraph/id/actor/knplf> 
          "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }")
 PATHOLOGICAL = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
                 "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-TIME_LIMIT = 10  # seconds, both servers
+TIME_LIMIT = 30  # seconds, both servers (serve's default)
 # Required parameters of named queries, as VALUES (optional ones stay open: the query runs over all)
 REQUIRED = {"date": '"2023-11-15"^^<http://www.w3.org/2001/XMLSchema#date>'}
 
@@ -165,18 +168,29 @@ class _Run:
             query = PATHOLOGICAL[i % len(PATHOLOGICAL)]
             i += 1
             began = time.perf_counter()
-            try:
-                with _post(self.url, query, timeout=TIME_LIMIT * 3) as response:
-                    received = 0
-                    while time.monotonic() < self.stop and (chunk := response.read(1 << 16)):
-                        received += len(chunk)
-                    outcome = f"{response.status} {received >> 10} KiB"
-            except urllib.error.HTTPError as err:
-                outcome = f"{err.code}"
-            except OSError as err:
-                outcome = type(err).__name__
+            outcome = self._pathological(query)
             with self.lock:
                 self.slow_answers.append(f"{outcome} in {time.perf_counter() - began:.1f} s")
+
+    def _pathological(self, query: str) -> str:
+        """Send ``query``; read and drop its answer until it ends or the run does (then hang up)."""
+        host, port = urllib.parse.urlsplit(self.url)[1].split(":")
+        connection = http.client.HTTPConnection(host, int(port))
+        try:
+            connection.request("POST", urllib.parse.urlsplit(self.url).path, urllib.parse.urlencode({"query": query}),
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+            while not select.select([connection.sock], [], [], 0.2)[0]:
+                if time.monotonic() >= self.stop:
+                    return "still running"
+            response = connection.getresponse()
+            received = 0
+            while time.monotonic() < self.stop and (chunk := response.read(1 << 16)):
+                received += len(chunk)
+            return f"{response.status} {received >> 10} KiB"
+        except OSError as err:
+            return type(err).__name__
+        finally:
+            connection.close()
 
     def _sample_memory(self) -> None:
         while time.monotonic() < self.stop:
@@ -221,6 +235,22 @@ def _servers(store: Path, oxigraph_dir: Path, workers: int | None, binaries: Pat
           "--union-default-graph", "--timeout-s", str(TIME_LIMIT)]
     return {"conflictgraph serve": (cg, f"http://127.0.0.1:{cg_port}/sparql"),
             "oxigraph serve-read-only": (ox, f"http://127.0.0.1:{ox_port}/query")}
+
+
+@contextlib.contextmanager
+def _started(servers: dict):
+    """Run ``servers`` (name: (command, url)) until the block ends; yield their processes. Each
+    run gets servers of its own, so a query still running from one run cannot slow the next."""
+    processes = {}
+    try:
+        for name, (command, url) in servers.items():
+            processes[name] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _wait(url + "?query=ASK%7B%7D", processes[name])
+        yield processes
+    finally:
+        for process in processes.values():
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def _agreed_mix(servers: dict) -> dict[str, tuple[str, int]]:
@@ -281,28 +311,23 @@ def main(argv: list[str] | None = None) -> None:
         subprocess.run([oxigraph, "load", "--location", str(folder / "oxigraph"), "--file", str(folder / "dump.nq")],
                        check=True, capture_output=True)
         servers = _servers(store, folder / "oxigraph", args.workers, binaries, oxigraph)
-        processes = {}
-        results: dict[str, list[dict]] = {name: [] for name in servers}
-        try:
-            for name, (command, url) in servers.items():
-                processes[name] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                _wait(url + "?query=ASK%7B%7D", processes[name])
+        with _started(servers):
             mix = _agreed_mix(servers)
-            print(f"mix: {len(mix)} named queries ({sum(r for _t, r in mix.values())} rows in all), {args.clients} "
-                  f"clients; probe every 50 ms; pathological query {'off' if args.no_slow else 'always in flight'}; "
-                  f"time limit {TIME_LIMIT} s; {args.seconds:g} s per run, {args.runs} runs per server; "
-                  f"{os.cpu_count()} CPUs; serve --workers {args.workers or 'default'}\n")
-            for _ in range(args.runs):
-                for name, (_command, url) in servers.items():
-                    run = _Run(url, processes[name].pid, mix, clients=args.clients, seconds=args.seconds,
+        print(f"mix: {len(mix)} named queries ({sum(r for _t, r in mix.values())} rows in all), {args.clients} "
+              f"clients; probe every 50 ms; pathological query {'off' if args.no_slow else 'always in flight'}; "
+              f"time limit {TIME_LIMIT} s; {args.seconds:g} s per run, {args.runs} runs per server, each on a "
+              f"server started afresh; {os.cpu_count()} CPUs; serve --workers {args.workers or 'default'}\n")
+        results: dict[str, list[dict]] = {name: [] for name in servers}
+        for _ in range(args.runs):
+            for name, server in servers.items():
+                with _started({name: server}) as processes:
+                    for text, _rows in mix.values():  # warm, as a server that has been up a while
+                        _ask(server[1], text)
+                    run = _Run(server[1], processes[name].pid, mix, clients=args.clients, seconds=args.seconds,
                                slow=not args.no_slow)
                     results[name].append(run.go())
                     if processes[name].poll() is not None:
                         raise SystemExit(f"{name} died during the run")
-        finally:
-            for process in processes.values():
-                process.terminate()
-                process.wait(timeout=10)
 
     _print_table(results)
     cg, ox = results["conflictgraph serve"][-1], results["oxigraph serve-read-only"][-1]
