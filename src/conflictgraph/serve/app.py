@@ -240,16 +240,13 @@ async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[
 # Queries -------------------------------------------------------------------------------------
 
 async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
-    """Run ``job`` in the pool; its result in the format the client asked for."""
+    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked for."""
     config: ServeConfig = request.app.state.config
-    reply = await request.app.state.pool.run(job)
-    result = reply["result"]
-    media, write = negotiate(request.headers.get("accept"), result.kind, fmt)
+    reply = await request.app.state.pool.run({**job, "accept": request.headers.get("accept"), "format": fmt})
     extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
     if reply["truncated"]:
         extra["X-SPARQL-Truncated"] = "true"
-    body = await asyncio.to_thread(write, result)
-    return Response(body, 200, media_type=media, headers=_headers(extra))
+    return Response(reply["body"], 200, media_type=reply["media"], headers=_headers(extra))
 
 
 async def _run_query(request: Request, text: str, fmt: str | None, dataset: Dataset | None = None) -> Response:
@@ -473,7 +470,7 @@ def create_app(config: ServeConfig) -> Starlette:
 
     The handlers find the settings, the worker pool and the cached network page in ``app.state``.
     """
-    pool = WorkerPool(config.store, size=config.workers, timeout=config.timeout, max_rows=config.max_rows)
+    pool = WorkerPool(config.store, timeout=config.timeout, max_rows=config.max_rows, max_slow=config.workers - 1)
     app = Starlette(routes=_routes(), middleware=_middleware(config.cors), lifespan=_lifespan)
     app.state.config = config
     app.state.pool = pool
