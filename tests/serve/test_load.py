@@ -4,6 +4,7 @@ request heads that are too slow or too large are refused."""
 from __future__ import annotations
 
 import json
+import socket
 import statistics
 import threading
 import time
@@ -100,3 +101,41 @@ def test_an_answer_stops_at_max_rows_at_once_and_the_server_stays_small(server):
     assert len(json.loads(body)["results"]["bindings"]) == 100
     assert took < TIMEOUT / 2, took
     assert peak < 300, peak
+
+
+def _raw(url: str, head: bytes, *, pause: float = 0.0, chunk: int = 1 << 16, wait: float = 30) -> bytes:
+    """Send ``head`` over a raw connection (``chunk`` bytes at a time, ``pause`` s apart, until the
+    server closes); what the server answered."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        try:
+            for start in range(0, len(head), chunk):
+                sock.sendall(head[start:start + chunk])
+                time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: what it answered is still to be read
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+        return answer
+
+
+def test_a_client_sending_headers_slowly_is_dropped(server):
+    url, _pid = server
+    began = time.monotonic()
+    answer = _raw(url, b"GET /sparql HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 30, pause=0.5, chunk=1)
+    took = time.monotonic() - began
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert 4 < took < 9, took
+    assert _query(url, PROBE)[0] == 200
+
+
+def test_an_oversized_url_gets_414_and_oversized_headers_431(server):
+    url, _pid = server
+    long_url = b"GET /sparql?query=" + b"x" * (2 << 20) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    answer = _raw(url, long_url)
+    assert answer.startswith(b"HTTP/1.1 414 ") and b"POST" in answer, answer[:200]
+    big_header = b"GET /sparql HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * (1 << 20) + b"\r\n\r\n"
+    answer = _raw(url, big_header)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert _query(url, PROBE)[0] == 200

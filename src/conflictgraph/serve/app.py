@@ -80,6 +80,7 @@ class ServeConfig:
     max_rows: int = 10_000
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     max_request_bytes: int = 1 << 20
+    header_timeout: float = 5.0
     cors: tuple[str, ...] = ()
     network_timeout: float = 120.0
 
