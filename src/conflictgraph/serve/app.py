@@ -471,7 +471,8 @@ def create_app(config: ServeConfig) -> Starlette:
 
     The handlers find the settings, the worker pool and the cached network page in ``app.state``.
     """
-    pool = WorkerPool(config.store, timeout=config.timeout, max_rows=config.max_rows, max_slow=config.workers - 1)
+    pool = WorkerPool(config.store, timeout=config.timeout, max_rows=config.max_rows,
+                      max_slow=max(1, config.workers - 1))
     app = Starlette(routes=_routes(), middleware=_middleware(config.cors), lifespan=_lifespan)
     app.state.config = config
     app.state.pool = pool
