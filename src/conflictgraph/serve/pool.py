@@ -190,7 +190,7 @@ class WorkerPool:
             raise _error(*detail) if status == "error" else WorkerFailed("a query worker died as it started")
         self.network_note = (None if detail is None else
                              f"query workers keep network access ({detail}); only the query checks refuse SERVICE")
-        threading.Thread(target=self._read, args=(worker, asyncio.get_running_loop()), daemon=True).start()
+        asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._read, worker)
         return worker
 
     @staticmethod
@@ -200,14 +200,14 @@ class WorkerPool:
         except (EOFError, OSError):
             return ("died", None)
 
-    def _read(self, worker: _Worker, loop: asyncio.AbstractEventLoop) -> None:
-        """Hand each answer of ``worker`` to the event loop, until its pipe closes (a thread)."""
-        while True:
-            message = self._receive(worker)
-            with contextlib.suppress(RuntimeError):  # the loop has closed: the server stopped
-                loop.call_soon_threadsafe(self._answered if message[0] != "died" else self._died, worker, message)
-            if message[0] == "died":
-                return
+    def _read(self, worker: _Worker) -> None:
+        """Take the answer ``worker`` sent (the event loop calls this when its socket has one;
+        the worker is writing it then, so the rest of it follows at once)."""
+        message = self._receive(worker)
+        if message[0] == "died":
+            self._died(worker, message)
+        else:
+            self._answered(worker, message)
 
     def _place(self, worker: _Worker) -> None:
         """A ready worker becomes the fast one when there is none, else the spare, else ends."""
@@ -380,5 +380,8 @@ class WorkerPool:
         self._workers.discard(worker)
         with contextlib.suppress(ProcessLookupError):
             worker.process.kill()
-        worker.conn.close()
+        if not worker.conn.closed:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the server stopped
+                asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            worker.conn.close()
         threading.Thread(target=worker.process.wait, daemon=True).start()
