@@ -9,16 +9,18 @@ behind the queue, 3.3 s with a pathological query in flight.)
 
 The lanes. New jobs go to the *fast* worker. When one of its jobs is still running after
 ``slow_after`` seconds (1 s), the worker leaves the fast lane: a *spare* worker, started ahead
-and idle, takes new jobs at once (and another spare is started), while the old worker, now
-*slow*, finishes what it has. A job that passes its time limit has its worker killed
-(:class:`QueryTimeout`, 504); the other jobs that worker still had are sent again to the fast
-worker (a query only reads, so running it again is safe), so a kill stops only what was too
-slow. A slow worker whose jobs are done becomes the spare again, or ends.
+and idle, takes new jobs at once (another spare is started if a slow place is left), while
+the old worker, now *slow*, finishes what it has. A job that passes its time limit has its
+worker killed (:class:`QueryTimeout`, 504); the other jobs that worker still had are sent again
+to the fast worker (a query only reads, so running it again is safe), so a kill stops only
+what was too slow. A slow worker whose jobs are done becomes the spare again, or ends.
 
-At most ``max_slow`` workers are slow at once: each is a process (50-80 MB), so this bounds
-the server's memory. When they are all taken, a job that passes its first second stays in the
-fast lane until one is free: it shares the cores meanwhile, and if it reaches its time limit
-there, the fast worker is killed and its other jobs run again on the spare. Refusing such a
+At most ``max_slow`` workers are slow at once, and no spare is started while they are all
+taken (the first to finish becomes the spare): so at most ``max_slow`` + 1 workers run, each a
+process of 50-90 MB, which bounds the server's memory (with one spare more, bench_serve.py saw
+354 MB). When they are all taken, a job that passes its first second stays in the fast lane
+until one is free: it shares the cores meanwhile, and if it reaches its time limit
+there, the fast worker is killed and its other jobs run again on the next one. Refusing such a
 query at once (503) was the other choice; waiting keeps legitimate slow queries (a big
 named query under load) answering, and the time limit still bounds them.
 
@@ -81,8 +83,15 @@ class _Job:
     id: int
     job: dict
     future: asyncio.Future
-    deadline: float
+    limit: float  # seconds
+    deadline: float  # event loop time
     started: float = 0.0
+
+    def time_out(self) -> None:
+        """Answer this job :class:`QueryTimeout`."""
+        if not self.future.done():
+            message = f"the query ran longer than the limit of {self.limit:g} s and was stopped"
+            self.future.set_result(("error", ("QueryTimeout", message)))
 
 
 @dataclass(eq=False)
@@ -133,7 +142,7 @@ class WorkerPool:
                  max_jobs: int = 32, slow_after: float = 1.0):
         self.location = location if isinstance(location, Endpoint) else str(location)
         self.timeout, self.max_rows, self.max_slow = timeout, max_rows, max(1, max_slow)
-        self.max_jobs, self.slow_after = min(max(1, max_jobs), THREADS // 2), slow_after
+        self.max_jobs, self.slow_after = min(max(1, max_jobs), THREADS), slow_after
         self._workers: set[_Worker] = set()
         self._pending: list[_Job] = []  # jobs waiting for a fast worker
         self._ids = itertools.count()
@@ -142,7 +151,7 @@ class WorkerPool:
         self._spawning = 0
         self._closing = False
         self._checked: OrderedDict[str, None] = OrderedDict()  # query texts that passed the checks
-        self.replaced = 0
+        self._tasks: set[asyncio.Task] = set()  # spares starting
         self.network_note: str | None = None  # why the workers could not be cut off the network
 
     # -- life ------------------------------------------------------------------------------
@@ -170,7 +179,7 @@ class WorkerPool:
 
         A plain new interpreter that imports the worker module alone, not multiprocessing's
         spawn, which would import the server's own main module (the whole command line) again
-        and start a resource tracker: 80 MB more per worker than the 45 it needs.
+        and start a resource tracker: 80 MB a worker instead of 51.
         """
         ours, theirs = socket.socketpair()
         self._spawning += 1
@@ -221,11 +230,14 @@ class WorkerPool:
         elif not self._role("spare"):
             worker.role = "spare"
         else:
-            self._end(worker)
+            self._kill(worker)  # not needed: let it go
 
     def _ensure_spare(self) -> None:
-        """Start a worker in the background unless a spare is ready or one is starting."""
+        """Start a worker in the background unless a spare is ready or starting, or every slow
+        place is taken (a slow worker becomes the spare once it is done), while a fast one runs."""
         if self._closing or self._role("spare") or self._spawning:
+            return
+        if self._role("fast") and len(self._role("slow")) >= self.max_slow:
             return
 
         async def spawn():
@@ -236,7 +248,9 @@ class WorkerPool:
                 except Exception:  # the store vanished mid-swap: try again shortly
                     await asyncio.sleep(0.5)
 
-        asyncio.get_running_loop().create_task(spawn())
+        task = asyncio.get_running_loop().create_task(spawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- jobs ------------------------------------------------------------------------------
 
@@ -258,7 +272,7 @@ class WorkerPool:
         except TimeoutError:
             raise PoolBusy(f"{self.max_jobs} queries kept running for {limit:g} s; try again later") from None
         try:
-            return await self._run(self._prepared(job), max(0.01, deadline - loop.time()), limit)
+            return await self._run(self._prepared(job), limit, deadline)
         finally:
             self._slots.release()
 
@@ -270,17 +284,16 @@ class WorkerPool:
             job["check"] = False  # this very text passed the checks before
         return job
 
-    async def _run(self, job: dict, remaining: float, limit: float) -> dict:
+    async def _run(self, job: dict, limit: float, deadline: float) -> dict:
         loop = asyncio.get_running_loop()
-        entry = _Job(next(self._ids), job, loop.create_future(), loop.time() + remaining)
+        entry = _Job(next(self._ids), job, loop.create_future(), limit, deadline)
         self._dispatch(entry)
         try:
-            status, detail = await asyncio.wait_for(asyncio.shield(entry.future), timeout=remaining)
+            await asyncio.wait_for(asyncio.shield(entry.future), timeout=max(0.01, deadline - loop.time()))
         except TimeoutError:
             self._stop(entry)
-            status, detail = "error", ("QueryTimeout", "")
-        if detail == ("QueryTimeout", ""):
-            detail = ("QueryTimeout", f"the query ran longer than the limit of {limit:g} s and was stopped")
+            entry.time_out()
+        status, detail = entry.future.result()
         if status == "error":
             raise _error(*detail)
         if job.get("check"):
@@ -344,7 +357,7 @@ class WorkerPool:
         now = asyncio.get_running_loop().time()
         for other in others:
             if other.deadline - now < self.slow_after:
-                other.future.set_result(("error", ("QueryTimeout", "")))
+                other.time_out()
             else:
                 self._dispatch(other)
 
@@ -369,13 +382,7 @@ class WorkerPool:
                 fast[0].role = "slow"
                 self._promote_spare()
 
-    def _end(self, worker: _Worker) -> None:
-        """Let an idle worker go."""
-        self._kill(worker)
-
     def _kill(self, worker: _Worker) -> None:
-        if worker.role != "ended":
-            self.replaced += worker.role in ("fast", "slow")
         worker.role = "ended"
         self._workers.discard(worker)
         with contextlib.suppress(ProcessLookupError):
