@@ -48,6 +48,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import os
 import socket
 import subprocess
 import sys
@@ -100,6 +101,18 @@ class _Worker:
     conn: Connection
     role: str = "starting"  # starting, spare, fast, slow, ended
     jobs: dict[int, _Job] = field(default_factory=dict)
+    yields: bool = False  # its threads run at a lower priority (see _yield_cores)
+
+
+def _yield_cores(pid: int) -> bool:
+    """Give every thread of process ``pid`` a lower scheduling priority (Linux: nice 10), so its
+    queries get the cores only as far as the fast lane leaves them; False where it cannot."""
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.setpriority(os.PRIO_PROCESS, int(task.name), 10)
+        return True
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
 _WORKER = "import sys; from conflictgraph.serve.worker import main; main(int(sys.argv[1]))"
@@ -326,9 +339,13 @@ class WorkerPool:
         entry = worker.jobs.pop(job_id, None)
         if entry is not None and not entry.future.done():
             entry.future.set_result((status, detail))
-        if worker.role == "slow" and not worker.jobs:
-            worker.role = "starting"
-            self._place(worker)  # drained: the spare again, or ended
+        if worker.role == "slow" and not worker.jobs:  # drained: the spare again, or ended
+            if worker.yields:  # a process may not raise its own priority again
+                self._kill(worker)
+                self._ensure_spare()
+            else:
+                worker.role = "starting"
+                self._place(worker)
 
     def _died(self, worker: _Worker, _message: tuple) -> None:
         """A worker we did not kill is gone: its jobs fail; another takes its place."""
@@ -379,7 +396,7 @@ class WorkerPool:
             if not fast or not spare or len(self._role("slow")) >= self.max_slow:
                 continue
             if any(loop.time() - e.started >= self.slow_after for e in fast[0].jobs.values()):
-                fast[0].role = "slow"
+                fast[0].role, fast[0].yields = "slow", _yield_cores(fast[0].process.pid)
                 self._promote_spare()
 
     def _kill(self, worker: _Worker) -> None:
