@@ -12,9 +12,10 @@ This module imports little (the store, the query checks, the formats); what only
 (named queries by name, entity descriptions, the network and vocabulary pages) is imported by
 the first job that needs it, so a worker that answers SPARQL stays small.
 
-Messages: the server sends ``(job id, job)``; the worker answers once ``("ready", note)`` (note:
-why it keeps network access, or None) or ``("error", (class name, message))``, then
-``(job id, "ok", answer)`` or ``(job id, "error", (class name, message))`` per job.
+Messages, over a socket the server passes at start: the server sends ``(store, time limit)``,
+then ``(job id, job)`` per job; the worker answers once ``("ready", note)`` (note: why it keeps
+network access, or None) or ``("error", (class name, message))``, then ``(job id, "ok", answer)``
+or ``(job id, "error", (class name, message))`` per job, in the order they end.
 """
 from __future__ import annotations
 
