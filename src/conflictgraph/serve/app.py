@@ -18,9 +18,11 @@ Routes
 Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
 the engine sees it): updates get 403, SERVICE and LOAD 400, an empty query 400, before anything
 runs. Relative IRIs resolve against the endpoint's URL. A body over ``max_request_bytes`` gets
-413, a query string over it 414. Queries then run in the worker pool
-(:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503 when no worker
-becomes free) and a row limit (the first rows, with ``X-SPARQL-Truncated: true``).
+413, a query string over it 414 (request heads that are too slow or too large are answered
+before this application sees them: :mod:`conflictgraph.serve.http`). Queries then run in the
+worker pool (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503
+when too many queries kept running that long) and a row limit (the first rows, read no further,
+with ``X-SPARQL-Truncated: true``); the worker writes the answer in the negotiated format.
 ``ERROR_STATUS`` holds the status of each error a request can meet.
 
 The handlers are module functions; :func:`create_app` puts what they share (the settings, the
