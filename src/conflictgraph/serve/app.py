@@ -39,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,12 +138,17 @@ def error_status(err: ConflictGraphError) -> int:
     return 500
 
 
+# rdflib's SPARQL parser (pyparsing) is not thread-safe, and refusals are parsed in threads
+_PARSING = threading.Lock()
+
+
 def _refusal_status(text: str) -> tuple[int, str]:
     """403 for an update; 400 for an update that would fetch a URL (LOAD) or for a query (SERVICE)."""
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parsed = parseUpdate(text)
+        with _PARSING:
+            parsed = parseUpdate(text)
     except Exception:
         return 400, ""
     stack: list = [parsed]
