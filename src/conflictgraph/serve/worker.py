@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -211,6 +211,42 @@ def _reply(state: _State, job: dict) -> tuple[str, object]:
         return "error", ("QueryError", f"the query failed: {err}")
 
 
+class _Running:
+    """The jobs running in this worker, each in a thread of its own, and their ageing: a job
+    that has run ``AGED`` seconds goes on at a lower scheduling priority (Linux: nice 5), so a
+    query that has just come in gets the cores first and short answers stay short beside long
+    ones (the threads end with their jobs, so no later job inherits the priority)."""
+
+    AGED = 0.2
+
+    def __init__(self) -> None:
+        self._threads: dict[int, tuple[float, int]] = {}  # job id: (started, thread id)
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def job(self, job_id: int):
+        with self._lock:
+            self._threads[job_id] = (time.monotonic(), threading.get_native_id())
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._threads[job_id]
+
+    def age(self) -> None:
+        """Lower the priority of each job that has run ``AGED`` seconds (a thread of its own)."""
+        aged: set[int] = set()
+        while True:
+            time.sleep(0.05)
+            with self._lock:  # a job's thread cannot end (and its id be reused) meanwhile
+                for job_id, (started, thread) in self._threads.items():
+                    if job_id not in aged and time.monotonic() - started >= self.AGED:
+                        aged.add(job_id)
+                        with contextlib.suppress(OSError, AttributeError):  # never raised again
+                            os.setpriority(os.PRIO_PROCESS, thread, max(5, os.getpriority(os.PRIO_PROCESS, thread)))
+                aged &= set(self._threads)
+
+
 def main(fd: int) -> None:
     """The worker process, on the socket ``fd`` to the server: read jobs until it closes, each
     answered in a thread. The first message names the store (a path or an
@@ -237,16 +273,18 @@ def main(fd: int) -> None:
         conn.send(("error", (type(err).__name__, str(err))))
         return
     sending = threading.Lock()
+    running = _Running()
 
     def answer(job_id: int, job: dict) -> None:
-        reply = (job_id, *_reply(state, job))
+        with running.job(job_id):
+            reply = (job_id, *_reply(state, job))
         with sending, contextlib.suppress(EOFError, OSError):  # the server is gone
             conn.send(reply)
 
-    threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="cg-job")
+    threading.Thread(target=running.age, daemon=True).start()
     while True:
         try:
             job_id, job = conn.recv()
         except (EOFError, OSError):
             os._exit(0)  # the server let us go: nothing of ours is worth waiting for
-        threads.submit(answer, job_id, job)
+        threading.Thread(target=answer, args=(job_id, job), daemon=True).start()
