@@ -9,11 +9,13 @@ behind the queue, 3.3 s with a pathological query in flight.)
 
 The lanes. New jobs go to the *fast* worker. When one of its jobs is still running after
 ``slow_after`` seconds (1 s), the worker leaves the fast lane: a *spare* worker, started ahead
-and idle, takes new jobs at once (another spare is started if a slow place is left), while
-the old worker, now *slow*, finishes what it has. A job that passes its time limit has its
-worker killed (:class:`QueryTimeout`, 504); the other jobs that worker still had are sent again
-to the fast worker (a query only reads, so running it again is safe), so a kill stops only
-what was too slow. A slow worker whose jobs are done becomes the spare again, or ends.
+and idle, takes new jobs at once (another spare is started if a slow place is left), while the
+old worker, now *slow*, finishes what it has at a lower priority (nice 10; a job in the fast
+lane drops to nice 5 after 0.2 s, see :mod:`~conflictgraph.serve.worker`). A job that passes
+its time limit has its worker killed (:class:`QueryTimeout`, 504); the other jobs that worker
+still had are sent again to the fast worker (a query only reads, so running it again is safe),
+so a kill stops only what was too slow. A slow worker whose jobs are done becomes the spare
+again, or ends.
 
 At most ``max_slow`` workers are slow at once, and no spare is started while they are all
 taken (the first to finish becomes the spare): so at most ``max_slow`` + 1 workers run, each a

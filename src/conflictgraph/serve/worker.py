@@ -2,7 +2,8 @@
 at once, each in a thread of its own.
 
 pyoxigraph evaluates a query outside Python's global lock, so the threads share the cores as
-the threads of Oxigraph's own server do: a short query is answered while a long one runs. A
+the threads of Oxigraph's own server do: a short query is answered while a long one runs; and a
+job that has run 0.2 s goes on at a lower priority (:class:`_Running`), so new ones come first. A
 query's answer is read lazily and only up to ``max_rows`` + 1 rows (or triples): the one more
 says whether the answer was cut, and no query makes the worker hold more than that many rows,
 whatever it matches. The answer is written in the negotiated format here, and the server gets
