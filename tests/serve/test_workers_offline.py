@@ -18,7 +18,7 @@ def test_a_worker_runs_an_unchecked_service_query_and_reaches_nothing(mini_on_di
     listener = Listener()
 
     async def run() -> tuple[str | None, Exception | None]:
-        pool = WorkerPool(mini_on_disk, size=1, timeout=30, max_rows=100)
+        pool = WorkerPool(mini_on_disk, timeout=30, max_rows=100)
         await pool.start()
         try:
             await pool.run({"kind": "query", "check": False,

@@ -29,7 +29,9 @@ __all__ = ["serve"]
 @click.option("--max-rows", default=SERVE_MAX_ROWS, show_default=True, type=click.IntRange(min=1),
               help="Rows an answer keeps; the rest is cut, signalled by X-SPARQL-Truncated: true.")
 @click.option("--workers", default=serve_workers, show_default="one per core, at least 2, at most 4",
-              type=click.IntRange(min=1), help="Queries that can run at once (one process each).")
+              type=click.IntRange(min=1),
+              help="Query worker processes: one answers new queries (many at once), the others (at least one) "
+                   "take over queries still running after a second; an idle spare stands by.")
 @click.option("--max-request-bytes", default=SERVE_MAX_REQUEST_BYTES, show_default=True, type=click.IntRange(min=1024),
               help="Largest request accepted (answered 413 beyond).")
 @click.pass_obj

@@ -18,9 +18,11 @@ Routes
 Every query is parsed first (:func:`conflictgraph.rdf.safety.check_query`, in the worker, before
 the engine sees it): updates get 403, SERVICE and LOAD 400, an empty query 400, before anything
 runs. Relative IRIs resolve against the endpoint's URL. A body over ``max_request_bytes`` gets
-413, a query string over it 414. Queries then run in the worker pool
-(:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503 when no worker
-becomes free) and a row limit (the first rows, with ``X-SPARQL-Truncated: true``).
+413, a query string over it 414 (request heads that are too slow or too large are answered
+before this application sees them: :mod:`conflictgraph.serve.http`). Queries then run in the
+worker pool (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503
+when too many queries kept running that long) and a row limit (the first rows, read no further,
+with ``X-SPARQL-Truncated: true``); the worker writes the answer in the negotiated format.
 ``ERROR_STATUS`` holds the status of each error a request can meet.
 
 The handlers are module functions; :func:`create_app` puts what they share (the settings, the
@@ -37,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +83,7 @@ class ServeConfig:
     max_rows: int = 10_000
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     max_request_bytes: int = 1 << 20
+    header_timeout: float = 5.0
     cors: tuple[str, ...] = ()
     network_timeout: float = 120.0
 
@@ -134,12 +138,17 @@ def error_status(err: ConflictGraphError) -> int:
     return 500
 
 
+# rdflib's SPARQL parser (pyparsing) is not thread-safe, and refusals are parsed in threads
+_PARSING = threading.Lock()
+
+
 def _refusal_status(text: str) -> tuple[int, str]:
     """403 for an update; 400 for an update that would fetch a URL (LOAD) or for a query (SERVICE)."""
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parsed = parseUpdate(text)
+        with _PARSING:
+            parsed = parseUpdate(text)
     except Exception:
         return 400, ""
     stack: list = [parsed]
@@ -240,16 +249,13 @@ async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[
 # Queries -------------------------------------------------------------------------------------
 
 async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
-    """Run ``job`` in the pool; its result in the format the client asked for."""
+    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked for."""
     config: ServeConfig = request.app.state.config
-    reply = await request.app.state.pool.run(job)
-    result = reply["result"]
-    media, write = negotiate(request.headers.get("accept"), result.kind, fmt)
+    reply = await request.app.state.pool.run({**job, "accept": request.headers.get("accept"), "format": fmt})
     extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
     if reply["truncated"]:
         extra["X-SPARQL-Truncated"] = "true"
-    body = await asyncio.to_thread(write, result)
-    return Response(body, 200, media_type=media, headers=_headers(extra))
+    return Response(reply["body"], 200, media_type=reply["media"], headers=_headers(extra))
 
 
 async def _run_query(request: Request, text: str, fmt: str | None, dataset: Dataset | None = None) -> Response:
@@ -473,7 +479,8 @@ def create_app(config: ServeConfig) -> Starlette:
 
     The handlers find the settings, the worker pool and the cached network page in ``app.state``.
     """
-    pool = WorkerPool(config.store, size=config.workers, timeout=config.timeout, max_rows=config.max_rows)
+    pool = WorkerPool(config.store, timeout=config.timeout, max_rows=config.max_rows,
+                      max_slow=max(1, config.workers - 1))
     app = Starlette(routes=_routes(), middleware=_middleware(config.cors), lifespan=_lifespan)
     app.state.config = config
     app.state.pool = pool

@@ -1,16 +1,33 @@
-"""A pool of worker processes that answer queries and can be killed when they take too long.
+"""Worker processes that answer the server's queries, in a fast lane and a slow one.
 
-pyoxigraph cannot cancel a running query, so every query of the server runs in a worker
-process. Each worker opens the on-disk store read-only (through the Store interface), answers
-one job at a time and re-resolves the store link before each job, so a build or import that
-swaps a new generation in is seen by the next query. Over a remote store (``serve --endpoint``)
-a worker speaks to the SPARQL endpoint instead, and asks before each job for the version the
-last build or import gave the store (:func:`conflictgraph.build.remote.store_version`): a new
-one is opened afresh, as a new generation is, so nothing kept of the old store (its list of
-graphs, the name index) outlives it. A job that is not answered within the
-time limit gets its worker killed and replaced; the caller gets :class:`QueryTimeout`. When
-every worker is busy a job waits for one, within the same limit (:class:`PoolBusy`), so one slow
-query holds one worker and the others go on answering.
+pyoxigraph cannot cancel a running query, so queries run in worker processes
+(:mod:`conflictgraph.serve.worker`) that can be killed. Each worker answers many jobs at once,
+one thread each: the engine runs outside Python's lock, so they share the cores as the threads
+of Oxigraph's own server do, and a short query never waits for a long one to finish. (Before,
+each of two workers ran one query at a time: with 16 clients a small query waited 0.8 s
+behind the queue, 3.3 s with a pathological query in flight.)
+
+The lanes. New jobs go to the *fast* worker. When one of its jobs is still running after
+``slow_after`` seconds (1 s), the worker leaves the fast lane: a *spare* worker, started ahead
+and idle, takes new jobs at once (another spare is started if a slow place is left), while the
+old worker, now *slow*, finishes what it has at a lower priority (nice 10; a job in the fast
+lane drops to nice 5 after 0.2 s, see :mod:`~conflictgraph.serve.worker`). A job that passes
+its time limit has its worker killed (:class:`QueryTimeout`, 504); the other jobs that worker
+still had are sent again to the fast worker (a query only reads, so running it again is safe),
+so a kill stops only what was too slow. A slow worker whose jobs are done becomes the spare
+again, or ends.
+
+At most ``max_slow`` workers are slow at once, and no spare is started while they are all
+taken (the first to finish becomes the spare): so at most ``max_slow`` + 1 workers run, each a
+process of 50-90 MB, which bounds the server's memory (with one spare more, bench_serve.py saw
+354 MB). When they are all taken, a job that passes its first second stays in the fast lane
+until one is free: it shares the cores meanwhile, and if it reaches its time limit
+there, the fast worker is killed and its other jobs run again on the next one. Refusing such a
+query at once (503) was the other choice; waiting keeps legitimate slow queries (a big
+named query under load) answering, and the time limit still bounds them.
+
+Over a remote store (``serve --endpoint``) the workers speak to the SPARQL endpoint and check
+its version before each job (see :mod:`conflictgraph.serve.worker`).
 
 Examples
 --------
@@ -19,43 +36,37 @@ Examples
 >>> place = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> _ = build_store(place, graph_dirs=(MINI,), bundled=False)
 >>> async def ask():
-...     pool = WorkerPool(place, size=1, timeout=30, max_rows=10)
+...     pool = WorkerPool(place, timeout=30, max_rows=10)
 ...     await pool.start()
 ...     try:
-...         return await pool.run({"kind": "query", "text": "ASK { ?s ?p ?o }"})
+...         return await pool.run({"kind": "query", "text": "ASK { ?s ?p ?o }", "format": "csv"})
 ...     finally:
 ...         await pool.close()
->>> asyncio.run(ask())["result"].boolean
-True
+>>> asyncio.run(ask())["body"]
+b'boolean\\r\\ntrue\\r\\n'
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import multiprocessing
+import itertools
 import os
-import signal
-from dataclasses import replace
-from concurrent.futures import ThreadPoolExecutor
+import socket
+import subprocess
+import sys
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from conflictgraph import errors as _errors
-from conflictgraph.api import ConflictGraph
-from conflictgraph.build.remote import open_remote, store_version
 from conflictgraph.errors import ConflictGraphError, StoreError
-from conflictgraph.query.describe import describe
-from conflictgraph.rdf.safety import check_query, deny_network
-from conflictgraph.rdf.terms import IRI
-from conflictgraph.render.vocabulary import load_vocabulary, term_examples, vocabulary_html
-from conflictgraph.store.base import Store
-from conflictgraph.store.generations import DATABASE, StoreLocation
-from conflictgraph.store.oxigraph import OxigraphStore
-from conflictgraph.store.remote import Endpoint, RemoteStore
-from conflictgraph.viz import render_html
+from conflictgraph.serve.formats import NotAcceptable
+from conflictgraph.serve.worker import THREADS, EntityNotFound
+from conflictgraph.store.remote import Endpoint
 
-__all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "EntityNotFound", "handle_job"]
+__all__ = ["WorkerPool", "QueryTimeout", "PoolBusy", "WorkerFailed", "EntityNotFound"]
 
 
 class QueryTimeout(ConflictGraphError):
@@ -63,299 +74,340 @@ class QueryTimeout(ConflictGraphError):
 
 
 class PoolBusy(ConflictGraphError):
-    """No worker became free within the time limit."""
+    """No worker could take the job within the time limit."""
 
 
 class WorkerFailed(ConflictGraphError):
     """A worker died while answering (out of memory, a crash); it was replaced."""
 
 
+@dataclass(eq=False)
+class _Job:
+    id: int
+    job: dict
+    future: asyncio.Future
+    limit: float  # seconds
+    deadline: float  # event loop time
+    started: float = 0.0
+
+    def time_out(self) -> None:
+        """Answer this job :class:`QueryTimeout`."""
+        if not self.future.done():
+            message = f"the query ran longer than the limit of {self.limit:g} s and was stopped"
+            self.future.set_result(("error", ("QueryTimeout", message)))
+
+
+@dataclass(eq=False)
 class _Worker:
-    def __init__(self, process, conn):
-        self.process, self.conn = process, conn
+    process: subprocess.Popen
+    conn: Connection
+    role: str = "starting"  # starting, spare, fast, slow, ended
+    jobs: dict[int, _Job] = field(default_factory=dict)
+    yields: bool = False  # its threads run at a lower priority (see _yield_cores)
 
 
-class _State:
-    """What a worker process keeps between jobs: the open generation (or remote store version)
-    and its graph. ``timeout`` bounds each HTTP answer of a remote store."""
-
-    def __init__(self, location: str | Endpoint, timeout: float = 300.0):
-        self.location, self.timeout = location, timeout
-        self.generation: str | None = None
-        self.graph: ConflictGraph | None = None
-
-    def current(self) -> ConflictGraph:
-        """The graph of the store's current generation, reopened when a writer swapped in a new one."""
-        if isinstance(self.location, Endpoint):
-            return self._current_remote(self.location)
-        generation = StoreLocation(self.location).current()
-        if generation is None:
-            raise _errors.StoreMissing(f"no store at {self.location}: run 'conflictgraph build' first")
-        if generation.name != self.generation or self.graph is None:
-            self._open(OxigraphStore.open_dir(generation / DATABASE, read_only=True), generation.name)
-        assert self.graph is not None  # opened above whenever the generation changed
-        return self.graph
-
-    def _current_remote(self, endpoint: Endpoint) -> ConflictGraph:
-        """The remote store, opened afresh when its version changed (or when it records none)."""
-        if self.graph is not None and isinstance(self.graph.store, RemoteStore):
-            version = store_version(self.graph.store)
-            if version is not None and version == self.generation:
-                return self.graph
-        store = open_remote(endpoint, timeout=self.timeout)
-        self._open(store, store_version(store))
-        assert self.graph is not None
-        return self.graph
-
-    def _open(self, store: Store, generation: str | None) -> None:
-        if self.graph is not None:
-            self.graph.store.close()
-        self.graph, self.generation = ConflictGraph(store), generation
-
-
-def _truncate(result, max_rows: int | None) -> bool:
-    if max_rows is None:
-        return False
-    if result.kind == "select" and len(result.rows) > max_rows:
-        del result.rows[max_rows:]
-        return True
-    if result.kind == "construct" and len(result.triples) > max_rows:
-        del result.triples[max_rows:]
-        return True
-    return False
-
-
-@functools.lru_cache(maxsize=512)
-def _check(text: str, line_offset: int) -> str:
-    """:func:`conflictgraph.rdf.safety.check_query`, remembered for texts seen before (the
-    parse costs tens of milliseconds; a refusal is an exception and is not remembered)."""
-    return check_query(text, line_offset=line_offset)
-
-
-# An entity's own triples first, then those naming it (the first are kept when the answer is cut at max rows)
-_ENTITY_TRIPLES = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?x ?q ?s } WHERE { ?x ?q ?s }")
-
-
-def handle_job(state: _State, job: dict) -> dict:
-    """Answer one job in a worker: ``query``, ``named``, ``describe``, ``triples`` (of one entity),
-    ``resolve``, ``network`` or ``ping``.
-
-    A ``query`` job's text is checked (:func:`conflictgraph.rdf.safety.check_query`: no update,
-    no SERVICE) here, before it runs, within the job's time limit and in parallel across workers.
-    """
-
-    graph = state.current()
-    kind = job["kind"]
-    answer: dict[str, Any] = {"generation": state.generation}
-    if kind in ("query", "named"):
-        if kind == "query":
-            if job.get("check", True):
-                _check(job["text"], job.get("line_offset", 0))
-            result = graph.store.query(job["text"], dataset=job.get("dataset"))
-        else:
-            result = graph.run_named(job["name"], job.get("params", {}))
-        answer["truncated"] = _truncate(result, job.get("max_rows"))
-        answer["result"] = result
-    elif kind in ("describe", "triples"):
-        # A page for anything the store describes or any graph it holds (a query row's source may
-        # be a graph); anything else has no page.
-        if not graph.store.query("ASK { { ?s ?p ?o } UNION { GRAPH ?s { ?a ?b ?c } } }",
-                                 bindings={"s": IRI(job["iri"])}).boolean:
-            raise EntityNotFound(f"the store says nothing about <{job['iri']}>")
-        if kind == "describe":
-            answer["report"] = describe(graph.store, IRI(job["iri"]))
-        else:  # the triples the entity is the subject or object of, for RDF answers
-            own, naming = (graph.store.query(text, bindings={"s": IRI(job["iri"])}) for text in _ENTITY_TRIPLES)
-            seen = set(own.triples)
-            result = replace(own, triples=own.triples + [t for t in naming.triples if t not in seen])
-            answer["truncated"] = _truncate(result, job.get("max_rows"))
-            answer["result"] = result
-    elif kind == "resolve":
-        answer["iri"] = str(graph.resolve(job["name"]).iri)
-    elif kind == "network":
-        answer["html"] = render_html(graph.viz())
-    elif kind == "vocabulary":  # the vocabulary's page, its examples from this store
-        vocab = load_vocabulary()
-        answer["html"] = vocabulary_html(vocab, term_examples(graph.store, vocab))
-    elif kind != "ping":
-        raise _errors.UsageError(f"unknown job {kind!r}")
-    return answer
-
-
-def _worker_main(conn, location: str | Endpoint, timeout: float) -> None:
-    """The loop of a worker process: one job in, one answer out, until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    # a worker on a local store needs no network: no query it runs may reach any (see deny_network);
-    # one on a shared store talks to it, and the checks alone refuse SERVICE
-    offline = None if isinstance(location, Endpoint) else deny_network()
-    state = _State(location, timeout)
+def _yield_cores(pid: int) -> bool:
+    """Give every thread of process ``pid`` a lower scheduling priority (Linux: nice 10), so its
+    queries get the cores only as far as the fast lane leaves them; False where it cannot."""
     try:
-        state.current()
-        conn.send(("ready", offline))
-    except ConflictGraphError as err:
-        conn.send(("error", (type(err).__name__, str(err))))
-        return
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        reply: tuple[str, object]
-        try:
-            reply = ("ok", handle_job(state, job))
-        except ConflictGraphError as err:
-            reply = ("error", (type(err).__name__, str(err)))
-        except Exception as err:  # a bug or an engine failure: report it, keep serving
-            reply = ("error", ("QueryError", f"the query failed: {err}"))
-        try:
-            conn.send(reply)
-        except (EOFError, OSError):
-            return
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.setpriority(os.PRIO_PROCESS, int(task.name), 10)
+        return True
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
+_WORKER = "import sys; from conflictgraph.serve.worker import main; main(int(sys.argv[1]))"
 _PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "QueryError", "UsageError"}
+_DIED = "the query worker died while answering (out of memory?); it was replaced"
 
 
-class EntityNotFound(_errors.UsageError):
-    """A name or IRI that names nothing in the store (the server answers 404 for an entity page)."""
-
-
-def _raise(name: str, message: str):
-    """Raise again, in the server, an error a worker reported by class name and message."""
+def _error(name: str, message: str) -> ConflictGraphError:
+    """The error a worker (or the pool for it) reported by class name and message, as the server raises it."""
     if name in ("NameNotFound", "EntityNotFound"):  # the caller's fault
-        raise EntityNotFound(message)
+        return EntityNotFound(message)
     if name == "NameAmbiguous":
-        raise _errors.UsageError(message)
-    raise getattr(_errors, name if name in _PLAIN else "QueryError")(message)
+        return _errors.UsageError(message)
+    own = {"NotAcceptable": NotAcceptable, "QueryTimeout": QueryTimeout, "WorkerFailed": WorkerFailed}
+    if name in own:
+        return own[name](message)
+    return getattr(_errors, name if name in _PLAIN else "QueryError")(message)
 
 
 class WorkerPool:
-    """``size`` worker processes on the store at ``location``, with a per-job time limit.
+    """Worker processes on the store at ``location`` (see the module's description).
 
     Parameters
     ----------
     location : Path or Endpoint
         The user-facing store path (the link to the current generation), or a remote store.
-    size : int
-        How many queries can run at once.
     timeout : float
-        Seconds a job may take, waiting for a free worker included.
+        Seconds a job may take, waiting for a worker included.
     max_rows : int
         Rows (or triples) a query answer keeps; the rest is cut and the answer marked truncated.
+    max_slow : int
+        Workers that may run slow jobs at once, besides the fast one and the spare.
+    max_jobs : int
+        Jobs that may run at once; more wait (:class:`PoolBusy` when none ends in time).
+    slow_after : float
+        Seconds after which a running job moves its worker out of the fast lane.
     """
 
-    def __init__(self, location: Path | str | Endpoint, *, size: int, timeout: float, max_rows: int):
+    def __init__(self, location: Path | str | Endpoint, *, timeout: float, max_rows: int, max_slow: int = 2,
+                 max_jobs: int = 32, slow_after: float = 1.0):
         self.location = location if isinstance(location, Endpoint) else str(location)
-        self.size, self.timeout, self.max_rows = max(1, size), timeout, max_rows
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] | None = None
-        self._threads = ThreadPoolExecutor(max_workers=self.size * 2 + 2, thread_name_prefix="cg-pool")
-        self._all: set[_Worker] = set()
+        self.timeout, self.max_rows, self.max_slow = timeout, max_rows, max(1, max_slow)
+        self.max_jobs, self.slow_after = min(max(1, max_jobs), THREADS), slow_after
+        self._workers: set[_Worker] = set()
+        self._pending: list[_Job] = []  # jobs waiting for a fast worker
+        self._ids = itertools.count()
+        self._slots: asyncio.Semaphore | None = None
+        self._monitor: asyncio.Task | None = None
+        self._spawning = 0
         self._closing = False
-        self.replaced = 0
+        self._checked: OrderedDict[str, None] = OrderedDict()  # query texts that passed the checks
+        self._tasks: set[asyncio.Task] = set()  # spares starting
         self.network_note: str | None = None  # why the workers could not be cut off the network
 
+    # -- life ------------------------------------------------------------------------------
+
     async def start(self) -> None:
-        """Start the workers and wait until each has opened the store."""
-        self._idle = asyncio.Queue()
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        """Start the fast worker and a spare; wait until both have opened the store."""
+        self._slots = asyncio.Semaphore(self.max_jobs)
+        for worker in await asyncio.gather(self._spawn(), self._spawn()):
+            self._place(worker)
+        self._monitor = asyncio.get_running_loop().create_task(self._watch())
+
+    async def close(self) -> None:
+        """Stop every worker."""
+        self._closing = True
+        if self._monitor:
+            self._monitor.cancel()
+        for worker in list(self._workers):
+            self._kill(worker)
+
+    def _role(self, role: str) -> list[_Worker]:
+        return [w for w in self._workers if w.role == role]
 
     async def _spawn(self) -> _Worker:
-        loop = asyncio.get_running_loop()
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.location, self.timeout),
-                                        daemon=True, name="conflictgraph-query-worker")
-        await loop.run_in_executor(self._threads, process.start)
-        child.close()
-        worker = _Worker(process, parent)
-        self._all.add(worker)
-        status, detail = await loop.run_in_executor(self._threads, self._recv, worker)
+        """A new worker, once it has opened the store (its error raised if it could not).
+
+        A plain new interpreter that imports the worker module alone, not multiprocessing's
+        spawn, which would import the server's own main module (the whole command line) again
+        and start a resource tracker: 80 MB a worker instead of 51.
+        """
+        ours, theirs = socket.socketpair()
+        self._spawning += 1
+        try:
+            with theirs:
+                process = await asyncio.to_thread(
+                    subprocess.Popen, [sys.executable, "-c", _WORKER, str(theirs.fileno())],
+                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+            worker = _Worker(process, Connection(ours.detach()))
+            self._workers.add(worker)
+            worker.conn.send((self.location, self.timeout))
+            status, detail = await asyncio.to_thread(self._receive, worker)
+        finally:
+            self._spawning -= 1
         if status != "ready":
             self._kill(worker)
-            _raise(*detail)
+            raise _error(*detail) if status == "error" else WorkerFailed("a query worker died as it started")
         self.network_note = (None if detail is None else
                              f"query workers keep network access ({detail}); only the query checks refuse SERVICE")
+        asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._read, worker)
         return worker
 
     @staticmethod
-    def _recv(worker: _Worker):
+    def _receive(worker: _Worker):
         try:
             return worker.conn.recv()
         except (EOFError, OSError):
             return ("died", None)
 
-    async def run(self, job: dict, *, timeout: float | None = None) -> dict:
-        """Run ``job`` on a free worker; return its answer or raise its error.
+    def _read(self, worker: _Worker) -> None:
+        """Take the answer ``worker`` sent (the event loop calls this when its socket has one;
+        the worker is writing it then, so the rest of it follows at once)."""
+        message = self._receive(worker)
+        if message[0] == "died":
+            self._died(worker, message)
+        else:
+            self._answered(worker, message)
 
-        Raises :class:`PoolBusy` when no worker is free in time, :class:`QueryTimeout` when the
-        job takes too long (its worker is killed and replaced), :class:`WorkerFailed` when the
-        worker died.
+    def _place(self, worker: _Worker) -> None:
+        """A ready worker becomes the fast one when there is none, else the spare, else ends."""
+        if self._closing:
+            self._kill(worker)
+        elif not self._role("fast"):
+            worker.role = "fast"
+            pending, self._pending = self._pending, []
+            for entry in pending:
+                self._send(worker, entry)
+        elif not self._role("spare"):
+            worker.role = "spare"
+        else:
+            self._kill(worker)  # not needed: let it go
+
+    def _ensure_spare(self) -> None:
+        """Start a worker in the background unless a spare is ready or starting, or every slow
+        place is taken (a slow worker becomes the spare once it is done), while a fast one runs."""
+        if self._closing or self._role("spare") or self._spawning:
+            return
+        if self._role("fast") and len(self._role("slow")) >= self.max_slow:
+            return
+
+        async def spawn():
+            while not self._closing:
+                try:
+                    self._place(await self._spawn())
+                    return
+                except Exception:  # the store vanished mid-swap: try again shortly
+                    await asyncio.sleep(0.5)
+
+        task = asyncio.get_running_loop().create_task(spawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    async def run(self, job: dict, *, timeout: float | None = None) -> dict:
+        """Run ``job`` (see :func:`conflictgraph.serve.worker.handle_job`); return its answer or
+        raise its error.
+
+        Raises :class:`PoolBusy` when too many jobs ran for the whole time limit,
+        :class:`QueryTimeout` when the job takes too long (its worker is killed and replaced),
+        :class:`WorkerFailed` when the worker died.
         """
-        if self._idle is None or self._closing:
+        if self._slots is None or self._closing:
             raise StoreError("the query workers are not running")
         limit = self.timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=limit)
+            await asyncio.wait_for(self._slots.acquire(), timeout=limit)
         except TimeoutError:
-            raise PoolBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again later") from None
+            raise PoolBusy(f"{self.max_jobs} queries kept running for {limit:g} s; try again later") from None
+        try:
+            return await self._run(self._prepared(job), limit, deadline)
+        finally:
+            self._slots.release()
+
+    def _prepared(self, job: dict) -> dict:
         job = dict(job)
         if job.get("kind") in ("query", "named", "triples"):
             job.setdefault("max_rows", self.max_rows)
-        healthy = False
+        if job.get("kind") == "query" and job.get("check", True) and job["text"] in self._checked:
+            job["check"] = False  # this very text passed the checks before
+        return job
+
+    async def _run(self, job: dict, limit: float, deadline: float) -> dict:
+        loop = asyncio.get_running_loop()
+        entry = _Job(next(self._ids), job, loop.create_future(), limit, deadline)
+        self._dispatch(entry)
         try:
-            worker.conn.send(job)
-            reply = await asyncio.wait_for(loop.run_in_executor(self._threads, self._recv, worker),
-                                           timeout=max(0.01, deadline - loop.time()))
-            status, detail = reply
-            if status == "died":
-                raise WorkerFailed("the query worker died while answering (out of memory?); it was replaced")
-            healthy = True
+            await asyncio.wait_for(asyncio.shield(entry.future), timeout=max(0.01, deadline - loop.time()))
         except TimeoutError:
-            raise QueryTimeout(f"the query ran longer than the limit of {limit:g} s and was stopped") from None
-        except (EOFError, OSError, BrokenPipeError):
-            raise WorkerFailed("the query worker could not be reached; it was replaced") from None
-        finally:
-            if healthy:
-                self._idle.put_nowait(worker)
-            else:
-                self._replace(worker)
+            self._stop(entry)
+            entry.time_out()
+        status, detail = entry.future.result()
         if status == "error":
-            _raise(*detail)
+            raise _error(*detail)
+        if job.get("check"):
+            self._remember(job["text"])
         return detail
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start another in its place (in the background)."""
-        self._kill(worker)
-        self.replaced += 1
-        if self._closing:
+    def _remember(self, text: str) -> None:
+        self._checked[text] = None
+        if len(self._checked) > 1024:
+            self._checked.popitem(last=False)
+
+    def _dispatch(self, entry: _Job) -> None:
+        fast = self._role("fast")
+        if fast:
+            self._send(fast[0], entry)
+        else:
+            self._pending.append(entry)
+            self._ensure_spare()
+
+    def _send(self, worker: _Worker, entry: _Job) -> None:
+        entry.started = asyncio.get_running_loop().time()
+        worker.jobs[entry.id] = entry
+        try:
+            worker.conn.send((entry.id, entry.job))
+        except (EOFError, OSError):
+            self._died(worker, ("died", None))
+
+    def _answered(self, worker: _Worker, message: tuple) -> None:
+        job_id, status, detail = message
+        entry = worker.jobs.pop(job_id, None)
+        if entry is not None and not entry.future.done():
+            entry.future.set_result((status, detail))
+        if worker.role == "slow" and not worker.jobs:  # drained: the spare again, or ended
+            if worker.yields:  # a process may not raise its own priority again
+                self._kill(worker)
+                self._ensure_spare()
+            else:
+                worker.role = "starting"
+                self._place(worker)
+
+    def _died(self, worker: _Worker, _message: tuple) -> None:
+        """A worker we did not kill is gone: its jobs fail; another takes its place."""
+        if worker.role == "ended" or self._closing:
             return
+        for entry in worker.jobs.values():
+            if not entry.future.done():
+                entry.future.set_result(("error", ("WorkerFailed", _DIED)))
+        worker.jobs.clear()
+        self._kill(worker)
+        self._promote_spare()
 
-        async def respawn():
-            assert self._idle is not None  # started: run() took the replaced worker from it
-            while not self._closing:
-                try:
-                    self._idle.put_nowait(await self._spawn())
-                    return
-                except Exception:  # the store vanished mid-swap: try again shortly
-                    await asyncio.sleep(0.5)
+    def _stop(self, entry: _Job) -> None:
+        """Stop a job past its time limit: kill its worker and send its other jobs to the fast
+        one (those with less than ``slow_after`` left are past hope: they time out too)."""
+        if entry in self._pending:
+            self._pending.remove(entry)
+        worker = next((w for w in self._workers if entry.id in w.jobs), None)
+        if worker is None:
+            return
+        del worker.jobs[entry.id]
+        others = [e for e in worker.jobs.values() if not e.future.done()]
+        worker.jobs.clear()
+        self._kill(worker)
+        self._promote_spare()
+        now = asyncio.get_running_loop().time()
+        for other in others:
+            if other.deadline - now < self.slow_after:
+                other.time_out()
+            else:
+                self._dispatch(other)
 
-        asyncio.get_running_loop().create_task(respawn())
+    def _promote_spare(self) -> None:
+        """Make the spare the fast worker when there is none; start another spare."""
+        if not self._role("fast"):
+            spare = self._role("spare")
+            if spare:
+                spare[0].role = "starting"
+                self._place(spare[0])
+        self._ensure_spare()
+
+    async def _watch(self) -> None:
+        """Every tenth of a second, move a fast worker with a slow job out of the fast lane."""
+        loop = asyncio.get_running_loop()
+        while not self._closing:
+            await asyncio.sleep(0.1)
+            fast, spare = self._role("fast"), self._role("spare")
+            if not fast or not spare or len(self._role("slow")) >= self.max_slow:
+                continue
+            if any(loop.time() - e.started >= self.slow_after for e in fast[0].jobs.values()):
+                fast[0].role, fast[0].yields = "slow", _yield_cores(fast[0].process.pid)
+                self._promote_spare()
 
     def _kill(self, worker: _Worker) -> None:
-        self._all.discard(worker)
-        if worker.process.is_alive():
-            with contextlib.suppress(ProcessLookupError, TypeError):
-                os.kill(worker.process.pid, signal.SIGKILL)
-        worker.conn.close()
-        self._threads.submit(worker.process.join, 5)
-
-    async def close(self) -> None:
-        """Stop every worker."""
-        self._closing = True
-        for worker in list(self._all):
-            self._kill(worker)
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        worker.role = "ended"
+        self._workers.discard(worker)
+        with contextlib.suppress(ProcessLookupError):
+            worker.process.kill()
+        if not worker.conn.closed:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the server stopped
+                asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            worker.conn.close()
+        threading.Thread(target=worker.process.wait, daemon=True).start()

@@ -19,7 +19,7 @@ from conflictgraph.rdf.terms import Term
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Capabilities", "Dataset", "Quad", "QueryResult", "Store", "select_values"]
+__all__ = ["Capabilities", "Dataset", "Quad", "QueryResult", "ResultStream", "Store", "select_values"]
 
 # A quad as plain terms: (subject, predicate, object, graph IRI or None for the default graph).
 Quad = tuple[Term, Term, Term, "str | None"]
@@ -59,6 +59,37 @@ class QueryResult:
 
     def _repr_html_(self) -> str:
         return html_table(*self._columns())
+
+
+@dataclass
+class ResultStream:
+    """A query's answer as the engine produces it: ``items`` yields SELECT rows (dicts, as in
+    :class:`QueryResult`) or CONSTRUCT triples one at a time, so a reader that keeps only the
+    first ones never holds the rest.
+
+    >>> stream = ResultStream.of(QueryResult(kind="select", variables=["x"], rows=[{"x": None}]))
+    >>> stream.collect().rows
+    [{'x': None}]
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    boolean: bool | None = None
+    items: Iterator = field(default_factory=lambda: iter(()))
+
+    @classmethod
+    def of(cls, result: QueryResult) -> ResultStream:
+        """The stream of an answer already read whole."""
+        items = result.rows if result.kind == "select" else result.triples
+        return cls(kind=result.kind, variables=result.variables, boolean=result.boolean, items=iter(items))
+
+    def collect(self) -> QueryResult:
+        """The whole answer."""
+        if self.kind == "select":
+            return QueryResult(kind="select", variables=self.variables, rows=list(self.items))
+        if self.kind == "construct":
+            return QueryResult(kind="construct", triples=list(self.items))
+        return QueryResult(kind="ask", boolean=self.boolean)
 
 
 @dataclass(frozen=True)

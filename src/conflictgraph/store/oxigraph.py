@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from conflictgraph.errors import QueryError, StoreError, disk_error
 from conflictgraph.rdf.sparql_text import BAD_IRI, declares_dataset, inject_values
 from conflictgraph.rdf.terms import IRI, BNode, Literal, Term
-from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult
+from conflictgraph.store.base import Capabilities, Dataset, Quad, QueryResult, ResultStream
 
 __all__ = ["OxigraphStore", "open_store", "to_ox", "from_ox"]
 
@@ -127,7 +127,14 @@ class OxigraphStore:
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
               dataset: Dataset | None = None) -> QueryResult:
         """Run ``sparql`` with ``bindings`` applied by the engine, over ``dataset``, else the
-        dataset its FROM clauses name, else the union of all graphs (see :class:`Dataset`).
+        dataset its FROM clauses name, else the union of all graphs (see :class:`Dataset`); the
+        whole answer (see :meth:`iter_query`)."""
+        return self.iter_query(sparql, bindings=bindings, dataset=dataset).collect()
+
+    def iter_query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+                   dataset: Dataset | None = None) -> ResultStream:
+        """The answer to ``sparql`` as the engine produces it (see :meth:`query`): the engine
+        works out each row or triple only when it is read.
 
         Bindings go in as pyoxigraph substitutions. pyoxigraph only substitutes variables that
         a SELECT projects; for the others the bound terms (already validated pyoxigraph terms,
@@ -148,14 +155,14 @@ class OxigraphStore:
                 raise QueryError(f"the query failed: {err}") from None
             result = self._run(inject_values(sparql, _values_block(substitutions)), {}, dataset)
         if isinstance(result, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(result))
+            return ResultStream(kind="ask", boolean=bool(result))
         convert = _Converter()
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows = [dict(zip(variables, map(convert, solution))) for solution in result]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in result]
-        return QueryResult(kind="construct", triples=triples)
+            rows = (dict(zip(variables, map(convert, solution))) for solution in result)
+            return ResultStream(kind="select", variables=variables, items=rows)
+        triples = ((convert(t.subject), convert(t.predicate), convert(t.object)) for t in result)
+        return ResultStream(kind="construct", items=triples)
 
     def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
         """The rows of a SELECT as the lexical values of their terms (None when unbound), without
