@@ -170,6 +170,18 @@ def test_an_empty_query_is_400_not_an_update(endpoint):
         assert status == 400 and b"empty" in body
 
 
+def test_percent_encoded_bytes_that_are_not_utf8_are_400_not_replaced(endpoint):
+    """%C3%28 is not UTF-8: a query with it in a string literal must not run with U+FFFD instead."""
+    query = urllib.parse.quote('ASK { FILTER ("x') + "%C3%28" + urllib.parse.quote('" != "") }')
+    status, _h, body = _request(f"{endpoint}/sparql?query={query}")
+    assert status == 400 and b"not UTF-8" in body
+    status, _h, body = _request(endpoint + "/sparql", data=f"query={query}".encode(),
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"not UTF-8" in body
+    ok = urllib.parse.quote('ASK { FILTER ("é" != "") }')  # real UTF-8, percent-encoded
+    assert _request(f"{endpoint}/sparql?query={ok}")[0] == 200
+
+
 def test_size_limits_413_and_414(endpoint):
     padding = "#" + "x" * 200_000 + "\n"
     assert _get(endpoint, padding + "ASK {}")[0] == 200  # 200 KB fits the default limit of 1 MiB

@@ -215,11 +215,20 @@ def _decode(body: bytes, what: str) -> str:
         raise QueryError(f"the {what} is not UTF-8") from None
 
 
+def _form_pairs(text: str, what: str) -> list[tuple[str, str]]:
+    """The fields of a query string or form body; percent-encoded bytes that are not UTF-8
+    (``%C3%28``) are refused, not read as U+FFFD."""
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError(f"the {what} has percent-encoded bytes that are not UTF-8") from None
+
+
 def _body_fields(body: bytes, content_type: str) -> tuple[list[tuple[str, str]], str | None]:
     """The fields of a POST body, and its text when it is application/sparql-query."""
     kind = content_type.split(";")[0].strip().lower()
     if kind == "application/x-www-form-urlencoded":
-        return parse_qsl(_decode(body, "form"), keep_blank_values=True), None
+        return _form_pairs(_decode(body, "form"), "form"), None
     if kind == "application/sparql-query":
         return [], _decode(body, "query")
     if kind == "application/sparql-update":
@@ -234,7 +243,7 @@ async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[
     """Fields of the query string and of a form body, and a body of application/sparql-query."""
     if len(request.url.query) > limit:
         raise _UriTooLong(limit)
-    pairs = parse_qsl(request.url.query, keep_blank_values=True)
+    pairs = _form_pairs(request.url.query, "query string")
     direct = None
     if request.method == "POST":
         body = await _read_body(request, limit)
