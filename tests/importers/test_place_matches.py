@@ -132,6 +132,36 @@ def test_the_node_that_stays():
     assert canonical_nodes([(curated, a), (b, a)]) == {a: curated, b: curated}  # a curated node always stays
     with pytest.raises(MatchRefused, match="merge those in the graph folder"):
         canonical_nodes([(curated, a), (a, ID + "place/birch")])
+    for contradicting in ([(a, b), (b, a)], [(a, b), (a, c)]):  # no one node on the right
+        with pytest.raises(MatchRefused, match="do not name one node that stays"):
+            canonical_nodes(contradicting)
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("place:dataset-alder-7483fe owl:sameAs place:dataset-alder-distrct-e1d66b .", "no such actor or place"),
+    ("actor:dataset-northern-liberation-front owl:sameAs place:dataset-alder-district-e1d66b .",
+     "one is an actor and the other a place"),
+    ("place:dataset-alder-7483fe owl:sameAs place:dataset-alder-district-e1d66b .\n"
+     "place:dataset-alder-district-e1d66b owl:sameAs place:dataset-alder-7483fe .", "do not name one node"),
+])
+def test_a_line_that_cannot_be_meant_is_refused_and_changes_nothing(two_datasets, tmp_path, line, reason):
+    store = str(copy_store(two_datasets, tmp_path))
+    before = _districts(store)
+    built = run_cli("build", "--no-bundled", "--graph", str(_matches_folder(tmp_path, [line])), "--store", store)
+    assert built.exit_code == 1 and reason in built.output and "Traceback" not in built.output
+    assert _districts(store) == before
+
+
+def test_a_first_build_checks_the_lines_too(tmp_path):
+    """Nothing to merge yet, but a refused group is refused now, not at the next import; lines
+    between datasets not imported yet are kept for later."""
+    a, b = "place:dataset-a-000001", "place:dataset-b-000002"
+    folder = _matches_folder(tmp_path, [f"{a} owl:sameAs {b} .", f"{b} owl:sameAs {a} ."])
+    built = run_cli("build", "--no-bundled", "--graph", str(folder), "--store", str(tmp_path / "s"))
+    assert built.exit_code == 1 and "do not name one node that stays" in built.output
+    later = _matches_folder(tmp_path / "later", [f"{a} owl:sameAs {b} ."])
+    built = run_cli("build", "--no-bundled", "--graph", str(later), "--store", str(tmp_path / "s"))
+    assert built.exit_code == 0, built.output
 
 
 @pytest.mark.slow  # a real `oxigraph serve`

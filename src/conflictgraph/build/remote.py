@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from conflictgraph.build.infer import rule_inputs
-from conflictgraph.build.matches import dataset_graphs_of, merge_updates, read_matches
+from conflictgraph.build.matches import check_matches, dataset_graphs_of, merge_updates, read_matches
 from conflictgraph.build.ontology import Ontology, load_ontology
 from conflictgraph.errors import StoreMissing
 from conflictgraph.rdf.namespaces import DATASET_INFERRED_GRAPHS, GRAPH_BUILD, GRAPH_INFERRED, GRAPHS, PREFIXES
@@ -129,7 +129,9 @@ def build_remote(endpoint: Endpoint, ontology: Ontology, loaded, report, *, kept
     for graph in sorted((owned | (set(curated) & set(store.named_graphs()))) - set(keep)):
         changes.drop_graph(graph)
     changes.insert(local.quads())
-    for template in merge_updates(read_matches(local)):
+    matches = read_matches(local)
+    check_matches(matches, local, store)
+    for template in merge_updates(matches):
         for graph in dataset_graphs_of(keep):
             changes.update_graph(graph, template)
     add_rules(changes, store, ontology, keep + curated)

@@ -295,16 +295,11 @@ class Reconciler:
             digest = hashlib.sha1(where.encode()).hexdigest()[:6]
             found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
             stays = self.merged.get(found)
-            if stays is not None and not stays.startswith(MADE_BY_IMPORTS):  # matched to a curated place
+            if stays is not None:  # a confirmed match: the node that stays keeps its class and its parent
                 triples.append((IRI(stays), IRI(SKOS + "altLabel"), Literal(name, lang="en")))
                 parent = IRI(stays)
                 continue
-            if stays is None:
-                triples += [(found, RDF_TYPE, IRI(new_class)),
-                            (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
-            else:  # matched to another dataset's place, which keeps its class
-                found = IRI(stays)
-                triples.append((found, IRI(SKOS + "altLabel"), Literal(name, lang="en")))
+            triples += [(found, RDF_TYPE, IRI(new_class)), (found, IRI(SKOS + "prefLabel"), Literal(name, lang="en"))]
             if parent is not None:
                 triples.append((found, IRI(CG.locatedIn), parent))
             parent = found
