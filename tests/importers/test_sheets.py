@@ -73,3 +73,30 @@ def test_unreadable_and_wrong_sheets_get_one_line(tmp_path):
     inspected = run_cli("import", "inspect", str(other))
     assert inspected.exit_code == 0
     assert inspected.output.strip().endswith("Excel workbook; an event export: conflictgraph import acled acled.xlsx")
+
+
+def test_a_missing_number_is_an_empty_cell_as_in_csv(tmp_path):
+    """pandas, Polars and R write a missing number to Parquet as NaN; a CSV export leaves the cell empty."""
+    frame = pd.read_csv(FIXTURES / "acled" / "westland.csv")
+    frame.loc[2, "fatalities"] = float("nan")
+    frame.to_csv(tmp_path / "westland.csv", index=False)
+    frame.to_parquet(tmp_path / "westland.parquet")
+    twin = _imported(tmp_path, "acled", "acled", tmp_path / "westland.csv")
+    assert _imported(tmp_path, "acled", "acled", tmp_path / "westland.parquet") == twin
+
+
+def test_a_damaged_parquet_file_is_one_line_not_a_traceback(tmp_path):
+    frame = pd.concat([pd.read_csv(FIXTURES / "ucdp" / "westland.csv")] * 50, ignore_index=True)
+    frame["id"] = range(len(frame))
+    whole = tmp_path / "whole.parquet"
+    frame.to_parquet(whole, row_group_size=100)
+    data = bytearray(whole.read_bytes())
+    for at in range(len(data) // 3, len(data) // 2, 7):  # damage the middle row groups, keep the footer
+        data[at] ^= 0xFF
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(bytes(data))
+    assert run_cli("build", "--no-bundled", "--store", str(tmp_path / "s")).exit_code == 0
+    result = run_cli("import", "ucdp", str(damaged), "--store", str(tmp_path / "s"), "--rejects", str(tmp_path / "r.csv"))
+    assert result.exit_code == 1, result.output
+    assert "damaged.parquet" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -7,7 +7,8 @@ the cells as text, written as a CSV export writes them, so the importers see the
 whatever the file:
 
 - a whole number is written without a decimal point (Excel keeps every number as a float:
-  2023.0 -> "2023"), another number as Python writes it; an empty cell as "";
+  2023.0 -> "2023"), another number as Python writes it; an empty cell, and a missing number
+  (NaN), as "";
 - a date as ``YYYY-MM-DD``, a date and time as ``YYYY-MM-DD HH:MM:SS`` (fractions of a second
   dropped), booleans as ``true``/``false``.
 
@@ -18,8 +19,8 @@ Parquet is read a batch of rows at a time (pyarrow), Excel's first sheet a row a
 Examples
 --------
 >>> from datetime import datetime
->>> [cell_text(v) for v in (2023.0, 2.5, None, True, datetime(2023, 11, 7), datetime(2023, 11, 7, 9, 30))]
-['2023', '2.5', '', 'true', '2023-11-07', '2023-11-07 09:30:00']
+>>> [cell_text(v) for v in (2023.0, 2.5, None, float("nan"), True, datetime(2023, 11, 7), datetime(2023, 11, 7, 9, 30))]
+['2023', '2.5', '', '', 'true', '2023-11-07', '2023-11-07 09:30:00']
 """
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
+        if math.isnan(value):  # Parquet written by pandas, Polars or R marks a missing number so
+            return ""
         if math.isfinite(value) and value.is_integer():
             return str(int(value))
         return repr(value)
@@ -129,7 +132,14 @@ class ParquetReader(_SheetReader):
             raise ImportFailed(str(self.path), f"not readable as Parquet: {err}") from None
         self._header(table.schema_arrow.names)
         total, number = max(table.metadata.num_rows, 1), 1
-        for batch in table.iter_batches(batch_size=_BATCH):
+        batches = table.iter_batches(batch_size=_BATCH)
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as err:  # a damaged column chunk: pyarrow's own errors, or OSError
+                raise ImportFailed(str(self.path), f"not readable as Parquet after row {number}: {err}") from None
+            if batch is None:
+                return
             for values in zip(*(column.to_pylist() for column in batch.columns)):
                 number += 1
                 yield self._row(number, values)
@@ -155,14 +165,22 @@ class ExcelReader(_SheetReader):
             total = max(sheet.max_row or 1, 1)
             rows = sheet.iter_rows(values_only=True)
             self._header(_trimmed(next(rows, ())))
-            width = len(self.columns)
-            for number, values in enumerate(rows, start=2):
+            width, number = len(self.columns), 1
+            while True:
+                try:
+                    values = next(rows, None)
+                except Exception as err:  # damaged sheet XML: openpyxl's and the XML parser's errors
+                    raise ImportFailed(str(self.path), f"not readable as an Excel workbook after row {number}: "
+                                                       f"{err}") from None
+                if values is None:
+                    return
+                number += 1
                 values = _trimmed(values)
                 if not values:  # a blank line
                     continue
                 yield self._row(number, list(values) + [None] * (width - len(values)) if len(values) < width
                                 else values)
-                self.bytes_read = self.size * number // total
+                self.bytes_read = min(self.size, self.size * number // total)
         finally:
             book.close()
 
