@@ -12,6 +12,9 @@ Examples
 >>> head = _Head(max_line=20, max_headers=30)
 >>> head.feed(b"GET /x HTTP/1.1\\r\\nHost: a\\r\\n"), head.feed(b"\\r\\n"), head.done
 (None, None, True)
+>>> bare = _Head(max_line=20, max_headers=30)
+>>> bare.feed(b"GET /x HTTP/1.1\\nHost: a\\n\\n"), bare.done
+(None, True)
 >>> _Head(max_line=20, max_headers=30).feed(b"GET /" + b"x" * 30)
 414
 >>> _Head(max_line=20, max_headers=30).feed(b"GET / HTTP/1.1\\r\\nX: " + b"y" * 40)
@@ -20,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import re
 from http import HTTPStatus
 
 import h11
@@ -27,6 +31,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = ["LimitedH11Protocol"]
 
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")  # the end of a head
 _DRAIN_LIMIT = 16 << 20  # bytes of an oversized head read and dropped before the connection closes
 
 
@@ -39,11 +44,13 @@ class _Head:
         self.done = False
 
     def feed(self, data: bytes) -> int | None:
-        """Take the next bytes; 414 or 431 when the line or the headers are too long, else None."""
+        """Take the next bytes; 414 or 431 when the line or the headers are too long, else None.
+        Lines may end in CRLF or, as h11 also accepts, a bare LF."""
         start = max(0, len(self.data) - 3)
         self.data += data
-        end = self.data.find(b"\r\n\r\n", start)
-        line = self.data.find(b"\r\n", 0, self.max_line + 2)
+        blank = _BLANK_LINE.search(self.data, start)
+        end = blank.start() if blank else -1
+        line = self.data.find(b"\n", 0, self.max_line + 2)
         if line < 0:  # the request line is still arriving, or too long
             return 414 if len(self.data) > self.max_line or end >= 0 else None
         headers = (end if end >= 0 else len(self.data)) - line
