@@ -160,12 +160,17 @@ def substitute(text: str, variable: str, iri: str) -> str | None:
     'SELECT (<u:x> AS ?e) ?a WHERE { { SELECT  ?a WHERE { <u:x> <u:p> ?a } } }'
     >>> substitute("SELECT * WHERE { ?e <u:p> ?a }", "e", "u:x") is None
     True
+    >>> [substitute(q, "e", "u:x") for q in ("SELECT (COUNT(?e) AS ?n) WHERE { ?e <u:p> ?a }",
+    ...  "SELECT ?a WHERE { ?a <u:p> ?b FILTER (BOUND(?e)) }",
+    ...  "SELECT ?e WHERE { { SELECT ?a WHERE { ?e <u:p> ?a } } }")]
+    [None, None, None]
     """
     constant = iri_ref(iri)
     names = (f"?{variable}", f"${variable}")
     out, last = [], 0
     projecting = False  # between SELECT and WHERE (or the group's brace)
     refusing_depth: int | None = None  # inside a VALUES block: until its closing brace
+    subqueries: list[list] = []  # [depth, projects the variable] of each SELECT inside a group
     previous = ""
     depth = 0
     for match in _TOKENS.finditer(text):
@@ -177,10 +182,14 @@ def substitute(text: str, variable: str, iri: str) -> str | None:
             depth -= 1
             if refusing_depth is not None and depth == refusing_depth:
                 refusing_depth = None
+            while subqueries and depth < subqueries[-1][0]:
+                subqueries.pop()
         elif kind == "word":
             word = value.upper()
             if word == "SELECT":
                 projecting = True
+                if depth > 0:
+                    subqueries.append([depth, False])
             elif word == "WHERE":
                 projecting = False
             elif word in ("GROUP", "ORDER") and re.search(rf"[?$]{variable}\b", text[match.end():]):
@@ -188,8 +197,15 @@ def substitute(text: str, variable: str, iri: str) -> str | None:
             elif word == "VALUES":
                 refusing_depth = depth
         elif value in names:
-            if refusing_depth is not None or previous.upper() == "AS":
+            if refusing_depth is not None or previous.upper() in ("AS", "BOUND"):
                 return None
+            if projecting and (re.match(r"\s*AS\b", text[match.end():], re.I) or
+                               (previous.isalpha() and previous.upper() not in ("SELECT", "DISTINCT", "REDUCED"))):
+                return None  # inside an expression of the projection: COUNT(?e), (?e AS ?x)
+            if projecting and subqueries:
+                subqueries[-1][1] = True
+            elif any(not projects for _depth, projects in subqueries):
+                return None  # a subquery's own ?e, which a binding outside does not reach
             out.append(text[last:match.start()])
             out.append(constant if not projecting else f"({constant} AS ?{variable})" if depth == 0 else "")
             last = match.end()
