@@ -71,10 +71,12 @@ def take_sparql_constraints(shapes: Any) -> list[SparqlConstraint]:
             messages=tuple(sorted(str(m) for m in shapes.objects(constraint, sh.message))),
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"))
         shapes.remove((shape, sh.sparql, constraint))
-    for constraint in found:  # a shape with no constraint left has nothing for pySHACL to do
+    describing = {rdflib.RDF.type, rdflib.RDFS.label, rdflib.RDFS.comment, sh.targetClass, sh.targetNode,
+                  sh.targetSubjectsOf, sh.targetObjectsOf, sh.target, sh.severity, sh.message, sh.name,
+                  sh.description, sh.deactivated}
+    for constraint in found:  # a shape with nothing but targets and words left has nothing for pySHACL to do
         shape = rdflib.URIRef(constraint.shape)
-        if not any((shape, p, None) in shapes for p in (sh.property, sh.sparql, sh.node, sh["and"], sh["or"],
-                                                          sh["not"], sh.xone, sh["class"], sh.closed)):
+        if all(p in describing for p in shapes.predicates(shape, None)):
             for triple in list(shapes.triples((shape, None, None))):
                 shapes.remove(triple)
     return found
