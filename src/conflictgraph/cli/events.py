@@ -115,6 +115,9 @@ def reconcile(graph, places: bool, fmt: str) -> None:
     lines = list(dict.fromkeys(row["line"] for row in table.rows if row["line"]))  # once each, in order
     if lines and fmt == "table":
         click.echo(_CONFIRM.format(lines="\n".join("  " + line for line in lines)), err=True)
+    if not table.rows and fmt == "table":
+        note("no imported place is likely another one" if places
+             else "every imported actor name matches a known actor (or a generic one)")
 
 
 _CONFIRM = """To confirm a match, add its line (below, one per row) to a reference file of your graph folder,
