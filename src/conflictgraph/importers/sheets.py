@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from conflictgraph.errors import ImportFailed
 from conflictgraph.importers.csvread import CsvReader, Row, check_header
@@ -96,6 +97,7 @@ class _SheetReader:
             raise ImportFailed(str(self.path), "not a regular file (a pipe, socket or device?): save the data to a "
                                                "file and import that")
         self.bytes_read = 0  # estimated from the share of rows read
+        self.last_row = 1  # the number of the last row handed out (1: the header)
 
     def _header(self, names: Sequence[object]) -> None:
         self.columns = [cell_text(name).strip().lower() for name in names]
@@ -105,6 +107,7 @@ class _SheetReader:
         check_header(self.path, self.columns, self.required, self.format_name, self.hints)
 
     def _row(self, number: int, values: Sequence[object]) -> Row:
+        self.last_row = number
         cells = [cell_text(value) for value in values]
         problem = None
         if len(cells) != len(self.columns):
@@ -114,6 +117,20 @@ class _SheetReader:
     def _missing_library(self, package: str) -> ImportFailed:
         return ImportFailed(str(self.path), f"reading a {self.kind} needs the {package} package: "
                                             f"pip install 'conflictgraph[sheets]' (or save the table as CSV)")
+
+    def _guarded(self, items: Iterator[Any]) -> Iterator[Any]:
+        """The items of the library's reader; damage found while reading (the libraries raise
+        their own errors, OSError, XML errors) is one ImportFailed naming the file and the last
+        row read."""
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except Exception as err:
+                raise ImportFailed(str(self.path), f"the {self.kind} is not readable after row {self.last_row}: "
+                                                   f"{err}") from None
+            yield item
 
 
 class ParquetReader(_SheetReader):
@@ -132,14 +149,7 @@ class ParquetReader(_SheetReader):
             raise ImportFailed(str(self.path), f"not readable as Parquet: {err}") from None
         self._header(table.schema_arrow.names)
         total, number = max(table.metadata.num_rows, 1), 1
-        batches = table.iter_batches(batch_size=_BATCH)
-        while True:
-            try:
-                batch = next(batches, None)
-            except Exception as err:  # a damaged column chunk: pyarrow's own errors, or OSError
-                raise ImportFailed(str(self.path), f"not readable as Parquet after row {number}: {err}") from None
-            if batch is None:
-                return
+        for batch in self._guarded(table.iter_batches(batch_size=_BATCH)):
             for values in zip(*(column.to_pylist() for column in batch.columns)):
                 number += 1
                 yield self._row(number, values)
@@ -163,18 +173,10 @@ class ExcelReader(_SheetReader):
         try:
             sheet = book.worksheets[0]
             total = max(sheet.max_row or 1, 1)
-            rows = sheet.iter_rows(values_only=True)
+            rows = self._guarded(sheet.iter_rows(values_only=True))
             self._header(_trimmed(next(rows, ())))
-            width, number = len(self.columns), 1
-            while True:
-                try:
-                    values = next(rows, None)
-                except Exception as err:  # damaged sheet XML: openpyxl's and the XML parser's errors
-                    raise ImportFailed(str(self.path), f"not readable as an Excel workbook after row {number}: "
-                                                       f"{err}") from None
-                if values is None:
-                    return
-                number += 1
+            width = len(self.columns)
+            for number, values in enumerate(rows, start=2):
                 values = _trimmed(values)
                 if not values:  # a blank line
                     continue
