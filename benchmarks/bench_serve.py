@@ -47,7 +47,7 @@ from conflictgraph.store.generations import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
 from conflictgraph.store.remote import inject_values
 
-__all__ = ["main", "mix_queries", "PROBE", "PATHOLOGICAL"]
+__all__ = ["main", "mix_queries", "resident_kb", "PROBE", "PATHOLOGICAL"]
 
 PROBE = ("SELECT ?label WHERE { <https://w3id.org/conflictgraph/id/actor/knplf> "
          "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }")
@@ -104,7 +104,7 @@ def _ask(url: str, query: str) -> tuple[int, int]:
         return err.code, -1
 
 
-def _rss_kb(pid: int) -> int:
+def resident_kb(pid: int) -> int:
     """Resident memory of ``pid`` and all its descendants, in KiB (0 when gone)."""
     total, pending = 0, [pid]
     while pending:
@@ -197,7 +197,7 @@ class _Run:
 
     def _sample_memory(self) -> None:
         while time.monotonic() < self.stop:
-            self.peak_kb = max(self.peak_kb, _rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, resident_kb(self.pid))
             time.sleep(0.1)
 
     def go(self) -> dict:

@@ -7,6 +7,7 @@ import json
 import select
 import socket
 import statistics
+import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +19,9 @@ from pathlib import Path
 import pytest
 
 from oxigraph_server import start_serve, stop_process
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from bench_serve import resident_kb  # noqa: E402  (memory of a process and its children)
 
 pytestmark = pytest.mark.slow  # real server processes
 
@@ -43,21 +47,6 @@ def _query(url: str, query: str, timeout: float = 60):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
         return err.code, err.headers, err.read()
-
-
-def _rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and every process under it, in MB."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / 1024
 
 
 def test_a_probe_is_answered_at_once_while_slow_queries_run(server):
@@ -86,7 +75,7 @@ def test_an_answer_stops_at_max_rows_at_once_and_the_server_stays_small(server):
     def watch():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _rss_mb(pid))
+            peak = max(peak, resident_kb(pid) / 1024)
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch)
