@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conflictgraph.build.matches import MatchRefused, canonical_nodes
+from conflictgraph.build.matches import DATASET_PLACES, MatchRefused, canonical_nodes
 from conflictgraph.rdf.namespaces import ID
 from conftest import FIXTURES, copy_store, run_cli
 
@@ -124,7 +124,7 @@ def test_one_line_each_merges_the_nodes_everywhere(two_datasets, tmp_path):
 
 
 def test_the_node_that_stays():
-    a, b, c = (ID + "place/dataset-" + x for x in "abc")
+    a, b, c = (DATASET_PLACES + x for x in "abc")
     curated = ID + "place/alder"
     assert canonical_nodes([(a, b)]) == {a: b}  # the right-hand node
     assert canonical_nodes([(b, a)]) == {b: a}

@@ -28,7 +28,7 @@ import the dataset again for that.
 Examples
 --------
 >>> from conflictgraph.rdf.namespaces import ID
->>> a, b, c = (ID + "place/dataset-" + x for x in "abc")
+>>> a, b, c = (DATASET_PLACES + x for x in "abc")
 >>> nodes = canonical_nodes([(a, b), (c, b)])
 >>> sorted(k.rsplit("-", 1)[1] + " -> " + v.rsplit("-", 1)[1] for k, v in nodes.items())
 ['a -> b', 'c -> b']
@@ -44,11 +44,11 @@ from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_G
                                          RDF_TYPE, SPARQL_PREFIXES)
 from conflictgraph.store.base import Dataset, Store
 
-__all__ = ["MADE_BY_IMPORTS", "MatchRefused", "canonical_nodes", "read_matches", "check_matches", "merge_updates",
-           "merge_matches", "dataset_graphs_of"]
+__all__ = ["DATASET_ACTORS", "DATASET_PLACES", "made_by_imports", "MatchRefused", "canonical_nodes", "read_matches",
+           "check_matches", "merge_updates", "merge_matches", "dataset_graphs_of"]
 
 # The IRIs the importers make for actors and places the curated graph does not know.
-MADE_BY_IMPORTS = (ID + "actor/dataset-", ID + "place/dataset-")
+DATASET_ACTORS, DATASET_PLACES = ID + "actor/dataset-", ID + "place/dataset-"
 
 SKOS_PREF_LABEL, SKOS_ALT_LABEL = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
 _KINDS = SPARQL_PREFIXES + """SELECT ?node ?top WHERE {
@@ -62,8 +62,9 @@ class MatchRefused(ConflictGraphError):
     """A group of ``owl:sameAs`` lines cannot be applied (names the nodes and why)."""
 
 
-def _made_by_imports(iri: str) -> bool:
-    return iri.startswith(MADE_BY_IMPORTS)
+def made_by_imports(iri: str) -> bool:
+    """Whether ``iri`` is an actor or place an import made (not one of the graph folders')."""
+    return iri.startswith((DATASET_ACTORS, DATASET_PLACES))
 
 
 def canonical_nodes(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -90,7 +91,7 @@ def canonical_nodes(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for members in groups.values():
         members.sort()
-        curated = [m for m in members if not _made_by_imports(m)]
+        curated = [m for m in members if not made_by_imports(m)]
         if len(curated) > 1:
             raise MatchRefused(f"owl:sameAs joins {' and '.join(f'<{m}>' for m in curated)}, which the graph "
                                f"folders define: merge those in the graph folder itself")
@@ -126,7 +127,7 @@ def check_matches(nodes: dict[str, str], *stores: Store) -> None:
     for gone, stays in sorted(nodes.items()):
         # a node that stays and is not there: a typo, unless it is a dataset's node and the one
         # that goes is not there either (the datasets are not imported yet: nothing to merge)
-        if stays not in kinds and (gone in kinds or not _made_by_imports(stays)):
+        if stays not in kinds and (gone in kinds or not made_by_imports(stays)):
             raise MatchRefused(f"owl:sameAs names <{stays}> as the node that stays, but the store has no such "
                                f"actor or place (a typo in the IRI?)")
         tops_gone, tops_stays = kinds.get(gone, set()) - {""}, kinds.get(stays, set()) - {""}
@@ -171,12 +172,14 @@ def dataset_graphs_of(graphs: Iterable[str]) -> list[str]:
 
 
 def merge_matches(store: Store) -> int:
-    """Apply the store's confirmed matches to its imported datasets; return how many nodes went."""
+    """Check the store's confirmed matches and apply them to its imported datasets; return how
+    many nodes went (0 when there is no dataset yet)."""
     nodes = read_matches(store)
     graphs = dataset_graphs_of(store.named_graphs())
     check_matches(nodes, store)
-    if nodes and graphs:
-        for template in merge_updates(nodes):
-            for graph in graphs:
-                store.update(template.format(g=f"<{graph}>"))
+    if not graphs:
+        return 0
+    for template in merge_updates(nodes):
+        for graph in graphs:
+            store.update(template.format(g=f"<{graph}>"))
     return len(nodes)

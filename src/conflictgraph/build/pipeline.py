@@ -146,7 +146,7 @@ def _fill(store: OxigraphStore, ontology: Ontology, loaded: LoadedGraph, report:
         notify("keeping the imported datasets of the previous store")
         _keep_imported(previous / DATABASE, store)
     merged = merge_matches(store)  # also checks the lines on a first build, when there is nothing to merge
-    if merged and previous is not None:
+    if merged:
         notify(f"merged {merged} node(s) of the imported datasets into the nodes they match (owl:sameAs)")
     notify("applying rules")
     report.rules = run_rules(store, ontology)

@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from conflictgraph.build.matches import MADE_BY_IMPORTS
+from conflictgraph.build.matches import made_by_imports
 from conflictgraph.query.resolve import fold
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES, shorten
 from conflictgraph.rdf.terms import lexical
@@ -105,7 +105,7 @@ def _read_places(store: Store) -> dict[str, _Place]:
         level = _LEVELS.get(str(row["kind"]), _LOCATION)
         place = places.setdefault(iri, _Place(iri, str(row["name"]), level, "curated"))
         place.level = min(place.level, level)  # a place typed cg:Place and cg:District is a district
-        if graph.startswith(DATASET_GRAPHS) and place.dataset == "curated" and iri.startswith(MADE_BY_IMPORTS):
+        if graph.startswith(DATASET_GRAPHS) and place.dataset == "curated" and made_by_imports(iri):
             place.dataset = graph.removeprefix(DATASET_GRAPHS)
         if row["parent"] is not None:
             place.parents.add(str(row["parent"]))
@@ -160,7 +160,7 @@ def place_proposals(store: Store) -> list[dict]:
 def _evidence(a: _Place, b: _Place, level: int, same: dict[tuple[str, str], list[str]],
               names: dict[str, str]) -> list[str] | None:
     """Why ``a`` and ``b`` (same level, same name key) are likely one place, or None."""
-    if not (a.iri.startswith(MADE_BY_IMPORTS) or b.iri.startswith(MADE_BY_IMPORTS)):
+    if not (made_by_imports(a.iri) or made_by_imports(b.iri)):
         return None  # two curated places: the graph folder decides
     name = "same name" if a.name == b.name else f"same name after normalisation ({a.name} = {b.name})"
     evidence = [name, f"both a {_LEVEL_NAMES[level]}"]
@@ -185,7 +185,7 @@ def _evidence(a: _Place, b: _Place, level: int, same: dict[tuple[str, str], list
 
 
 def _proposal(a: _Place, b: _Place, evidence: list[str]) -> dict:
-    goes, stays = sorted((a, b), key=lambda p: (not p.iri.startswith(MADE_BY_IMPORTS), p.events, p.iri))
+    goes, stays = sorted((a, b), key=lambda p: (not made_by_imports(p.iri), p.events, p.iri))
     return {"place": goes.iri, "name": goes.name, "dataset": goes.dataset, "events": goes.events,
             "same_as": stays.iri, "same_as_name": stays.name, "same_as_dataset": stays.dataset,
             "evidence": "; ".join(evidence),

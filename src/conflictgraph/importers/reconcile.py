@@ -47,10 +47,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from conflictgraph.build.matches import MADE_BY_IMPORTS, read_matches
+from conflictgraph.build.matches import DATASET_ACTORS, DATASET_PLACES, made_by_imports, read_matches
 from conflictgraph.importers.common import RDF_TYPE, SKOS, ActorRef, PlaceLevel, slug
 from conflictgraph.query.resolve import fold
-from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, ID, SPARQL_PREFIXES
+from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Dataset, Store
 
@@ -230,11 +230,11 @@ class Reconciler:
                 return ActorMatch(next(iter(found)), "known")
             if len(found) > 1:
                 break  # several actors share the name: do not guess
-        iri = IRI(ID + "actor/dataset-" + slug(ref.name))
+        iri = IRI(DATASET_ACTORS + slug(ref.name))
         name = Literal(" ".join(ref.name.split()), lang="en")
         stays = self.merged.get(iri)
         if stays is not None:  # a confirmed match: this dataset's name goes to the node that stays
-            return ActorMatch(IRI(stays), "unreconciled" if stays.startswith(MADE_BY_IMPORTS) else "known",
+            return ActorMatch(IRI(stays), "unreconciled" if made_by_imports(stays) else "known",
                               ((IRI(stays), IRI(SKOS + "altLabel"), name),))
         label = (iri, IRI(SKOS + "prefLabel"), name)
         words = fold(ref.name.split(" ", 1)[0])
@@ -293,7 +293,7 @@ class Reconciler:
         triples: list[tuple[IRI, IRI, Term]] = []
         for name, where, new_class in unknown:
             digest = hashlib.sha1(where.encode()).hexdigest()[:6]
-            found = IRI(ID + "place/dataset-" + slug(name) + "-" + digest)
+            found = IRI(DATASET_PLACES + slug(name) + "-" + digest)
             stays = self.merged.get(found)
             if stays is not None:  # a confirmed match: the node that stays keeps its class and its parent
                 triples.append((IRI(stays), IRI(SKOS + "altLabel"), Literal(name, lang="en")))
