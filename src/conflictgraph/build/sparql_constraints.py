@@ -25,11 +25,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from conflictgraph.rdf.namespaces import PREFIXES, RDF_TYPE
+
 __all__ = ["SparqlConstraint", "take_sparql_constraints", "run_sparql_constraints"]
 
-SH = "http://www.w3.org/ns/shacl#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+SH = PREFIXES["sh"]
+_INSTANCE_OF = f"<{RDF_TYPE}>/<{PREFIXES['rdfs']}subClassOf>*"  # a class target covers its subclasses
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VARIABLE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -100,7 +101,7 @@ def _targets(shapes: Any, shape: Any) -> tuple[str, ...]:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    targets = [f"?this <{_RDF_TYPE}>/<{_SUBCLASS}>* <{c}> ." for c in shapes.objects(shape, sh.targetClass)]
+    targets = [f"?this {_INSTANCE_OF} <{c}> ." for c in shapes.objects(shape, sh.targetClass)]
     targets += [f"?this <{p}> ?target_object ." for p in shapes.objects(shape, sh.targetSubjectsOf)]
     targets += [f"?target_subject <{p}> ?this ." for p in shapes.objects(shape, sh.targetObjectsOf)]
     targets += [f"VALUES ?this {{ {node.n3()} }}" for node in shapes.objects(shape, sh.targetNode)]
@@ -110,7 +111,7 @@ def _targets(shapes: Any, shape: Any) -> tuple[str, ...]:
             raise ValueError(f"shape <{shape}>: only SPARQL targets (sh:select) are supported as sh:target")
         targets.append(f"{{ {_strip_prefixes(str(select))} }}")
     if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:  # an implicit class target
-        targets.append(f"?this <{_RDF_TYPE}>/<{_SUBCLASS}>* <{shape}> .")
+        targets.append(f"?this {_INSTANCE_OF} <{shape}> .")
     if not targets:
         raise ValueError(f"shape <{shape}> has a SPARQL constraint but no target this module knows")
     return tuple(targets)

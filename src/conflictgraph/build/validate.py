@@ -27,12 +27,11 @@ import pyoxigraph as ox
 
 from conflictgraph.build.folders import LoadedGraph
 from conflictgraph.build.ontology import Ontology
-from conflictgraph.build.sparql_constraints import run_sparql_constraints, take_sparql_constraints
+from conflictgraph.build.sparql_constraints import SH, run_sparql_constraints, take_sparql_constraints
 from conflictgraph.rdf.namespaces import shorten
 
 __all__ = ["Finding", "validate_loaded"]
 
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
