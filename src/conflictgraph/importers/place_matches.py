@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from conflictgraph.build.matches import made_by_imports
+from conflictgraph.importers.reconcile import PLACE_SUFFIXES
 from conflictgraph.query.resolve import fold
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES, shorten
 from conflictgraph.rdf.terms import lexical
@@ -39,8 +40,7 @@ from conflictgraph.store.base import Store
 __all__ = ["place_key", "distance_km", "place_proposals", "LEVEL_WORDS"]
 
 # Trailing words that name a place's level rather than the place.
-LEVEL_WORDS = ("state", "region", "province", "division", "district", "township", "county", "town", "city",
-               "village")
+LEVEL_WORDS = PLACE_SUFFIXES + ("province", "county")  # the importer's, and two more a proposal may drop
 
 # The level of each place class (a district and a township compare with each other: UCDP's adm_2
 # is either), and how far apart the events of two places of that level may lie.

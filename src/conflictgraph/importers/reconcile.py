@@ -54,11 +54,11 @@ from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.rdf.terms import IRI, XSD, Literal, Term, lexical
 from conflictgraph.store.base import Dataset, Store
 
-__all__ = ["name_forms", "name_words", "ActorMatch", "Reconciler", "unreconciled_actors"]
+__all__ = ["PLACE_SUFFIXES", "name_forms", "name_words", "ActorMatch", "Reconciler", "unreconciled_actors"]
 
 _TRUE = Literal("true", XSD + "boolean")
 _GENERIC_WORDS = ("civilians", "civilian", "unidentified", "unknown", "protesters", "rioters")
-_PLACE_SUFFIXES = ("state", "region", "division", "district", "township", "town", "city", "village")
+PLACE_SUFFIXES = ("state", "region", "division", "district", "township", "town", "city", "village")
 
 # Names in the curated and reference graphs: the query runs over a dataset whose named graphs
 # leave the imported datasets out (:func:`_curated`). Neither a FILTER on the graph's name nor
@@ -309,7 +309,7 @@ class Reconciler:
     def _known_place(self, name: str, kinds: tuple[str, ...], parent: IRI | None) -> IRI | None:
         forms = [name]
         words = name.rsplit(" ", 1)
-        if len(words) == 2 and words[1].lower() in _PLACE_SUFFIXES:
+        if len(words) == 2 and words[1].lower() in PLACE_SUFFIXES:
             forms.append(words[0])
         if CG.Township in kinds:
             forms += [f + " Township" for f in list(forms)]
