@@ -28,7 +28,7 @@ from pathlib import Path
 
 from conflictgraph.errors import ImportFailed
 
-__all__ = ["Row", "CsvReader", "check_header", "file_sha256"]
+__all__ = ["Row", "CsvReader", "check_header", "file_size", "file_sha256"]
 
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32",
          b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
@@ -96,13 +96,7 @@ class CsvReader:
         self.required = [c.lower() for c in required]
         self.format_name = format_name
         self.columns: list[str] = []
-        try:
-            self.size = self.path.stat().st_size
-        except OSError as err:
-            raise ImportFailed(str(self.path), f"cannot read the file: {err.strerror}") from None
-        if not self.path.is_file():  # a pipe or a device would block or never end
-            raise ImportFailed(str(self.path), "not a regular file (a pipe, socket or device?): save the data to a "
-                                               "file and import that")
+        self.size = file_size(self.path)
         self._counter: _CountingReader | None = None
         self._nul_seen = False  # a line read since the last row had a NUL byte
 
@@ -169,6 +163,19 @@ class CsvReader:
 
     def _check_header(self) -> None:
         check_header(self.path, self.columns, self.required, self.format_name, self.hints)
+
+
+def file_size(path: Path) -> int:
+    """The size of the file at ``path``; :class:`ImportFailed` when it cannot be read or is not a
+    regular file (a pipe or a device would block or never end)."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise ImportFailed(str(path), f"cannot read the file: {err.strerror}") from None
+    if not path.is_file():
+        raise ImportFailed(str(path), "not a regular file (a pipe, socket or device?): save the data to a "
+                                      "file and import that")
+    return size
 
 
 def check_header(path: Path, columns: Sequence[str], required: Sequence[str], format_name: str,

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictgraph.errors import ImportFailed
-from conflictgraph.importers.csvread import CsvReader, Row, check_header
+from conflictgraph.importers.csvread import CsvReader, Row, check_header, file_size
 
 __all__ = ["open_rows", "cell_text", "ParquetReader", "ExcelReader", "PARQUET_SUFFIXES", "EXCEL_SUFFIXES",
            "SHEET_SUFFIXES"]
@@ -89,13 +89,7 @@ class _SheetReader:
         self.required = [c.lower() for c in required]
         self.format_name, self.hints = format_name, list(hints)
         self.columns: list[str] = []
-        try:
-            self.size = self.path.stat().st_size
-        except OSError as err:
-            raise ImportFailed(str(self.path), f"cannot read the file: {err.strerror}") from None
-        if not self.path.is_file():
-            raise ImportFailed(str(self.path), "not a regular file (a pipe, socket or device?): save the data to a "
-                                               "file and import that")
+        self.size = file_size(self.path)
         self.bytes_read = 0  # estimated from the share of rows read
         self.last_row = 1  # the number of the last row handed out (1: the header)
 
