@@ -18,7 +18,7 @@ from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, aggrega
                                         kept_table)
 from conflictgraph.store.generations import DATABASE, StoreLocation
 
-from conftest import FIXTURES, copy_store, run_cli
+from conftest import FIXTURES, MINI, copy_store, run_cli
 
 A = "https://w3id.org/conflictgraph/id/actor/"
 OPTIONS = [{}, {"as_of": "2023-11-07"}, {"between": ("2023-11-01", "2023-11-30")},
@@ -140,6 +140,55 @@ def test_the_table_is_kept_in_the_generation_and_rebuilt_when_missing(mini_on_di
     assert kept_table(store) == table and TieTable.load(path, key=_key()) == table  # a stale file: replaced
 
 
+def _kept_without_extracting(location, monkeypatch) -> TieTable:
+    """The table the current generation keeps, read as a network command reads it (no extracting)."""
+    monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
+    try:
+        return kept_table(open_for_reading(location))
+    finally:
+        monkeypatch.undo()
+
+
+def test_build_and_import_write_the_table_before_publishing(mini_on_disk, tmp_path, monkeypatch):
+    """Each generation that build and import publish has its table, equal to one extracted from
+    its triples: the import's own rows (new, unchanged, updated events) and, when the graph
+    holds events the file did not give, the store's."""
+    location = str(tmp_path / "store")
+    ged, acled = FIXTURES / "ucdp" / "ged.csv", FIXTURES / "acled" / "acled.csv"
+    fewer = tmp_path / "acled-fewer.csv"  # the ACLED file without its last rows: those events stay, "missing"
+    lines = acled.read_text(encoding="utf-8").splitlines(keepends=True)
+    fewer.write_text("".join(lines[:-3]), encoding="utf-8")
+    steps = [("build", "--no-bundled", "--graph", str(MINI)), ("import", "ucdp", str(ged)), ("import", "acled", str(acled)),
+             ("import", "acled", str(acled)), ("import", "acled", str(fewer)),
+             ("import", "table", str(FIXTURES / "table" / "edges.csv"), "--mapping", "edge-list")]
+    sizes = []
+    for step in steps:
+        rejects = ("--rejects", str(tmp_path / "rejects.csv")) if step[0] == "import" else ()
+        result = run_cli(*step, "--store", location, *rejects)
+        assert result.exit_code in (0, 1), result.output  # 1: the fixtures' bad rows are rejected
+        assert "writing the event-tie table" in result.output
+        table = _kept_without_extracting(location, monkeypatch)
+        assert table == extract_ties(open_for_reading(location)), step
+        sizes.append(len(table.events))
+    assert sizes[0] == 0 < sizes[1] < sizes[2] == sizes[3] == sizes[4]  # "fewer" keeps the missing events
+
+
+def test_a_table_that_cannot_be_written_leaves_the_store_as_it_was(mini_on_disk, tmp_path, monkeypatch):
+    location = copy_store(mini_on_disk, tmp_path)
+    place = StoreLocation(location)
+    before = place.current()
+
+    def disk_full(*_args, **_options):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(TieTable, "save", disk_full)
+    result = run_cli("import", "acled", str(FIXTURES / "acled" / "acled.csv"), "--store", str(location),
+                     "--rejects", str(tmp_path / "rejects.csv"))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "disk is full" in result.output.lower() or "no space" in result.output.lower(), result.output
+    assert place.current() == before and [p.name for p in place.generations.glob("g-*")] == [before.name]
+
+
 def _key() -> str:
     from conflictgraph.network.ties import _key
     return _key(event_relations())
@@ -160,8 +209,7 @@ def test_a_store_folder_that_cannot_be_written_means_a_table_per_call(mini_on_di
     monkeypatch.setattr(os, "replace", refused)  # how the file would be put in place
     table = kept_table(store)
     assert len(table) > 0 and table == extract_ties(store)
-    assert sorted(p.name for p in StoreLocation(location).current().iterdir()) == ["build.json", DATABASE,
-                                                                                   TABLE_FILE + ".lock"]
+    assert sorted(p.name for p in StoreLocation(location).current().iterdir()) == ["build.json", DATABASE]
 
 
 def test_save_and_load_round_trip(bundled_in_memory, tmp_path):

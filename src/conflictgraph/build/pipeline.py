@@ -44,6 +44,7 @@ __all__ = ["BuildReport", "build_store", "check_graph", "open_for_reading", "upd
 KEPT_GRAPHS = (DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_IMPORT_LOG)
 
 Notify = Callable[[str], None]
+Derive = Callable[[Store, Path], object]  # (a new generation's store, its folder): writes files derived from it
 
 
 def _quiet(_message: str) -> None:
@@ -65,7 +66,8 @@ class BuildReport:
 
 
 def build_store(location: str | Path | Location = DEFAULT_STORE, *, graph_dirs: tuple[Path, ...] = (),
-                bundled: bool = True, auto: bool = False, notify: Notify = _quiet) -> tuple[Store, BuildReport]:
+                bundled: bool = True, auto: bool = False, notify: Notify = _quiet,
+                derive: Derive | None = None) -> tuple[Store, BuildReport]:
     """Build a store from the bundled graph and ``graph_dirs``; return (store, report).
 
     On disk the store is written to a new generation and swapped in only when complete; the
@@ -73,7 +75,9 @@ def build_store(location: str | Path | Location = DEFAULT_STORE, *, graph_dirs: 
     With no folder at all (``bundled=False`` and no ``graph_dirs``) the store holds the
     ontology only: a clean start for a conflict the bundled graph knows nothing about, ready
     for imports. Raises :class:`ValidationFailed` (nothing is written) when the shapes find
-    violations.
+    violations. On disk, ``derive(store, folder)`` is called once the new generation's triples
+    are final and before it is published, to write files derived from them into its folder
+    (the CLI writes the network's event-tie table).
 
     >>> store, report = build_store(":memory:", bundled=False)
     >>> report.sources, store.query("ASK { ?s a <https://w3id.org/conflictgraph/ontology#Actor> }").boolean
@@ -100,6 +104,8 @@ def build_store(location: str | Path | Location = DEFAULT_STORE, *, graph_dirs: 
         return store, report
     with place.transaction(copy_current=False, notify=notify) as new:
         _fill(new.store, ontology, loaded, report, notify, previous=new.previous)
+        if derive is not None:
+            derive(new.store, new.folder)
         new.store.compact()
         report.seconds = time.perf_counter() - started
         new.info.update(built=_now(), bundled=bundled, bundled_hash=bundled_hash() if bundled else None,
@@ -167,7 +173,7 @@ def _now() -> str:
 
 @contextmanager
 def update_store(location: str | Path | Location = DEFAULT_STORE, *, notify: Notify = _quiet,
-                 compact: bool = True) -> Iterator[Store]:
+                 compact: bool = True, derive: Derive | None = None) -> Iterator[Store]:
     """Change an existing store atomically: yield a writable copy, then swap it in.
 
     On disk the current generation is copied (hard links, cheap); the caller writes to the
@@ -175,8 +181,9 @@ def update_store(location: str | Path | Location = DEFAULT_STORE, *, notify: Not
     the new generation. An error (or a killed process) leaves the store as it was. Other
     writers wait meanwhile. ``compact=False`` publishes the copy uncompacted, marked so in its
     build.json, for a background process to compact (the right choice after loading a large
-    file: see :mod:`conflictgraph.network.warmup`). A remote store gets the changes in one
-    update request (:func:`conflictgraph.build.remote.update_remote`).
+    file: see :mod:`conflictgraph.store.compaction`). ``derive`` is called as in
+    :func:`build_store`, after the rules. A remote store gets the changes in one update request
+    (:func:`conflictgraph.build.remote.update_remote`).
 
     Raises :class:`StoreMissing` when there is no store to update ("run build first").
 
@@ -202,6 +209,8 @@ def update_store(location: str | Path | Location = DEFAULT_STORE, *, notify: Not
         yield new.store
         notify("applying rules")
         new.info["inferred"] = sum(run_rules(new.store, load_ontology()).values())
+        if derive is not None:
+            derive(new.store, new.folder)
         if compact:
             notify("compacting the store")
             new.store.compact()

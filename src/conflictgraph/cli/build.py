@@ -6,15 +6,17 @@ from pathlib import Path
 
 import click
 
-from conflictgraph.build.pipeline import build_store, check_graph
+from conflictgraph.build.pipeline import Derive, build_store, check_graph
 from conflictgraph.cli.options import Context, disk_store_option, format_option, graph_options, store_option
 from conflictgraph.errors import StoreMissing, UsageError
+from conflictgraph.network.ties import ImportedTies, write_table as write_tie_table
 from conflictgraph.render.rows import write_rows
+from conflictgraph.store.base import Store
 from conflictgraph.store.compaction import compact_store
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location, store_location
 
-__all__ = ["build", "compact", "validate", "doctor"]
+__all__ = ["build", "compact", "validate", "doctor", "derived_files"]
 
 
 @click.command()
@@ -23,11 +25,21 @@ __all__ = ["build", "compact", "validate", "doctor"]
 @click.pass_obj
 def build(context: Context, store: Location, graph_dirs: tuple[Path, ...], no_bundled: bool) -> None:
     """Build the store from the bundled graph and any --graph folders (atomic)."""
-    _store, report = build_store(store, graph_dirs=graph_dirs, bundled=not no_bundled, notify=context.note)
+    _store, report = build_store(store, graph_dirs=graph_dirs, bundled=not no_bundled, notify=context.note,
+                                 derive=derived_files(context))
     for finding in report.warnings:
         context.note("warning: " + finding.render())
     click.echo(f"built {store}: {report.sources} sources, {report.asserted} asserted and "
                f"{report.inferred} inferred triples in {report.seconds:.1f} s")
+
+
+def derived_files(context: Context, imported: ImportedTies | None = None) -> Derive:
+    """What build and import write beside the triples of the generation they make: the
+    network's event-tie table (with an import's own rows, ``imported``)."""
+    def derive(store: Store, folder: Path) -> None:
+        context.note("writing the event-tie table for the network commands")
+        write_tie_table(store, folder, imported=imported)
+    return derive
 
 
 @click.command()

@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING
 import click
 
 from conflictgraph.build.pipeline import update_store
+from conflictgraph.cli.build import derived_files
 from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.importers import import_events
 from conflictgraph.importers.common import DatasetSpec
+from conflictgraph.importers.dataset import DATASETS, dataset_graph
 from conflictgraph.importers.table import inspect_table, load_mapping, table_spec
-from conflictgraph.network.warmup import start_background
+from conflictgraph.network.ties import ImportedTies
 from conflictgraph.render.rows import write_table
+from conflictgraph.store.compaction import start_background
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location
 from conflictgraph.store.oxigraph import OxigraphStore
@@ -26,7 +29,7 @@ __all__ = ["import_command", "reconcile", "timeline"]
 
 _PROGRESS_MIN_BYTES = 1 << 20  # files smaller than this import too fast to need a bar
 # Files from this size (about 15,000 ACLED rows) leave the store's compaction, seconds of work
-# that readers do not need to wait for, to a background process (conflictgraph.network.warmup).
+# that readers do not need to wait for, to a background process (conflictgraph.store.compaction).
 BACKGROUND_COMPACTION_BYTES = 8 << 20
 
 
@@ -61,17 +64,20 @@ def import_command(context: Context, dataset: str, file: Path, mapping: str | No
         spec = table_spec(chosen.as_dataset(dataset_key) if dataset_key else chosen, file)
     rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
     large = file.stat().st_size >= BACKGROUND_COMPACTION_BYTES
-    with update_store(store, notify=context.note, compact=not large) as writer, _progress(context, file) as progress:
+    ties = ImportedTies(dataset_graph(spec.key if isinstance(spec, DatasetSpec) else DATASETS[spec].key))
+    with update_store(store, notify=context.note, compact=not large, derive=derived_files(context, ties)) as writer, \
+            _progress(context, file) as progress:
         # the copy's folder
         generation = writer.path.parent if isinstance(writer, OxigraphStore) and writer.path is not None else None
         report = import_events(writer, spec, file, rejects_path=rejects, version=version, progress=progress,
-                               scratch=generation)
+                               scratch=generation, observe=ties.add if generation is not None else None)
+        if report.older or report.missing:  # the graph holds events this file did not give
+            ties.discard()
     if large and generation is not None:
         assert isinstance(store, StoreLocation)  # only an on-disk store is written through an on-disk copy
         start_background(store.path, generation)
         context.note("compacting the store in the background: queries are slower until it is done "
-                     "('conflictgraph compact' waits for it); then the event-tie table is kept for the "
-                     "network commands")
+                     "('conflictgraph compact' waits for it)")
     for line in report.summary():
         click.echo(line)
     if report.rejected:

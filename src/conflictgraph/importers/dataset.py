@@ -96,6 +96,7 @@ PARALLEL_LOADS = 2  # chunks loading at once (each load keeps one core busy)
 _SHOWN = 20  # how many rejects and missing ids a report keeps for display
 
 Progress = Callable[[int, int], None]
+Observer = Callable[[str, list[str], tuple[str, ...]], object]  # (node IRI, its facts, its date bounds)
 
 
 def dataset_graph(key: str) -> str:
@@ -426,7 +427,8 @@ def notes_path_for(rejects_path: Path | str | None) -> Path | None:
 def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,
                   rejects_path: Path | str | None = None, version: str | None = None,
                   progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
-                  chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None) -> ImportReport:
+                  chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None,
+                  observe: Observer | None = None) -> ImportReport:
     """Import the rows of ``path`` into the dataset's graph of ``store``; return the report.
 
     Parameters
@@ -452,6 +454,11 @@ def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,
         The folder under which the chunk files are written (and removed); by default the
         system's temporary folder. The CLI uses the folder of the store copy being written, so a
         killed import's files go with the abandoned copy.
+    observe : callable, optional
+        Called as ``observe(iri, facts, bounds)`` for every event a row maps to (unchanged ones
+        too) and for each node written with it (``bounds`` empty): its N-Triples facts
+        (``"<predicate> object"``) in the dataset graph, and its date bounds in the dataset's
+        inferred graph. The CLI keeps what the network's event-tie table needs this way.
 
     Raises
     ------
@@ -462,7 +469,7 @@ def import_events(store: Store, dataset: str | DatasetSpec, path: Path | str, *,
     if spec is None:
         raise UsageError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}")
     return ImportRun(store, spec, path, rejects_path=rejects_path, version=version, progress=progress,
-                     chunk_rows=chunk_rows, chunk_parallel=chunk_parallel, scratch=scratch).run()
+                     chunk_rows=chunk_rows, chunk_parallel=chunk_parallel, scratch=scratch, observe=observe).run()
 
 
 class ImportRun:
@@ -475,13 +482,13 @@ class ImportRun:
 
     def __init__(self, store: Store, spec: DatasetSpec, path: Path | str, *, rejects_path: Path | str | None = None,
                  version: str | None = None, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
-                 chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None):
+                 chunk_parallel: int = PARALLEL_LOADS, scratch: Path | None = None, observe: Observer | None = None):
         self.started = time.perf_counter()
         if chunk_rows < 1 or chunk_parallel < 1:
             raise ValueError(f"chunk_rows and chunk_parallel must be at least 1, not {chunk_rows}, {chunk_parallel}")
         path = Path(path)
         self.store, self.spec, self.version, self.progress = store, spec, version, progress
-        self.chunk_rows, self.scratch = chunk_rows, scratch
+        self.chunk_rows, self.scratch, self.observe = chunk_rows, scratch, observe
         self.rejects_path = rejects_path
         self.graph, self.inferred_graph = dataset_graph(spec.key), dataset_inferred_graph(spec.key)
         self.end, self.inferred_end = f" {nt_iri(self.graph)} .\n", f" {nt_iri(self.inferred_graph)} .\n"
@@ -582,6 +589,10 @@ class ImportRun:
             facts.append(_HAS_GEOMETRY + " " + nt_iri(record.geometry_iri))
         parts = [f"{nt_iri(iri)} {fact}" for iri, part in record.parts.items() for fact in part]
         digest = _content_hash(facts + parts)
+        if self.observe is not None:
+            self.observe(record.iri, facts, record.bounds)
+            for iri, part in record.parts.items():
+                self.observe(iri, part, ())
         before = self.existing.get(record.iri)
         if before is not None and before[0] == digest:
             self.report.unchanged += 1
