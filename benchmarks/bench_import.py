@@ -1,27 +1,35 @@
-"""Benchmark (not a test): importing synthetic ACLED-shaped files, against a plain rdflib baseline.
+"""Benchmark (not a test): event data at scale, end to end, beside what an analyst would write by hand.
 
-Generates an ACLED-shaped CSV (default 100,000 rows) with realistic spreads: about 900 actors
-(curated names in about a third of the rows, ACLED's "ACRONYM: Full name" forms, local units,
-generic civilians), associated actors in about 40% of rows (1-3 each), 14 states/regions, about
-70 districts, 330 townships and 6,000 locations, all three time precisions, long notes. Then,
-each phase in its own process so peak memory (max RSS) is its own:
+Generates an ACLED-shaped CSV (default 100,000 rows; ``--rows 1000000`` for a million) with
+realistic spreads: about ``--actors`` actors (default 2,000: curated names in about a third of
+the rows, ACLED's "ACRONYM: Full name" forms, local units, generic civilians), associated actors
+in about 40% of rows (1-3 each), 14 states/regions, about 70 districts, 330 townships and
+6,000 locations, all three time precisions, long notes. Then, in one run, each step in its own
+process (its peak memory is the process's max RSS, from ``wait4``):
 
-1. ``import``: build the bundled graph on disk, then run ``conflictgraph import acled FILE`` and
-   time the process from start to exit (copy of the store, streamed import, rules, atomic swap;
-   compaction too for files under 8 MB), with its peak memory; then ``conflictgraph compact``,
-   which waits for the background compaction a large file's import leaves, to time when the
-   store is compacted (the compacting process reports its own peak memory), and the log of
-   that background process until it has kept the event-tie table (so nothing runs beside the
-   next phases);
-2. ``rdflib``: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
-   triples, no reconciliation, no store) as the baseline;
-3. ``network``: ``project`` of the imported store (actors view) through the projection's
-   queries alone, then from the event-tie table the background process kept, and
-   ``centrality --measure all``.
+1. **conflictgraph**: build the bundled graph on disk (not counted), then ``conflictgraph import
+   acled FILE`` from start to exit (copy of the store, streamed import, rules, the event-tie
+   table, atomic swap), and from the moment it exits the network commands of
+   :data:`COMMANDS`, one after the other, each from start to exit (a large file's compaction
+   runs in the background meanwhile, as it does for a user); then ``conflictgraph compact``
+   waits for that compaction before the baselines run.
+2. **rdflib**: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
+   triples, no reconciliation, no store), SPARQL for the pairs of actors on opposite sides and
+   on one side, a networkx graph of them and the same centralities.
+3. **csv + networkx**: the script an analyst writes: ``csv.DictReader``, the same pairs counted
+   in a dict, a networkx graph, the same centralities.
+
+The baselines' centralities are networkx's degree, weighted degree, PageRank, eigenvector and
+betweenness sampled from 256 sources (exact betweenness takes networkx minutes at this size);
+``conflictgraph centrality`` computes them all, betweenness exact up to 5,000 actors.
+
+``--runs N`` repeats the whole run (each with its own store) and prints medians. The issue-16
+targets are printed with OK or MISSED.
 
 Run:
 
-    .venv/bin/python benchmarks/bench_import.py [--rows N] [--keep DIR]
+    .venv/bin/python benchmarks/bench_import.py [--rows N] [--actors N] [--runs N] [--keep DIR]
+    .venv/bin/python benchmarks/bench_import.py --rows N --generate-only FILE
 """
 from __future__ import annotations
 
@@ -30,12 +38,12 @@ import csv
 import json
 import os
 import random
-import re
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 __all__ = ["generate", "main"]
@@ -61,12 +69,14 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
-    """Write an ACLED-shaped CSV of ``rows`` rows to ``path`` (deterministic for a seed)."""
+def generate(path: Path, rows: int, seed: int = 7, actors: int = 900) -> None:
+    """Write an ACLED-shaped CSV of ``rows`` rows with about ``actors`` actor names to ``path``
+    (deterministic for a seed)."""
     rng = random.Random(seed)
     local = [f"PDF: {rng.choice(['Yinmabin', 'Kani', 'Salingyi', 'Monywa', 'Pale', 'Gangaw', 'Tabayin'])}"
-             f" People's Defence Force {i}" for i in range(700)]
-    militias = [f"Pyu Saw Htee Militia {i}" for i in range(150)] + ["Unidentified Armed Group (Myanmar)"]
+             f" People's Defence Force {i}" for i in range(max(actors - 200, 10) * 7 // 9)]
+    militias = [f"Pyu Saw Htee Militia {i}" for i in range(max(actors - 200, 10) * 2 // 9)] + [
+        "Unidentified Armed Group (Myanmar)"]
     actors = CURATED * 10 + local + militias
     districts = [(s, f"{s}-D{d}") for s in STATES for d in range(5)]
     townships = [(s, d, f"{d}-T{t}") for s, d in districts for t in range(rng.randint(3, 6))]
@@ -93,76 +103,94 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
                 rng.choice([0, 0, 0, 1, 2, 3, 5, 10]), "", 1_700_000_000 + i, ])
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _cpu_seconds(usage: resource.struct_rusage) -> float:
-    """Processor time, user and system: steadier than wall time on a shared machine."""
-    return usage.ru_utime + usage.ru_stime
+# The network commands run the moment the import exits: (what the table calls it, arguments).
+COMMANDS = [
+    ("centrality (first command)", ["centrality"]),
+    ("centrality --as-of 2023-06-30", ["centrality", "--as-of", "2023-06-30"]),
+    ("centrality --between 2023", ["centrality", "--between", "2023-01-01", "2023-12-31"]),
+    ("centrality --evidence acled", ["centrality", "--evidence", "acled"]),
+    ("path KIA AA --between 2022", ["path", "KIA", "AA", "--between", "2022-01-01", "2022-12-31"]),
+    ("diff --from 2022 --to 2023", ["diff", "--from", "2022", "--to", "2023"]),
+    ("viz", ["viz"]),
+]
 
 
 def _cli(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("conflictgraph")), *args]
 
 
-def _wait_for_table(log: Path, timeout: float = 600) -> str:
-    """The background process's log once it has kept the event-tie table (or said it did not)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        text = log.read_text(encoding="utf-8") if log.is_file() else ""
-        if "kept the event-tie table" in text or "did not keep" in text or "failed" in text:
-            return text
-        time.sleep(0.2)
-    print(f"warning: no word from the background process in {timeout:.0f} s", file=sys.stderr)
-    return log.read_text(encoding="utf-8") if log.is_file() else ""
-
-
-def _import_cli(csv_path: Path, store: Path) -> dict:
-    """Build the bundled graph, then time ``conflictgraph import acled FILE`` as a user runs it:
-    one process, from start to exit (copy of the store, streamed import, rules, swap), and the
-    moment ``conflictgraph compact`` finds the store compacted. The moments the import's stderr
-    notes appear split its time into phases."""
-    subprocess.run(_cli("--quiet", "build", "--store", str(store)), check=True, capture_output=True)
+def _timed(command: list[str], **popen) -> dict:
+    """Run ``command`` to its end: wall and processor seconds, peak memory (MB), exit code, output."""
     started = time.perf_counter()
-    process = subprocess.Popen(_cli("import", "acled", str(csv_path), "--store", str(store),
-                                    "--rejects", str(store.parent / "rejects.csv")),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    moments = {}
-    for line in process.stderr:  # notes arrive as they happen; the progress bar is not a TTY's
-        for note in ("applying rules", "compacting the store", "in the background"):
-            if note in line:
-                moments[note] = time.perf_counter() - started
-    summary = process.stdout.read()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen)
+    output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"import failed:\n{summary}")
-    plain = summary.replace(",", "")  # counts are printed as 100,000
-    rows = re.search(r"(\d+) rows read = (\d+) imported \+ (\d+) rejected", plain)
-    attached = re.search(r"actors: (\d+) of", plain)
-    names = re.search(r"names: (.*?)(?: \(see|$)", summary, re.M)
-    subprocess.run(_cli("--quiet", "compact", "--store", str(store)), check=True, capture_output=True)
-    compacted = time.perf_counter() - started
-    log = store.with_name(store.name + ".d") / "compaction.log"
-    # A large file's background process then keeps the event-tie table: wait for it before
-    # anything else runs (it takes a core). A small file is compacted in the import itself.
-    text = _wait_for_table(log) if "in the background" in moments else ""
-    kept_seconds = time.perf_counter() - started
-    compactor_mb = re.search(r"compacted \(peak memory (\d+) MB", text)
-    warmup = re.search(r"events; ([\d.]+) s, peak memory (\d+) MB", text)
-    rules, compacting = moments.get("applying rules", seconds), moments.get("compacting the store", seconds)
-    return {"seconds": seconds, "compacted_seconds": compacted, "kept_seconds": kept_seconds,
-            "warmup_seconds": float(warmup[1]) if warmup else None, "warmup_mb": int(warmup[2]) if warmup else None,
-            "compactor_mb": int(compactor_mb[1]) if compactor_mb else None, "import_seconds": rules,
-            "rules_seconds": compacting - rules,
-            "compact_and_swap_seconds": seconds - compacting, "rows": int(rows[1]), "imported": int(rows[2]),
-            "rejected": int(rows[3]), "attached": int(attached[1]), "names": names[1] if names else "",
-            "peak_mb": usage.ru_maxrss / 1024, "cpu_seconds": _cpu_seconds(usage)}
+    return {"seconds": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
+            "mb": usage.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status), "output": output}
+
+
+def _conflictgraph(csv_path: Path, folder: Path) -> dict[str, dict]:
+    """Build, import, then the network commands at once; then wait for the background compaction."""
+    store = folder / "store"
+    subprocess.run(_cli("--quiet", "build", "--store", str(store)), check=True, capture_output=True)
+    steps = {"import": _timed(_cli("--quiet", "import", "acled", str(csv_path), "--store", str(store),
+                                   "--rejects", str(folder / "rejects.csv")))}
+    if steps["import"]["exit"] not in (0, 1):
+        raise SystemExit(f"import failed:\n{steps['import']['output']}")
+    for name, args in COMMANDS:
+        extra = {"viz": ["--output", str(folder / "network.html")], "path": ["--format", "json"]}.get(
+            args[0], ["--format", "csv"])
+        steps[name] = _timed(_cli("--quiet", *args, "--store", str(store), *extra))
+        if steps[name]["exit"] != 0:
+            raise SystemExit(f"{name} failed:\n{steps[name]['output']}")
+    steps["compaction done (after the commands)"] = _timed(_cli("--quiet", "compact", "--store", str(store)))
+    return steps
+
+
+def _sides(row: dict) -> tuple[list[str], list[str]]:
+    """The actors of side A (actor1 and its associates) and side B of an ACLED row."""
+    def side(actor: str, associated: str) -> list[str]:
+        return [name for name in [actor, *associated.split("; ")] if name]
+    return side(row["actor1"], row["assoc_actor_1"]), side(row["actor2"], row["assoc_actor_2"])
+
+
+def _count_pairs(side_a: list, side_b: list, weights: Counter) -> None:
+    """Count the event's pairs of actors: on opposite sides (fought) and on one side (alongside)."""
+    pairs = [(x, y) for x in side_a for y in side_b]
+    for side in (side_a, side_b):
+        pairs += [(x, y) for i, x in enumerate(side) for y in side[i + 1:]]
+    for x, y in pairs:
+        if x != y:
+            weights[min(x, y), max(x, y)] += 1
+
+
+def _centralities(graph) -> int:
+    """The centralities the baselines compute; the number of measures."""
+    import networkx as nx
+    measures = [nx.degree_centrality(graph), dict(graph.degree(weight="weight")), nx.pagerank(graph, weight="weight"),
+                nx.eigenvector_centrality_numpy(graph, weight="weight"),
+                nx.betweenness_centrality(graph, k=min(256, graph.number_of_nodes()), seed=0)]
+    return len(measures)
+
+
+def _phase_networkx(csv_path: Path) -> dict:
+    """The script an analyst writes: the file's pairs of actors counted, a networkx graph, centralities."""
+    import networkx as nx
+    started = time.perf_counter()
+    weights: Counter = Counter()
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            _count_pairs(*_sides(row), weights)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((x, y, w) for (x, y), w in weights.items())
+    built = time.perf_counter()
+    _centralities(graph)
+    return {"graph_seconds": built - started, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
 
 
 def _phase_rdflib(csv_path: Path) -> dict:
-    """The baseline: the same rows into a plain rdflib Graph, by hand."""
+    """A plain rdflib pipeline: the rows as triples in a Graph, SPARQL for the pairs, networkx, centralities."""
+    import networkx as nx
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF, SKOS, XSD
     cg = Namespace("https://w3id.org/conflictgraph/ontology#")
@@ -178,102 +206,108 @@ def _phase_rdflib(csv_path: Path) -> dict:
             graph.add((e, cg.fatalitiesBest, Literal(int(row["fatalities"]), datatype=XSD.integer)))
             graph.add((e, cg.place, pl[row["location"].replace(" ", "-")]))
             graph.add((e, URIRef("http://purl.org/dc/terms/description"), Literal(row["notes"])))
-            for prop, name in (("sideA", row["actor1"]), ("sideB", row["actor2"])):
-                if name:
+            side_a, side_b = _sides(row)
+            for prop, side in (("sideA", side_a), ("sideB", side_b)):
+                for name in side:
                     graph.add((e, cg[prop], ac[name.replace(" ", "-").replace(":", "")]))
-            for name in filter(None, row["assoc_actor_1"].split("; ")):
-                graph.add((e, cg.associatedWith, ac[name.replace(" ", "-").replace(":", "")]))
     loaded = time.perf_counter()
-    pairs = graph.query("""PREFIX cg: <https://w3id.org/conflictgraph/ontology#>
-        SELECT ?a ?b (COUNT(?e) AS ?n) WHERE { ?e cg:sideA ?a ; cg:sideB ?b } GROUP BY ?a ?b""")
-    count = len(list(pairs))
-    done = time.perf_counter()
-    return {"seconds": done - started, "import_seconds": loaded - started, "query_seconds": done - loaded,
-            "triples": len(graph), "pairs": count, "peak_mb": _peak_mb(),
-            "cpu_seconds": _cpu_seconds(resource.getrusage(resource.RUSAGE_SELF))}
+    sides: dict = {}  # event -> (side A, side B), from one SPARQL query (pairing in SPARQL is far slower in rdflib)
+    for e, p, a in graph.query("PREFIX cg: <https://w3id.org/conflictgraph/ontology#> "
+                               "SELECT ?e ?p ?a WHERE { VALUES ?p { cg:sideA cg:sideB } ?e ?p ?a }"):
+        sides.setdefault(e, ([], []))[p == cg.sideB].append(a)
+    weights: Counter = Counter()
+    for side_a, side_b in sides.values():
+        _count_pairs(side_a, side_b, weights)
+    network = nx.Graph()
+    network.add_weighted_edges_from((x, y, w) for (x, y), w in weights.items())
+    queried = time.perf_counter()
+    _centralities(network)
+    return {"load_seconds": loaded - started, "query_seconds": queried - loaded, "triples": len(graph),
+            "nodes": network.number_of_nodes(), "edges": network.number_of_edges()}
 
 
-def _phase_network(store: Path) -> dict:
-    """A projection through the queries alone (a projection file given, so no event-tie table is
-    read), then one from the table the import's background process kept, then ``centrality
-    --measure all`` as a command."""
-    from click.testing import CliRunner
-
-    from conflictgraph.build.pipeline import open_for_reading
-    from conflictgraph.cli.main import cli
-    from conflictgraph.network.projection import load_projection, project
-    reader = open_for_reading(store)
-    started = time.perf_counter()
-    net = project(reader, view="actors", projection=load_projection())
-    projected = time.perf_counter()
-    project(reader, view="actors")
-    read_back = time.perf_counter()
-    result = CliRunner().invoke(cli, ["--quiet", "centrality", "--measure", "all", "--store", str(store),
-                                      "--format", "csv"])
-    done = time.perf_counter()
-    return {"project_seconds": projected - started, "nodes": net.number_of_nodes(), "edges": net.number_of_edges(),
-            "read_back_seconds": read_back - projected, "centrality_seconds": done - read_back,
-            "centrality_exit": result.exit_code, "peak_mb": _peak_mb()}
+def _baseline(phase: str, csv_path: Path) -> dict:
+    """A baseline phase in its own process, timed like the commands."""
+    step = _timed([sys.executable, __file__, "--phase", phase, str(csv_path)])
+    if step["exit"] != 0:
+        raise SystemExit(f"phase {phase} failed:\n{step['output']}")
+    step.update(json.loads(step.pop("output").strip().splitlines()[-1]))
+    return step
 
 
-def _child(phase: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise SystemExit(f"phase {phase} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _one_run(csv_path: Path, folder: Path) -> dict[str, dict]:
+    steps = _conflictgraph(csv_path, folder)
+    steps["rdflib pipeline"] = _baseline("rdflib", csv_path)
+    steps["csv + networkx script"] = _baseline("networkx", csv_path)
+    first = COMMANDS[0][0]
+    steps["conflictgraph: import + first centrality"] = {
+        key: steps["import"][key] + steps[first][key] for key in ("seconds", "cpu")} | {
+        "mb": max(steps["import"]["mb"], steps[first]["mb"])}
+    return steps
+
+
+def _targets(rows: int, medians: dict[str, dict]) -> list[tuple[str, float, float]]:
+    """(what, measured, target) for issue 16's targets at this size."""
+    seconds = {name: step["seconds"] for name, step in medians.items()}
+    if rows >= 1_000_000:
+        found = [("import, s", seconds["import"], 180), ("import peak memory, MB", medians["import"]["mb"], 2048)]
+        found += [(f"{name}, s", seconds[name], 15) for name, _args in COMMANDS]
+    else:
+        found = [("import, s", seconds["import"], 15), ("import peak memory, MB", medians["import"]["mb"], 1024)]
+        for name, args in COMMANDS:
+            limit = 5 if name == COMMANDS[0][0] or args[0] == "diff" else 8 if args[0] == "viz" else 3
+            found.append((f"{name}, s", seconds[name], limit))
+    pipeline = seconds["rdflib pipeline"] / seconds["conflictgraph: import + first centrality"]
+    found.append(("import + first centrality: times faster than the rdflib pipeline", pipeline, 2))
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--actors", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temporary one).")
+    parser.add_argument("--generate-only", type=Path, metavar="FILE", help="Only write the CSV to FILE.")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.phase:
-        result = {"rdflib": lambda: _phase_rdflib(Path(options.args[0])),
-                  "network": lambda: _phase_network(Path(options.args[0]))}[options.phase]()
+        result = {"rdflib": _phase_rdflib, "networkx": _phase_networkx}[options.phase](Path(options.args[0]))
         print(json.dumps(result))
+        return
+    if options.generate_only:
+        generate(options.generate_only, options.rows, actors=options.actors)
         return
     folder = options.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path, store = folder / "acled-synthetic.csv", folder / "store"
+    csv_path = folder / "acled-synthetic.csv"
     started = time.perf_counter()
-    generate(csv_path, options.rows)
+    generate(csv_path, options.rows, actors=options.actors)
     print(f"generated {options.rows:,} rows ({csv_path.stat().st_size / 1e6:.1f} MB) in "
-          f"{time.perf_counter() - started:.1f} s")
-    ours = _import_cli(csv_path, store)
-    base = _child("rdflib", str(csv_path))
-    print(f"\n{'':34}{'conflictgraph':>15}{'rdflib Graph':>15}{'ratio':>8}")
-    print(f"{'import (start -> rows stored), s':34}{ours['import_seconds']:>15.1f}{base['import_seconds']:>15.1f}"
-          f"{base['import_seconds'] / ours['import_seconds']:>7.1f}x")
-    print(f"{'total (process start to exit), s':34}{ours['seconds']:>15.1f}{base['seconds']:>15.1f}"
-          f"{base['seconds'] / ours['seconds']:>7.1f}x")
-    print(f"{'processor time (user + system), s':34}{ours['cpu_seconds']:>15.1f}{base['cpu_seconds']:>15.1f}"
-          f"{base['cpu_seconds'] / ours['cpu_seconds']:>7.1f}x")
-    print(f"{'peak memory (max RSS), MB':34}{ours['peak_mb']:>15.0f}{base['peak_mb']:>15.0f}"
-          f"{base['peak_mb'] / ours['peak_mb']:>7.1f}x")
-    print(f"\nconflictgraph: {ours['rows']:,} rows read = {ours['imported']:,} imported + {ours['rejected']:,} "
-          f"rejected; {ours['attached']:,} rows with only known or generic actors; names {ours['names']}; "
-          f"rules {ours['rules_seconds']:.1f} s, then {ours['compact_and_swap_seconds']:.1f} s to exit; "
-          f"store compacted {ours['compacted_seconds']:.1f} s after the start"
-          + (f" (in the background, peak {ours['compactor_mb']} MB)" if ours["compactor_mb"] else "")
-          + (f"; event-tie table kept {ours['kept_seconds']:.1f} s after the start (extracted in "
-             f"{ours['warmup_seconds']:.1f} s, peak {ours['warmup_mb']} MB)" if ours["warmup_seconds"] else ""))
-    print(f"rdflib baseline: {base['triples']:,} triples (simpler mapping, no reconciliation), "
-          f"side-pair query {base['query_seconds']:.1f} s")
-    verdict = "OK" if ours["seconds"] < 20 and ours["peak_mb"] < 1024 else "OVER BUDGET"
-    print(f"budget (100,000 rows: < 20 s, < 1 GB): {verdict} for {options.rows:,} rows")
-    try:
-        net = _child("network", str(store))
-    except SystemExit as err:
-        print(f"\nnetwork phase skipped: {err}")
-    else:
-        print(f"\nprojection (actors view) through the queries alone: {net['project_seconds']:.1f} s, "
-              f"{net['nodes']:,} nodes, {net['edges']:,} edges; from the event-tie table: "
-              f"{net['read_back_seconds']:.1f} s; "
-              f"centrality --measure all: {net['centrality_seconds']:.1f} s (exit {net['centrality_exit']}); "
-              f"peak {net['peak_mb']:.0f} MB")
+          f"{time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}")
+    runs = []
+    for number in range(options.runs):
+        run_folder = folder / f"run-{number + 1}"
+        run_folder.mkdir(exist_ok=True)
+        runs.append(_one_run(csv_path, run_folder))
+        print(f"run {number + 1}: " + ", ".join(f"{name} {step['seconds']:.1f} s" for name, step in runs[-1].items()),
+              flush=True)
+    medians = {name: {key: statistics.median(run[name][key] for run in runs) for key in ("seconds", "cpu", "mb")}
+               for name in runs[0]}
+    print(f"\n{options.rows:,} rows, {options.runs} run(s), medians; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{'':52}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}")
+    for name, step in medians.items():
+        print(f"{name:52}{step['seconds']:>8.1f}{step['cpu']:>8.1f}{step['mb']:>9.0f}")
+    last = runs[-1]
+    print(f"\nnetworks: csv + networkx {last['csv + networkx script']['nodes']:,} actors, "
+          f"{last['csv + networkx script']['edges']:,} pairs; rdflib {last['rdflib pipeline']['triples']:,} triples, "
+          f"{last['rdflib pipeline']['edges']:,} pairs")
+    print("\ntargets (issue 16):")
+    for what, measured, target in _targets(options.rows, medians):
+        met = measured >= target if "faster" in what else measured <= target
+        print(f"  {what:70}{measured:>9.1f}  target {'>=' if 'faster' in what else '<='} {target:<6} "
+              f"{'OK' if met else 'MISSED'}")
     if not options.keep:
         import shutil
         shutil.rmtree(folder, ignore_errors=True)
