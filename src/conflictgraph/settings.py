@@ -16,7 +16,7 @@ from pathlib import Path
 __all__ = ["DEFAULT_STORE", "MEMORY", "ENV_STORE", "ENV_ENDPOINT", "ENV_UPDATE_ENDPOINT", "ENV_GSP_ENDPOINT",
            "ENV_ENDPOINT_USER", "ENV_ENDPOINT_PASSWORD",
            "SERVE_HOST", "SERVE_PORT", "SERVE_TIMEOUT", "SERVE_MAX_ROWS", "SERVE_MAX_REQUEST_BYTES",
-           "serve_workers"]
+           "ENV_CACHE", "serve_workers", "cache_dir"]
 
 DEFAULT_STORE = Path(".conflictgraph") / "store"  # under the working directory
 MEMORY = ":memory:"  # the store location that means a fresh in-memory store
@@ -27,6 +27,7 @@ ENV_UPDATE_ENDPOINT = "CONFLICTGRAPH_UPDATE_ENDPOINT"
 ENV_GSP_ENDPOINT = "CONFLICTGRAPH_GSP_ENDPOINT"
 ENV_ENDPOINT_USER = "CONFLICTGRAPH_ENDPOINT_USER"
 ENV_ENDPOINT_PASSWORD = "CONFLICTGRAPH_ENDPOINT_PASSWORD"
+ENV_CACHE = "CONFLICTGRAPH_CACHE"  # where files derived from remote stores are kept
 
 SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 7878
@@ -40,3 +41,21 @@ def serve_workers() -> int:
     import os
 
     return max(2, min(4, os.cpu_count() or 2))
+
+
+def cache_dir() -> Path:
+    """Where files derived from remote stores are kept: ``$CONFLICTGRAPH_CACHE``, else
+    ``$XDG_CACHE_HOME/conflictgraph``, else ``~/.cache/conflictgraph``.
+
+    >>> import os
+    >>> os.environ[ENV_CACHE] = "/tmp/cg-cache"
+    >>> str(cache_dir())
+    '/tmp/cg-cache'
+    >>> del os.environ[ENV_CACHE]
+    """
+    import os
+
+    if os.environ.get(ENV_CACHE):
+        return Path(os.environ[ENV_CACHE])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "conflictgraph"

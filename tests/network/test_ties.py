@@ -273,3 +273,36 @@ def test_a_remote_store_gives_the_same_table_and_networks(on_disk):
             with_table = _network(project(remote, **options))
             assert with_table == _network(project(remote, projection=load_projection(), **options)), options
             assert with_table == _network(project(embedded, projection=load_projection(), **options)), options
+
+
+def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatch):
+    """The first network command on a remote store extracts its table and keeps it in the cache,
+    named by the store's version; the next ones read it; an import (a new version) means a new one."""
+    from conflictgraph.network.ties import remote_table_path
+    from conflictgraph.store.remote import Endpoint, RemoteStore
+    from oxigraph_server import running_oxigraph
+    monkeypatch.setenv("CONFLICTGRAPH_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "db").mkdir()
+    with running_oxigraph(tmp_path / "db") as url:
+        endpoint = ["--endpoint", url + "/query"]
+        assert run_cli("build", "--no-bundled", "--graph", str(MINI), *endpoint).exit_code == 0
+        result = run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), *endpoint,
+                         "--rejects", str(tmp_path / "rejects.csv"))
+        assert result.exit_code in (0, 1), result.output
+        remote = RemoteStore(Endpoint.from_urls(url + "/query"))
+        first = remote_table_path(remote)
+        assert first is not None and first.parent == tmp_path / "cache" / "ties" and not first.exists()
+        table = kept_table(remote)
+        assert first.is_file() and len(table.events) > 0
+        monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
+        assert kept_table(remote) == table  # read from the cache
+        monkeypatch.undo()
+        monkeypatch.setenv("CONFLICTGRAPH_CACHE", str(tmp_path / "cache"))
+        result = run_cli("import", "acled", str(FIXTURES / "acled" / "acled.csv"), *endpoint,
+                         "--rejects", str(tmp_path / "rejects.csv"))
+        assert result.exit_code in (0, 1), result.output
+        remote = RemoteStore(Endpoint.from_urls(url + "/query"))  # (a store object keeps its list of graphs)
+        second = remote_table_path(remote)
+        assert second is not None and second != first  # a new version
+        newer = kept_table(remote)
+        assert second.is_file() and newer == extract_ties(remote) and newer.kinds.strings == ["acled", "ucdp-ged"], newer.kinds.strings

@@ -77,6 +77,7 @@ from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection, merge_spans
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, RDF_TYPE, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
+from conflictgraph.settings import cache_dir
 from conflictgraph.store.base import Store, select_values
 from conflictgraph.store.generations import BUILD_INFO
 
@@ -813,7 +814,9 @@ def write_table(store: Store, folder: str | Path, *, imported: ImportedTies | No
 
 def kept_table(store: Store) -> TieTable:
     """The event-tie table of ``store``: read from ``<generation>/ties.npz`` for a published
-    on-disk generation, extracted afresh for any other store (in memory, remote, a writer's copy).
+    on-disk generation, or from the cache for a remote store whose version conflictgraph wrote
+    (:func:`remote_table_path`); extracted afresh for any other store (in memory, a writer's
+    copy, a remote store no conflictgraph build made).
 
     A generation without a readable file (made by older code, built automatically, or its
     file removed) gets the table extracted and kept there; two commands doing so at once
@@ -827,15 +830,38 @@ def kept_table(store: Store) -> TieTable:
     (0, True)
     """
     folder = generation_folder(store)
-    if folder is None:
+    path = folder / TABLE_FILE if folder is not None else remote_table_path(store)
+    if path is None:
         return extract_ties(store)
-    path, key = folder / TABLE_FILE, _key(event_relations())
+    key = _key(event_relations())
     table = _read(path, key)
     if table is None:
         table = extract_ties(store)
-        with suppress(OSError):  # a read-only store folder: extracted per call, no harm
+        with suppress(OSError):  # a read-only folder: extracted per call, no harm
+            path.parent.mkdir(parents=True, exist_ok=True)
             table.save(path, key=key)
     return table
+
+
+def remote_table_path(store: Store) -> Path | None:
+    """Where the table of a remote store is cached on this machine: a file per query URL and
+    store version (:func:`conflictgraph.build.remote.store_version`, which every remote build
+    and import changes) under :func:`conflictgraph.settings.cache_dir`; None for a store that
+    is not remote or has no version (then the table is extracted per command).
+
+    conflictgraph's graphs on a shared store are changed only by its own builds and imports,
+    so a new version is a new file; an old version's file is simply never read again.
+    """
+    endpoint = getattr(store, "endpoint", None)
+    if endpoint is None:
+        return None
+    from conflictgraph.build.remote import store_version
+
+    version = store_version(store)  # type: ignore[arg-type]  # a RemoteStore: it has an endpoint
+    if version is None:
+        return None
+    name = hashlib.sha256(f"{endpoint.query}\n{version}".encode()).hexdigest()[:32]
+    return cache_dir() / "ties" / f"{name}.npz"
 
 
 # Aggregation -------------------------------------------------------------------------------
