@@ -64,6 +64,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -127,6 +128,13 @@ class Vocabulary:
         self._blob: np.ndarray | None = None
         self._index: dict[str, int] | None = None
         self._objects: np.ndarray | None = None
+
+    @classmethod
+    def from_sorted(cls, strings: list[str]) -> Vocabulary:
+        """The vocabulary of ``strings``, distinct and in code-point order already (not checked)."""
+        vocabulary = cls()
+        vocabulary._strings = strings
+        return vocabulary
 
     @classmethod
     def from_blob(cls, blob: np.ndarray) -> Vocabulary:
@@ -340,72 +348,61 @@ class TieTable:
         [('x', 'y', 'fought'), ('x', 'z', 'fought-alongside'), ('y', 'z', 'fought')]
         """
         raw = _Raw()
+        letters = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-", "low": "l-",
+                   "best": "b-", "high": "h-", "source": "s<"}
         for record in events:
-            node, kind = record["event"], record["kind"]
-            for name, side in (("sideA", _SIDE_A), ("associatedWith", _ASSOCIATED), ("sideB", _SIDE_B)):
-                for actor in record.get(name, ()):
-                    raw.add_side(node, actor, side, DATASET_GRAPHS + kind)
-            raw.add_home(node, DATASET_GRAPHS + kind)
-            raw.is_event.add(node)
-            if record.get("start"):
-                raw.add_bound(node, _BOUNDS.index("startEarliest"), record["start"])
-            if record.get("end"):
-                raw.add_bound(node, _BOUNDS.index("endLatest"), record["end"])
-            for i, which in enumerate(_FATALITIES):
-                if record.get(which.lower()) is not None:
-                    raw.add_count(node, i, str(record[which.lower()]))
-            if record.get("source"):
-                raw.add_source(node, record["source"])
+            codes = [f"t<{CG.Event}"] + [letters[name] + str(value) for name in ("start", "end", "low", "best", "high",
+                                                                                 "source")
+                                         if record.get(name) is not None for value in [record[name]]]
+            codes += [letters[name] + actor for name in ("sideA", "associatedWith", "sideB")
+                      for actor in record.get(name, ())]
+            _read_grouped([(record["event"], codes)], DATASET_GRAPHS + record["kind"], {CG.Event}, set(), raw)
         return _table_from(raw)
 
 
 # Extraction --------------------------------------------------------------------------------
 
-@dataclass
 class _Raw:
-    """What extraction reads from a store, before it becomes columns (flat lists: a dict or set
-    per event would cost more than reading the store)."""
+    """What extraction reads from a store, before it becomes columns: each subject read gets a
+    number in :attr:`nodes`, each actor in :attr:`actors`, each distinct value text in
+    :attr:`values`, and the facts are flat arrays of those numbers (a dict, set or string per
+    fact would cost more than reading the store: 1,000,000 events make 7 million facts)."""
 
-    side_event: list[str] = field(default_factory=list)  # side triples in dataset graphs
-    side_actor: list[str] = field(default_factory=list)
-    side_code: list[int] = field(default_factory=list)
-    side_graph: list[str] = field(default_factory=list)
-    other_sides: set[str] = field(default_factory=set)  # events with side triples in other graphs (or odd ones)
-    home: dict[str, str] = field(default_factory=dict)  # node -> the graph typing it (Event/Tie), "" for several
-    is_event: set[str] = field(default_factory=set)  # typed as a cg:Event (or a subclass)
-    special: set[str] = field(default_factory=set)  # attested, with a status or claim, in a participation
-    bound_node: list[str] = field(default_factory=list)  # date bounds: node, which (index in _BOUNDS), day text
-    bound_which: list[int] = field(default_factory=list)
-    bound_value: list[str] = field(default_factory=list)
-    count_node: list[str] = field(default_factory=list)  # fatalities: node, which (index in _FATALITIES), text
-    count_which: list[int] = field(default_factory=list)
-    count_value: list[str] = field(default_factory=list)
-    source_node: list[str] = field(default_factory=list)  # cg:source IRIs
-    source_value: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.nodes: list[str] = []  # number -> IRI
+        self.number: dict[str, int] = {}  # IRI -> number
+        self.graphs: list[str] = []  # dataset graphs, in the order read
+        self.sides_in = array("i")  # per node: the dataset graph of its IRI sides; -1 none, -2 several
+        self.home = array("i")  # per node: the dataset graph typing it as an event; -1 none, -2 several
+        self.actors: dict[str, int] = {}  # actor IRI -> number
+        self.values: dict[str, int] = {}  # a date, count or source text -> number
+        self.side_node, self.side_actor, self.side_code = array("i"), array("i"), array("b")
+        self.bound_node, self.bound_which, self.bound_value = array("i"), array("b"), array("i")
+        self.count_node, self.count_which, self.count_value = array("i"), array("b"), array("i")
+        self.source_node, self.source_value = array("i"), array("i")
+        self.other_sides: set[str] = set()  # events with sides in other graphs (or odd ones)
+        self.special: set[str] = set()  # attested, with a status or claim, in a participation
 
-    def add_side(self, event: str, actor: str, side: int, graph: str) -> None:
-        self.side_event.append(event)
-        self.side_actor.append(actor)
-        self.side_code.append(side)
-        self.side_graph.append(graph)
+    def node(self, iri: str) -> int:
+        """The number of ``iri`` (a new one the first time)."""
+        found = self.number.get(iri)
+        if found is None:
+            found = self.number[iri] = len(self.nodes)
+            self.nodes.append(iri)
+            self.sides_in.append(-1)
+            self.home.append(-1)
+        return found
 
-    def add_home(self, node: str, graph: str) -> None:
-        if self.home.setdefault(node, graph) != graph:
-            self.home[node] = ""
+    def value(self, text: str) -> int:
+        found = self.values.get(text)
+        if found is None:
+            found = self.values[text] = len(self.values)
+        return found
 
-    def add_bound(self, node: str, which: int, value: str) -> None:
-        self.bound_node.append(node)
-        self.bound_which.append(which)
-        self.bound_value.append(value[:10])
-
-    def add_count(self, node: str, which: int, value: str) -> None:
-        self.count_node.append(node)
-        self.count_which.append(which)
-        self.count_value.append(value)
-
-    def add_source(self, node: str, value: str) -> None:
-        self.source_node.append(node)
-        self.source_value.append(value)
+    def graph(self, iri: str) -> int:
+        if iri not in self.graphs:
+            self.graphs.append(iri)
+        return self.graphs.index(iri)
 
 
 _EVENT_CLASSES = SPARQL_PREFIXES + "SELECT ?c WHERE { ?c rdfs:subClassOf* cg:Event }"
@@ -516,8 +513,11 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, event_c
     without sides ties nobody, so it does not matter where it is.
     """
     sides, bounds_of, counts_of = _GROUPED_CODES, _GROUPED_BOUNDS, _GROUPED_COUNTS
-    side_event, side_actor, side_code, side_graph = raw.side_event, raw.side_actor, raw.side_code, raw.side_graph
+    g = raw.graph(graph)
+    sides_in, home, actors, values = raw.sides_in, raw.home, raw.actors, raw.values
+    side_node, side_actor, side_code = raw.side_node, raw.side_actor, raw.side_code
     for event, facts in rows:
+        node = raw.node(event)
         typed = odd = sided = False
         for fact in facts:
             code, is_iri, value = fact[:1], fact[1:2] == "<", fact[2:]
@@ -525,28 +525,39 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, event_c
             if side is not None:
                 sided = True
                 if is_iri:
-                    side_event.append(event)
-                    side_actor.append(value)
+                    actor = actors.get(value)
+                    if actor is None:
+                        actor = actors[value] = len(actors)
+                    side_node.append(node)
+                    side_actor.append(actor)
                     side_code.append(side)
-                    side_graph.append(graph)
+                    sides_in[node] = g if sides_in[node] in (-1, g) else -2
                 else:
                     odd = True  # a literal where an actor should be: the projection drops such rows
-            elif code in bounds_of:
-                raw.add_bound(event, bounds_of[code], value)
+                continue
+            number = values.get(value)
+            if number is None:
+                number = values[value] = len(values)
+            if code in bounds_of:
+                raw.bound_node.append(node)
+                raw.bound_which.append(bounds_of[code])
+                raw.bound_value.append(number)
             elif code in counts_of:
-                raw.add_count(event, counts_of[code], value)
+                raw.count_node.append(node)
+                raw.count_which.append(counts_of[code])
+                raw.count_value.append(number)
             elif code == "t":
                 typed = typed or value in event_classes
             elif code == "s":
                 if is_iri:
-                    raw.add_source(event, value)
+                    raw.source_node.append(node)
+                    raw.source_value.append(number)
             elif code == "X":  # sides in the inferred graph
                 sided = odd = True
             else:  # "x": typed in the inferred graph
                 odd = True
         if typed:
-            raw.add_home(event, graph)
-            raw.is_event.add(event)
+            home[node] = g if home[node] in (-1, g) else -2
         if sided and (odd or event in elsewhere):
             raw.other_sides.add(event)
 
@@ -613,51 +624,59 @@ def _grouped_value(term: str) -> str:
 
 def _full_day(value: str) -> bool:
     """Whether a bound's first ten characters are a day (``YYYY-MM-DD``), compared as text."""
-    return len(value) == 10 and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit()
+    return len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:10].replace("-", "").isdigit()
 
 
 def _table_from(raw: _Raw) -> TieTable:
     """Columns from what extraction read: keep the plain dataset events, pair their actors."""
     # 1. which events are plain (everything else with sides is residual)
-    graph_of: dict[str, str] = {}
-    excluded: set[str] = set(raw.other_sides) | raw.special
-    for event, graph in zip(raw.side_event, raw.side_graph):
-        if graph_of.setdefault(event, graph) != graph:
-            excluded.add(event)  # sides in two dataset graphs
-    source_of: dict[str, str] = {}
-    for node, value in zip(raw.source_node, raw.source_value):
-        if source_of.setdefault(node, value) != value:
-            excluded.add(node)  # two sources: the projection takes whichever comes first
-    bad_days = {v for v in set(raw.bound_value) if not _full_day(v)}
-    if bad_days:
-        excluded.update(n for n, v in zip(raw.bound_node, raw.bound_value) if v in bad_days)
-    parsed = {v: _count(v) for v in set(raw.count_value)}
-    too_large = {v for v, c in parsed.items() if c is not None and not 0 <= c < NO_END}
-    if too_large:  # a count the columns cannot hold
-        excluded.update(n for n, v in zip(raw.count_node, raw.count_value) if v in too_large)
-    home, is_event = raw.home, raw.is_event
-    plain = [e for e, g in graph_of.items() if e not in excluded and e in is_event and home.get(e) == g]
-    residual = sorted((set(graph_of) | raw.other_sides) - set(plain))
-    events = Vocabulary(plain)
-    index = events.index()
-    n_events = len(events)
+    n_nodes = len(raw.nodes)
+    sides_in = np.frombuffer(raw.sides_in, dtype=np.int32) if n_nodes else np.zeros(0, dtype=np.int32)
+    home = np.frombuffer(raw.home, dtype=np.int32) if n_nodes else np.zeros(0, dtype=np.int32)
+    value_texts = list(raw.values)  # number -> text
+    excluded = np.zeros(n_nodes, dtype=bool)
+    excluded[[raw.number[iri] for iri in raw.other_sides | raw.special if iri in raw.number]] = True
+    source_node, source_value = _ints(raw.source_node), _ints(raw.source_value)
+    first_source = np.full(n_nodes, -1, dtype=np.int64)
+    first_source[source_node[::-1]] = source_value[::-1]  # the first one read wins
+    excluded[source_node[source_value != first_source[source_node]]] = True  # two sources: whichever comes first
+    bound_node, bound_value = _ints(raw.bound_node), _ints(raw.bound_value)
+    full_day = np.array([_full_day(v) for v in value_texts], dtype=bool)
+    excluded[bound_node[~full_day[bound_value]]] = True
+    parsed = np.array([_count(v) for v in value_texts], dtype=object)
+    count_node, count_value = _ints(raw.count_node), _ints(raw.count_value)
+    too_large = np.array([c is not None and not 0 <= c < NO_END for c in parsed], dtype=bool)
+    excluded[count_node[too_large[count_value]]] = True  # a count the columns cannot hold
+    plain = (sides_in >= 0) & (home == sides_in) & ~excluded
+    plain_nodes = np.flatnonzero(plain)
+    names = sorted(raw.nodes[i] for i in plain_nodes.tolist())
+    events = Vocabulary.from_sorted(names)
+    n_events = len(names)
+    event_of = np.full(n_nodes, -1, dtype=np.int64)  # node -> event code
+    event_of[[raw.number[name] for name in names]] = np.arange(n_events)
+    with_sides = {raw.nodes[i] for i in np.flatnonzero(sides_in != -1).tolist()}
+    residual = sorted((with_sides | raw.other_sides) - set(names))
+    plain_nodes = np.array([raw.number[name] for name in names], dtype=np.int64)  # in event code order
 
     # 2. per-event columns
-    names = events.strings
-    kind_of = {g: _kind(g) for g in set(graph_of.values())}
-    kind_names = [kind_of[graph_of[e]] for e in names]
-    kinds = Vocabulary(kind_names)
-    event_kind = kinds.encode(kind_names).astype(np.int16)
-    sources_named = [source_of.get(e) or f"{ID}src/{k}" for e, k in zip(names, kind_names)]
-    sources = Vocabulary(sources_named)
-    event_source = sources.encode(sources_named)
-    codes = np.fromiter((index.get(n, -1) for n in raw.bound_node), dtype=np.int64, count=len(raw.bound_node))
+    graph_kinds = [_kind(g) for g in raw.graphs]
+    event_graph = sides_in[plain_nodes]
+    kinds = Vocabulary(graph_kinds[g] for g in np.unique(event_graph).tolist())  # the kinds of the events
+    kind_code = np.array([kinds.index().get(kind, -1) for kind in graph_kinds], dtype=np.int16)
+    event_kind = kind_code[event_graph] if n_events else np.zeros(0, dtype=np.int16)
+    source_key = np.where(first_source[plain_nodes] >= 0, first_source[plain_nodes], -1 - event_graph.astype(np.int64))
+    distinct, inverse = np.unique(source_key, return_inverse=True)
+    source_names = [value_texts[k] if k >= 0 else f"{ID}src/{graph_kinds[-1 - k]}" for k in distinct.tolist()]
+    sources = Vocabulary(source_names)
+    event_source = sources.encode(source_names)[inverse.reshape(-1)] if n_events else np.zeros(0, dtype=np.int32)
+    codes = event_of[bound_node]
     keep = codes >= 0
-    codes, which = codes[keep], np.array(raw.bound_which, dtype=np.int8)[keep]
-    texts = [v for v, kept in zip(raw.bound_value, keep.tolist()) if kept]
-    position = {v: i for i, v in enumerate(dict.fromkeys(texts))}  # each distinct day text parsed once
-    inverse = np.fromiter((position[v] for v in texts), dtype=np.int64, count=len(texts))
-    day = days(list(position))[inverse] if position else np.zeros(0, dtype=np.int32)
+    codes, which, value = codes[keep], _ints(raw.bound_which)[keep], bound_value[keep]
+    day_of_value = np.zeros(len(value_texts), dtype=np.int32)
+    good = np.flatnonzero(full_day)
+    if len(good):
+        day_of_value[good] = days([value_texts[i][:10] for i in good.tolist()])
+    day = day_of_value[value]
     has, low, high = {}, {}, {}
     for i, name in enumerate(_BOUNDS):
         these = which == i
@@ -671,10 +690,8 @@ def _table_from(raw: _Raw) -> TieTable:
                            np.where(has["earliest"], low["earliest"], NO_START)).astype(np.int32)
     event_end = np.where(has["endLatest"], high["endLatest"],
                          np.where(~has["startEarliest"] & has["latest"], high["latest"], NO_END)).astype(np.int32)
-    codes = np.fromiter((index.get(n, -1) for n in raw.count_node), dtype=np.int64, count=len(raw.count_node))
-    values = np.fromiter((-1 if parsed[v] is None else parsed[v] for v in raw.count_value), dtype=np.int64,
-                         count=len(raw.count_value))
-    which = np.array(raw.count_which, dtype=np.int8)
+    count_of_value = np.array([c if c is not None and 0 <= c < NO_END else -1 for c in parsed], dtype=np.int64)
+    codes, which, values = event_of[count_node], _ints(raw.count_which), count_of_value[count_value]
     keep = (codes >= 0) & (values >= 0)
     counts = {}
     for i, name in enumerate(_FATALITIES):
@@ -683,18 +700,25 @@ def _table_from(raw: _Raw) -> TieTable:
         np.maximum.at(counts[name], codes[these], values[these].astype(np.int32))
 
     # 3. memberships of the plain events -> pairs of each event, vectorised
-    m_event = np.fromiter((index.get(e, -1) for e in raw.side_event), dtype=np.int64, count=len(raw.side_event))
+    m_event = event_of[_ints(raw.side_node)]
     keep = m_event >= 0
-    actor_names = np.array(raw.side_actor, dtype=object)[keep]
-    actors = Vocabulary(actor_names.tolist())
-    actor_index = actors.index()
-    m_actor = np.fromiter((actor_index[a] for a in actor_names.tolist()), dtype=np.int64, count=len(actor_names))
-    m_side = np.array(raw.side_code, dtype=np.int8)[keep]
+    actor_iris = list(raw.actors)  # number -> IRI
+    used = np.unique(_ints(raw.side_actor)[keep])
+    actors = Vocabulary([actor_iris[i] for i in used.tolist()])
+    actor_code = np.full(len(actor_iris), -1, dtype=np.int64)
+    actor_code[used] = actors.encode([actor_iris[i] for i in used.tolist()])
+    m_actor = actor_code[_ints(raw.side_actor)[keep]]
+    m_side = _ints(raw.side_code)[keep].astype(np.int8)
     a, b, relation, event_codes = _pairs(m_event[keep], m_actor, m_side, len(actors), n_events)
     return TieTable(actors=actors, events=events, kinds=kinds, sources=sources, a=a, b=b, relation=relation,
                     event=event_codes, event_start=event_start, event_end=event_end, event_low=counts["Low"],
                     event_best=counts["Best"], event_high=counts["High"], event_kind=event_kind,
                     event_source=event_source, residual=residual)
+
+
+def _ints(values: array) -> np.ndarray:
+    """An ``array.array`` of integers as an int64 numpy array (a copy)."""
+    return np.array(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)
 
 
 def _count(value: str) -> int | None:
