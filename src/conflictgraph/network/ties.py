@@ -22,8 +22,9 @@ store generation, as numpy columns, and folds them with vectorised operations
   stale and never half-written. An import hands over the facts it wrote
   (:class:`ImportedTies`), so only the other datasets are read back from the store.
 - :func:`kept_table`: a network command reads the kept file; a generation without one (made
-  by older code, or an automatic build) gets it extracted once and kept; other stores
-  (in memory, remote) get theirs extracted per call.
+  by older code, or an automatic build) gets it extracted once and kept; a remote store's is
+  kept in this machine's cache per store version (:func:`remote_table_path`); an in-memory
+  store's is extracted per call.
 - :func:`aggregate` filters the rows (window with the projection's semantics, evidence kind,
   generic actors, allowed end nodes) and folds them per (a, b, relation) into the edge
   attributes the projection gives (weight, start, end, sources, events, evidence, status,
