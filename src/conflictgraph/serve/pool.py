@@ -55,7 +55,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -165,7 +164,6 @@ class WorkerPool:
         self._monitor: asyncio.Task | None = None
         self._spawning = 0
         self._closing = False
-        self._checked: OrderedDict[str, None] = OrderedDict()  # query texts that passed the checks
         self._tasks: set[asyncio.Task] = set()  # spares starting
         self.network_note: str | None = None  # why the workers could not be cut off the network
 
@@ -295,8 +293,6 @@ class WorkerPool:
         job = dict(job)
         if job.get("kind") in ("query", "named", "triples"):
             job.setdefault("max_rows", self.max_rows)
-        if job.get("kind") == "query" and job.get("check", True) and job["text"] in self._checked:
-            job["check"] = False  # this very text passed the checks before
         return job
 
     async def _run(self, job: dict, limit: float, deadline: float) -> dict:
@@ -311,14 +307,7 @@ class WorkerPool:
         status, detail = entry.future.result()
         if status == "error":
             raise _error(*detail)
-        if job.get("check"):
-            self._remember(job["text"])
         return detail
-
-    def _remember(self, text: str) -> None:
-        self._checked[text] = None
-        if len(self._checked) > 1024:
-            self._checked.popitem(last=False)
 
     def _dispatch(self, entry: _Job) -> None:
         fast = self._role("fast")

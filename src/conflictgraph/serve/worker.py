@@ -46,9 +46,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["main", "handle_job", "first_rows", "EntityNotFound", "THREADS"]
 
 THREADS = 64  # jobs one worker runs at once (the server never sends it more)
-# rdflib's SPARQL parser (pyparsing) is not thread-safe: one check at a time (each holds
-# Python's lock throughout anyway)
-_CHECKING = threading.Lock()
 # An entity's own triples first, then those naming it (the first are kept when the answer is cut)
 _ENTITY_TRIPLES = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?x ?q ?s } WHERE { ?x ?q ?s }")
 
@@ -171,8 +168,7 @@ def handle_job(state: _State, job: dict) -> dict:
     answer: dict[str, Any] = {"generation": state.generation}
     if kind == "query":
         if job.get("check", True):
-            with _CHECKING:
-                check_query(job["text"], line_offset=job.get("line_offset", 0))
+            check_query(job["text"], line_offset=job.get("line_offset", 0))
         answer.update(_written(_stream(store, job["text"], dataset=job.get("dataset")), job))
     elif kind == "named":
         graph = state.graph()
