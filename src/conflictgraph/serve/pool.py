@@ -51,7 +51,9 @@ import asyncio
 import contextlib
 import itertools
 import os
+import pickle
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -96,10 +98,51 @@ class _Job:
             self.future.set_result(("error", ("QueryTimeout", message)))
 
 
+class _Inbox:
+    """The messages arriving on a worker's socket, taken as its bytes come: one read never waits
+    for the rest of a message, so a worker slow to write a large answer (in the slow lane, at a
+    lower priority) does not stop the event loop. The framing is multiprocessing's: a 4-byte
+    big-endian length (-1, then 8 bytes, from 2 GiB), then the pickled message.
+
+    >>> ours, theirs = socket.socketpair()
+    >>> Connection(theirs.detach()).send((7, "ok", {"body": b"x" * 100_000}))
+    >>> inbox, messages = _Inbox(ours.fileno()), []
+    >>> while not messages:
+    ...     messages = inbox.read()
+    >>> messages[0][:2], len(messages[0][2]["body"])
+    ((7, 'ok'), 100000)
+    """
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.data = bytearray()
+
+    def read(self) -> list | None:
+        """The messages completed by one read of what has arrived (call it when the socket is
+        readable: it does not block then); None when the worker closed its end."""
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            return None
+        self.data += chunk
+        messages = []
+        while len(self.data) >= 4:
+            (size,), start = struct.unpack_from("!i", self.data), 4
+            if size == -1:
+                if len(self.data) < 12:
+                    break
+                (size,), start = struct.unpack_from("!Q", self.data, 4), 12
+            if len(self.data) < start + size:
+                break
+            messages.append(pickle.loads(memoryview(self.data)[start:start + size]))
+            del self.data[:start + size]
+        return messages
+
+
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    inbox: _Inbox
     role: str = "starting"  # starting, spare, fast, slow, ended
     jobs: dict[int, _Job] = field(default_factory=dict)
     yields: bool = False  # its threads run at a lower priority (see _yield_cores)
@@ -201,7 +244,8 @@ class WorkerPool:
                 process = await asyncio.to_thread(
                     subprocess.Popen, [sys.executable, "-c", _WORKER, str(theirs.fileno())],
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-            worker = _Worker(process, Connection(ours.detach()))
+            conn = Connection(ours.detach())
+            worker = _Worker(process, conn, _Inbox(conn.fileno()))
             self._workers.add(worker)
             worker.conn.send((self.location, self.timeout))
             status, detail = await asyncio.to_thread(self._receive, worker)
@@ -223,12 +267,15 @@ class WorkerPool:
             return ("died", None)
 
     def _read(self, worker: _Worker) -> None:
-        """Take the answer ``worker`` sent (the event loop calls this when its socket has one;
-        the worker is writing it then, so the rest of it follows at once)."""
-        message = self._receive(worker)
-        if message[0] == "died":
-            self._died(worker, message)
-        else:
+        """Take what ``worker`` sent (the event loop calls this when its socket has bytes to read)."""
+        try:
+            messages = worker.inbox.read()
+        except OSError:
+            messages = None
+        if messages is None:
+            self._died(worker)
+            return
+        for message in messages:
             self._answered(worker, message)
 
     def _place(self, worker: _Worker) -> None:
@@ -323,7 +370,7 @@ class WorkerPool:
         try:
             worker.conn.send((entry.id, entry.job))
         except (EOFError, OSError):
-            self._died(worker, ("died", None))
+            self._died(worker)
 
     def _answered(self, worker: _Worker, message: tuple) -> None:
         job_id, status, detail = message
@@ -338,7 +385,7 @@ class WorkerPool:
                 worker.role = "starting"
                 self._place(worker)
 
-    def _died(self, worker: _Worker, _message: tuple) -> None:
+    def _died(self, worker: _Worker) -> None:
         """A worker we did not kill is gone: its jobs fail; another takes its place."""
         if worker.role == "ended" or self._closing:
             return
