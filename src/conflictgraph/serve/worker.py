@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from conflictgraph import errors as _errors
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.safety import check_query, deny_network
+from conflictgraph.rdf.sparql_text import capped
 from conflictgraph.rdf.terms import IRI
 from conflictgraph.serve.formats import negotiate
 from conflictgraph.store.base import QueryResult, ResultStream, Store
@@ -124,11 +125,13 @@ def first_rows(stream: ResultStream, max_rows: int | None) -> tuple[QueryResult,
     return QueryResult(kind="construct", triples=items), truncated
 
 
-def _stream(store: Store, text: str, **options) -> ResultStream:
-    """The answer to ``text``: read lazily from the embedded store; a remote store's arrives whole."""
+def _stream(store: Store, text: str, max_rows: int | None = None, **options) -> ResultStream:
+    """The answer to ``text``: read lazily from the embedded store. A remote store's arrives
+    whole, so it is asked for no more than the ``max_rows`` + 1 rows kept where the query allows
+    (:func:`~conflictgraph.rdf.sparql_text.capped`)."""
     if isinstance(store, OxigraphStore):
         return store.iter_query(text, **options)
-    return ResultStream.of(store.query(text, **options))
+    return ResultStream.of(store.query(text if max_rows is None else capped(text, max_rows + 1), **options))
 
 
 def _written(stream: ResultStream, job: dict) -> dict:
@@ -169,12 +172,12 @@ def handle_job(state: _State, job: dict) -> dict:
     if kind == "query":
         if job.get("check", True):
             check_query(job["text"], line_offset=job.get("line_offset", 0))
-        answer.update(_written(_stream(store, job["text"], dataset=job.get("dataset")), job))
+        answer.update(_written(_stream(store, job["text"], job.get("max_rows"), dataset=job.get("dataset")), job))
     elif kind == "named":
         graph = state.graph()
         named = graph.named_query(job["name"])
         bindings = graph.bind_params(named, job.get("params", {}))
-        answer.update(_written(_stream(store, named.text, bindings=bindings), job))
+        answer.update(_written(_stream(store, named.text, job.get("max_rows"), bindings=bindings), job))
     elif kind == "triples":
         _described(store, job["iri"])
         answer.update(_written(_entity_triples(store, job["iri"]), job))
