@@ -21,8 +21,11 @@ runs. Relative IRIs resolve against the endpoint's URL. A body over ``max_reques
 413, a query string over it 414 (request heads that are too slow or too large are answered
 before this application sees them: :mod:`conflictgraph.serve.http`). Queries then run in the
 worker pool (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503
-when too many queries kept running that long) and a row limit (the first rows, read no further,
-with ``X-SPARQL-Truncated: true``); the worker writes the answer in the negotiated format.
+when too many queries kept running that long) and a row limit (the first rows, read no further);
+the worker writes the answer in the negotiated format. An answer that fits in one piece
+(:data:`conflictgraph.serve.worker.PIECE`) is sent whole, with ``X-SPARQL-Truncated: true`` when
+it was cut; a longer one is sent in pieces as the worker writes them (:class:`_InPieces`), and
+was cut when it holds ``X-SPARQL-Max-Rows`` rows.
 ``ERROR_STATUS`` holds the status of each error a request can meet.
 
 The handlers are module functions; :func:`create_app` puts what they share (the settings, the
@@ -40,6 +43,7 @@ import asyncio
 import os
 import sys
 import threading
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +53,7 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -257,11 +261,40 @@ async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[
 
 # Queries -------------------------------------------------------------------------------------
 
+class _InPieces(StreamingResponse):
+    """An answer sent as its worker writes it: the first piece, then the rest (the pool's
+    ``_Rest``), all within the query's time limit. When it cannot be sent whole (the query or
+    the client too slow, the worker gone), the connection ends midway, so the client sees an
+    answer cut short, never one that looks complete; however it ends, the job ends with it."""
+
+    def __init__(self, first: bytes, rest, **kwargs):
+        super().__init__(self._pieces(first, rest), **kwargs)
+        self.rest = rest
+
+    @staticmethod
+    async def _pieces(first: bytes, rest) -> AsyncIterator[bytes]:
+        yield first
+        async for piece in rest:
+            yield piece
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            async with asyncio.timeout_at(self.rest.deadline):
+                await super().__call__(scope, receive, send)
+        except (TimeoutError, ConflictGraphError):
+            pass  # the answer is left unfinished: the server closes the connection
+        finally:
+            self.rest.close()
+
+
 async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
-    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked for."""
+    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked
+    for: whole, with ``X-SPARQL-Truncated: true`` when it was cut, or (a long one) in pieces."""
     config: ServeConfig = request.app.state.config
     reply = await request.app.state.pool.run({**job, "accept": request.headers.get("accept"), "format": fmt})
     extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
+    if "rest" in reply:
+        return _InPieces(reply["body"], reply["rest"], media_type=reply["media"], headers=_headers(extra))
     if reply["truncated"]:
         extra["X-SPARQL-Truncated"] = "true"
     return Response(reply["body"], 200, media_type=reply["media"], headers=_headers(extra))
@@ -321,7 +354,8 @@ def _service_graph(endpoint: str, config: ServeConfig) -> Graph:
     g.add((default, RDF.type, sd.Graph))
     g.add((service, RDFS.comment,
            Literal(f"Read-only. Queries stop after {config.timeout:g} s; answers keep the first "
-                   f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut).")))
+                   f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut; an answer sent in "
+                   "pieces, without that header, was cut when it holds that many rows).")))
     return g
 
 
