@@ -175,17 +175,16 @@ def _written(stream: ResultStream, job: dict, flow: _Flow | None = None) -> dict
     """The answer to a query job: its first rows written in the format the client accepts;
     sent in pieces through ``flow`` when it is longer than ``PIECE`` bytes and can be."""
     media, write = negotiate(job.get("accept"), stream.kind, job.get("format"))
-    pieces = pieces_of(media) if flow is not None and stream.kind == "select" else None
-    if pieces is None:
+    pieces = pieces_of(media) if stream.kind == "select" else None
+    if flow is None or pieces is None:
         result, truncated = first_rows(stream, job.get("max_rows"))
         return {"media": media, "body": write(result), "truncated": truncated}
-    assert flow is not None  # for mypy: pieces only with a flow
     return _in_pieces(stream, job.get("max_rows"), media, pieces, flow)
 
 
 def _in_pieces(stream: ResultStream, max_rows: int | None, media: str, pieces: Pieces, flow: _Flow) -> dict:
-    """Write the rows of ``stream`` (the first ``max_rows``) as they are read; the answer, or
-    ``{"streamed": True}`` once its pieces went through ``flow``."""
+    """Write the rows of ``stream`` (the first ``max_rows``) as they are read; the answer when it
+    fits in one piece, else ``{"streamed": True}`` once all its pieces went through ``flow``."""
     items = stream.items if max_rows is None else islice(stream.items, max_rows + 1)
     body, count, truncated, streaming = bytearray(pieces.head(stream.variables)), 0, False, False
     while batch := list(islice(items, _BATCH)):
@@ -194,14 +193,17 @@ def _in_pieces(stream: ResultStream, max_rows: int | None, media: str, pieces: P
         body += pieces.rows(stream.variables, batch, count == 0)
         count += len(batch)
         if len(body) >= PIECE:
-            flow.send(*(("more", bytes(body)) if streaming else ("head", {"media": media, "body": bytes(body)})))
+            if streaming:
+                flow.send("more", bytes(body))
+            else:
+                flow.send("head", {"media": media, "body": bytes(body)})
+                streaming = True
             body.clear()
-            streaming = True
     body += pieces.tail
     if not streaming:
         return {"media": media, "body": bytes(body), "truncated": truncated}
     flow.send("more", bytes(body))
-    return {"streamed": True, "truncated": truncated}
+    return {"streamed": True}
 
 
 def _entity_triples(store: Store, iri: str) -> ResultStream:
