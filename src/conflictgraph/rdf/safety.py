@@ -41,7 +41,7 @@ import secrets
 import sys
 from functools import lru_cache
 
-from conflictgraph.errors import QueryError, QueryRefused
+from conflictgraph.errors import QueryError, QueryRefused, UpdateRefused
 from conflictgraph.rdf.sparql_text import tokens
 
 __all__ = ["check_query", "unescape_codepoints", "deny_network"]
@@ -81,10 +81,10 @@ def check_query(text: str, *, line_offset: int = 0) -> str:
     """Check ``text`` as the engine will read it; return its form ("select", "ask", "construct",
     "describe").
 
-    Raises :class:`QueryRefused` for updates and SERVICE, :class:`QueryError` when it does not
-    parse (with the engine's message, line and column). ``line_offset`` is subtracted from
-    reported lines (for text that was prefixed with PREFIX declarations). A text that passed is
-    remembered (the newest 512): clients repeat queries.
+    Raises :class:`UpdateRefused` for updates, :class:`QueryRefused` for SERVICE,
+    :class:`QueryError` when it does not parse (with the engine's message, line and column).
+    ``line_offset`` is subtracted from reported lines (for text that was prefixed with PREFIX
+    declarations). A text that passed is remembered (the newest 512): clients repeat queries.
 
     >>> check_query("PREFIX ex: <http://ex/> DESCRIBE ex:a")
     'describe'
@@ -121,8 +121,8 @@ def _parse_with_engine(text: str, line_offset: int) -> None:
         ox.Store().query(text, substitutions={unguessable: ox.Literal("")})
     except SyntaxError as err:
         if _first_keyword(text) in _UPDATES:
-            raise QueryRefused("updates are refused: this command only reads (INSERT, DELETE, LOAD, "
-                               "CLEAR, DROP, CREATE, ADD, MOVE and COPY are not allowed)") from None
+            raise UpdateRefused("updates are refused: this command only reads (INSERT, DELETE, LOAD, "
+                                "CLEAR, DROP, CREATE, ADD, MOVE and COPY are not allowed)") from None
         raise QueryError(_parse_message(str(err), line_offset)) from None
     except RuntimeError as err:
         if unguessable.value not in str(err):  # not the stop we asked for

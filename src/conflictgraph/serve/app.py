@@ -42,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -57,8 +56,9 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
+from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UpdateRefused, UsageError
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
+from conflictgraph.rdf.sparql_text import tokens
 from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.vocabulary import VOCABULARY_CSP
 from conflictgraph.serve import pages
@@ -118,6 +118,7 @@ ERROR_STATUS: dict[type[ConflictGraphError], int] = {
     _TooLarge: 413,
     QueryError: 400,
     UsageError: 400,
+    UpdateRefused: 403,
     QueryRefused: 400,
 }
 
@@ -142,29 +143,13 @@ def error_status(err: ConflictGraphError) -> int:
     return 500
 
 
-# rdflib's SPARQL parser (pyparsing) is not thread-safe, and refusals are parsed in threads
-_PARSING = threading.Lock()
+def _fetches(text: str) -> bool:
+    """Whether the update ``text`` has a LOAD operation (it would fetch a URL).
 
-
-def _refusal_status(text: str) -> tuple[int, str]:
-    """403 for an update; 400 for an update that would fetch a URL (LOAD) or for a query (SERVICE)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        with _PARSING:
-            parsed = parseUpdate(text)
-    except Exception:
-        return 400, ""
-    stack: list = [parsed]
-    while stack:
-        item = stack.pop()
-        if getattr(item, "name", None) == "Load":
-            return 400, "LOAD is refused: the server never fetches URLs (and this endpoint is read-only)"
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif not isinstance(item, (str, bytes)) and hasattr(item, "__iter__"):
-            stack.extend(list(item))
-    return 403, ""
+    >>> _fetches("LOAD <http://ex/data.ttl>"), _fetches('INSERT DATA { <urn:a> <urn:b> "LOAD" }')
+    (True, False)
+    """
+    return any(kind == "word" and depth == 0 and value.upper() == "LOAD" for kind, value, _start, depth in tokens(text))
 
 
 # Responses ---------------------------------------------------------------------------------
@@ -309,9 +294,10 @@ async def _run_query(request: Request, text: str, fmt: str | None, dataset: Data
            "line_offset": _PROLOGUE_LINES + 1, "dataset": dataset}
     try:  # the worker parses and checks the text before it runs anything
         return await _answer(request, job, fmt)
-    except QueryRefused as refused:
-        status, message = await asyncio.to_thread(_refusal_status, text)
-        return _error(status, message or str(refused))
+    except UpdateRefused as refused:
+        if _fetches(text):
+            return _error(400, "LOAD is refused: the server never fetches URLs (and this endpoint is read-only)")
+        return _failure(refused)
 
 
 async def sparql(request: Request) -> Response:

@@ -214,7 +214,7 @@ def _yield_cores(pid: int) -> bool:
 
 
 _WORKER = "import sys; from conflictgraph.serve.worker import main; main(int(sys.argv[1]))"
-_PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "QueryError", "UsageError"}
+_PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "UpdateRefused", "QueryError", "UsageError"}
 _DIED = "the query worker died while answering (out of memory?); it was replaced"
 _STOPPED = "the answer was cut short: another query in its worker passed the time limit and the worker was stopped"
 
