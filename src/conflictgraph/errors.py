@@ -17,6 +17,7 @@ __all__ = [
     "StoreError",
     "StoreMissing",
     "QueryRefused",
+    "UpdateRefused",
     "QueryError",
     "NameNotFound",
     "NameAmbiguous",
@@ -69,6 +70,10 @@ class QueryRefused(ConflictGraphError):
     """A query from outside the code asks for something unsafe (SERVICE, an update, LOAD)."""
 
     exit_code = 2
+
+
+class UpdateRefused(QueryRefused):
+    """Text from outside the code is an update (INSERT, DELETE, LOAD, ...), where only queries are read."""
 
 
 class QueryError(ConflictGraphError):

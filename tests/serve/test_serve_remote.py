@@ -135,6 +135,18 @@ def test_the_same_limits_apply(servers):
     assert [_get(remote + "/sparql", data=fast)[0] for _ in range(4)] == [200] * 4  # the worker was replaced
 
 
+def test_the_remote_store_is_asked_for_no_more_rows_than_are_kept(servers):
+    """A SELECT of every row of a cartesian product (about 4 x 10^11 rows) is sent with LIMIT
+    max_rows + 1, so the remote store answers at once instead of working until the time limit."""
+    cartesian = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # every row"
+    status, headers, body = _get(servers[0] + "/sparql", data={"query": cartesian})
+    assert status == 200 and headers["X-SPARQL-Truncated"] == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == MAX_ROWS
+    limited = cartesian.replace("# every row", "LIMIT 3")  # its own smaller LIMIT stays
+    status, headers, body = _get(servers[0] + "/sparql", data={"query": limited})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3 and "X-SPARQL-Truncated" not in headers
+
+
 def test_the_network_page_is_served(servers):
     status, headers, page = _get(servers[0] + "/network", accept="text/html")
     assert status == 200 and "Karenni National People" in page.decode()

@@ -27,7 +27,8 @@ __all__ = ["serve"]
 @click.option("--timeout", default=SERVE_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped (answered 504).")
 @click.option("--max-rows", default=SERVE_MAX_ROWS, show_default=True, type=click.IntRange(min=1),
-              help="Rows an answer keeps; the rest is cut, signalled by X-SPARQL-Truncated: true.")
+              help="Rows an answer keeps; the rest is cut, signalled by X-SPARQL-Truncated: true "
+                   "(an answer sent in pieces: by holding exactly this many rows).")
 @click.option("--workers", default=serve_workers, show_default="one per core, at least 2, at most 4",
               type=click.IntRange(min=1),
               help="Query worker processes: one answers new queries (many at once), the others (at least one) "

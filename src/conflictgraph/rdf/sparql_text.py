@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from conflictgraph.errors import QueryError
 
 __all__ = ["BAD_IRI", "iri_ref", "tokens", "declares_dataset", "inject_values", "substitute", "bound_union",
-           "page_query", "construct_to_insert"]
+           "page_query", "capped", "construct_to_insert"]
 
 # Characters an IRI written between < > may not contain (SPARQL, N-Triples and N-Quads alike).
 BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -241,6 +241,35 @@ def count_query(text: str) -> str:
     """
     select = _select_start(text)
     return f"{text[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ {text[select:]}\n}} }}"
+
+
+_LIMIT = re.compile(r"LIMIT\s+(\d+)", re.I)
+
+
+def capped(text: str, rows: int) -> str:
+    """``text`` asking for at most ``rows`` rows where that changes nothing else: a SELECT whose
+    outermost query has no LIMIT gets ``LIMIT rows`` on a line of its own at the end, one with
+    a larger LIMIT gets ``rows`` instead. Other text comes back as it is: other forms (a LIMIT
+    counts solutions, not triples), a trailing VALUES clause (the LIMIT would have to go before
+    it), codepoint escapes (engines disagree on where their strings end).
+
+    >>> capped("SELECT * WHERE { ?s ?p ?o } # all", 11)
+    'SELECT * WHERE { ?s ?p ?o } # all\\nLIMIT 11'
+    >>> capped("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } } LIMIT 100", 11)
+    'SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } } LIMIT 11'
+    >>> capped("SELECT * WHERE { ?s ?p ?o } LIMIT 3", 11), capped("ASK { ?s ?p ?o }", 11)
+    ('SELECT * WHERE { ?s ?p ?o } LIMIT 3', 'ASK { ?s ?p ?o }')
+    """
+    top = [(value.upper(), start) for kind, value, start, depth in tokens(text) if kind == "word" and depth == 0]
+    words = [word for word, _start in top if word not in ("BASE", "PREFIX")]
+    if not words or words[0] != "SELECT" or "VALUES" in words or re.search(r"\\[uU]", text):
+        return text
+    limit = next((_LIMIT.match(text, start) for word, start in top if word == "LIMIT"), None)
+    if limit is None:
+        return text if "LIMIT" in words else f"{text}\nLIMIT {rows}"  # a LIMIT it could not read: as it is
+    if int(limit.group(1)) <= rows:
+        return text
+    return text[:limit.start(1)] + str(rows) + text[limit.end(1):]
 
 
 def page_query(text: str, variables: list[str], size: int, offset: int, *, sort_inside: bool = False) -> str:

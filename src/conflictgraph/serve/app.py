@@ -21,8 +21,11 @@ runs. Relative IRIs resolve against the endpoint's URL. A body over ``max_reques
 413, a query string over it 414 (request heads that are too slow or too large are answered
 before this application sees them: :mod:`conflictgraph.serve.http`). Queries then run in the
 worker pool (:mod:`conflictgraph.serve.pool`) with a time limit (504 when it is passed, 503
-when too many queries kept running that long) and a row limit (the first rows, read no further,
-with ``X-SPARQL-Truncated: true``); the worker writes the answer in the negotiated format.
+when too many queries kept running that long) and a row limit (the first rows, read no further);
+the worker writes the answer in the negotiated format. An answer that fits in one piece
+(:data:`conflictgraph.serve.worker.PIECE`) is sent whole, with ``X-SPARQL-Truncated: true`` when
+it was cut; a longer one is sent in pieces as the worker writes them (:class:`_InPieces`), and
+was cut when it holds ``X-SPARQL-Max-Rows`` rows.
 ``ERROR_STATUS`` holds the status of each error a request can meet.
 
 The handlers are module functions; :func:`create_app` puts what they share (the settings, the
@@ -39,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import threading
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,12 +52,13 @@ from urllib.parse import parse_qsl
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UsageError
+from conflictgraph.errors import ConflictGraphError, QueryError, QueryRefused, StoreMissing, UpdateRefused, UsageError
 from conflictgraph.rdf.namespaces import PREFIXES, SPARQL_PREFIXES
+from conflictgraph.rdf.sparql_text import tokens
 from conflictgraph.render.jsonld import context as jsonld_context
 from conflictgraph.render.vocabulary import VOCABULARY_CSP
 from conflictgraph.serve import pages
@@ -114,6 +118,7 @@ ERROR_STATUS: dict[type[ConflictGraphError], int] = {
     _TooLarge: 413,
     QueryError: 400,
     UsageError: 400,
+    UpdateRefused: 403,
     QueryRefused: 400,
 }
 
@@ -138,29 +143,13 @@ def error_status(err: ConflictGraphError) -> int:
     return 500
 
 
-# rdflib's SPARQL parser (pyparsing) is not thread-safe, and refusals are parsed in threads
-_PARSING = threading.Lock()
+def _fetches(text: str) -> bool:
+    """Whether the update ``text`` has a LOAD operation (it would fetch a URL).
 
-
-def _refusal_status(text: str) -> tuple[int, str]:
-    """403 for an update; 400 for an update that would fetch a URL (LOAD) or for a query (SERVICE)."""
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        with _PARSING:
-            parsed = parseUpdate(text)
-    except Exception:
-        return 400, ""
-    stack: list = [parsed]
-    while stack:
-        item = stack.pop()
-        if getattr(item, "name", None) == "Load":
-            return 400, "LOAD is refused: the server never fetches URLs (and this endpoint is read-only)"
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif not isinstance(item, (str, bytes)) and hasattr(item, "__iter__"):
-            stack.extend(list(item))
-    return 403, ""
+    >>> _fetches("LOAD <http://ex/data.ttl>"), _fetches('INSERT DATA { <urn:a> <urn:b> "LOAD" }')
+    (True, False)
+    """
+    return any(kind == "word" and depth == 0 and value.upper() == "LOAD" for kind, value, _start, depth in tokens(text))
 
 
 # Responses ---------------------------------------------------------------------------------
@@ -257,11 +246,40 @@ async def _request_fields(request: Request, limit: int) -> tuple[dict[str, list[
 
 # Queries -------------------------------------------------------------------------------------
 
+class _InPieces(StreamingResponse):
+    """An answer sent as its worker writes it: the first piece, then the rest (the pool's
+    ``_Rest``), all within the query's time limit. When it cannot be sent whole (the query or
+    the client too slow, the worker gone), the connection ends midway, so the client sees an
+    answer cut short, never one that looks complete; however it ends, the job ends with it."""
+
+    def __init__(self, first: bytes, rest, **kwargs):
+        super().__init__(self._pieces(first, rest), **kwargs)
+        self.rest = rest
+
+    @staticmethod
+    async def _pieces(first: bytes, rest) -> AsyncIterator[bytes]:
+        yield first
+        async for piece in rest:
+            yield piece
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            async with asyncio.timeout_at(self.rest.deadline):
+                await super().__call__(scope, receive, send)
+        except (TimeoutError, ConflictGraphError):
+            pass  # the answer is left unfinished: the server closes the connection
+        finally:
+            self.rest.close()
+
+
 async def _answer(request: Request, job: dict, fmt: str | None) -> Response:
-    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked for."""
+    """Run ``job`` in the pool; its answer, which the worker wrote in the format the client asked
+    for: whole, with ``X-SPARQL-Truncated: true`` when it was cut, or (a long one) in pieces."""
     config: ServeConfig = request.app.state.config
     reply = await request.app.state.pool.run({**job, "accept": request.headers.get("accept"), "format": fmt})
     extra = {"X-SPARQL-Max-Rows": str(config.max_rows)}
+    if "rest" in reply:
+        return _InPieces(reply["body"], reply["rest"], media_type=reply["media"], headers=_headers(extra))
     if reply["truncated"]:
         extra["X-SPARQL-Truncated"] = "true"
     return Response(reply["body"], 200, media_type=reply["media"], headers=_headers(extra))
@@ -276,9 +294,10 @@ async def _run_query(request: Request, text: str, fmt: str | None, dataset: Data
            "line_offset": _PROLOGUE_LINES + 1, "dataset": dataset}
     try:  # the worker parses and checks the text before it runs anything
         return await _answer(request, job, fmt)
-    except QueryRefused as refused:
-        status, message = await asyncio.to_thread(_refusal_status, text)
-        return _error(status, message or str(refused))
+    except UpdateRefused as refused:
+        if _fetches(text):
+            return _error(400, "LOAD is refused: the server never fetches URLs (and this endpoint is read-only)")
+        return _failure(refused)
 
 
 async def sparql(request: Request) -> Response:
@@ -321,7 +340,8 @@ def _service_graph(endpoint: str, config: ServeConfig) -> Graph:
     g.add((default, RDF.type, sd.Graph))
     g.add((service, RDFS.comment,
            Literal(f"Read-only. Queries stop after {config.timeout:g} s; answers keep the first "
-                   f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut).")))
+                   f"{config.max_rows} rows (X-SPARQL-Truncated: true when cut; an answer sent in "
+                   "pieces, without that header, was cut when it holds that many rows).")))
     return g
 
 

@@ -23,6 +23,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,7 +35,7 @@ from conflictgraph.render.rows import spreadsheet_safe
 from conflictgraph.store.base import QueryResult
 
 __all__ = ["negotiate", "wants_rdf", "NotAcceptable", "SOLUTION_TYPES", "GRAPH_TYPES", "FORMAT_NAMES",
-           "GRAPH_FORMAT_NAMES", "graph_bytes", "term_json"]
+           "GRAPH_FORMAT_NAMES", "graph_bytes", "term_json", "Pieces", "pieces_of"]
 
 Writer = Callable[[QueryResult], bytes]
 
@@ -57,14 +58,40 @@ def term_json(term: Term) -> dict:
     return {"type": "uri", "value": str(term)}
 
 
+@dataclass(frozen=True)
+class Pieces:
+    """A results format written a piece at a time, so a long answer can be sent as it is read:
+    ``head(variables)``, then ``rows(variables, rows, first)`` for each batch of rows (``first``:
+    no row was written before), then ``tail``.
+
+    >>> rows = [{"x": Literal("a")}, {"x": None}]
+    >>> PIECES["json"].head(["x"]) + PIECES["json"].rows(["x"], rows, True) + PIECES["json"].tail
+    b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "a"}}, {}]}}'
+    """
+
+    head: Callable[[list[str]], bytes]
+    rows: Callable[[list[str], list[dict], bool], bytes]
+    tail: bytes = b""
+
+    def whole(self, result: QueryResult) -> bytes:
+        """The answer ``result`` (a SELECT's) in one piece."""
+        return self.head(result.variables) + self.rows(result.variables, result.rows, True) + self.tail
+
+
+def _json_head(variables: list[str]) -> bytes:
+    return ('{"head": {"vars": ' + json.dumps(variables, ensure_ascii=False) + '}, "results": {"bindings": [').encode()
+
+
+def _json_rows(_variables: list[str], rows: list[dict], first: bool) -> bytes:
+    text = ", ".join(json.dumps({k: term_json(v) for k, v in row.items() if v is not None}, ensure_ascii=False)
+                     for row in rows)
+    return (text if first or not rows else ", " + text).encode("utf-8")
+
+
 def _json(result: QueryResult) -> bytes:
     if result.kind == "ask":
-        data = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        data = {"head": {"vars": result.variables},
-                "results": {"bindings": [{k: term_json(v) for k, v in row.items() if v is not None}
-                                         for row in result.rows]}}
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode("utf-8")
+    return PIECES["json"].whole(result)
 
 
 def _xml_text(text: str) -> str:
@@ -73,31 +100,37 @@ def _xml_text(text: str) -> str:
     return escape(cleaned)
 
 
+_XML_START = '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+
+
+def _xml_head(variables: list[str]) -> bytes:
+    return (_XML_START + "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+            + "</head>\n<results>\n").encode("utf-8")
+
+
+def _xml_binding(name: str, term: Term) -> str:
+    if isinstance(term, Literal):
+        attrs = (f" xml:lang={quoteattr(term.lang)}" if term.lang else
+                 f" datatype={quoteattr(term.datatype)}" if term.datatype and term.datatype != XSD + "string"
+                 else "")
+        body = f"<literal{attrs}>{_xml_text(term.value)}</literal>"
+    elif isinstance(term, BNode):
+        body = f"<bnode>{_xml_text(str(term))}</bnode>"
+    else:
+        body = f"<uri>{_xml_text(str(term))}</uri>"
+    return f"<binding name={quoteattr(name)}>{body}</binding>"
+
+
+def _xml_rows(_variables: list[str], rows: list[dict], _first: bool) -> bytes:
+    return "".join("<result>" + "".join(_xml_binding(name, term) for name, term in row.items() if term is not None)
+                   + "</result>\n" for row in rows).encode("utf-8")
+
+
 def _xml(result: QueryResult) -> bytes:
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
     if result.kind == "ask":
-        out.append(f"</head>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
-        return "".join(out).encode("utf-8")
-    out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
-    out.append("</head>\n<results>\n")
-    for row in result.rows:
-        out.append("<result>")
-        for name, term in row.items():
-            if term is None:
-                continue
-            if isinstance(term, Literal):
-                attrs = (f" xml:lang={quoteattr(term.lang)}" if term.lang else
-                         f" datatype={quoteattr(term.datatype)}" if term.datatype and term.datatype != XSD + "string"
-                         else "")
-                body = f"<literal{attrs}>{_xml_text(term.value)}</literal>"
-            elif isinstance(term, BNode):
-                body = f"<bnode>{_xml_text(str(term))}</bnode>"
-            else:
-                body = f"<uri>{_xml_text(str(term))}</uri>"
-            out.append(f"<binding name={quoteattr(name)}>{body}</binding>")
-        out.append("</result>\n")
-    out.append("</results>\n</sparql>\n")
-    return "".join(out).encode("utf-8")
+        return (_XML_START + f"</head>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n"
+                ).encode("utf-8")
+    return PIECES["xml"].whole(result)
 
 
 def _csv_cell(term: Term | None) -> str:
@@ -124,25 +157,41 @@ def _tsv_cell(term: Term | None) -> str:
     return f"<{term}>"
 
 
-def _csv(result: QueryResult) -> bytes:
+def _csv_lines(lines: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if result.kind == "ask":
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-    else:
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([spreadsheet_safe(_csv_cell(row.get(v))) for v in result.variables])
+    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv_rows(variables: list[str], rows: list[dict], _first: bool) -> bytes:
+    return _csv_lines([[spreadsheet_safe(_csv_cell(row.get(v))) for v in variables] for row in rows])
+
+
+def _csv(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        return _csv_lines([["boolean"], ["true" if result.boolean else "false"]])
+    return PIECES["csv"].whole(result)
+
+
+def _tsv_head(variables: list[str]) -> bytes:
+    return ("\t".join(f"?{v}" for v in variables) + "\n").encode("utf-8")
+
+
+def _tsv_rows(variables: list[str], rows: list[dict], _first: bool) -> bytes:
+    return "".join("\t".join(_tsv_cell(row.get(v)) for v in variables) + "\n" for row in rows).encode("utf-8")
 
 
 def _tsv(result: QueryResult) -> bytes:
     if result.kind == "ask":
         return f"?boolean\n{'true' if result.boolean else 'false'}\n".encode()
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines.extend("\t".join(_tsv_cell(row.get(v)) for v in result.variables) for row in result.rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return PIECES["tsv"].whole(result)
+
+
+# The results formats by name, written a piece at a time (see Pieces).
+PIECES = {"json": Pieces(_json_head, _json_rows, b"]}}"),
+          "xml": Pieces(_xml_head, _xml_rows, b"</results>\n</sparql>\n"),
+          "csv": Pieces(lambda variables: _csv_lines([variables]), _csv_rows),
+          "tsv": Pieces(_tsv_head, _tsv_rows)}
 
 
 def graph_bytes(triples, rdf_format: str) -> bytes:
@@ -205,6 +254,17 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/s
 GRAPH_FORMAT_NAMES = {**FORMAT_NAMES, "xml": "application/rdf+xml", "json": "application/ld+json"}
 _CHARSET = {"application/sparql-results+json", "application/json", "text/csv", "text/tab-separated-values",
             "text/turtle", "application/n-triples", "text/plain", "application/ld+json", "application/x-turtle"}
+
+
+def pieces_of(content_type: str) -> Pieces | None:
+    """How to write a SELECT answer of ``content_type`` (as :func:`negotiate` gave it) a piece at
+    a time; None for other formats.
+
+    >>> pieces_of("text/csv; charset=utf-8") is PIECES["csv"], pieces_of("text/turtle")
+    (True, None)
+    """
+    found = SOLUTION_TYPES.get(content_type.split(";")[0])
+    return PIECES.get(found[0]) if found else None
 
 
 def _accepted(header: str) -> list[tuple[str, float]]:

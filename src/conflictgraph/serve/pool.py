@@ -29,6 +29,13 @@ named query under load) answering, and the time limit still bounds them.
 Over a remote store (``serve --endpoint``) the workers speak to the SPARQL endpoint and check
 its version before each job (see :mod:`conflictgraph.serve.worker`).
 
+A long answer comes from its worker in pieces: :meth:`WorkerPool.run` then returns the first
+with ``rest``, a :class:`_Rest` that yields the others as they arrive and must be closed; the
+job keeps its place among ``max_jobs`` until then. The server tells the worker when it has
+passed a piece on, and the worker stays at most two pieces ahead, so a client that reads
+slowly holds up its own query, not the server's memory. Worker answers are read from their
+sockets as their bytes arrive (:class:`_Inbox`), never waiting on the event loop.
+
 Examples
 --------
 >>> import asyncio, tempfile, pathlib
@@ -51,11 +58,13 @@ import asyncio
 import contextlib
 import itertools
 import os
+import pickle
 import socket
+import struct
 import subprocess
 import sys
 import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -89,18 +98,105 @@ class _Job:
     limit: float  # seconds
     deadline: float  # event loop time
     started: float = 0.0
+    pieces: asyncio.Queue | None = None  # the rest of an answer sent in pieces: bytes, then None or an error
+
+    def take(self, status: str, detail) -> None:
+        """A piece of an answer sent in pieces: the first ("head") answers the job, the others queue up."""
+        if status == "head":
+            self.pieces = asyncio.Queue()
+            if not self.future.done():
+                self.future.set_result(("ok", detail))
+        elif self.pieces is not None:
+            self.pieces.put_nowait(detail)
+
+    def end(self, status: str, detail) -> None:
+        """The job's last word, its answer or its error: after an answer sent in pieces, the end of them."""
+        if self.pieces is not None:
+            self.pieces.put_nowait(None if status == "ok" else detail)
+        elif not self.future.done():
+            self.future.set_result((status, detail))
 
     def time_out(self) -> None:
-        """Answer this job :class:`QueryTimeout`."""
-        if not self.future.done():
-            message = f"the query ran longer than the limit of {self.limit:g} s and was stopped"
-            self.future.set_result(("error", ("QueryTimeout", message)))
+        """End this job with :class:`QueryTimeout`."""
+        self.end("error", ("QueryTimeout", f"the query ran longer than the limit of {self.limit:g} s and was stopped"))
+
+
+class _Rest:
+    """The pieces of an answer after its first, as its worker sends them (an async iterator of
+    bytes). Read them before ``deadline`` (event loop time: the job's time limit), then
+    :meth:`close`: it gives the job's place back, and stops the job in its worker when the
+    answer was not read to its end (by killing the worker once the time limit is passed)."""
+
+    def __init__(self, pool: WorkerPool, entry: _Job, release: Callable[[], None]):
+        self.pool, self.entry, self.release = pool, entry, release
+        self.deadline = entry.deadline
+        self.closed = False
+
+    def __aiter__(self) -> _Rest:
+        return self
+
+    async def __anext__(self) -> bytes:
+        assert self.entry.pieces is not None  # a _Rest is made for an answer in pieces
+        self.pool._taken(self.entry)  # the piece before went out: the worker may send one more
+        piece = await self.entry.pieces.get()
+        if piece is None:
+            raise StopAsyncIteration
+        if isinstance(piece, tuple):
+            raise _error(*piece)
+        return piece
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.pool._forget(self.entry)
+            self.release()
+
+
+class _Inbox:
+    """The messages arriving on a worker's socket, taken as its bytes come: one read never waits
+    for the rest of a message, so a worker slow to write a large answer (in the slow lane, at a
+    lower priority) does not stop the event loop. The framing is multiprocessing's: a 4-byte
+    big-endian length (-1, then 8 bytes, from 2 GiB), then the pickled message.
+
+    >>> ours, theirs = socket.socketpair()
+    >>> Connection(theirs.detach()).send((7, "ok", {"body": b"x" * 100_000}))
+    >>> inbox, messages = _Inbox(ours.fileno()), []
+    >>> while not messages:
+    ...     messages = inbox.read()
+    >>> messages[0][:2], len(messages[0][2]["body"])
+    ((7, 'ok'), 100000)
+    """
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.data = bytearray()
+
+    def read(self) -> list | None:
+        """The messages completed by one read of what has arrived (call it when the socket is
+        readable: it does not block then); None when the worker closed its end."""
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            return None
+        self.data += chunk
+        messages = []
+        while len(self.data) >= 4:
+            (size,), start = struct.unpack_from("!i", self.data), 4
+            if size == -1:
+                if len(self.data) < 12:
+                    break
+                (size,), start = struct.unpack_from("!Q", self.data, 4), 12
+            if len(self.data) < start + size:
+                break
+            messages.append(pickle.loads(memoryview(self.data)[start:start + size]))
+            del self.data[:start + size]
+        return messages
 
 
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    inbox: _Inbox
     role: str = "starting"  # starting, spare, fast, slow, ended
     jobs: dict[int, _Job] = field(default_factory=dict)
     yields: bool = False  # its threads run at a lower priority (see _yield_cores)
@@ -118,8 +214,9 @@ def _yield_cores(pid: int) -> bool:
 
 
 _WORKER = "import sys; from conflictgraph.serve.worker import main; main(int(sys.argv[1]))"
-_PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "QueryError", "UsageError"}
+_PLAIN = {"StoreError", "StoreMissing", "QueryRefused", "UpdateRefused", "QueryError", "UsageError"}
 _DIED = "the query worker died while answering (out of memory?); it was replaced"
+_STOPPED = "the answer was cut short: another query in its worker passed the time limit and the worker was stopped"
 
 
 def _error(name: str, message: str) -> ConflictGraphError:
@@ -165,7 +262,6 @@ class WorkerPool:
         self._monitor: asyncio.Task | None = None
         self._spawning = 0
         self._closing = False
-        self._checked: OrderedDict[str, None] = OrderedDict()  # query texts that passed the checks
         self._tasks: set[asyncio.Task] = set()  # spares starting
         self.network_note: str | None = None  # why the workers could not be cut off the network
 
@@ -203,7 +299,8 @@ class WorkerPool:
                 process = await asyncio.to_thread(
                     subprocess.Popen, [sys.executable, "-c", _WORKER, str(theirs.fileno())],
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-            worker = _Worker(process, Connection(ours.detach()))
+            conn = Connection(ours.detach())
+            worker = _Worker(process, conn, _Inbox(conn.fileno()))
             self._workers.add(worker)
             worker.conn.send((self.location, self.timeout))
             status, detail = await asyncio.to_thread(self._receive, worker)
@@ -225,12 +322,15 @@ class WorkerPool:
             return ("died", None)
 
     def _read(self, worker: _Worker) -> None:
-        """Take the answer ``worker`` sent (the event loop calls this when its socket has one;
-        the worker is writing it then, so the rest of it follows at once)."""
-        message = self._receive(worker)
-        if message[0] == "died":
-            self._died(worker, message)
-        else:
+        """Take what ``worker`` sent (the event loop calls this when its socket has bytes to read)."""
+        try:
+            messages = worker.inbox.read()
+        except OSError:
+            messages = None
+        if messages is None:
+            self._died(worker)
+            return
+        for message in messages:
             self._answered(worker, message)
 
     def _place(self, worker: _Worker) -> None:
@@ -286,17 +386,18 @@ class WorkerPool:
             await asyncio.wait_for(self._slots.acquire(), timeout=limit)
         except TimeoutError:
             raise PoolBusy(f"{self.max_jobs} queries kept running for {limit:g} s; try again later") from None
+        reply: dict | None = None
         try:
-            return await self._run(self._prepared(job), limit, deadline)
+            reply = await self._run(self._prepared(job), limit, deadline)
+            return reply
         finally:
-            self._slots.release()
+            if reply is None or "rest" not in reply:  # else the answer's rest gives the place back
+                self._slots.release()
 
     def _prepared(self, job: dict) -> dict:
         job = dict(job)
         if job.get("kind") in ("query", "named", "triples"):
             job.setdefault("max_rows", self.max_rows)
-        if job.get("kind") == "query" and job.get("check", True) and job["text"] in self._checked:
-            job["check"] = False  # this very text passed the checks before
         return job
 
     async def _run(self, job: dict, limit: float, deadline: float) -> dict:
@@ -311,14 +412,10 @@ class WorkerPool:
         status, detail = entry.future.result()
         if status == "error":
             raise _error(*detail)
-        if job.get("check"):
-            self._remember(job["text"])
+        if entry.pieces is not None:
+            assert self._slots is not None  # running
+            detail = {**detail, "rest": _Rest(self, entry, self._slots.release)}
         return detail
-
-    def _remember(self, text: str) -> None:
-        self._checked[text] = None
-        if len(self._checked) > 1024:
-            self._checked.popitem(last=False)
 
     def _dispatch(self, entry: _Job) -> None:
         fast = self._role("fast")
@@ -331,17 +428,52 @@ class WorkerPool:
     def _send(self, worker: _Worker, entry: _Job) -> None:
         entry.started = asyncio.get_running_loop().time()
         worker.jobs[entry.id] = entry
-        try:
-            worker.conn.send((entry.id, entry.job))
-        except (EOFError, OSError):
-            self._died(worker, ("died", None))
+        self._tell(worker, (entry.id, entry.job))
 
     def _answered(self, worker: _Worker, message: tuple) -> None:
         job_id, status, detail = message
+        if status in ("head", "more"):
+            if job_id in worker.jobs:
+                worker.jobs[job_id].take(status, detail)
+            return
         entry = worker.jobs.pop(job_id, None)
-        if entry is not None and not entry.future.done():
-            entry.future.set_result((status, detail))
-        if worker.role == "slow" and not worker.jobs:  # drained: the spare again, or ended
+        if entry is not None:
+            entry.end(status, detail)
+        self._drained(worker)
+
+    def _holder(self, entry: _Job) -> _Worker | None:
+        """The worker running ``entry``, if any does."""
+        return next((w for w in self._workers if entry.id in w.jobs), None)
+
+    def _taken(self, entry: _Job) -> None:
+        """Tell the worker of an answer in pieces that one more went out."""
+        worker = self._holder(entry)
+        if worker is not None:
+            self._tell(worker, (entry.id, "taken"))
+
+    def _forget(self, entry: _Job) -> None:
+        """Stop a job whose answer in pieces is no longer read (its client left, or the time
+        limit passed): the worker is told to stop it, and is killed if the job still runs at
+        its time limit (the engine cannot stop a query midway)."""
+        worker = self._holder(entry)
+        if worker is None:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() >= entry.deadline:
+            self._stop(entry)
+        else:
+            self._tell(worker, (entry.id, "stop"))
+            loop.call_at(entry.deadline, self._stop, entry)  # nothing left to do if it ended by then
+
+    def _tell(self, worker: _Worker, message: tuple) -> None:
+        try:
+            worker.conn.send(message)
+        except (EOFError, OSError):
+            self._died(worker)
+
+    def _drained(self, worker: _Worker) -> None:
+        """A slow worker whose jobs are all done becomes the spare again, or ends."""
+        if worker.role == "slow" and not worker.jobs:
             if worker.yields:  # a process may not raise its own priority again
                 self._kill(worker)
                 self._ensure_spare()
@@ -349,35 +481,37 @@ class WorkerPool:
                 worker.role = "starting"
                 self._place(worker)
 
-    def _died(self, worker: _Worker, _message: tuple) -> None:
+    def _died(self, worker: _Worker) -> None:
         """A worker we did not kill is gone: its jobs fail; another takes its place."""
         if worker.role == "ended" or self._closing:
             return
         for entry in worker.jobs.values():
-            if not entry.future.done():
-                entry.future.set_result(("error", ("WorkerFailed", _DIED)))
+            entry.end("error", ("WorkerFailed", _DIED))
         worker.jobs.clear()
         self._kill(worker)
         self._promote_spare()
 
     def _stop(self, entry: _Job) -> None:
         """Stop a job past its time limit: kill its worker and send its other jobs to the fast
-        one (those with less than ``slow_after`` left are past hope: they time out too)."""
+        one (those with less than ``slow_after`` left are past hope: they time out too; those
+        midway through sending an answer in pieces cannot start again: they fail)."""
         if entry in self._pending:
             self._pending.remove(entry)
-        worker = next((w for w in self._workers if entry.id in w.jobs), None)
+        worker = self._holder(entry)
         if worker is None:
             return
         del worker.jobs[entry.id]
-        others = [e for e in worker.jobs.values() if not e.future.done()]
+        others = list(worker.jobs.values())
         worker.jobs.clear()
         self._kill(worker)
         self._promote_spare()
         now = asyncio.get_running_loop().time()
         for other in others:
-            if other.deadline - now < self.slow_after:
+            if other.pieces is not None:
+                other.end("error", ("WorkerFailed", _STOPPED))
+            elif other.deadline - now < self.slow_after:
                 other.time_out()
-            else:
+            elif not other.future.done():
                 self._dispatch(other)
 
     def _promote_spare(self) -> None:

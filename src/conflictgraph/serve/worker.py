@@ -7,7 +7,8 @@ job that has run 0.2 s goes on at a lower priority (:class:`_Running`), so new o
 query's answer is read lazily and only up to ``max_rows`` + 1 rows (or triples): the one more
 says whether the answer was cut, and no query makes the worker hold more than that many rows,
 whatever it matches. The answer is written in the negotiated format here, and the server gets
-the bytes to send.
+the bytes to send: whole when they fit in ``PIECE`` bytes, else (a SELECT in JSON, XML, CSV or
+TSV) in pieces of that size as the rows are read, at most ``WINDOW`` of them on their way at once.
 
 This module imports little (the store, the query checks, the formats); what only the pages need
 (named queries by name, entity descriptions, the network and vocabulary pages) is imported by
@@ -16,16 +17,21 @@ the first job that needs it, so a worker that answers SPARQL stays small.
 Messages, over a socket the server passes at start: the server sends ``(store, time limit)``,
 then ``(job id, job)`` per job; the worker answers once ``("ready", note)`` (note: why it keeps
 network access, or None) or ``("error", (class name, message))``, then ``(job id, "ok", answer)``
-or ``(job id, "error", (class name, message))`` per job, in the order they end.
+or ``(job id, "error", (class name, message))`` per job, in the order they end. An answer sent
+in pieces comes first as ``(job id, "head", {"media": ..., "body": first piece})``, then
+``(job id, "more", piece)`` each, then its ``"ok"`` (or ``"error"``); the server sends
+``(job id, "taken")`` for each piece it passed on, and ``(job id, "stop")`` when the client left.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -33,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 from conflictgraph import errors as _errors
 from conflictgraph.errors import ConflictGraphError
 from conflictgraph.rdf.safety import check_query, deny_network
+from conflictgraph.rdf.sparql_text import capped
 from conflictgraph.rdf.terms import IRI
-from conflictgraph.serve.formats import negotiate
+from conflictgraph.serve.formats import Pieces, negotiate, pieces_of
 from conflictgraph.store.base import QueryResult, ResultStream, Store
 from conflictgraph.store.generations import DATABASE, StoreLocation
 from conflictgraph.store.oxigraph import OxigraphStore
@@ -46,9 +53,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["main", "handle_job", "first_rows", "EntityNotFound", "THREADS"]
 
 THREADS = 64  # jobs one worker runs at once (the server never sends it more)
-# rdflib's SPARQL parser (pyparsing) is not thread-safe: one check at a time (each holds
-# Python's lock throughout anyway)
-_CHECKING = threading.Lock()
+PIECE = 1 << 20  # bytes of an answer written whole; a longer one is sent in pieces of about this size
+WINDOW = 2  # pieces of one answer sent but not yet taken by the server
+_BATCH = 64  # rows written at a time
 # An entity's own triples first, then those naming it (the first are kept when the answer is cut)
 _ENTITY_TRIPLES = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?x ?q ?s } WHERE { ?x ?q ?s }")
 
@@ -127,18 +134,76 @@ def first_rows(stream: ResultStream, max_rows: int | None) -> tuple[QueryResult,
     return QueryResult(kind="construct", triples=items), truncated
 
 
-def _stream(store: Store, text: str, **options) -> ResultStream:
-    """The answer to ``text``: read lazily from the embedded store; a remote store's arrives whole."""
+def _stream(store: Store, text: str, max_rows: int | None = None, **options) -> ResultStream:
+    """The answer to ``text``: read lazily from the embedded store. A remote store's arrives
+    whole, so it is asked for no more than the ``max_rows`` + 1 rows kept where the query allows
+    (:func:`~conflictgraph.rdf.sparql_text.capped`)."""
     if isinstance(store, OxigraphStore):
         return store.iter_query(text, **options)
-    return ResultStream.of(store.query(text, **options))
+    return ResultStream.of(store.query(text if max_rows is None else capped(text, max_rows + 1), **options))
 
 
-def _written(stream: ResultStream, job: dict) -> dict:
-    """The answer to a query job: its first rows written in the format the client accepts."""
+class _Flow:
+    """The pieces of one answer on their way to the server: :meth:`send` waits while ``WINDOW``
+    of them are not yet taken, so a client that reads slowly holds up the query, not the
+    server's memory; and raises :class:`_Stopped` once the server said the client left."""
+
+    def __init__(self, send: Callable[[str, object], None]):
+        self._send = send
+        self._window = threading.Semaphore(WINDOW)
+        self.stopped = False
+
+    def send(self, status: str, detail: object) -> None:
+        self._window.acquire()
+        if self.stopped:
+            raise _Stopped("the client went away")
+        self._send(status, detail)
+
+    def taken(self) -> None:
+        self._window.release()
+
+    def stop(self) -> None:
+        self.stopped = True
+        self._window.release()
+
+
+class _Stopped(ConflictGraphError):
+    """The client of an answer sent in pieces went away."""
+
+
+def _written(stream: ResultStream, job: dict, flow: _Flow | None = None) -> dict:
+    """The answer to a query job: its first rows written in the format the client accepts;
+    sent in pieces through ``flow`` when it is longer than ``PIECE`` bytes and can be."""
     media, write = negotiate(job.get("accept"), stream.kind, job.get("format"))
-    result, truncated = first_rows(stream, job.get("max_rows"))
-    return {"media": media, "body": write(result), "truncated": truncated}
+    pieces = pieces_of(media) if stream.kind == "select" else None
+    if flow is None or pieces is None:
+        result, truncated = first_rows(stream, job.get("max_rows"))
+        return {"media": media, "body": write(result), "truncated": truncated}
+    return _in_pieces(stream, job.get("max_rows"), media, pieces, flow)
+
+
+def _in_pieces(stream: ResultStream, max_rows: int | None, media: str, pieces: Pieces, flow: _Flow) -> dict:
+    """Write the rows of ``stream`` (the first ``max_rows``) as they are read; the answer when it
+    fits in one piece, else ``{"streamed": True}`` once all its pieces went through ``flow``."""
+    items = stream.items if max_rows is None else islice(stream.items, max_rows + 1)
+    body, count, truncated, streaming = bytearray(pieces.head(stream.variables)), 0, False, False
+    while batch := list(islice(items, _BATCH)):
+        if max_rows is not None and count + len(batch) > max_rows:
+            batch, truncated = batch[:max_rows - count], True
+        body += pieces.rows(stream.variables, batch, count == 0)
+        count += len(batch)
+        if len(body) >= PIECE:
+            if streaming:
+                flow.send("more", bytes(body))
+            else:
+                flow.send("head", {"media": media, "body": bytes(body)})
+                streaming = True
+            body.clear()
+    body += pieces.tail
+    if not streaming:
+        return {"media": media, "body": bytes(body), "truncated": truncated}
+    flow.send("more", bytes(body))
+    return {"streamed": True}
 
 
 def _entity_triples(store: Store, iri: str) -> ResultStream:
@@ -162,23 +227,22 @@ def _described(store: Store, iri: str) -> None:
         raise EntityNotFound(f"the store says nothing about <{iri}>")
 
 
-def handle_job(state: _State, job: dict) -> dict:
+def handle_job(state: _State, job: dict, flow: _Flow | None = None) -> dict:
     """Answer one job: ``query`` (SPARQL text, checked first: no update, no SERVICE), ``named``,
     ``triples`` (of one entity), ``describe``, ``resolve``, ``network``, ``vocabulary`` or
-    ``ping``."""
+    ``ping``. A long answer to ``query`` or ``named`` goes through ``flow`` in pieces when given."""
     store = state.current()
     kind = job["kind"]
     answer: dict[str, Any] = {"generation": state.generation}
     if kind == "query":
         if job.get("check", True):
-            with _CHECKING:
-                check_query(job["text"], line_offset=job.get("line_offset", 0))
-        answer.update(_written(_stream(store, job["text"], dataset=job.get("dataset")), job))
+            check_query(job["text"], line_offset=job.get("line_offset", 0))
+        answer.update(_written(_stream(store, job["text"], job.get("max_rows"), dataset=job.get("dataset")), job, flow))
     elif kind == "named":
         graph = state.graph()
         named = graph.named_query(job["name"])
         bindings = graph.bind_params(named, job.get("params", {}))
-        answer.update(_written(_stream(store, named.text, bindings=bindings), job))
+        answer.update(_written(_stream(store, named.text, job.get("max_rows"), bindings=bindings), job, flow))
     elif kind == "triples":
         _described(store, job["iri"])
         answer.update(_written(_entity_triples(store, job["iri"]), job))
@@ -203,9 +267,9 @@ def handle_job(state: _State, job: dict) -> dict:
     return answer
 
 
-def _reply(state: _State, job: dict) -> tuple[str, object]:
+def _reply(state: _State, job: dict, flow: _Flow) -> tuple[str, object]:
     try:
-        return "ok", handle_job(state, job)
+        return "ok", handle_job(state, job, flow)
     except ConflictGraphError as err:
         return "error", (type(err).__name__, str(err))
     except Exception as err:  # a bug or an engine failure: report it, keep serving
@@ -275,12 +339,17 @@ def main(fd: int) -> None:
         return
     sending = threading.Lock()
     running = _Running()
+    flows: dict[int, _Flow] = {}
+
+    def send(job_id: int, status: str, detail: object) -> None:
+        with sending, contextlib.suppress(EOFError, OSError):  # the server is gone
+            conn.send((job_id, status, detail))
 
     def answer(job_id: int, job: dict) -> None:
         with running.job(job_id):
-            reply = (job_id, *_reply(state, job))
-        with sending, contextlib.suppress(EOFError, OSError):  # the server is gone
-            conn.send(reply)
+            status, detail = _reply(state, job, flows[job_id])
+        del flows[job_id]
+        send(job_id, status, detail)
 
     threading.Thread(target=running.age, daemon=True).start()
     while True:
@@ -288,4 +357,10 @@ def main(fd: int) -> None:
             job_id, job = conn.recv()
         except (EOFError, OSError):
             os._exit(0)  # the server let us go: nothing of ours is worth waiting for
-        threading.Thread(target=answer, args=(job_id, job), daemon=True).start()
+        if isinstance(job, dict):
+            flows[job_id] = _Flow(functools.partial(send, job_id))
+            threading.Thread(target=answer, args=(job_id, job), daemon=True).start()
+        elif (flow := flows.get(job_id)) is not None and job == "taken":  # for an answer in pieces
+            flow.taken()
+        elif flow is not None:  # "stop": its client went away
+            flow.stop()

@@ -137,11 +137,18 @@ _KNOWN_CAPS = frozenset({10_000})
 def _cut_at(headers, count: int) -> int | None:
     """The row limit a server cut an answer of ``count`` rows at, or None when it is whole:
     ``X-SPARQL-Truncated: true`` (conflictgraph's own server, its limit in ``X-SPARQL-Max-Rows``),
-    ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's ResultSetMaxRows), or no header and
-    exactly a known default limit of rows."""
+    as many rows as ``X-SPARQL-Max-Rows`` (the same server's answers sent in pieces, which cannot
+    say so in a header), ``X-SPARQL-MaxRows: N`` with N rows or more (Virtuoso's
+    ResultSetMaxRows), or no header and exactly a known default limit of rows.
+
+    >>> _cut_at({"x-sparql-max-rows": "50"}, 50), _cut_at({"x-sparql-max-rows": "50"}, 49)
+    (50, None)
+    """
+    own = headers.get("x-sparql-max-rows", "").strip()
     if headers.get("x-sparql-truncated", "").strip().lower() == "true":
-        limit = headers.get("x-sparql-max-rows", "").strip()
-        return int(limit) if limit.isdigit() and int(limit) > 0 else max(count, 1)
+        return int(own) if own.isdigit() and int(own) > 0 else max(count, 1)
+    if own.isdigit() and 0 < int(own) <= count:
+        return int(own)
     limit = headers.get("x-sparql-maxrows", "").strip()
     if limit.isdigit() and 0 < int(limit) <= count:
         return int(limit)

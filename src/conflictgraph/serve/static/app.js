@@ -145,12 +145,14 @@
     }
     const type = response.headers.get("Content-Type") || "";
     const base = url + "?" + body.toString();
-    if (response.headers.get("X-SPARQL-Truncated") === "true") {
-      const limit = response.headers.get("X-SPARQL-Max-Rows");
+    const limit = response.headers.get("X-SPARQL-Max-Rows");
+    const cut = (rows) => {  // a long answer comes in pieces, without the header: as many rows as the limit
+      if (response.headers.get("X-SPARQL-Truncated") !== "true" && String(rows) !== limit) return;
       $("truncated").textContent = "Showing the first " + limit + " rows: the server's row limit cut the rest.";
       $("truncated").hidden = false;
-    }
+    };
     if (type.startsWith("application/n-triples")) {
+      cut();  // a graph answer is written whole: the header says
       renderTable(["subject", "predicate", "object"], parseNTriples(text));
       downloads(base, [["ttl", "Turtle"], ["nt", "N-Triples"], ["jsonld", "JSON-LD"]]);
       return;
@@ -160,6 +162,7 @@
       $("table-wrap").appendChild(el("p", { id: "boolean" }, String(data.boolean)));
       $("status").textContent = "";
     } else {
+      cut(data.results.bindings.length);
       renderTable(data.head.vars, data.results.bindings);
     }
     downloads(base, [["csv", "CSV"], ["tsv", "TSV"], ["json", "JSON"], ["xml", "XML"]]);
