@@ -301,8 +301,45 @@ def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatc
         result = run_cli("import", "acled", str(FIXTURES / "acled" / "acled.csv"), *endpoint,
                          "--rejects", str(tmp_path / "rejects.csv"))
         assert result.exit_code in (0, 1), result.output
-        remote = RemoteStore(Endpoint.from_urls(url + "/query"))  # (a store object keeps its list of graphs)
-        second = remote_table_path(remote)
+        second = remote_table_path(remote)  # the same store object: it had listed the graphs before the import
         assert second is not None and second != first  # a new version
         newer = kept_table(remote)
         assert second.is_file() and newer == extract_ties(remote) and newer.kinds.strings == ["acled", "ucdp-ged"], newer.kinds.strings
+
+
+def _table_of(rows_by_graph: dict[str, list[tuple[str, list[str]]]]) -> TieTable:
+    """A table from grouped-query rows per dataset graph (what extraction reads)."""
+    from conflictgraph.network.ties import _Raw, _read_grouped, _table_from
+    raw = _Raw()
+    for graph, rows in rows_by_graph.items():
+        _read_grouped(rows, graph, {EVENT}, set(), raw)
+    return _table_from(raw)
+
+
+EVENT, ACLED, UCDP = ("https://w3id.org/conflictgraph/ontology#Event", "https://w3id.org/conflictgraph/graph/dataset/acled",
+                      "https://w3id.org/conflictgraph/graph/dataset/ucdp-ged")
+
+
+def test_an_event_odd_in_another_dataset_graph_is_left_to_the_queries():
+    """Sides in one dataset's graph, a type in another's inferred graph: residual, as the queries see it."""
+    plain = ("e2", [f"t<{EVENT}", "A<p", "B<q", "e-2023-01-01", "n-2023-01-01"])
+    table = _table_of({ACLED: [("e1", [f"t<{EVENT}", "A<p", "B<q", "e-2023-01-01", "n-2023-01-01"]), plain],
+                       UCDP: [("e1", [f"x<{EVENT}", "N-2030-01-01"])]})
+    assert table.events.strings == ["e2"] and table.residual == ["e1"]
+
+
+def test_a_date_no_calendar_has_leaves_its_event_to_the_queries():
+    table = _table_of({ACLED: [("e1", [f"t<{EVENT}", "A<p", "B<q", "e-2023-02-30", "n-2023-02-30"]),
+                               ("e2", [f"t<{EVENT}", "A<p", "B<q", "e-2023-02-28", "n-2023-02-28"]),
+                               ("place", ["e-2023-02-31"])]})  # not an event: no matter
+    assert table.events.strings == ["e2"] and table.residual == ["e1"]
+
+
+def test_a_damaged_table_file_is_extracted_again(mini_on_disk_imported, tmp_path):
+    location = copy_store(mini_on_disk_imported, tmp_path)
+    path = StoreLocation(location).current() / TABLE_FILE
+    store = open_for_reading(location)
+    expected = extract_ties(store)
+    for damage in (b"", b"PK\x03\x04 cut short"):
+        path.write_bytes(damage)
+        assert kept_table(store) == expected and TieTable.load(path, key=_key()) == expected

@@ -65,8 +65,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,10 +82,12 @@ from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GR
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.settings import cache_dir
 from conflictgraph.store.base import Store, select_values
+from conflictgraph.store.remote import RemoteStore
 from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
-           "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table", "select",
+           "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
+           "remote_table_path", "select",
            "aggregate", "merge_edges"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
@@ -307,6 +310,8 @@ class TieTable:
         try:
             with open(scratch, "wb") as handle:
                 np.savez(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before it is named: a crash leaves the old file or this one
             os.replace(scratch, path)
         finally:
             scratch.unlink(missing_ok=True)
@@ -375,6 +380,7 @@ class _Raw:
         self.graphs: list[str] = []  # dataset graphs, in the order read
         self.sides_in = array("i")  # per node: the dataset graph of its IRI sides; -1 none, -2 several
         self.home = array("i")  # per node: the dataset graph typing it as an event; -1 none, -2 several
+        self.flags = bytearray()  # per node: SIDED | ODD (see _read_grouped)
         self.actors: dict[str, int] = {}  # actor IRI -> number
         self.values: dict[str, int] = {}  # a date, count or source text -> number
         self.side_node, self.side_actor, self.side_code = array("i"), array("i"), array("b")
@@ -392,6 +398,7 @@ class _Raw:
             self.nodes.append(iri)
             self.sides_in.append(-1)
             self.home.append(-1)
+            self.flags.append(0)
         return found
 
     def value(self, text: str) -> int:
@@ -446,6 +453,7 @@ _SEPARATOR = "\u001f"  # ASCII unit separator: in no IRI, and in no literal a da
 _SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
 _SIDE_SUBJECTS = SPARQL_PREFIXES + "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s cg:sideA|cg:associatedWith|cg:sideB ?o } }"
 _GROUPED_CODES = {"A": _SIDE_A, "S": _ASSOCIATED, "B": _SIDE_B}
+SIDED, ODD = 1, 2  # a node's flags in _Raw: it has sides; it is odd or named elsewhere
 # The grouped query's letters by N-Triples predicate: facts in the dataset graph, in its inferred graph
 _DATASET_LETTERS = {f"<{CG.sideA}>": "A", f"<{CG.associatedWith}>": "S", f"<{CG.sideB}>": "B",
                     f"<{CG.fatalitiesLow}>": "l", f"<{CG.fatalitiesBest}>": "b", f"<{CG.fatalitiesHigh}>": "h",
@@ -509,9 +517,10 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, event_c
     """Add the fact codes of the dataset ``graph``'s subjects to ``raw``.
 
     A code is a letter (the fact's kind: the grouped query's VALUES), ``<`` for an IRI or ``-``
-    for a literal, and the value. A subject with sides that is odd (a literal side, sides or a
-    type in the inferred graph) or named in another graph is left to the residual events; one
-    without sides ties nobody, so it does not matter where it is.
+    for a literal, and the value. A subject with sides (in any dataset graph: :data:`SIDED`)
+    that is odd (a literal side, sides or a type in an inferred graph) or named in another graph
+    (:data:`ODD`) is left to the residual events; one without sides ties nobody, so it does not
+    matter where it is.
     """
     sides, bounds_of, counts_of = _GROUPED_CODES, _GROUPED_BOUNDS, _GROUPED_COUNTS
     g = raw.graph(graph)
@@ -559,8 +568,7 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, event_c
                 odd = True
         if typed:
             home[node] = g if home[node] in (-1, g) else -2
-        if sided and (odd or event in elsewhere):
-            raw.other_sides.add(event)
+        raw.flags[node] |= (SIDED if sided else 0) | (ODD if odd or event in elsewhere else 0)
 
 
 class ImportedTies:
@@ -623,9 +631,21 @@ def _grouped_value(term: str) -> str:
     return "-" + parse_nt_term(term).value  # type: ignore[union-attr]  # a literal
 
 
-def _full_day(value: str) -> bool:
-    """Whether a bound's first ten characters are a day (``YYYY-MM-DD``), compared as text."""
-    return len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:10].replace("-", "").isdigit()
+def _day(value: str) -> int | None:
+    """A bound's first ten characters as days since 1970-01-01 when they are a day
+    (``YYYY-MM-DD``), else None.
+
+    >>> _day("1970-01-02"), _day("2023-02-30"), _day("2023-11"), _day("2023-11-07T10:00:00")
+    (1, None, None, 19668)
+    """
+    text = value[:10]
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.replace("-", "").isascii() \
+            or not text.replace("-", "").isdigit():
+        return None
+    try:
+        return int(days([text])[0])
+    except ValueError:
+        return None
 
 
 def _table_from(raw: _Raw) -> TieTable:
@@ -635,14 +655,22 @@ def _table_from(raw: _Raw) -> TieTable:
     sides_in = np.frombuffer(raw.sides_in, dtype=np.int32) if n_nodes else np.zeros(0, dtype=np.int32)
     home = np.frombuffer(raw.home, dtype=np.int32) if n_nodes else np.zeros(0, dtype=np.int32)
     value_texts = list(raw.values)  # number -> text
+    flags = np.frombuffer(bytes(raw.flags), dtype=np.uint8)
+    odd_sided = {raw.nodes[i] for i in np.flatnonzero(flags == SIDED | ODD).tolist()}
+    other_sides = raw.other_sides | odd_sided
     excluded = np.zeros(n_nodes, dtype=bool)
-    excluded[[raw.number[iri] for iri in raw.other_sides | raw.special if iri in raw.number]] = True
+    excluded[[raw.number[iri] for iri in other_sides | raw.special if iri in raw.number]] = True
     source_node, source_value = _ints(raw.source_node), _ints(raw.source_value)
     first_source = np.full(n_nodes, -1, dtype=np.int64)
     first_source[source_node[::-1]] = source_value[::-1]  # the first one read wins
     excluded[source_node[source_value != first_source[source_node]]] = True  # two sources: whichever comes first
     bound_node, bound_value = _ints(raw.bound_node), _ints(raw.bound_value)
-    full_day = np.array([_full_day(v) for v in value_texts], dtype=bool)
+    day_of_value = np.zeros(len(value_texts), dtype=np.int32)
+    full_day = np.zeros(len(value_texts), dtype=bool)  # of the values read as date bounds
+    for number in np.unique(bound_value).tolist():
+        day = _day(value_texts[number])
+        if day is not None:
+            day_of_value[number], full_day[number] = day, True
     excluded[bound_node[~full_day[bound_value]]] = True
     parsed = np.array([_count(v) for v in value_texts], dtype=object)
     count_node, count_value = _ints(raw.count_node), _ints(raw.count_value)
@@ -656,7 +684,7 @@ def _table_from(raw: _Raw) -> TieTable:
     event_of = np.full(n_nodes, -1, dtype=np.int64)  # node -> event code
     event_of[[raw.number[name] for name in names]] = np.arange(n_events)
     with_sides = {raw.nodes[i] for i in np.flatnonzero(sides_in != -1).tolist()}
-    residual = sorted((with_sides | raw.other_sides) - set(names))
+    residual = sorted((with_sides | other_sides) - set(names))
     plain_nodes = np.array([raw.number[name] for name in names], dtype=np.int64)  # in event code order
 
     # 2. per-event columns
@@ -673,10 +701,6 @@ def _table_from(raw: _Raw) -> TieTable:
     codes = event_of[bound_node]
     keep = codes >= 0
     codes, which, value = codes[keep], _ints(raw.bound_which)[keep], bound_value[keep]
-    day_of_value = np.zeros(len(value_texts), dtype=np.int32)
-    good = np.flatnonzero(full_day)
-    if len(good):
-        day_of_value[good] = days([value_texts[i][:10] for i in good.tolist()])
     day = day_of_value[value]
     has, low, high = {}, {}, {}
     for i, name in enumerate(_BOUNDS):
@@ -811,7 +835,7 @@ def _read(path: Path, key: str) -> TieTable | None:
     """The table kept at ``path``, or None when there is none (or an unreadable or stale one)."""
     try:
         return TieTable.load(path, key=key)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none, stale or damaged
         return None
 
 
@@ -855,38 +879,52 @@ def kept_table(store: Store) -> TieTable:
     (0, True)
     """
     folder = generation_folder(store)
-    path = folder / TABLE_FILE if folder is not None else remote_table_path(store)
+    if folder is not None:
+        return _kept_at(folder / TABLE_FILE, store)
+    path = remote_table_path(store) if isinstance(store, RemoteStore) else None
     if path is None:
         return extract_ties(store)
+    assert isinstance(store, RemoteStore)
+    store.forget_graphs()  # list the graphs of this version, not those of an earlier look
+    return _kept_at(path, store, still=lambda: remote_table_path(store) == path)
+
+
+def _kept_at(path: Path, store: Store, still: Callable[[], bool] = lambda: True) -> TieTable:
+    """The table kept at ``path``, else extracted from ``store`` and kept there if ``still()``
+    says the store is still the one the path is for."""
     key = _key(event_relations())
     table = _read(path, key)
     if table is None:
         table = extract_ties(store)
-        with suppress(OSError):  # a read-only folder: extracted per call, no harm
-            path.parent.mkdir(parents=True, exist_ok=True)
-            table.save(path, key=key)
+        if still():
+            with suppress(OSError):  # a read-only folder: extracted per call, no harm
+                path.parent.mkdir(parents=True, exist_ok=True)
+                table.save(path, key=key)
     return table
 
 
-def remote_table_path(store: Store) -> Path | None:
+def remote_table_path(store: RemoteStore) -> Path | None:
     """Where the table of a remote store is cached on this machine: a file per query URL and
     store version (:func:`conflictgraph.build.remote.store_version`, which every remote build
     and import changes) under :func:`conflictgraph.settings.cache_dir`; None for a store that
     is not remote or has no version (then the table is extracted per command).
 
     conflictgraph's graphs on a shared store are changed only by its own builds and imports,
-    so a new version is a new file; an old version's file is simply never read again.
+    so a new version is a new file; an old version's file is simply never read again. (A
+    statement or claim about an imported event that someone else adds to another graph of
+    the store is seen after the next build or import.)
     """
-    endpoint = getattr(store, "endpoint", None)
-    if endpoint is None:
-        return None
     from conflictgraph.build.remote import store_version
 
-    version = store_version(store)  # type: ignore[arg-type]  # a RemoteStore: it has an endpoint
+    version = store_version(store)
     if version is None:
         return None
-    name = hashlib.sha256(f"{endpoint.query}\n{version}".encode()).hexdigest()[:32]
-    return cache_dir() / "ties" / f"{name}.npz"
+    try:
+        folder = cache_dir() / "ties"
+    except RuntimeError:  # no home folder to keep a cache in
+        return None
+    name = hashlib.sha256(f"{store.endpoint.query}\n{version}".encode()).hexdigest()[:32]
+    return folder / f"{name}.npz"
 
 
 # Aggregation -------------------------------------------------------------------------------

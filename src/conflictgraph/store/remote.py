@@ -314,6 +314,10 @@ class RemoteStore:
         the graphs a server keeps for its own working (:data:`SERVER_GRAPHS`)."""
         return [g for g in self._all_graphs() if not g.startswith(STAGING) and g not in SERVER_GRAPHS]
 
+    def forget_graphs(self) -> None:
+        """Forget the list of graphs read before: the next question lists them again."""
+        self._graphs = None
+
     def staging_graphs(self) -> list[str]:
         """The staging graphs on the server: a change being sent, or left by a failed writer."""
         return [g for g in self._all_graphs() if g.startswith(STAGING)]
