@@ -305,6 +305,7 @@ def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatc
         assert second is not None and second != first  # a new version
         newer = kept_table(remote)
         assert second.is_file() and newer == extract_ties(remote) and newer.kinds.strings == ["acled", "ucdp-ged"], newer.kinds.strings
+        assert not first.exists()  # the old version's file is removed
 
 
 def _table_of(rows_by_graph: dict[str, list[tuple[str, list[str]]]]) -> TieTable:

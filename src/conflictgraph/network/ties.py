@@ -886,7 +886,10 @@ def kept_table(store: Store) -> TieTable:
         return extract_ties(store)
     assert isinstance(store, RemoteStore)
     store.forget_graphs()  # list the graphs of this version, not those of an earlier look
-    return _kept_at(path, store, still=lambda: remote_table_path(store) == path)
+    table = _kept_at(path, store, still=lambda: remote_table_path(store) == path)
+    with suppress(OSError):
+        _forget_older(path)
+    return table
 
 
 def _kept_at(path: Path, store: Store, still: Callable[[], bool] = lambda: True) -> TieTable:
@@ -910,7 +913,7 @@ def remote_table_path(store: RemoteStore) -> Path | None:
     is not remote or has no version (then the table is extracted per command).
 
     conflictgraph's graphs on a shared store are changed only by its own builds and imports,
-    so a new version is a new file; an old version's file is simply never read again. (A
+    so a new version is a new file, and the old versions' files are removed. (A
     statement or claim about an imported event that someone else adds to another graph of
     the store is seen after the next build or import.)
     """
@@ -923,8 +926,17 @@ def remote_table_path(store: RemoteStore) -> Path | None:
         folder = cache_dir() / "ties"
     except RuntimeError:  # no home folder to keep a cache in
         return None
-    name = hashlib.sha256(f"{store.endpoint.query}\n{version}".encode()).hexdigest()[:32]
-    return folder / f"{name}.npz"
+    store_name = hashlib.sha256(store.endpoint.query.encode()).hexdigest()[:16]
+    return folder / f"{store_name}-{hashlib.sha256(version.encode()).hexdigest()[:16]}.npz"
+
+
+def _forget_older(path: Path) -> None:
+    """Remove the cached tables of the same store's other versions (``STORE-VERSION.npz``
+    beside ``path``): a new version means they are never read again."""
+    store_name = path.name.split("-")[0]
+    for other in path.parent.glob(f"{store_name}-*.npz"):
+        if other != path:
+            other.unlink(missing_ok=True)
 
 
 # Aggregation -------------------------------------------------------------------------------
