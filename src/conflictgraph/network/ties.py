@@ -354,14 +354,13 @@ class TieTable:
         [('x', 'y', 'fought'), ('x', 'z', 'fought-alongside'), ('y', 'z', 'fought')]
         """
         raw = _Raw()
-        letters = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-", "low": "l-",
-                   "best": "b-", "high": "h-", "source": "s<"}
         for record in events:
-            codes = [f"t<{CG.Event}"] + [letters[name] + str(value) for name in ("start", "end", "low", "best", "high",
-                                                                                 "source")
-                                         if record.get(name) is not None for value in [record[name]]]
-            codes += [letters[name] + actor for name in ("sideA", "associatedWith", "sideB")
-                      for actor in record.get(name, ())]
+            codes = [f"t<{CG.Event}"]  # typed as an event in its dataset's graph
+            for name, prefix in _RECORD_CODES.items():  # the grouped query's codes of the record's facts
+                if name in ("sideA", "associatedWith", "sideB"):
+                    codes += [prefix + actor for actor in record.get(name, ())]
+                elif record.get(name) is not None:
+                    codes.append(prefix + str(record[name]))
             _read_grouped([(record["event"], codes)], DATASET_GRAPHS + record["kind"], {CG.Event}, set(), raw)
         return _table_from(raw)
 
@@ -454,6 +453,9 @@ _SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
 _SIDE_SUBJECTS = SPARQL_PREFIXES + "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s cg:sideA|cg:associatedWith|cg:sideB ?o } }"
 _GROUPED_CODES = {"A": _SIDE_A, "S": _ASSOCIATED, "B": _SIDE_B}
 SIDED, ODD = 1, 2  # a node's flags in _Raw: it has sides; it is odd or named elsewhere
+# TieTable.from_events: a record's field -> the start of its fact's code (cg:startEarliest, cg:endLatest for the days)
+_RECORD_CODES = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-", "low": "l-",
+                 "best": "b-", "high": "h-", "source": "s<"}
 # The grouped query's letters by N-Triples predicate: facts in the dataset graph, in its inferred graph
 _DATASET_LETTERS = {f"<{CG.sideA}>": "A", f"<{CG.associatedWith}>": "S", f"<{CG.sideB}>": "B",
                     f"<{CG.fatalitiesLow}>": "l", f"<{CG.fatalitiesBest}>": "b", f"<{CG.fatalitiesHigh}>": "h",
