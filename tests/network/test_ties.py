@@ -313,8 +313,8 @@ def _table_of(rows_by_graph: dict[str, list[tuple[str, list[str]]]]) -> TieTable
     from conflictgraph.network.ties import _Raw, _read_grouped, _table_from
     raw = _Raw()
     for graph, rows in rows_by_graph.items():
-        _read_grouped(rows, graph, {EVENT}, set(), raw)
-    return _table_from(raw)
+        _read_grouped(rows, graph, raw)
+    return _table_from(raw, {EVENT}, set())
 
 
 EVENT, ACLED, UCDP = ("https://w3id.org/conflictgraph/ontology#Event", "https://w3id.org/conflictgraph/graph/dataset/acled",
