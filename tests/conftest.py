@@ -33,7 +33,7 @@ from hypothesis import settings as hypothesis_settings
 from conflictgraph.api import ConflictGraph
 from conflictgraph.build.pipeline import build_store
 from conflictgraph.cli.main import cli
-from conflictgraph.settings import ENV_ENDPOINT, ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT
+from conflictgraph.settings import ENV_CACHE, ENV_ENDPOINT, ENV_GSP_ENDPOINT, ENV_STORE, ENV_UPDATE_ENDPOINT
 from conflictgraph.store import open_store
 
 # Property-based tests keep nothing between runs and write nothing into the repository:
@@ -122,12 +122,16 @@ def _repository_stays_clean():
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_working_directory(_repository_stays_clean, tmp_path_factory):
-    """Module and session fixtures, and the doctests under src/, run in an empty folder too."""
+    """Module and session fixtures, and the doctests under src/, run in an empty folder too, with
+    a cache folder of their own (remote stores' tables are kept there, not in the user's)."""
     before = Path.cwd()
     os.chdir(tmp_path_factory.mktemp("cwd-session"))
-    saved = {name: os.environ.pop(name) for name in (ENV_STORE, ENV_ENDPOINT, ENV_UPDATE_ENDPOINT, ENV_GSP_ENDPOINT)
+    saved = {name: os.environ.pop(name) for name in (ENV_STORE, ENV_ENDPOINT, ENV_UPDATE_ENDPOINT, ENV_GSP_ENDPOINT,
+                                                      ENV_CACHE)
              if name in os.environ}
+    os.environ[ENV_CACHE] = str(tmp_path_factory.mktemp("cache"))
     yield
+    del os.environ[ENV_CACHE]
     os.environ.update(saved)
     os.chdir(before)
 

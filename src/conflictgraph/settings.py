@@ -48,10 +48,11 @@ def cache_dir() -> Path:
     ``$XDG_CACHE_HOME/conflictgraph``, else ``~/.cache/conflictgraph``.
 
     >>> import os
+    >>> before = os.environ.get(ENV_CACHE)
     >>> os.environ[ENV_CACHE] = "/tmp/cg-cache"
     >>> str(cache_dir())
     '/tmp/cg-cache'
-    >>> del os.environ[ENV_CACHE]
+    >>> _ = os.environ.pop(ENV_CACHE) if before is None else os.environ.update({ENV_CACHE: before})
     """
     import os
 

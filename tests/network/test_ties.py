@@ -276,8 +276,9 @@ def test_a_remote_store_gives_the_same_table_and_networks(on_disk):
 
 
 def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatch):
-    """The first network command on a remote store extracts its table and keeps it in the cache,
-    named by the store's version; the next ones read it; an import (a new version) means a new one."""
+    """A build or import through --endpoint keeps the remote store's table in this machine's
+    cache, named by the store's new version (the import with the rows it passed); network
+    commands read it; a missing file is extracted and kept by the first command."""
     from conflictgraph.network.ties import remote_table_path
     from conflictgraph.store.remote import Endpoint, RemoteStore
     from oxigraph_server import running_oxigraph
@@ -285,27 +286,32 @@ def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatc
     (tmp_path / "db").mkdir()
     with running_oxigraph(tmp_path / "db") as url:
         endpoint = ["--endpoint", url + "/query"]
-        assert run_cli("build", "--no-bundled", "--graph", str(MINI), *endpoint).exit_code == 0
+        built = run_cli("build", "--no-bundled", "--graph", str(MINI), *endpoint)
+        assert built.exit_code == 0 and "keeping the event-tie table" in built.output, built.output
+        remote = RemoteStore(Endpoint.from_urls(url + "/query"))
+        assert remote_table_path(remote).is_file()  # (no dataset yet: an empty table)
         result = run_cli("import", "ucdp", str(FIXTURES / "ucdp" / "ged.csv"), *endpoint,
                          "--rejects", str(tmp_path / "rejects.csv"))
         assert result.exit_code in (0, 1), result.output
-        remote = RemoteStore(Endpoint.from_urls(url + "/query"))
         first = remote_table_path(remote)
-        assert first is not None and first.parent == tmp_path / "cache" / "ties" and not first.exists()
-        table = kept_table(remote)
-        assert first.is_file() and len(table.events) > 0
+        assert first is not None and first.parent == tmp_path / "cache" / "ties" and first.is_file()
+        assert len(list(first.parent.iterdir())) == 1  # the build's version: removed
         monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
-        assert kept_table(remote) == table  # read from the cache
+        table = kept_table(remote)  # read from the cache the import filled
         monkeypatch.undo()
         monkeypatch.setenv("CONFLICTGRAPH_CACHE", str(tmp_path / "cache"))
+        assert len(table.events) > 0 and table == extract_ties(remote)
+        first.unlink()
+        assert kept_table(remote) == table and first.is_file()  # extracted by a command, and kept
         result = run_cli("import", "acled", str(FIXTURES / "acled" / "acled.csv"), *endpoint,
                          "--rejects", str(tmp_path / "rejects.csv"))
         assert result.exit_code in (0, 1), result.output
-        second = remote_table_path(remote)  # the same store object: it had listed the graphs before the import
-        assert second is not None and second != first  # a new version
-        newer = kept_table(remote)
-        assert second.is_file() and newer == extract_ties(remote) and newer.kinds.strings == ["acled", "ucdp-ged"], newer.kinds.strings
-        assert not first.exists()  # the old version's file is removed
+        second = remote_table_path(remote)
+        assert second is not None and second != first and second.is_file() and not first.exists()
+        second.unlink()  # so a command extracts it with this store object,
+        newer = kept_table(remote)  # which had listed the graphs before the import
+        assert newer == extract_ties(RemoteStore(Endpoint.from_urls(url + "/query")))
+        assert newer.kinds.strings == ["acled", "ucdp-ged"], newer.kinds.strings
 
 
 def _table_of(rows_by_graph: dict[str, list[tuple[str, list[str]]]]) -> TieTable:

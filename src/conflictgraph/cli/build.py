@@ -8,15 +8,16 @@ import click
 
 from conflictgraph.build.pipeline import Derive, build_store, check_graph
 from conflictgraph.cli.options import Context, disk_store_option, format_option, graph_options, store_option
-from conflictgraph.errors import StoreMissing, UsageError
-from conflictgraph.network.ties import ImportedTies, write_table as write_tie_table
+from conflictgraph.errors import ConflictGraphError, StoreMissing, UsageError
+from conflictgraph.network.ties import ImportedTies, cache_remote_table, write_table as write_tie_table
 from conflictgraph.render.rows import write_rows
 from conflictgraph.store.base import Store
 from conflictgraph.store.compaction import compact_store
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location, store_location
+from conflictgraph.store.remote import Endpoint
 
-__all__ = ["build", "compact", "validate", "doctor", "derived_files"]
+__all__ = ["build", "compact", "validate", "doctor", "derived_files", "cache_tie_table"]
 
 
 @click.command()
@@ -27,6 +28,8 @@ def build(context: Context, store: Location, graph_dirs: tuple[Path, ...], no_bu
     """Build the store from the bundled graph and any --graph folders (atomic)."""
     _store, report = build_store(store, graph_dirs=graph_dirs, bundled=not no_bundled, notify=context.note,
                                  derive=derived_files(context))
+    if isinstance(store, Endpoint):
+        cache_tie_table(context, store)
     for finding in report.warnings:
         context.note("warning: " + finding.render())
     click.echo(f"built {store}: {report.sources} sources, {report.asserted} asserted and "
@@ -40,6 +43,18 @@ def derived_files(context: Context, imported: ImportedTies | None = None) -> Der
         context.note("writing the event-tie table for the network commands")
         write_tie_table(store, folder, imported=imported)
     return derive
+
+
+def cache_tie_table(context: Context, endpoint: Endpoint, imported: ImportedTies | None = None) -> None:
+    """After a build or import through ``--endpoint``: keep the remote store's event-tie table in
+    this machine's cache for its new version, so the network commands after it read it."""
+    from conflictgraph.build.remote import open_remote
+
+    context.note("keeping the event-tie table in this machine's cache for the network commands")
+    try:
+        cache_remote_table(open_remote(endpoint), imported=imported)
+    except ConflictGraphError as err:  # the change is in; a network command will extract the table
+        context.note(f"could not keep the event-tie table ({err}); network commands will read it from the store")
 
 
 @click.command()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conflictgraph.build.pipeline import update_store
-from conflictgraph.cli.build import derived_files
+from conflictgraph.cli.build import cache_tie_table, derived_files
 from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.importers import import_events
@@ -20,6 +20,7 @@ from conflictgraph.render.rows import write_table
 from conflictgraph.store.compaction import start_background
 from conflictgraph.store.generations import StoreLocation
 from conflictgraph.store.location import Location
+from conflictgraph.store.remote import Endpoint
 from conflictgraph.store.oxigraph import OxigraphStore
 
 if TYPE_CHECKING:
@@ -70,9 +71,12 @@ def import_command(context: Context, dataset: str, file: Path, mapping: str | No
         # the copy's folder
         generation = writer.path.parent if isinstance(writer, OxigraphStore) and writer.path is not None else None
         report = import_events(writer, spec, file, rejects_path=rejects, version=version, progress=progress,
-                               scratch=generation, observe=ties.add if generation is not None else None)
+                               scratch=generation, observe=ties.add if isinstance(store, StoreLocation | Endpoint)
+                               else None)
         if report.older or report.missing:  # the graph holds events this file did not give
             ties.discard()
+    if isinstance(store, Endpoint):
+        cache_tie_table(context, store, ties)
     if large and generation is not None:
         assert isinstance(store, StoreLocation)  # only an on-disk store is written through an on-disk copy
         start_background(store.path, generation)

@@ -67,7 +67,7 @@ import json
 import os
 import zipfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +87,7 @@ from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
-           "remote_table_path", "select",
+           "remote_table_path", "cache_remote_table", "select",
            "aggregate", "merge_edges"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
@@ -912,24 +912,43 @@ def kept_table(store: Store) -> TieTable:
     if path is None:
         return extract_ties(store)
     assert isinstance(store, RemoteStore)
-    store.forget_graphs()  # list the graphs of this version, not those of an earlier look
-    table = _kept_at(path, store, still=lambda: remote_table_path(store) == path)
-    with suppress(OSError):
-        _forget_older(path)
-    return table
+    table = _read(path, _key(event_relations()))
+    if table is None:
+        table = cache_remote_table(store)
+    return table if table is not None else extract_ties(store)  # (the store changed meanwhile)
 
 
-def _kept_at(path: Path, store: Store, still: Callable[[], bool] = lambda: True) -> TieTable:
-    """The table kept at ``path``, else extracted from ``store`` and kept there if ``still()``
-    says the store is still the one the path is for."""
+def _kept_at(path: Path, store: Store) -> TieTable:
+    """The table kept at ``path``, else extracted from ``store`` and kept there."""
     key = _key(event_relations())
     table = _read(path, key)
     if table is None:
         table = extract_ties(store)
-        if still():
-            with suppress(OSError):  # a read-only folder: extracted per call, no harm
-                path.parent.mkdir(parents=True, exist_ok=True)
-                table.save(path, key=key)
+        with suppress(OSError):  # a read-only folder: extracted per call, no harm
+            table.save(path, key=key)
+    return table
+
+
+def cache_remote_table(store: RemoteStore, *, imported: ImportedTies | None = None) -> TieTable | None:
+    """Extract the table of the remote ``store`` (``imported``'s dataset as an import passed it)
+    and keep it in this machine's cache for the store's version (:func:`remote_table_path`),
+    removing the same store's older versions; None for a store without a version.
+
+    ``build`` and ``import`` through ``--endpoint`` call it after their change, so the network
+    commands after them here read it; a network command calls it when the file is missing.
+    The file is written only when the version is the same after extracting (a change that
+    landed meanwhile is not saved under its version).
+    """
+    path = remote_table_path(store)
+    if path is None:
+        return None
+    store.forget_graphs()  # list the graphs of this version, not those of an earlier look
+    table = extract_ties(store, imported=imported)
+    if remote_table_path(store) == path:
+        with suppress(OSError):  # a read-only cache folder: extracted per command, no harm
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table.save(path, key=_key(event_relations()))
+            _forget_older(path)
     return table
 
 
