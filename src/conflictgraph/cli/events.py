@@ -12,7 +12,6 @@ from conflictgraph.cli.build import cache_tie_table, derived_files
 from conflictgraph.cli.options import Context, format_option, note, store_option, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.importers import import_events
-from conflictgraph.importers.common import DatasetSpec
 from conflictgraph.importers.dataset import DATASETS, dataset_graph
 from conflictgraph.importers.table import inspect_table, load_mapping, table_spec
 from conflictgraph.network.ties import ImportedTies
@@ -59,20 +58,20 @@ def import_command(context: Context, dataset: str, file: Path, mapping: str | No
                          else "--mapping is for 'import table FILE --mapping ...' only")
     if dataset_key is not None and mapping is None:
         raise UsageError("--dataset is for 'import table FILE --mapping ...' only")
-    spec: str | DatasetSpec = dataset
     if mapping is not None:
         chosen = load_mapping(mapping)
         spec = table_spec(chosen.as_dataset(dataset_key) if dataset_key else chosen, file)
+    else:
+        spec = DATASETS[dataset]
     rejects = rejects or Path.cwd() / (file.stem + ".rejects.csv")
     large = file.stat().st_size >= BACKGROUND_COMPACTION_BYTES
-    ties = ImportedTies(dataset_graph(spec.key if isinstance(spec, DatasetSpec) else DATASETS[spec].key))
+    ties = ImportedTies(dataset_graph(spec.key))
     with update_store(store, notify=context.note, compact=not large, derive=derived_files(context, ties)) as writer, \
             _progress(context, file) as progress:
         # the copy's folder
         generation = writer.path.parent if isinstance(writer, OxigraphStore) and writer.path is not None else None
         report = import_events(writer, spec, file, rejects_path=rejects, version=version, progress=progress,
-                               scratch=generation, observe=ties.add if isinstance(store, StoreLocation | Endpoint)
-                               else None)
+                               scratch=generation, observe=ties.add)
         if report.older or report.missing:  # the graph holds events this file did not give
             ties.discard()
     if isinstance(store, Endpoint):
