@@ -399,12 +399,6 @@ class _Raw:
             self.flags.append(0)
         return found
 
-    def value(self, text: str) -> int:
-        found = self.values.get(text)
-        if found is None:
-            found = self.values[text] = len(self.values)
-        return found
-
     def graph(self, iri: str) -> int:
         if iri not in self.graphs:
             self.graphs.append(iri)
@@ -693,15 +687,15 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     too_large = np.array([c is not None and not 0 <= c < NO_END for c in parsed], dtype=bool)
     excluded[count_node[too_large[count_value]]] = True  # a count the columns cannot hold
     plain = (sides_in >= 0) & (home == sides_in) & ~excluded
-    plain_nodes = np.flatnonzero(plain)
-    names = sorted(raw.nodes[i] for i in plain_nodes.tolist())
+    plain_nodes = np.array(sorted(np.flatnonzero(plain).tolist(), key=raw.nodes.__getitem__),
+                           dtype=np.int64)  # in event code order: by IRI
+    names = [raw.nodes[i] for i in plain_nodes.tolist()]
     events = Vocabulary.from_sorted(names)
     n_events = len(names)
     event_of = np.full(n_nodes, -1, dtype=np.int64)  # node -> event code
-    event_of[[raw.number[name] for name in names]] = np.arange(n_events)
-    with_sides = {raw.nodes[i] for i in np.flatnonzero(sides_in != -1).tolist()}
-    residual = sorted((with_sides | other_sides) - set(names))
-    plain_nodes = np.array([raw.number[name] for name in names], dtype=np.int64)  # in event code order
+    event_of[plain_nodes] = np.arange(n_events)
+    with_sides = {raw.nodes[i] for i in np.flatnonzero((sides_in != -1) & ~plain).tolist()}
+    residual = sorted(with_sides | (other_sides - set(names)))
 
     # 2. per-event columns
     graph_kinds = [_kind(g) for g in raw.graphs]
@@ -908,14 +902,13 @@ def kept_table(store: Store) -> TieTable:
     folder = generation_folder(store)
     if folder is not None:
         return _kept_at(folder / TABLE_FILE, store)
-    path = remote_table_path(store) if isinstance(store, RemoteStore) else None
-    if path is None:
-        return extract_ties(store)
-    assert isinstance(store, RemoteStore)
-    table = _read(path, _key(event_relations()))
-    if table is None:
-        table = cache_remote_table(store)
-    return table if table is not None else extract_ties(store)  # (the store changed meanwhile)
+    if isinstance(store, RemoteStore) and (path := remote_table_path(store)) is not None:
+        table = _read(path, _key(event_relations()))
+        if table is None:
+            table = cache_remote_table(store)
+        if table is not None:
+            return table
+    return extract_ties(store)  # in memory, a writer's copy, no version, or the store changed meanwhile
 
 
 def _kept_at(path: Path, store: Store) -> TieTable:
