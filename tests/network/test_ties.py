@@ -131,9 +131,9 @@ def test_the_table_is_kept_in_the_generation_and_rebuilt_when_missing(mini_on_di
     path = StoreLocation(mini_on_disk_imported).current() / TABLE_FILE
     table = kept_table(store)
     assert path.is_file() and TieTable.load(path, key=_key()) == table == extract_ties(store)
-    monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
-    assert kept_table(store) == table  # read from the file
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
+        assert kept_table(store) == table  # read from the file
     path.unlink()
     assert kept_table(store) == table and path.is_file()  # extracted again, and kept
     TieTable.from_events([]).save(path, key="other code")
@@ -142,11 +142,9 @@ def test_the_table_is_kept_in_the_generation_and_rebuilt_when_missing(mini_on_di
 
 def _kept_without_extracting(location, monkeypatch) -> TieTable:
     """The table the current generation keeps, read as a network command reads it (no extracting)."""
-    monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
         return kept_table(open_for_reading(location))
-    finally:
-        monkeypatch.undo()
 
 
 def test_build_and_import_write_the_table_before_publishing(mini_on_disk, tmp_path, monkeypatch):
@@ -232,11 +230,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path, monkeyp
         handle.write(b"PK\x03\x04 half a file")
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(np, "savez", failing)
     new = TieTable.from_events([{"event": "e2", "kind": "acled", "sideA": ["x"], "sideB": ["z"]}])
-    with pytest.raises(OSError, match="no space"):
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="no space"):
+        patch.setattr(np, "savez", failing)
         new.save(path)
-    monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir()] == ["ties.npz"]
     assert TieTable.load(path) == old
 
@@ -296,10 +293,9 @@ def test_a_remote_store_s_table_is_cached_per_store_version(tmp_path, monkeypatc
         first = remote_table_path(remote)
         assert first is not None and first.parent == tmp_path / "cache" / "ties" and first.is_file()
         assert len(list(first.parent.iterdir())) == 1  # the build's version: removed
-        monkeypatch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
-        table = kept_table(remote)  # read from the cache the import filled
-        monkeypatch.undo()
-        monkeypatch.setenv("CONFLICTGRAPH_CACHE", str(tmp_path / "cache"))
+        with monkeypatch.context() as patch:
+            patch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
+            table = kept_table(remote)  # read from the cache the import filled
         assert len(table.events) > 0 and table == extract_ties(remote)
         first.unlink()
         assert kept_table(remote) == table and first.is_file()  # extracted by a command, and kept
