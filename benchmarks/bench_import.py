@@ -21,7 +21,8 @@ process (its peak memory is the process's max RSS, from ``wait4``):
 
 The baselines' centralities are networkx's degree, weighted degree, PageRank, eigenvector and
 betweenness sampled from 256 sources (exact betweenness takes networkx minutes at this size);
-``conflictgraph centrality`` computes them all, betweenness exact up to 5,000 actors.
+``conflictgraph centrality`` computes them all, betweenness exact up to 5,000 actors and 500
+million actors x ties (sampled from 256 sources beyond: the dense 1,000,000-row network).
 
 ``--runs N`` repeats the whole run (each with its own store) and prints medians. The issue-16
 targets are printed with OK or MISSED.

@@ -60,7 +60,7 @@ def _emit(report: Report, fmt: str) -> None:
 def _note_analysis(meta: dict) -> None:
     """What an analysis used, and why its ties and why it is empty when it is, on stderr."""
     note(describe_analysis(meta))
-    for key in ("ties_reason", "empty_reason"):
+    for key in ("ties_reason", "sample_reason", "empty_reason"):
         if meta.get(key):
             note(meta[key])
 
@@ -77,7 +77,8 @@ def _write_section(table: Table, fmt: str) -> None:
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
 @ties_option("the measures run on")
 @click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
-              help="Sample betweenness from K source nodes (default: exact up to 5000 nodes, 256 beyond).")
+              help="Sample betweenness from K source nodes (default: exact up to 5000 nodes and 500 million "
+                   "nodes x ties, 256 beyond).")
 @click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
               help="Where betweenness, eigenvector and PageRank run (auto: igraph above 500 nodes).")
 @click.option("--weight", type=click.Choice(["evidence", "deaths"]), default="evidence", show_default=True,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from conflictgraph.network.analyze.balance import balance
-from conflictgraph.network.analyze.centrality import MEASURES, SAMPLE_THRESHOLD, centrality
+from conflictgraph.network.analyze.centrality import MEASURES, centrality, default_sample
 from conflictgraph.network.analyze.communities import AFFINITY, affinity_graph, communities
 from conflictgraph.network.analyze.diff import network_diff
 from conflictgraph.network.analyze.paths import NoPath, alliance_paths
@@ -71,12 +71,22 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
         attrs = reduced.nodes[node]
         rows.append({"rank": rank, "actor": attrs.get("label", node), "type": attrs.get("type"), "iri": node,
                      **{m: scores[node][m] for m in measures}})
-    exact = reduced.number_of_nodes() <= SAMPLE_THRESHOLD
     meta = dict(reduced.graph["analysis"], measures=measures, sorted_by=key, weight=weight,
-                betweenness_sample=sample if sample else ("exact" if exact else 256))
+                betweenness_sample=_sample_used(reduced, sample))
+    if "betweenness" in measures and not sample and meta["betweenness_sample"] != "exact":
+        meta["sample_reason"] = (f"betweenness sampled from {meta['betweenness_sample']} of "
+                                 f"{reduced.number_of_nodes()} actors: exact would walk every one of the "
+                                 f"{reduced.number_of_edges()} ties from each (--sample "
+                                 f"{reduced.number_of_nodes()} for exact)")
     _explain(meta, reason, empty=not reduced.number_of_edges(), network=network)
     table = Table(rows, columns=["rank", "actor", "type", *measures, "iri"], title="Centrality")
     return Report(meta, [table], {"rows": rows})
+
+
+def _sample_used(reduced: nx.Graph, sample: int | None) -> int | str:
+    """The betweenness sample the centrality took: its number of sources, or "exact"."""
+    used = sample or default_sample(reduced)
+    return "exact" if used is None or used >= reduced.number_of_nodes() else used
 
 
 def _weighted_by_deaths(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
