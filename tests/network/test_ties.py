@@ -14,8 +14,8 @@ from conflictgraph.importers.dataset import import_events
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
 from conflictgraph.network.spec import NetworkSpec, load_projection
-from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, aggregate, event_relations, extract_ties,
-                                        kept_table)
+from conflictgraph.network.tie_edges import aggregate
+from conflictgraph.network.ties import RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table
 from conflictgraph.store.generations import DATABASE, StoreLocation
 
 from conftest import FIXTURES, MINI, copy_store, run_cli

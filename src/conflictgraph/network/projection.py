@@ -77,7 +77,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from conflictgraph.errors import UsageError
 from conflictgraph.network.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
-from conflictgraph.network.ties import RELATIONS, aggregate, kept_table, merge_edges
+from conflictgraph.network.tie_edges import aggregate, merge_edges
+from conflictgraph.network.ties import RELATIONS, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref

@@ -4,8 +4,8 @@ The ``fought`` and ``fought-alongside`` relations of ``ontology/projection.toml`
 (``projection/fought.rq`` and ``projection/fought-alongside.rq``) make one query row per
 (event, pair of actors), and projecting them row by row costs most of a projection on a store
 of imported events (100,000 ACLED events: 22 s). This module derives the same rows once per
-store generation, as numpy columns, and folds them with vectorised operations
-(:func:`conflictgraph.network.projection.project` uses it for those two relations):
+store generation, as numpy columns (:func:`conflictgraph.network.projection.project` folds
+them for those two relations with :mod:`conflictgraph.network.tie_edges`):
 
 - :func:`extract_ties` reads a store into a :class:`TieTable`: one row per (event, pair of
   actors it ties, relation), sorted by (a, b, relation, event), plus per-event columns (date
@@ -25,10 +25,9 @@ store generation, as numpy columns, and folds them with vectorised operations
   by older code, or an automatic build) gets it extracted once and kept; a remote store's is
   kept in this machine's cache per store version (:func:`remote_table_path`); an in-memory
   store's is extracted per call.
-- :func:`aggregate` filters the rows (window with the projection's semantics, evidence kind,
-  generic actors, allowed end nodes) and folds them per (a, b, relation) into the edge
-  attributes the projection gives (weight, start, end, sources, events, evidence, status,
-  fatalities ...); :func:`merge_edges` adds the residual events' edges.
+- :mod:`conflictgraph.network.tie_edges` folds the rows into the projection's edges (kept
+  apart: a kept file is read only by the code that extracted it, and this module's text is that
+  code's version, see :func:`_key`).
 
 Which events go in the table. Only *plain dataset events*: events whose side triples are all
 in one dataset graph (``<graph/dataset/NAME>``), typed there (and nowhere else) as a
@@ -56,8 +55,7 @@ Examples
 >>> table = extract_ties(store)
 >>> len(table) > 0, table.kinds.strings
 (True, ['acled'])
->>> edges = aggregate(table, event_relations(), between=("2023-11-01", "2023-11-30"))
->>> all(attrs["evidence"] == {"acled": attrs["weight"]} for attrs in edges.values())
+>>> sorted(set(table.relation.tolist())) == [FOUGHT, FOUGHT_ALONGSIDE]
 True
 """
 from __future__ import annotations
@@ -77,7 +75,7 @@ import numpy as np
 
 from conflictgraph.importers.common import parse_nt_term
 from conflictgraph.network.gcpause import gc_paused
-from conflictgraph.network.spec import Relation, load_projection, merge_spans
+from conflictgraph.network.spec import Relation, load_projection
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, RDF_TYPE, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.settings import cache_dir
@@ -87,8 +85,7 @@ from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
-           "remote_table_path", "cache_remote_table", "select",
-           "aggregate", "merge_edges"]
+           "remote_table_path", "cache_remote_table", "days", "iso_days"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
 FOUGHT, FOUGHT_ALONGSIDE = 0, 1
@@ -979,230 +976,3 @@ def _forget_older(path: Path) -> None:
 
 
 # Aggregation -------------------------------------------------------------------------------
-
-def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] | None = None,
-           evidence: str = "all", statuses: Iterable[str] | None = None, include_generic: bool = False,
-           generic: Iterable[str] = (), nodes: Iterable[str] | None = None,
-           relations: Iterable[str] | None = None) -> np.ndarray:
-    """The rows :func:`aggregate` keeps for these options, as a boolean mask (same parameters).
-
-    >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"],
-    ...                                "start": "2023-01-05", "end": "2023-01-05"}])
-    >>> select(table, as_of="2023-01-05").tolist(), select(table, as_of="2023-01-06").tolist()
-    ([True], [False])
-    """
-    mask = np.ones(len(table), dtype=bool)
-    if relations is not None:
-        wanted = [RELATIONS.index(r) for r in relations if r in RELATIONS]
-        mask &= np.isin(table.relation, wanted)
-    if evidence != "all":
-        codes = table.kinds.index()
-        if evidence not in codes:
-            mask[:] = False
-        else:
-            mask &= table.event_kind[table.event] == codes[evidence]
-    if statuses is not None and "claimed" not in {s.strip().lower() for s in statuses}:
-        mask[:] = False  # no event of the table has a status: each is "claimed"
-    start, end = table.event_start[table.event], table.event_end[table.event]
-    mask &= start <= end  # evidence that never held at one time (sentinels never trip this)
-    if as_of is not None:
-        day = days([as_of])[0]
-        mask &= (start <= day) & (end >= day)
-    elif between is not None:
-        low, high = days(list(between))
-        mask &= (start <= high) & (end >= low)
-    allowed = np.ones(len(table.actors), dtype=bool)
-    if nodes is not None:
-        allowed &= table.actors.mask(nodes)
-    if not include_generic:
-        allowed &= ~table.actors.mask(generic)
-    if not allowed.all():
-        mask &= allowed[table.a] & allowed[table.b]
-    return mask
-
-
-def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None = None,
-              between: Sequence[str] | None = None, evidence: str = "all", statuses: Iterable[str] | None = None,
-              include_generic: bool = False, generic: Iterable[str] = (),
-              nodes: Iterable[str] | None = None) -> dict[tuple[str, str, str], dict]:
-    """Fold the table's rows into edges, as the projection does for the event relations.
-
-    Parameters
-    ----------
-    table : TieTable
-    entries : list of Relation
-        The relations to fold (those of :data:`RELATIONS` among them; their labels and signs).
-    as_of : str, optional
-        An ISO day: keep the events in force on it (start <= day <= end; open bounds hold).
-    between : (str, str), optional
-        ISO days: keep the events in force on some day of the period.
-    evidence : str
-        ``"all"``, ``"curated"`` (no table event is curated: nothing) or a dataset name.
-    statuses : iterable of str, optional
-        Keep ties of these statuses; the table's events have none, so are ``claimed``.
-    include_generic : bool
-        Keep edges with a generic actor at one end.
-    generic : iterable of str
-        The IRIs of the generic actors (``cg:generic true`` or a cg:GenericActor).
-    nodes : iterable of str, optional
-        The IRIs that may be edge ends (the view's node kinds).
-
-    Returns
-    -------
-    dict
-        ``(a, b, relation) -> attributes``, the attributes the projection gives such an edge.
-
-    Examples
-    --------
-    >>> table = TieTable.from_events([
-    ...     {"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"], "start": "2023-01-05",
-    ...      "end": "2023-01-05", "best": 2},
-    ...     {"event": "e2", "kind": "ucdp-ged", "sideA": ["y"], "sideB": ["x"], "start": "2023-03-01",
-    ...      "end": "2023-03-31", "low": 1, "high": 9}])
-    >>> edge = aggregate(table, event_relations())["x", "y", "fought"]
-    >>> edge["weight"], edge["start"], edge["end"], edge["fatalities"], edge["evidence"]
-    (2, '2023-01-05', '2023-03-31', 3, {'acled': 1, 'ucdp-ged': 1})
-    >>> aggregate(table, event_relations(), as_of="2023-03-15")["x", "y", "fought"]["events"]
-    ['e2']
-    >>> aggregate(table, event_relations(), evidence="curated")
-    {}
-    """
-    meta = {r.relation: (r.label, r.sign) for r in entries if r.relation in RELATIONS}
-    mask = select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses,
-                  include_generic=include_generic, generic=generic, nodes=nodes, relations=meta)
-    rows = np.flatnonzero(mask)
-    if len(rows) == 0:
-        return {}
-    a, b, rel, ev = table.a[rows], table.b[rows], table.relation[rows], table.event[rows]
-    change = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (rel[1:] != rel[:-1])]
-    first = np.flatnonzero(change)
-    weight = np.diff(np.r_[first, len(rows)])
-    n_groups = len(first)
-    group = np.repeat(np.arange(n_groups), weight)
-    starts = iso_days(np.minimum.reduceat(table.event_start[ev], first))
-    ends = iso_days(np.maximum.reduceat(table.event_end[ev], first))
-    fatalities, low_sums, high_sums = (_summed_counts(counts[ev], first)
-                                       for counts in (table.fatalities(), table.event_low, table.event_high))
-    n_kinds, n_sources = len(table.kinds), len(table.sources)
-    per_kind = np.bincount(group * n_kinds + table.event_kind[ev], minlength=n_groups * n_kinds
-                           ).reshape(n_groups, n_kinds)
-    pairs = np.unique(group.astype(np.int64) * n_sources + table.event_source[ev])
-    pair_group, pair_source = pairs // n_sources, pairs % n_sources
-    source_first = np.searchsorted(pair_group, np.arange(n_groups + 1))
-    source_names = table.sources.objects[pair_source].tolist()
-    names = table.actors.strings
-    ids = table.events.objects[ev].tolist()
-    bounds = np.r_[first, len(rows)].tolist()
-    gapped = _gapped_spans(group, table.event_start[ev], table.event_end[ev])
-    constant = [(relation, *meta.get(relation, ("", 0))) for relation in RELATIONS]
-    out: dict[tuple[str, str, str], dict] = {}
-    with gc_paused():  # collections triggered by the many new dicts would cost more than the loop
-        evidence_of: list[dict[str, int]] = [{} for _ in range(n_groups)]
-        for k, name in enumerate(table.kinds.strings):  # in code order: sorted kind names
-            column = per_kind[:, k]
-            present = np.flatnonzero(column)
-            for g, count in zip(present.tolist(), column[present].tolist()):
-                evidence_of[g][name] = count
-        for g, (x, y, r, w, begin, stop, low, high, fat, evid) in enumerate(zip(
-                a[first].tolist(), b[first].tolist(), rel[first].tolist(), weight.tolist(), bounds, bounds[1:],
-                source_first.tolist(), source_first[1:].tolist(), fatalities, evidence_of)):
-            relation, label, sign = constant[r]
-            events = ids[begin:stop]
-            attrs = out[names[x], names[y], relation] = {
-                "relation": relation, "label": label, "sign": sign, "weight": w, "symmetric": True,
-                "start": starts[g], "end": ends[g], "statements": [], "sources": source_names[low:high],
-                "events": events, "ties": events[:], "via": [], "evidence": evid,
-                "status": ["claimed"], "fatalities": fat, "fatalities_low": low_sums[g],
-                "fatalities_high": high_sums[g]}
-            spans = gapped.get(g)
-            if spans is not None:
-                attrs["spans"] = spans
-    return out
-
-
-def _summed_counts(counts: np.ndarray, first: np.ndarray) -> list[int | None]:
-    """Per group (rows from each ``first`` index to the next), the sum of the known counts
-    (>= 0); None for a group with none known.
-
-    >>> _summed_counts(np.array([2, -1, -1, 5]), np.array([0, 1, 3]))
-    [2, None, 5]
-    """
-    known = counts >= 0
-    sums = np.add.reduceat(np.where(known, counts, 0).astype(np.int64), first)
-    any_known = np.add.reduceat(known.astype(np.int64), first)
-    return [total if n else None for total, n in zip(sums.tolist(), any_known.tolist())]
-
-
-def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[int, list[list[str | None]]]:
-    """For each group (ascending ids, one per row) whose rows' [start, end] days leave a gap,
-    its merged spans in ISO days (as :func:`~conflictgraph.network.spec.merge_spans` gives them).
-
-    >>> _gapped_spans(np.array([0, 0, 1, 1]), np.array([10, 20, 5, 6], dtype=np.int32),
-    ...               np.array([10, 20, 5, 6], dtype=np.int32))
-    {0: [['1970-01-11', '1970-01-11'], ['1970-01-21', '1970-01-21']]}
-    """
-    order = np.lexsort((start, group))
-    g = group[order].astype(np.int64)
-    s, e = start[order].astype(np.int64), end[order].astype(np.int64)
-    offset = g << 33  # above every int32 day: a running maximum never carries into the next group
-    reach = np.maximum.accumulate(e + offset) - offset  # the latest end so far within the group
-    opens = np.ones(len(g), dtype=bool)
-    opens[1:] = (g[1:] != g[:-1]) | (s[1:] > reach[:-1] + 1)
-    span_group = g[opens]
-    gapped = np.flatnonzero(np.r_[span_group[1:] == span_group[:-1], False] |
-                            np.r_[False, span_group[1:] == span_group[:-1]])  # spans of groups with two or more
-    if not len(gapped):
-        return {}
-    begins = np.flatnonzero(opens)
-    stops = np.maximum.reduceat(e, begins)
-    found: dict[int, list[list[str | None]]] = {}
-    for g, day_from, day_to in zip(span_group[gapped].tolist(), iso_days(s[begins[gapped]]), iso_days(stops[gapped])):
-        spans = found.get(g)
-        if spans is None:
-            found[g] = [[day_from, day_to]]
-        else:
-            spans.append([day_from, day_to])
-    return found
-
-
-def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tuple[str, str, str], dict]]
-                ) -> dict[tuple[str, str, str], dict]:
-    """Add the edges ``extra`` (pairs of key and attributes; the residual events') to ``base``,
-    in place.
-
-    For a key in both: events, ties, statements, sources, via and status are united (sorted),
-    evidence counts added, start is the earlier (None wins: open), end the later, fatalities
-    summed over the counts known, weight the number of events (the ``events`` rule of both
-    relations). The two sides hold different events (each event is in the table or residual).
-
-    >>> one = {("x", "y", "fought"): {"weight": 1, "start": "2023-01-01", "end": "2023-01-01",
-    ...        "statements": [], "sources": ["s1"], "events": ["e1"], "ties": ["e1"], "via": [],
-    ...        "evidence": {"acled": 1}, "status": ["claimed"], "fatalities": None}}
-    >>> two = {"weight": 1, "start": None, "end": "2024-01-01", "statements": ["st"], "sources": ["s2"],
-    ...        "events": ["e0"], "ties": ["e0"], "via": [], "evidence": {"curated": 1}, "status": ["claimed"],
-    ...        "fatalities": 4}
-    >>> edge = merge_edges(one, [(("x", "y", "fought"), two)])["x", "y", "fought"]
-    >>> edge["weight"], edge["start"], edge["end"], edge["events"], edge["fatalities"]
-    (2, None, '2024-01-01', ['e0', 'e1'], 4)
-    """
-    for key, other in extra:
-        edge = base.get(key)
-        if edge is None:
-            base[key] = other
-            continue
-        for name in ("events", "ties", "statements", "sources", "via", "status"):
-            edge[name] = sorted(set(edge[name]) | set(other[name]))
-        edge["evidence"] = dict(sorted((k, edge["evidence"].get(k, 0) + other["evidence"].get(k, 0))
-                                       for k in set(edge["evidence"]) | set(other["evidence"])))
-        spans = merge_spans([*edge.get("spans", [[edge["start"], edge["end"]]]),
-                             *other.get("spans", [[other["start"], other["end"]]])])
-        edge.pop("spans", None)
-        if len(spans) > 1:
-            edge["spans"] = spans
-        edge["start"] = None if edge["start"] is None or other["start"] is None else min(edge["start"], other["start"])
-        edge["end"] = None if edge["end"] is None or other["end"] is None else max(edge["end"], other["end"])
-        for name in ("fatalities", "fatalities_low", "fatalities_high"):
-            counts = [c for c in (edge.get(name), other.get(name)) if c is not None]
-            edge[name] = sum(counts) if counts else None
-        edge["weight"] = len(edge["events"]) or edge["weight"] + other["weight"]
-    return base
