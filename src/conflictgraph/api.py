@@ -216,8 +216,12 @@ class ConflictGraph:
         """The projected network (a :class:`networkx.MultiDiGraph`) for ``spec`` or the same
         options as keywords (see :class:`~conflictgraph.network.spec.NetworkSpec`); with a
         ``focus``, only the ego network around that entity."""
-        spec = spec or NetworkSpec(**options)
-        network = project(self.store, **spec.project_options())
+        return self._network(spec or NetworkSpec(**options))
+
+    def _network(self, spec: NetworkSpec, *, provenance: bool = True) -> nx.MultiDiGraph:
+        """The network of :meth:`network`; without ``provenance`` the edges of imported events
+        carry their counts, not the events and sources behind them (what a ranking needs)."""
+        network = project(self.store, **spec.project_options(), provenance=provenance)
         if spec.focus:
             network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
         return network
@@ -252,8 +256,8 @@ class ConflictGraph:
                    weight: str = "evidence") -> Report:
         """Actors ranked by degree, weighted degree, betweenness, eigenvector or PageRank; ties
         weigh their evidence or (``weight="deaths"``) the deaths of their events."""
-        return centrality_report(self.network(spec), measure=measure, top=top, ties=ties, sample=sample,
-                                 engine=engine, weight=weight)
+        return centrality_report(self._network(spec or NetworkSpec(), provenance=False), measure=measure, top=top,
+                                 ties=ties, sample=sample, engine=engine, weight=weight)
 
     def paths(self, source: str, target: str, spec: NetworkSpec | None = None, *, k: int = 1,
               max_hops: int | None = None, ties: str = "auto") -> Report:
@@ -272,7 +276,8 @@ class ConflictGraph:
     def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42,
                     ties: str = "auto") -> Report:
         """Louvain communities on cooperative ties, shared enemies (hostile), both (signed) or any tie."""
-        return communities_report(self.network(spec), resolution=resolution, seed=seed, ties=ties)
+        return communities_report(self._network(spec or NetworkSpec(), provenance=False), resolution=resolution,
+                                  seed=seed, ties=ties)
 
     def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50) -> Report:
         """Structural balance on signed ties: unbalanced triangles and two camps."""

@@ -13,6 +13,7 @@ from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.importers.dataset import import_events
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
+from conflictgraph.network.reports import centrality_report, communities_report
 from conflictgraph.network.spec import NetworkSpec, load_projection
 from conflictgraph.network.tie_edges import aggregate
 from conflictgraph.network.ties import RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table
@@ -106,6 +107,33 @@ def test_the_same_on_the_bundled_graph_in_memory(bundled_in_memory, options):
 @pytest.mark.parametrize("options", OPTIONS, ids=_name)
 def test_the_same_on_the_bundled_graph_on_disk(on_disk, options):
     _same_with_and_without(open_for_reading(on_disk), options)
+
+
+PROVENANCE = {"events", "ties", "sources", "statements", "via", "evidence", "status", "spans"}
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=_name)
+def test_a_network_without_provenance_has_the_same_edges_and_weights(mini_on_disk_imported, options):
+    store = open_for_reading(mini_on_disk_imported)
+    whole, counted = project(store, **options), project(store, provenance=False, **options)
+    assert list(counted.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(counted.edges(keys=True)) == list(whole.edges(keys=True))
+    light = 0
+    for u, v, key, attrs in counted.edges(keys=True, data=True):
+        full = whole.edges[u, v, key]
+        assert attrs == {name: full[name] for name in attrs}  # what it keeps is the same
+        if "events" not in attrs:
+            light += 1
+            assert set(full) - set(attrs) <= PROVENANCE and attrs["weight"] == len(full["events"])
+    if not options or options.get("evidence") == "acled":
+        assert light  # the imported events' edges are among them
+
+
+def test_centrality_and_communities_rank_as_on_the_whole_network(bundled_in_memory):
+    graph = ConflictGraph(bundled_in_memory)
+    whole = project(bundled_in_memory)
+    assert graph.centrality().data == centrality_report(whole).data
+    assert graph.communities().data == communities_report(whole).data
 
 
 @pytest.mark.parametrize(("options", "depth"), [({}, 1), ({"between": ("2023-11-01", "2023-11-30")}, 2),
