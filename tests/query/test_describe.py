@@ -66,3 +66,27 @@ def test_a_name_of_a_place_and_the_place_holding_it_means_the_holder():
     with pytest.raises(NameAmbiguous) as err:
         names.resolve("Yonder")
     assert {iri.rsplit("/", 1)[-1] for _label, iri, _kind in err.value.candidates} == {"y-one", "y-two"}
+
+
+def test_names_leave_out_imported_events_and_keep_what_an_import_named():
+    """Every labelled entity is a name but the imported events (found by class in the dataset
+    graphs, not by reading each event's label): the actors and places an import made, curated
+    events and the sources stay."""
+    from conflictgraph.build.pipeline import build_store
+    from conflictgraph.importers.dataset import import_events
+    from conflictgraph.query.resolve import NameIndex
+    from conflictgraph.rdf.namespaces import DATASET_GRAPHS, ID
+
+    from conftest import FIXTURES, MINI
+
+    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
+    labelled = store.query(SPARQL_PREFIXES + """
+        SELECT ?entity ?g WHERE { { GRAPH ?g { ?entity skos:prefLabel ?label } }
+                                  UNION { ?entity a cg:Source ; dct:title ?title } }""").rows
+    imported_events = {str(r["entity"]) for r in labelled
+                       if str(r.get("g") or "").startswith(DATASET_GRAPHS) and str(r["entity"]).startswith(ID + "event/")}
+    expected = {str(r["entity"]) for r in labelled} - imported_events
+    names = NameIndex(store)
+    assert imported_events and any(iri.startswith(ID + "actor/dataset-") for iri in expected)
+    assert set(names.entities) == expected
