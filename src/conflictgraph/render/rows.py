@@ -16,7 +16,7 @@ import csv
 import json
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import IO
 
 from conflictgraph.query.results import Table
@@ -101,16 +101,28 @@ def table_columns(columns: Sequence[str]) -> list[tuple[str, str]]:
     return shown
 
 
-def _table(rows: Iterable[dict], columns: list[str], out: IO[str], title: str | None) -> None:
+TABLE_ROWS = 1000  # rows a table for reading shows; the other formats write every row
+
+
+def _table(rows: Sequence[dict], columns: list[str], out: IO[str], title: str | None) -> None:
+    """A table for reading: its first TABLE_ROWS rows, and a caption saying how to get the rest
+    (drawing 480,000 rows took minutes)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    caption = None
+    if len(rows) > TABLE_ROWS:
+        caption = (f"the first {TABLE_ROWS:,} of {len(rows):,} rows; --format csv, tsv, json or ndjson writes "
+                   "every row")
     table = Table(title=title, show_lines=False, header_style="bold")
     shown = table_columns(columns)
     for _key, header in shown:
         table.add_column(header, overflow="fold")
-    for r in rows:
+    for r in rows[:TABLE_ROWS]:
         table.add_row(*(Text(cell_text(r.get(key))) for key, _header in shown))  # Text: never markup
     width = shutil.get_terminal_size((160, 24)).columns if out.isatty() else 160
-    Console(file=out, width=max(100, width), soft_wrap=False).print(table)
+    console = Console(file=out, width=max(100, width), soft_wrap=False)
+    console.print(table)
+    if caption:
+        console.print(Text(caption))
