@@ -129,6 +129,24 @@ def test_a_network_without_provenance_has_the_same_edges_and_weights(mini_on_dis
         assert light  # the imported events' edges are among them
 
 
+def test_an_edge_without_provenance_counts_the_events_a_residual_tie_adds():
+    """A curated node with sides but no event class on an imported pair adds a row, not an
+    event: the whole edge's weight (its events) stays, and so does the counted edge's."""
+    from conflictgraph.build.pipeline import build_store
+    from conflictgraph.rdf.namespaces import CG, GRAPHS, ID
+    from conflictgraph.rdf.terms import IRI
+
+    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
+    u, v = next((u, v) for u, v, key, attrs in project(store).edges(keys=True, data=True)
+                if key == "fought" and attrs["evidence"].get("acled"))
+    node, graph = IRI(ID + "event/untyped-report"), IRI(GRAPHS + "review")
+    store.add_quads([(node, IRI(CG.sideA), IRI(u), graph), (node, IRI(CG.sideB), IRI(v), graph)])
+    whole = project(store).edges[u, v, "fought"]
+    assert node in whole["ties"] and node not in whole["events"]
+    assert project(store, provenance=False).edges[u, v, "fought"]["weight"] == whole["weight"] == len(whole["events"])
+
+
 def test_centrality_and_communities_rank_as_on_the_whole_network(bundled_in_memory):
     graph = ConflictGraph(bundled_in_memory)
     whole = project(bundled_in_memory)

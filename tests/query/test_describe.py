@@ -90,3 +90,18 @@ def test_names_leave_out_imported_events_and_keep_what_an_import_named():
     names = NameIndex(store)
     assert imported_events and any(iri.startswith(ID + "actor/dataset-") for iri in expected)
     assert set(names.entities) == expected
+
+
+def test_a_type_that_is_not_an_iri_in_a_dataset_graph_does_not_stop_names():
+    from conflictgraph.build.pipeline import build_store
+    from conflictgraph.query.resolve import NameIndex
+    from conflictgraph.rdf.namespaces import GRAPHS, ID, RDF_TYPE
+    from conflictgraph.rdf.terms import BNode, Literal
+
+    from conftest import MINI
+
+    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    dataset = IRI(GRAPHS + "dataset/odd")
+    store.add_quads([(IRI(ID + "node/x"), IRI(RDF_TYPE), BNode("b1"), dataset),
+                     (IRI(ID + "node/y"), IRI(RDF_TYPE), Literal("a class"), dataset)])
+    assert NameIndex(store).resolve("RLA").iri.endswith("/actor/rla")

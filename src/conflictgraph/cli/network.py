@@ -74,7 +74,8 @@ def _write_section(table: Table, fmt: str) -> None:
 @click.command()
 @click.option("--measure", type=click.Choice([*_MEASURES, "all"]), default="all", show_default=True,
               help="Which centrality.")
-@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Rows to show (0: all; a table shows 1,000 at most).")
 @ties_option("the measures run on")
 @click.option("--sample", "sample", type=click.IntRange(min=2), default=None, metavar="K",
               help="Sample betweenness from K source nodes (default: exact up to 5000 nodes and 500 million "
@@ -98,7 +99,8 @@ def centrality(graph, measure: str, top: int, ties: str, sample: int | None, eng
               help="Which tie makes a dyad (fought, fought-alongside, or any relation of the view).")
 @click.option("--rank-by", type=click.Choice(DYAD_RANKS), default="events",
               show_default=True, help="What the pairs are ranked by.")
-@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0), help="Rows to show (0: all).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Rows to show (0: all; a table shows 1,000 at most).")
 @network_options
 @format_option
 @with_graph

@@ -412,10 +412,11 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
         through its query, and no event-tie table is read.
     provenance : bool
         False leaves out what lies behind the edges read from the event-tie table (their
-        ``events``, ``ties``, ``sources``, ``statements``, ``evidence``, ``status``, ``spans``):
-        they keep relation, sign, weight (their number of events), dates and fatalities, all
-        an analysis weighs (``centrality`` and ``communities`` use it: on a dense
-        million-event network half the time and memory). Every other edge is unchanged.
+        ``events``, ``ties``, ``sources``, ``statements``, ``evidence``, ``status``, ``spans``,
+        also of curated events on the same edge): they keep relation, sign, weight (their
+        number of events), dates and fatalities, all an analysis weighs (``centrality`` and
+        ``communities`` use it: on a dense million-event network half the time and memory).
+        Every other edge is unchanged; ``graph.graph["provenance"]`` records the choice.
 
     Returns
     -------
@@ -472,7 +473,7 @@ class _Options:
         return dict(view=self.view, as_of=self.day, between=list(self.window) if self.window else None,
                     evidence=self.evidence, status=sorted(self.statuses) if self.statuses else None,
                     include_generic=self.include_generic,
-                    relations=sorted(self.relations) if self.relations else None)
+                    relations=sorted(self.relations) if self.relations else None, provenance=self.provenance)
 
 
 def _check_statuses(status: Iterable[str] | None) -> set[str] | None:

@@ -262,7 +262,8 @@ def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tu
     summed over the counts known, weight the number of events (the ``events`` rule of both
     relations). The two sides hold different events (each event is in the table or residual).
     An edge of ``base`` made without provenance (:func:`aggregate`) stays without it: its
-    weight is the sum of both.
+    weight gains the other's events (not its weight, which counts rows when it has no event,
+    as a full edge's union of events would not).
 
     >>> one = {("x", "y", "fought"): {"weight": 1, "start": "2023-01-01", "end": "2023-01-01",
     ...        "statements": [], "sources": ["s1"], "events": ["e1"], "ties": ["e1"], "via": [],
@@ -286,7 +287,10 @@ def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tu
         for name in ("fatalities", "fatalities_low", "fatalities_high"):
             counts = [c for c in (edge.get(name), other.get(name)) if c is not None]
             edge[name] = sum(counts) if counts else None
-        edge["weight"] = len(edge.get("events", ())) or edge["weight"] + other["weight"]
+        if "events" in edge:
+            edge["weight"] = len(edge["events"]) or edge["weight"] + other["weight"]
+        else:
+            edge["weight"] += len(other["events"])
     return base
 
 

@@ -973,6 +973,3 @@ def _forget_older(path: Path) -> None:
     for other in path.parent.glob(f"{store_name}-*.npz"):
         if other != path:
             other.unlink(missing_ok=True)
-
-
-# Aggregation -------------------------------------------------------------------------------

@@ -59,8 +59,10 @@ class Entity:
 # Imported events are left out: there may be millions, they are named by their dataset id
 # (event:acled-MMR1), and their labels are descriptions ("Armed clash in Mese (2023-11-07)"),
 # not names. Curated events, and the actors and places an import created, stay in. So in the
-# dataset graphs only entities of the classes there that are not events are read, by class (a
-# test of each label's IRI read every event's: 12 s of 12.5 on a million events).
+# dataset graphs only entities typed there with a class that is not an event are read, by class
+# (a test of each label's IRI read every event's: 12 s of 12.5 on a million events). A label in a
+# dataset graph of an entity typed only elsewhere, or not at all, is therefore not a name (the
+# importers type every node they label; finding such labels reads every event's: 15 s).
 _NAMES = SPARQL_PREFIXES + """
 SELECT ?entity ?name ?label ?kind ?preferred WHERE {
   {
@@ -73,7 +75,7 @@ SELECT ?entity ?name ?label ?kind ?preferred WHERE {
   OPTIONAL { ?entity a ?kind . FILTER(STRSTARTS(STR(?kind), STR(cg:))) }
 }"""
 
-_CLASSES_IN = "SELECT DISTINCT ?type WHERE { GRAPH %s { ?entity a ?type } }"  # a graph named in the text
+_CLASSES_IN = "SELECT DISTINCT ?type WHERE { GRAPH %s { ?entity a ?type } FILTER (isIRI(?type)) }"  # a graph named
 _EVENT_CLASSES = SPARQL_PREFIXES + "SELECT ?type WHERE { ?type rdfs:subClassOf* cg:Event }"
 
 

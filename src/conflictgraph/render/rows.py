@@ -74,7 +74,7 @@ def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequenc
             cells = (cell_text(r.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
             out.write("| " + " | ".join(cells) + " |\n")
     elif fmt == "table":
-        _table(rows, columns, out, title)
+        _table(rows if isinstance(rows, Sequence) else list(rows), columns, out, title)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
