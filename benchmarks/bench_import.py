@@ -237,10 +237,11 @@ def _baseline(phase: str, csv_path: Path) -> dict:
     return step
 
 
-def _one_run(csv_path: Path, folder: Path) -> dict[str, dict]:
+def _one_run(csv_path: Path, folder: Path, *, baselines: bool = True) -> dict[str, dict]:
     steps = _conflictgraph(csv_path, folder)
-    steps["rdflib pipeline"] = _baseline("rdflib", csv_path)
-    steps["csv + networkx script"] = _baseline("networkx", csv_path)
+    if baselines:
+        steps["rdflib pipeline"] = _baseline("rdflib", csv_path)
+        steps["csv + networkx script"] = _baseline("networkx", csv_path)
     first = COMMANDS[0][0]
     steps["conflictgraph: import + first centrality"] = {
         key: steps["import"][key] + steps[first][key] for key in ("seconds", "cpu")} | {
@@ -259,8 +260,9 @@ def _targets(rows: int, medians: dict[str, dict]) -> list[tuple[str, float, floa
         for name, args in COMMANDS:
             limit = 5 if name == COMMANDS[0][0] or args[0] == "diff" else 8 if args[0] == "viz" else 3
             found.append((f"{name}, s", seconds[name], limit))
-    pipeline = seconds["rdflib pipeline"] / seconds["conflictgraph: import + first centrality"]
-    found.append(("import + first centrality: times faster than the rdflib pipeline", pipeline, 2))
+    if "rdflib pipeline" in seconds:
+        pipeline = seconds["rdflib pipeline"] / seconds["conflictgraph: import + first centrality"]
+        found.append(("import + first centrality: times faster than the rdflib pipeline", pipeline, 2))
     return found
 
 
@@ -271,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temporary one).")
     parser.add_argument("--generate-only", type=Path, metavar="FILE", help="Only write the CSV to FILE.")
+    parser.add_argument("--no-baselines", action="store_true",
+                        help="Time conflictgraph alone (no rdflib pipeline, no csv + networkx script, no ratio).")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -292,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     for number in range(options.runs):
         run_folder = folder / f"run-{number + 1}"
         run_folder.mkdir(exist_ok=True)
-        runs.append(_one_run(csv_path, run_folder))
+        runs.append(_one_run(csv_path, run_folder, baselines=not options.no_baselines))
         print(f"run {number + 1}: " + ", ".join(f"{name} {step['seconds']:.1f} s" for name, step in runs[-1].items()),
               flush=True)
     medians = {name: {key: statistics.median(run[name][key] for run in runs) for key in ("seconds", "cpu", "mb")}
@@ -302,9 +306,10 @@ def main(argv: list[str] | None = None) -> None:
     for name, step in medians.items():
         print(f"{name:52}{step['seconds']:>8.1f}{step['cpu']:>8.1f}{step['mb']:>9.0f}")
     last = runs[-1]
-    print(f"\nnetworks: csv + networkx {last['csv + networkx script']['nodes']:,} actors, "
-          f"{last['csv + networkx script']['edges']:,} pairs; rdflib {last['rdflib pipeline']['triples']:,} triples, "
-          f"{last['rdflib pipeline']['edges']:,} pairs")
+    if not options.no_baselines:
+        print(f"\nnetworks: csv + networkx {last['csv + networkx script']['nodes']:,} actors, "
+              f"{last['csv + networkx script']['edges']:,} pairs; rdflib {last['rdflib pipeline']['triples']:,} "
+              f"triples, {last['rdflib pipeline']['edges']:,} pairs")
     print("\ntargets (issue 16):")
     for what, measured, target in _targets(options.rows, medians):
         met = measured >= target if "faster" in what else measured <= target
