@@ -587,7 +587,7 @@ class ImportedTies:
     def __init__(self, graph: str):
         self.graph = graph
         self._raw: _Raw | None = _Raw()
-        self._pending: list[tuple[str, list[str]]] = []  # read a batch at a time
+        self._pending: list[tuple[str, tuple[str, ...]]] = []  # read a batch at a time
         self._memo: tuple[dict[str, str], dict[str, str]] = ({}, {})  # fact -> code, per graph (few distinct)
 
     def add(self, node: str, facts: Iterable[str], bounds: Iterable[str] = ()) -> None:
@@ -595,8 +595,8 @@ class ImportedTies:
         and its date ``bounds`` in the dataset's inferred graph (``"<predicate> object"``)."""
         if self._raw is None:
             return
-        self._pending.append((node, self._codes(facts, _DATASET_LETTERS, self._memo[0])
-                              + self._codes(bounds, _INFERRED_LETTERS, self._memo[1])))
+        self._pending.append((node, (*self._codes(facts, _DATASET_LETTERS, self._memo[0]),
+                                     *self._codes(bounds, _INFERRED_LETTERS, self._memo[1]))))
         if len(self._pending) >= 10_000:
             self.read()
 
@@ -613,21 +613,15 @@ class ImportedTies:
         return self._raw
 
     @staticmethod
-    def _codes(facts: Iterable[str], letters: Mapping[str, str], memo: dict[str, str]) -> list[str]:
-        """The codes of the facts the grouped query reads. Most are repeated (actors, types,
-        dates, counts), so each is looked up whole first; only a fact seen for the first time
-        has its predicate cut out (not the whole fact split: a long description is not copied)."""
-        codes = []
+    def _codes(facts: Iterable[str], letters: Mapping[str, str], memo: dict[str, str]) -> Iterator[str]:
         for fact in facts:
-            code = memo.get(fact)
-            if code is None:
-                space = fact.find(" ")
-                letter = letters.get(fact[:space])
-                if letter is None:
-                    continue
-                code = memo[fact] = letter + _grouped_value(fact[space + 1:])
-            codes.append(code)
-        return codes
+            predicate, _, obj = fact.partition(" ")
+            letter = letters.get(predicate)
+            if letter is not None:
+                code = memo.get(fact)
+                if code is None:
+                    code = memo[fact] = letter + _grouped_value(obj)
+                yield code
 
 
 def _grouped_value(term: str) -> str:
