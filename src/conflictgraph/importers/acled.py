@@ -82,6 +82,7 @@ _INTER_WORDS = {"stateforces": "1", "rebelgroup": "2", "rebelgroups": "2", "poli
                 "civilians": "7", "externalotherforces": "8", "externalforces": "8", "otherforces": "8"}
 _TIME_PREC = {1: "the day", 2: "within the week around this day", 3: "within the month"}
 _GEO_PREC = {1: "the named location", 2: "near the named location", 3: "only the larger region is known"}
+_GEO_HOW = {geo: f"ACLED geo_precision {geo}: {how}" for geo, how in _GEO_PREC.items()}  # the point's precision note
 _LOCATION_KINDS = (CG.Town, CG.Village, CG.MilitaryPosition, CG.Township, CG.Feature)
 _LEVELS = ((CG.Country,), (CG.StateRegion,), (CG.District,), (CG.Township,), _LOCATION_KINDS)
 _NEW_CLASSES = (CG.Country, CG.StateRegion, CG.District, CG.Township, CG.Place)
@@ -92,11 +93,14 @@ _DATE, _START, _END, _DERIVATION = (nt_iri(CG + name) for name in ("date", "star
 _BEST, _SOURCE, _NOTES, _MODIFIED = nt_iri(CG.fatalitiesBest), nt_iri(DCT + "source"), \
     nt_iri(DCT + "description"), nt_iri(DCT + "modified")
 _SIDE_A, _SIDE_B, _ASSOCIATED = CG.sideA, CG.sideB, CG.associatedWith
+_XSD_DATE_TIME = XSD + "dateTime"
 _INTEGERS = [nt_literal(str(n), XSD + "integer") for n in range(1000)]
 
 
+@lru_cache(maxsize=8192)
 def parse_event_date(value: str) -> date:
-    """ACLED's event_date: ``07 November 2023``, ``7-Nov-2023`` or ``2023-11-07``.
+    """ACLED's event_date: ``07 November 2023``, ``7-Nov-2023`` or ``2023-11-07`` (cached: rows
+    share few distinct dates).
 
     >>> parse_event_date("07 November 2023")
     datetime.date(2023, 11, 7)
@@ -179,7 +183,6 @@ def _class(event_type: str, sub_event: str) -> str:
     return CG.Event
 
 
-_UNIX_TIME = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also takes other scripts' digits
 _LAST_UNIX_TIME = 253402300799  # 9999-12-31T23:59:59Z, the last moment xsd:dateTime writes in four digits
 
 
@@ -188,12 +191,13 @@ def _timestamp(value: str) -> tuple[str, str] | None:
     value = value.strip()
     if not value:
         return None
-    if not _UNIX_TIME.fullmatch(value):
+    if not (value.isdigit() and value.isascii()):  # ASCII digits: isdigit() alone takes any script's digits
         raise RowRejected(f"timestamp: not a Unix time: {value!r}")
-    if int(value) > _LAST_UNIX_TIME:
+    seconds = int(value)
+    if seconds > _LAST_UNIX_TIME:
         raise RowRejected(f"timestamp: {value} is after the year 9999")
-    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(value)))
-    return f"{int(value):015d}", _MODIFIED + " " + nt_literal(moment, XSD + "dateTime")
+    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    return f"{seconds:015d}", _MODIFIED + " " + nt_literal(moment, _XSD_DATE_TIME)
 
 
 def place_levels(names: tuple[str, ...]) -> list[PlaceLevel]:
@@ -262,7 +266,7 @@ def map_row(cells: dict[str, str]) -> EventRecord:
     names = (cells["country"], cells["admin1"], cells["admin2"], cells["admin3"], cells["location"])
     record.place_names = names[:2] if geo == 3 else names
     if latitude is not None:
-        how = f"ACLED geo_precision {geo}: {_GEO_PREC[geo]}" if geo is not None else "ACLED geo_precision unknown"
+        how = _GEO_HOW[geo] if geo is not None else "ACLED geo_precision unknown"
         record.geometry = (f"POINT({longitude:g} {latitude:g})", how)
     return record
 

@@ -321,6 +321,8 @@ def parse_int(value: str, column: str, *, required: bool = False) -> int | None:
     99999999999999999999999999
     """
     value = value.strip()
+    if value.isdigit() and value.isascii():  # the common case, without the pattern (isdigit takes any script's)
+        return int(value)
     if not value:
         if required:
             raise RowRejected(f"{column}: missing number")
@@ -354,12 +356,31 @@ def kept_point(record: EventRecord, latitude: str, longitude: str) -> tuple[floa
     >>> kept_point(record, "19.67", ""), record.notes
     ((None, None), ['latitude and longitude: only one of them is given; no point kept'])
     """
+    point, notes = _point(latitude, longitude)
+    for note in notes:
+        record.note(note)
+    return point
+
+
+@lru_cache(maxsize=65536)
+def _point(latitude: str, longitude: str) -> tuple[tuple[float | None, float | None], tuple[str, ...]]:
+    """(the point of two cells, or (None, None), and the quality notes saying why not); cached:
+    a dataset repeats the coordinates of a location for every event there."""
     if bool(latitude.strip()) != bool(longitude.strip()):
-        record.note("latitude and longitude: only one of them is given; no point kept")
-        return None, None
-    lat = record.kept(parse_float, latitude, "latitude", -90, 90, what="no point kept")
-    lon = record.kept(parse_float, longitude, "longitude", -180, 180, what="no point kept")
-    return (lat, lon) if lat is not None and lon is not None else (None, None)
+        return (None, None), ("latitude and longitude: only one of them is given; no point kept",)
+    notes: list[str] = []
+    lat = _kept_float(latitude, "latitude", 90, notes)
+    lon = _kept_float(longitude, "longitude", 180, notes)
+    return ((lat, lon) if lat is not None and lon is not None else (None, None)), tuple(notes)
+
+
+def _kept_float(value: str, column: str, limit: float, notes: list[str]) -> float | None:
+    """:func:`parse_float` within -limit..limit, or None with a note (as :meth:`EventRecord.kept` writes it)."""
+    try:
+        return parse_float(value, column, -limit, limit)
+    except RowRejected as err:
+        notes.append(f"{err}; no point kept")
+        return None
 
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?")
