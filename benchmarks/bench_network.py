@@ -23,7 +23,7 @@ import networkx as nx
 
 from conflictgraph.network.analyze.centrality import betweenness, centrality, pagerank
 from conflictgraph.network.analyze.reduce import analysis_graph
-from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.gcpause import gc_paused
 
 __all__ = ["synthetic_network", "main"]
 

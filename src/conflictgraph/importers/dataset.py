@@ -59,19 +59,19 @@ Examples
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from conflictgraph.errors import ConflictGraphError, ImportFailed, UsageError, disk_error
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.importers import acled, ucdp
 from conflictgraph.importers.common import (DCT, GEO, PROV, RDF_TYPE, DatasetSpec, EventRecord, RowRejected, nt_iri,
                                             nt_lang, nt_literal, nt_term)
@@ -528,7 +528,7 @@ class ImportRun:
         """Import every row of the file, drop what no event uses now, log the run; return the report."""
         self.store.remove_subjects([self.spec.source], self.graph)
         with ExitStack() as cleanup:  # on the way out, even after an error: the steps below in reverse
-            cleanup.enter_context(_collector_paused())
+            cleanup.enter_context(gc_paused())
             folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="import-chunks-", dir=self.scratch,
                                                                        ignore_cleanup_errors=True))
             cleanup.callback(self.loader.finish)  # no chunk file is removed while it loads
@@ -692,22 +692,6 @@ class ImportRun:
         if self.version:
             facts.append((DCT + "hasVersion", Literal(self.version, XSD + "string")))
         self.store.load_quads([(run, IRI(p), o, GRAPH_IMPORT_LOG) for p, o in facts])
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while rows are mapped (as
-    ``conflictgraph.network.gcpause`` does for projections): a row makes a few dozen small lists,
-    tuples and strings, none in a reference cycle, and the collector would walk the growing
-    heap again and again (100,000 ACLED rows: 1.3 s of 12 s of Python). Reference counting still
-    frees every row's objects at once."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lines(subject: str, facts: Sequence[str], end: str) -> str:

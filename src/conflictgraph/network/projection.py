@@ -75,7 +75,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from conflictgraph.errors import UsageError
-from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.tie_edges import aggregate, merge_edges
 from conflictgraph.network.ties import RELATIONS, kept_table

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
 from conflictgraph.network.ties import RELATIONS, TieTable, days, event_relations, iso_days
 

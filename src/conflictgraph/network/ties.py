@@ -74,7 +74,7 @@ from typing import Any
 import numpy as np
 
 from conflictgraph.importers.common import parse_nt_term
-from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, RDF_TYPE, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from conflictgraph.errors import UsageError
-from conflictgraph.network.gcpause import gc_paused
+from conflictgraph.gcpause import gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
