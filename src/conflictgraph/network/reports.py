@@ -122,18 +122,23 @@ def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int =
     ``ties="auto"`` looks for cooperative paths (alliance paths) and, when there is none, for
     paths over ties of any kind; ``meta["ties_reason"]`` then says so.
     """
+    reduced: dict[str, nx.Graph] = {}  # the analysis graph of each choice of ties, built once
+
+    def paths_over(kind: str) -> list[list[dict]]:
+        reduced[kind] = analysis_graph(network, ties=kind, relations=relations)
+        return alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties=kind,
+                              graph=reduced[kind])
+
     reason = None
     if ties == "auto":
         try:
-            paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations)
-            ties = "cooperative"
+            paths, ties = paths_over("cooperative"), "cooperative"
         except NoPath as no_path:
-            paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties="all")
-            ties, reason = "all", f"{no_path}; so the paths cross ties of any kind"
+            paths, ties = paths_over("all"), "all"
+            reason = f"{no_path}; so the paths cross ties of any kind"
     else:
-        paths = alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties=ties)
-    meta = dict(analysis_graph(network, ties=ties, relations=relations).graph["analysis"], source=str(source),
-                target=str(target), k=k, max_hops=max_hops)
+        paths = paths_over(ties)
+    meta = dict(reduced[ties].graph["analysis"], source=str(source), target=str(target), k=k, max_hops=max_hops)
     if reason:
         meta["ties_reason"] = reason
     sections = []

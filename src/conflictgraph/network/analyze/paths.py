@@ -110,7 +110,8 @@ def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | No
 
 
 def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_hops: int | None = None,
-                   relations: Iterable[str] | None = None, ties: str = "cooperative") -> list[list[dict]]:
+                   relations: Iterable[str] | None = None, ties: str = "cooperative",
+                   graph: nx.Graph | None = None) -> list[list[dict]]:
     """The ``k`` shortest paths over ``ties`` (cooperative by default) from ``source`` to
     ``target``, each hop explained.
 
@@ -127,6 +128,9 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
         Only these relations count as ties.
     ties : {"cooperative", "hostile", "signed", "all"}
         Which ties a path may cross.
+    graph : networkx.Graph, optional
+        The analysis graph of ``network`` for these ``ties`` and ``relations``, when the caller
+        has built it already (:func:`~conflictgraph.network.analyze.reduce.analysis_graph`).
 
     Returns
     -------
@@ -147,7 +151,8 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
                          "(view, window and filters)", [], [])
     if source == target:
         raise UsageError("the two ends of a path must differ")
-    graph = analysis_graph(network, ties=ties, relations=relations)
+    if graph is None:
+        graph = analysis_graph(network, ties=ties, relations=relations)
     kind = "" if ties == "all" else f"{ties} "
     found: list[list] = []
     if nx.has_path(graph, source, target):
