@@ -16,7 +16,8 @@ from conflictgraph.network.projection import project
 from conflictgraph.network.reports import centrality_report, communities_report
 from conflictgraph.network.spec import NetworkSpec, load_projection
 from conflictgraph.network.tie_edges import aggregate
-from conflictgraph.network.ties import RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table
+from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table,
+                                        table_key)
 from conflictgraph.store.generations import DATABASE, StoreLocation
 
 from conftest import FIXTURES, MINI, copy_store, run_cli
@@ -176,14 +177,14 @@ def test_the_table_is_kept_in_the_generation_and_rebuilt_when_missing(mini_on_di
     store = open_for_reading(mini_on_disk_imported)
     path = StoreLocation(mini_on_disk_imported).current() / TABLE_FILE
     table = kept_table(store)
-    assert path.is_file() and TieTable.load(path, key=_key()) == table == extract_ties(store)
+    assert path.is_file() and TieTable.load(path, key=table_key()) == table == extract_ties(store)
     with monkeypatch.context() as patch:
         patch.setattr("conflictgraph.network.ties.extract_ties", _no_extracting)
         assert kept_table(store) == table  # read from the file
     path.unlink()
     assert kept_table(store) == table and path.is_file()  # extracted again, and kept
     TieTable.from_events([]).save(path, key="other code")
-    assert kept_table(store) == table and TieTable.load(path, key=_key()) == table  # a stale file: replaced
+    assert kept_table(store) == table and TieTable.load(path, key=table_key()) == table  # a stale file: replaced
 
 
 def _kept_without_extracting(location, monkeypatch) -> TieTable:
@@ -231,11 +232,6 @@ def test_a_table_that_cannot_be_written_leaves_the_store_as_it_was(mini_on_disk,
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "disk is full" in result.output.lower() or "no space" in result.output.lower(), result.output
     assert place.current() == before and [p.name for p in place.generations.glob("g-*")] == [before.name]
-
-
-def _key() -> str:
-    from conflictgraph.network.ties import _key
-    return _key(event_relations())
 
 
 def _no_extracting(_store):
@@ -391,4 +387,4 @@ def test_a_damaged_table_file_is_extracted_again(mini_on_disk_imported, tmp_path
     expected = extract_ties(store)
     for damage in (b"", b"PK\x03\x04 cut short"):
         path.write_bytes(damage)
-        assert kept_table(store) == expected and TieTable.load(path, key=_key()) == expected
+        assert kept_table(store) == expected and TieTable.load(path, key=table_key()) == expected

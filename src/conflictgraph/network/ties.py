@@ -27,7 +27,7 @@ them for those two relations with :mod:`conflictgraph.network.tie_edges`):
   store's is extracted per call.
 - :mod:`conflictgraph.network.tie_edges` folds the rows into the projection's edges (kept
   apart: a kept file is read only by the code that extracted it, and this module's text is that
-  code's version, see :func:`_key`).
+  code's version, see :func:`table_key`).
 
 Which events go in the table. Only *plain dataset events*: events whose side triples are all
 in one dataset graph (``<graph/dataset/NAME>``), typed there (and nowhere else) as a
@@ -60,6 +60,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -85,7 +86,7 @@ from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
-           "remote_table_path", "cache_remote_table", "days", "iso_days"]
+           "remote_table_path", "cache_remote_table", "table_key", "days", "iso_days"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
 FOUGHT, FOUGHT_ALONGSIDE = 0, 1
@@ -840,11 +841,13 @@ def event_relations() -> list[Relation]:
     return [r for r in load_projection() if r.relation in RELATIONS]
 
 
-def _key(entries: Sequence[Relation]) -> str:
+@functools.cache
+def table_key() -> str:
     """What a kept table must have been extracted with: this module's code and the queries of
-    the relations it stands for (a file made by other code, or for other queries, is not read)."""
+    the relations it stands for (a file made by other code, or for other queries, is not read).
+    Worked out once per process."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for entry in sorted(entries, key=lambda r: r.relation):
+    for entry in sorted(event_relations(), key=lambda r: r.relation):
         digest.update(b"\0" + entry.relation.encode() + b"\0" + entry.query.encode())
     return digest.hexdigest()
 
@@ -875,7 +878,7 @@ def write_table(store: Store, folder: str | Path, *, imported: ImportedTies | No
     has its table from the start.
     """
     table = extract_ties(store, imported=imported)
-    table.save(Path(folder) / TABLE_FILE, key=_key(event_relations()))
+    table.save(Path(folder) / TABLE_FILE, key=table_key())
     return table
 
 
@@ -900,7 +903,7 @@ def kept_table(store: Store) -> TieTable:
     if folder is not None:
         return _kept_at(folder / TABLE_FILE, store)
     if isinstance(store, RemoteStore) and (path := remote_table_path(store)) is not None:
-        table = _read(path, _key(event_relations()))
+        table = _read(path, table_key())
         if table is None:
             table = cache_remote_table(store)
         if table is not None:
@@ -910,7 +913,7 @@ def kept_table(store: Store) -> TieTable:
 
 def _kept_at(path: Path, store: Store) -> TieTable:
     """The table kept at ``path``, else extracted from ``store`` and kept there."""
-    key = _key(event_relations())
+    key = table_key()
     table = _read(path, key)
     if table is None:
         table = extract_ties(store)
@@ -937,7 +940,7 @@ def cache_remote_table(store: RemoteStore, *, imported: ImportedTies | None = No
     if remote_table_path(store) == path:
         with suppress(OSError):  # a read-only cache folder: extracted per command, no harm
             path.parent.mkdir(parents=True, exist_ok=True)
-            table.save(path, key=_key(event_relations()))
+            table.save(path, key=table_key())
             _forget_older(path)
     return table
 
