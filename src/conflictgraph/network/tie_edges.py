@@ -5,7 +5,9 @@ and ``fought-alongside`` relations of imported events).
 - :func:`select`: the rows kept by the projection's options (window with the projection's
   semantics, evidence kind, status, generic actors, allowed end nodes), as a mask;
 - :func:`aggregate`: those rows folded per (a, b, relation) into the edge attributes the
-  projection gives (weight, start, end, sources, events, evidence, status, fatalities ...);
+  projection gives (weight, start, end, sources, events, evidence, status, fatalities ...),
+  for every edge or only the edges named (what lies behind an edge can be fetched for the few
+  edges a command shows, after it has chosen them on counts alone);
 - :func:`merge_edges`: adds the edges of the residual events (those the table leaves to the
   queries) onto the same keys.
 
@@ -25,7 +27,7 @@ True
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -35,19 +37,25 @@ from conflictgraph.network.ties import RELATIONS, TieTable, days, event_relation
 
 __all__ = ["select", "aggregate", "merge_edges", "event_relations"]
 
+EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
+
 
 def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] | None = None,
            evidence: str = "all", statuses: Iterable[str] | None = None, include_generic: bool = False,
            generic: Iterable[str] = (), nodes: Iterable[str] | None = None,
-           relations: Iterable[str] | None = None) -> np.ndarray:
+           relations: Iterable[str] | None = None, keys: Iterable[EdgeKey] | None = None) -> np.ndarray:
     """The rows :func:`aggregate` keeps for these options, as a boolean mask (same parameters).
 
     >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"],
     ...                                "start": "2023-01-05", "end": "2023-01-05"}])
     >>> select(table, as_of="2023-01-05").tolist(), select(table, as_of="2023-01-06").tolist()
     ([True], [False])
+    >>> select(table, keys=[("x", "y", "fought-alongside")]).tolist()
+    [False]
     """
     mask = np.ones(len(table), dtype=bool)
+    if keys is not None:
+        mask &= np.isin(_row_codes(table), _key_codes(table, keys))
     if relations is not None:
         wanted = [RELATIONS.index(r) for r in relations if r in RELATIONS]
         mask &= np.isin(table.relation, wanted)
@@ -77,10 +85,32 @@ def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] 
     return mask
 
 
+def _row_codes(table: TieTable, rows: np.ndarray | None = None) -> np.ndarray:
+    """One int64 per row (of ``rows``, else of all) for its (a, b, relation)."""
+    a, b, rel = ((table.a, table.b, table.relation) if rows is None
+                 else (table.a[rows], table.b[rows], table.relation[rows]))
+    return (a.astype(np.int64) * len(table.actors) + b) * len(RELATIONS) + rel
+
+
+def _key_codes(table: TieTable, keys: Iterable[EdgeKey]) -> np.ndarray:
+    """The codes (:func:`_row_codes`) of the edge ``keys`` whose ends and relation the table knows.
+
+    >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"]}])
+    >>> _key_codes(table, [("x", "y", "fought"), ("x", "z", "fought"), ("x", "y", "co-member")]).tolist()
+    [2]
+    """
+    actors = table.actors.index()
+    n_actors, n_relations = len(table.actors), len(RELATIONS)
+    codes = [(actors[a] * n_actors + actors[b]) * n_relations + RELATIONS.index(r)
+             for a, b, r in keys if a in actors and b in actors and r in RELATIONS]
+    return np.array(sorted(codes), dtype=np.int64)
+
+
 def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None = None,
               between: Sequence[str] | None = None, evidence: str = "all", statuses: Iterable[str] | None = None,
               include_generic: bool = False, generic: Iterable[str] = (),
-              nodes: Iterable[str] | None = None, provenance: bool = True) -> dict[tuple[str, str, str], dict]:
+              nodes: Iterable[str] | None = None, provenance: bool | Collection[EdgeKey] = True,
+              keys: Iterable[EdgeKey] | None = None) -> dict[EdgeKey, dict]:
     """Fold the table's rows into edges, as the projection does for the event relations.
 
     Parameters
@@ -102,12 +132,14 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
         The IRIs of the generic actors (``cg:generic true`` or a cg:GenericActor).
     nodes : iterable of str, optional
         The IRIs that may be edge ends (the view's node kinds).
-    provenance : bool
+    provenance : bool or collection of (a, b, relation)
         Give each edge what lies behind it (``events``, ``ties``, ``sources``, ``statements``,
-        ``via``, ``evidence``, ``status``, ``spans``). Without it an edge has only what an
-        analysis weighs: relation, label, sign, weight (its number of events), symmetric,
-        start, end and the fatality sums (a dense million-event network: 923,000 edges, half
-        the time and memory).
+        ``via``, ``evidence``, ``status``, ``spans``); or only the edges of these keys. Without
+        it an edge has only what an analysis weighs: relation, label, sign, weight (its number
+        of events), symmetric, start, end and the fatality sums (a dense million-event network:
+        923,000 edges, half the time and memory).
+    keys : iterable of (a, b, relation), optional
+        Fold only the rows of these edges (the others are not made at all).
 
     Returns
     -------
@@ -129,12 +161,16 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
     >>> counted = aggregate(table, event_relations(), provenance=False)["x", "y", "fought"]
     >>> counted["weight"], "events" in counted
     (2, False)
+    >>> aggregate(table, event_relations(), provenance=[("x", "y", "fought")])["x", "y", "fought"]["events"]
+    ['e1', 'e2']
+    >>> aggregate(table, event_relations(), keys=[("x", "y", "fought-alongside")])
+    {}
     >>> aggregate(table, event_relations(), evidence="curated")
     {}
     """
     meta = {r.relation: (r.label, r.sign) for r in entries if r.relation in RELATIONS}
     mask = select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses,
-                  include_generic=include_generic, generic=generic, nodes=nodes, relations=meta)
+                  include_generic=include_generic, generic=generic, nodes=nodes, relations=meta, keys=keys)
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return {}
@@ -157,9 +193,24 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
             out[names[x], names[y], relation] = {
                 "relation": relation, "label": label, "sign": sign, "weight": w, "symmetric": True,
                 "start": start, "end": end, "fatalities": fat, "fatalities_low": low, "fatalities_high": high}
-        if provenance:
+        if provenance is True:
             _add_provenance(list(out.values()), table, ev, first, weight)
+        elif provenance:
+            _add_some_provenance(out, table, rows, ev, first, weight, provenance)
     return out
+
+
+def _add_some_provenance(out: dict[EdgeKey, dict], table: TieTable, rows: np.ndarray, ev: np.ndarray,
+                         first: np.ndarray, weight: np.ndarray, keys: Collection[EdgeKey]) -> None:
+    """:func:`_add_provenance` for the edges of ``out`` (one per group of ``rows``, in order)
+    whose key is among ``keys``."""
+    chosen = np.isin(_row_codes(table, rows[first]), _key_codes(table, keys))
+    if not chosen.any():
+        return
+    edges = list(out.values())
+    picked = [edges[g] for g in np.flatnonzero(chosen).tolist()]
+    sizes = weight[chosen]
+    _add_provenance(picked, table, ev[np.repeat(chosen, weight)], np.r_[0, np.cumsum(sizes)[:-1]], sizes)
 
 
 def _add_provenance(edges: list[dict], table: TieTable, ev: np.ndarray, first: np.ndarray,
