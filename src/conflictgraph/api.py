@@ -25,7 +25,7 @@ from conflictgraph.errors import UsageError
 from conflictgraph.importers.place_matches import place_proposals
 from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
-from conflictgraph.network.projection import project
+from conflictgraph.network.projection import add_provenance, project
 from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
                                            dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
@@ -284,18 +284,24 @@ class ConflictGraph:
         return balance_report(self.network(spec), exact_limit=exact_limit, restarts=restarts)
 
     def diff(self, before: str, after: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
-             top: int = 10, ties: str = "auto") -> Report:
+             top: int = 10, ties: str = "auto", evidence_rows: int | None = None) -> Report:
         """What changed from the period ``before`` to the period ``after`` (each a day, a month, a
-        year or START..END): ties that appeared or ended, side switches, rank moves on ``ties``."""
+        year or START..END): ties that appeared or ended, side switches, rank moves on ``ties``.
+
+        Each changed tie has its event count; its sources, statements and events are read for
+        every changed tie, or for the first ``evidence_rows`` only (what a table for reading draws)."""
         spec = spec or NetworkSpec()
         if spec.as_of or spec.between:
             raise UsageError("a diff compares two periods of its own: give no as-of date or period besides them")
         first, second = parse_period(before), parse_period(after)
         if first[0] > second[0]:
             raise UsageError(f"the earlier period {before} starts after the later one {after}")
-        networks = [self.network(spec.window(between=period)) for period in (first, second)]
+        # Changes found on counts; the evidence of the ties the answer names fetched afterwards
+        # (a million events: 483,000 changed ties of 594,000, each window's provenance 2-3 s).
+        networks = [self._network(spec.window(between=period), provenance=False) for period in (first, second)]
         return diff_report(*networks, start=_period_text(first), end=_period_text(second), measure=measure,
-                           top=top, ties=ties)
+                           top=top, ties=ties, fetch=lambda network, keys: add_provenance(self.store, network, keys),
+                           evidence_rows=evidence_rows)
 
     def periods(self, spec: NetworkSpec | None = None, *, by: str = "year", measure: str = "pagerank",
                 ties: str = "auto") -> Report:

@@ -38,7 +38,7 @@ from conflictgraph.gcpause import gc_paused
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "choose_ties", "describe_analysis"]
+__all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "signed_pairs", "pairs_graph", "choose_ties", "describe_analysis"]
 
 TIES = ("cooperative", "hostile", "signed", "all")
 TIE_CHOICES = ("auto", *TIES)  # what the network commands' --ties offers
@@ -89,6 +89,44 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
     info = dict(network.graph)
     graph.graph.update(info)
     graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=wanted)
+    return graph
+
+
+def signed_pairs(network: nx.MultiDiGraph) -> dict[tuple, list]:
+    """Per unordered pair of nodes with a signed tie, what :func:`analysis_graph` collapses:
+    ``[summed sign * weight, summed weight, [(u, v, key), ...], [relation, ...]]``; a pair's
+    net sign is that of the first (read once, for several choices of ties:
+    :func:`pairs_graph`).
+
+    >>> import networkx as nx
+    >>> net = nx.MultiDiGraph()
+    >>> net.add_edge("a", "b", key="fought", sign=-1, weight=3)
+    'fought'
+    >>> signed_pairs(net)
+    {('a', 'b'): [-3, 3, [('a', 'b', 'fought')], ['fought']]}
+    """
+    with gc_paused():
+        return _pair_sums(network, None)
+
+
+def pairs_graph(network: nx.MultiDiGraph, pairs: dict[tuple, list], ties: str) -> nx.Graph:
+    """:func:`analysis_graph` of ``network`` (with isolates, every relation) for ``ties``
+    (cooperative, hostile or signed), from its :func:`signed_pairs`.
+
+    >>> import networkx as nx
+    >>> net = nx.MultiDiGraph()
+    >>> net.add_edge("a", "b", key="fought", sign=-1, weight=3)
+    'fought'
+    >>> pairs_graph(net, signed_pairs(net), "hostile").edges["a", "b"]["weight"]
+    3
+    """
+    if ties not in _KEEP or ties == "all":
+        raise UsageError(f"ties from signed pairs are cooperative, hostile or signed, not {ties!r}")
+    with gc_paused():
+        graph = _net_ties(network, pairs, keep=_KEEP[ties])
+    info = dict(network.graph)
+    graph.graph.update(info)
+    graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=None)
     return graph
 
 
