@@ -43,7 +43,7 @@ from conflictgraph.render.chart import Timeline
 from conflictgraph.settings import DEFAULT_STORE
 from conflictgraph.store.base import Dataset, QueryResult, Store
 from conflictgraph.store.location import Location
-from conflictgraph.viz import Page, build_page, data_summary
+from conflictgraph.viz import MAX_EDGES, Page, build_page, data_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -319,11 +319,15 @@ class ConflictGraph:
         return periods_report(networks, by=by, measure=measure, ties=ties)
 
     def viz(self, spec: NetworkSpec | None = None, *, size_by: str = "degree", color_by: str = "type",
-            ties: str = "signed", title: str | None = None, layout_threshold: int = 300) -> Page:
+            ties: str = "signed", title: str | None = None, layout_threshold: int = 300,
+            max_edges: int = MAX_EDGES) -> Page:
         """The interactive network page (:func:`conflictgraph.viz.write_page` writes it).
 
         The page holds the ties of every date, for its time slider; an as-of date in ``spec``
         sets where the slider starts and the day sizes, communities and camps are computed for.
+        It draws at most ``max_edges`` ties (0: all): those with statements, then the heaviest;
+        sizes and colours are those of the whole network, and the evidence is read for the ties
+        drawn only.
         """
         spec = spec or NetworkSpec()
         day, span = None, "day"
@@ -332,15 +336,15 @@ class ConflictGraph:
                 raise UsageError("the page starts at a day, a month or a year; give a longer period with between")
             day, last = parse_period(spec.as_of)
             span = "day" if day == last else ("month" if day[:7] == last[:7] else "year")
-        network = self.network(replace(spec, as_of=None, focus=None))
-        analysis = self.network(replace(spec, focus=None)) if day else None
+        network = self._network(replace(spec, as_of=None, focus=None), provenance=False)
+        analysis = self._network(replace(spec, focus=None), provenance=False) if day else None
         if spec.focus:
             network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
             if analysis is not None:
                 analysis = analysis.subgraph([n for n in network if n in analysis]).copy()
         return build_page(network, store=self.store, size_by=size_by, color_by=color_by, ties=ties,
                           analysis_network=analysis, title=title, data_note=data_summary(self.store), as_of=day,
-                          as_of_span=span, layout_threshold=layout_threshold)
+                          as_of_span=span, layout_threshold=layout_threshold, max_edges=max_edges)
 
 
 def _period_text(period: tuple[str, str]) -> str:

@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
-from conflictgraph.network.tie_edges import aggregate, merge_edges
+from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, merge_edges
 from conflictgraph.network.ties import RELATIONS, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
@@ -89,7 +89,7 @@ from conflictgraph.store.oxigraph import OxigraphStore
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["project", "add_provenance"]
+__all__ = ["project", "add_provenance", "table_event_months"]
 
 # Store look-ups ---------------------------------------------------------------------------
 
@@ -606,6 +606,21 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     for key, attrs in found.items():
         wanted[key].update(attrs)
     return len(found)
+
+
+def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph,
+                       keys: Iterable[tuple[str, str, str]]) -> EventMonths:
+    """The events of the store's event-tie table behind the edges ``keys`` of ``network`` (as
+    its projection options keep them), counted per edge, per node and in all, per month
+    (:func:`~conflictgraph.network.tie_edges.event_months`); nothing on a store without
+    imported datasets."""
+    store = _store_of(store)
+    if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
+        return EventMonths({}, {}, (0, {}))
+    info = network.graph
+    return event_months(kept_table(store), [key for key in keys if key[2] in RELATIONS],
+                        as_of=info.get("as_of"), between=info.get("between"),
+                        evidence=info.get("evidence") or "all", statuses=info.get("status"))
 
 
 def _rows(store: Store, entries: list[Relation]) -> Iterator[tuple[Relation, list[dict]]]:

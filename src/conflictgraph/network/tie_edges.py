@@ -9,7 +9,10 @@ and ``fought-alongside`` relations of imported events).
   for every edge or only the edges named (what lies behind an edge can be fetched for the few
   edges a command shows, after it has chosen them on counts alone);
 - :func:`merge_edges`: adds the edges of the residual events (those the table leaves to the
-  queries) onto the same keys.
+  queries) onto the same keys;
+- :func:`event_months`: how many events lie behind chosen edges, per month, per edge, per node
+  and in all, counted on the table's columns (a page of the heaviest ties of a million events
+  counts 1.3 million event-edge rows: seconds as Python sets of event ids).
 
 Apart from the table's module so that changing how rows are folded does not make every kept
 table stale (a kept file records the version of the code that extracted it).
@@ -28,14 +31,15 @@ True
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
-from conflictgraph.network.ties import RELATIONS, TieTable, days, event_relations, iso_days
+from conflictgraph.network.ties import NO_START, RELATIONS, TieTable, days, event_relations, iso_days
 
-__all__ = ["select", "aggregate", "merge_edges", "event_relations"]
+__all__ = ["select", "aggregate", "merge_edges", "event_months", "EventMonths", "event_relations"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
 
@@ -301,6 +305,102 @@ def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict
         else:
             spans.append([day_from, day_to])
     return found
+
+
+Months = tuple[int, dict[str, int]]  # events, and how many of them in each month ("YYYY-MM")
+
+
+@dataclass
+class EventMonths:
+    """The table's events behind some edges: per edge, per node (each event once, whichever
+    of the node's edges it is behind) and over all the edges (each event once), the number of
+    events and how many of them started in each month (an event with an open start counts in
+    the number, in no month)."""
+
+    edges: dict[EdgeKey, Months]
+    nodes: dict[str, Months]
+    total: Months
+
+
+def event_months(table: TieTable, keys: Iterable[EdgeKey], *, as_of: str | None = None,
+                 between: Sequence[str] | None = None, evidence: str = "all",
+                 statuses: Iterable[str] | None = None) -> EventMonths:
+    """Count the events of the table behind the edges ``keys`` (those :func:`aggregate` folds
+    into them with the same options), per month.
+
+    >>> table = TieTable.from_events([
+    ...     {"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y", "z"], "start": "2023-01-05",
+    ...      "end": "2023-01-05"},
+    ...     {"event": "e2", "kind": "acled", "sideA": ["x"], "sideB": ["y"], "start": "2023-03-01",
+    ...      "end": "2023-03-02"}])
+    >>> found = event_months(table, [("x", "y", "fought"), ("x", "z", "fought")])
+    >>> found.edges["x", "y", "fought"], found.nodes["x"], found.total
+    ((2, {'2023-01': 1, '2023-03': 1}), (2, {'2023-01': 1, '2023-03': 1}), (2, {'2023-01': 1, '2023-03': 1}))
+    >>> found.nodes["z"]
+    (1, {'2023-01': 1})
+    """
+    mask = select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses, include_generic=True,
+                  keys=list(keys))
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return EventMonths({}, {}, (0, {}))
+    a, b, rel, ev = table.a[rows], table.b[rows], table.relation[rows], table.event[rows]
+    month = _event_month(table)
+    first = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (rel[1:] != rel[:-1])])
+    group = np.repeat(np.arange(len(first)), np.diff(np.r_[first, len(rows)]))
+    names = table.actors.strings
+    edge_keys = [(names[x], names[y], RELATIONS[r]) for x, y, r in
+                 zip(a[first].tolist(), b[first].tolist(), rel[first].tolist())]
+    edges = dict(zip(edge_keys, _grouped_months(group, month[ev], len(first))))
+    n_events = len(table.events)
+    pairs = _distinct(np.r_[a, b].astype(np.int64) * n_events + np.r_[ev, ev])  # each (node, event) once
+    node, node_event = pairs // n_events, pairs % n_events
+    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])  # pairs are sorted by node
+    node_group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(node)]))
+    nodes = dict(zip([names[n] for n in node[starts].tolist()],
+                     _grouped_months(node_group, month[node_event], len(starts))))
+    distinct = _distinct(ev)
+    [total] = _grouped_months(np.zeros(len(distinct), dtype=np.int64), month[distinct], 1)
+    return EventMonths(edges, nodes, total)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by sorting: numpy's hashing unique took 1.3 s for 2.7 million).
+
+    >>> _distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def _event_month(table: TieTable) -> np.ndarray:
+    """Per event of the table, the month it starts in (months since 1970-01), -1 when open."""
+    start = table.event_start
+    month = start.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return np.where(start == NO_START, -1, month)
+
+
+def _grouped_months(group: np.ndarray, month: np.ndarray, n_groups: int) -> list[Months]:
+    """Per group 0..n_groups-1 (one group id and one month per row, -1: none): its number of
+    rows and its rows per month, as "YYYY-MM" text, in month order.
+
+    >>> _grouped_months(np.array([0, 0, 1]), np.array([636, -1, 637]), 2)
+    [(2, {'2023-01': 1}), (1, {'2023-02': 1})]
+    """
+    counts = np.bincount(group, minlength=n_groups).tolist()
+    dated = month >= 0
+    low = int(month[dated].min()) if dated.any() else 0
+    span = int(month[dated].max()) - low + 1 if dated.any() else 1
+    codes = np.sort(group[dated].astype(np.int64) * span + (month[dated] - low))
+    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype=np.int64)
+    per = np.diff(np.r_[bounds, len(codes)])
+    codes = codes[bounds]
+    found: list[dict[str, int]] = [{} for _ in range(n_groups)]
+    text = np.datetime_as_string(np.arange(low, low + span).astype("datetime64[M]"), unit="M").tolist()
+    for code, count in zip(codes.tolist(), per.tolist()):
+        found[code // span][text[code % span]] = count
+    return list(zip(counts, found))
 
 
 def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tuple[str, str, str], dict]]
