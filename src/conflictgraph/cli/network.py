@@ -28,6 +28,9 @@ __all__ = ["centrality", "dyads", "path", "communities", "balance", "diff", "exp
 _MEASURES = ["degree", "weighted-degree", "betweenness", "eigenvector", "pagerank"]
 
 
+_AS_IS = (str, int, bool, type(None))  # cells text output writes as they are
+
+
 def _text_cell(value: object) -> object:
     """A cell as text output shows it: lists joined and shortened, scores to six decimals."""
     if isinstance(value, (list, tuple)):
@@ -68,7 +71,19 @@ def _write_section(table: Table, fmt: str) -> None:
     """One table of a report in a text format, its cells as text output shows them (for a table
     for reading, those of the rows it shows: a diff of a million events changes 483,000 ties)."""
     shown = table.rows[:TABLE_ROWS] if fmt == "table" else table.rows
-    rows = [{key: _text_cell(value) for key, value in row.items()} for row in shown]
+    lists: dict[tuple, object] = {}  # a list cell's text, made once (483,000 rows cite one source)
+
+    def text(value: object) -> object:
+        if type(value) in _AS_IS:
+            return value
+        if isinstance(value, list):
+            key = tuple(value)
+            if key not in lists:
+                lists[key] = _text_cell(value)
+            return lists[key]
+        return _text_cell(value)
+
+    rows = [{key: text(row.get(key)) for key in table.columns} for row in shown]
     if len(shown) < len(table.rows):
         rows += table.rows[len(shown):]  # counted by the table's caption, never drawn
     write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
