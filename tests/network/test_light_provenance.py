@@ -107,3 +107,12 @@ def test_diff_gives_the_evidence_of_the_rows_a_table_draws(synthetic_on_disk):
             assert row["sources"] is row["events"] is row["statements"] is None
             assert {k: v for k, v in row.items() if k not in ("sources", "events", "statements")} == {
                 k: v for k, v in whole.items() if k not in ("sources", "events", "statements")}
+
+
+@pytest.mark.parametrize("ties", ["cooperative", "hostile", "signed", "all"])
+def test_net_degrees_are_those_of_the_analysis_graph(store, ties):
+    from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees
+
+    for options in ({}, {"view": "alliance", "include_generic": True}):
+        light = project(store, provenance=False, **options)
+        assert net_degrees(light, ties) == dict(analysis_graph(light, ties=ties).degree())

@@ -73,7 +73,7 @@ from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.analyze.balance import two_camps
 from conflictgraph.network.analyze.centrality import centrality
 from conflictgraph.network.analyze.communities import communities
-from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees
 from conflictgraph.network.projection import add_provenance, table_event_months
 from conflictgraph.network.spec import load_projection
 from conflictgraph.network.tie_edges import EventMonths
@@ -507,7 +507,12 @@ def _analyse(network: nx.MultiDiGraph, analysis: nx.MultiDiGraph, size_by: str, 
              ties: str) -> tuple[dict, dict, list[dict]]:
     """Node scores (``size_by`` on the ``ties`` of ``analysis``), node -> colour group, and the groups."""
 
-    scores = _scores(analysis_graph(analysis, ties=ties), size_by)
+    if size_by == "degree":  # networkx's degree centrality, counted without building the graph
+        degree = net_degrees(analysis, ties)
+        scores = ({n: d * (1.0 / (len(degree) - 1.0)) for n, d in degree.items()} if len(degree) > 1
+                  else dict.fromkeys(degree, 0.0))
+    else:
+        scores = _scores(analysis_graph(analysis, ties=ties), size_by)
     group_of, groups = _groups(network, analysis, color_by)
     return scores, group_of, groups
 
