@@ -140,3 +140,24 @@ def test_named_graphs_and_clearing(store):
     store.clear_graph(EX + "g1")
     assert store.named_graphs() == [EX + "g2"]
     assert {q[3] for q in store.quads()} == {EX + "g2"}
+
+
+def test_an_nquads_file_that_does_not_parse_is_refused_with_its_name(tmp_path):
+    """The bulk load skips the engine's IRI checks (the importers' nt_iri makes them), not its
+    syntax: a line cut short is an error naming the file."""
+    from conflictgraph.errors import StoreError
+    store = open_store(tmp_path / "db")
+    chunk = tmp_path / "chunk-00001.nq"
+    chunk.write_text(f'<{EX}a> <{EX}name> "Alpha <{EX}g1> .\n', encoding="utf-8")
+    with pytest.raises(StoreError, match="chunk-00001.nq"):
+        store.load_nquads_file(chunk, [EX + "g1"])
+    store.close()
+
+
+@pytest.mark.parametrize("bad", [EX + "a b", EX + "a>b", "no-scheme", EX + 'a"b', EX + "a\nb", ""])
+def test_the_importers_iri_gate_refuses_what_a_lenient_load_would_store(bad):
+    """The chunk files are loaded without the engine's IRI validation, which would store
+    ``<http://example.org/a b>``; every IRI in them passes nt_iri, which refuses it."""
+    from conflictgraph.importers.common import nt_iri
+    with pytest.raises(ValueError, match="not a valid IRI"):
+        nt_iri(bad)
