@@ -161,3 +161,25 @@ def test_the_importers_iri_gate_refuses_what_a_lenient_load_would_store(bad):
     from conflictgraph.importers.common import nt_iri
     with pytest.raises(ValueError, match="not a valid IRI"):
         nt_iri(bad)
+
+
+@pytest.mark.parametrize("in_a_cycle", [False, True])
+def test_closing_a_writer_frees_its_lock_at_once(tmp_path, in_a_cycle):
+    """close() drops the engine's database now, also when a reference cycle still holds it (a
+    collection is run only then), so the folder opens for writing again straight away."""
+    import gc
+    from conflictgraph.store.oxigraph import OxigraphStore
+    store = OxigraphStore.open_dir(tmp_path / "db", read_only=False)
+    store.add_quads([(IRI(EX + "a"), IRI(EX + "name"), Literal("Alpha"), EX + "g1")])
+    if in_a_cycle:
+        cycle: list = [store._inner]
+        cycle.append(cycle)
+        del cycle
+    gc.disable()  # as during an import: no automatic collection would come to the rescue
+    try:
+        store.close()
+        again = OxigraphStore.open_dir(tmp_path / "db", read_only=False)
+    finally:
+        gc.enable()
+    assert again.query(f"SELECT ?n WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}name> ?n }} }}").rows[0]["n"].value == "Alpha"
+    again.close()
