@@ -31,7 +31,7 @@ import numpy as np
 
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
-from conflictgraph.network.ties import RELATIONS, TieTable, days, event_relations, iso_days
+from conflictgraph.network.ties import RELATIONS, TieTable, days, event_relations, iso_days, sorted_distinct
 
 __all__ = ["select", "aggregate", "merge_edges", "event_relations"]
 
@@ -203,7 +203,7 @@ def _distinct_pairs(group: np.ndarray, value: np.ndarray, n_groups: int, n_value
     if n_groups * n_values <= 4 * len(codes):
         pairs = np.flatnonzero(np.bincount(codes, minlength=n_groups * n_values))
     else:
-        pairs = np.unique(codes)
+        pairs = sorted_distinct(codes)
     return pairs // n_values, pairs % n_values
 
 
