@@ -467,6 +467,8 @@ _DATASET_LETTERS = {f"<{CG.sideA}>": "A", f"<{CG.associatedWith}>": "S", f"<{CG.
 _INFERRED_LETTERS = {f"<{CG.startEarliest}>": "E", f"<{CG.endLatest}>": "N", f"<{CG.earliest}>": "e",
                      f"<{CG.latest}>": "n", f"<{RDF_TYPE}>": "x", f"<{CG.sideA}>": "X",
                      f"<{CG.associatedWith}>": "X", f"<{CG.sideB}>": "X"}
+_DATASET_PREFIXES = tuple(predicate + " " for predicate in _DATASET_LETTERS)
+_INFERRED_PREFIXES = tuple(predicate + " " for predicate in _INFERRED_LETTERS)
 _GROUPED_BOUNDS = {"E": 0, "N": 1, "e": 2, "n": 3}  # index in _BOUNDS
 _GROUPED_COUNTS = {"l": 0, "b": 1, "h": 2}  # index in _FATALITIES
 
@@ -606,8 +608,8 @@ class ImportedTies:
         and its date ``bounds`` in the dataset's inferred graph (``"<predicate> object"``)."""
         if self._raw is None:
             return
-        self._pending.append((node, (*self._codes(facts, _DATASET_LETTERS, self._memo[0]),
-                                     *self._codes(bounds, _INFERRED_LETTERS, self._memo[1]))))
+        self._pending.append((node, (*self._codes(facts, _DATASET_LETTERS, _DATASET_PREFIXES, self._memo[0]),
+                                     *self._codes(bounds, _INFERRED_LETTERS, _INFERRED_PREFIXES, self._memo[1]))))
         if len(self._pending) >= 10_000:
             self.read()
 
@@ -624,14 +626,16 @@ class ImportedTies:
         return self._raw
 
     @staticmethod
-    def _codes(facts: Iterable[str], letters: Mapping[str, str], memo: dict[str, str]) -> Iterator[str]:
+    def _codes(facts: Iterable[str], letters: Mapping[str, str], prefixes: tuple[str, ...],
+               memo: dict[str, str]) -> Iterator[str]:
+        """The codes of the facts whose predicate has a letter (``prefixes``: those predicates
+        and a space); the other facts, most of them long texts, are passed over uncut."""
         for fact in facts:
-            predicate, _, obj = fact.partition(" ")
-            letter = letters.get(predicate)
-            if letter is not None:
+            if fact.startswith(prefixes):
                 code = memo.get(fact)
                 if code is None:
-                    code = memo[fact] = letter + _grouped_value(obj)
+                    predicate, _, obj = fact.partition(" ")
+                    code = memo[fact] = letters[predicate] + _grouped_value(obj)
                 yield code
 
 
