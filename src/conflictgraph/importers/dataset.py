@@ -94,7 +94,7 @@ DATASETS: dict[str, DatasetSpec] = {"ucdp": ucdp.DATASET, "acled": acled.DATASET
 
 CHUNK_ROWS = 15000  # rows per bulk load, at least: bigger chunks load faster, smaller ones use less memory
 MOST_CHUNKS = 32  # a large file is cut into about this many chunks at most (see ImportRun._chunk_size)
-MAX_CHUNK_ROWS = 40000  # ... with no more rows than this per chunk (memory: two load at once)
+MAX_CHUNK_ROWS = 32000  # ... with no more rows than this per chunk (memory: two load at once; 1M rows: 1.9 GB)
 PARALLEL_LOADS = 2  # chunks loading at once (each load keeps one core busy)
 _SHOWN = 20  # how many rejects and missing ids a report keeps for display
 
