@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import csv
+import sys
 import threading
 
 import pytest
 
 from conflictgraph.importers import GRAPH_IMPORT_LOG, dataset_graph, import_events, unreconciled_actors
+from conflictgraph.importers import dataset as dataset_module
 from conflictgraph.importers.dataset import dataset_inferred_graph, notes_path_for
 from conflictgraph.importers.common import ActorRef
 from conflictgraph.importers.reconcile import Reconciler, name_forms
@@ -16,7 +18,7 @@ from conflictgraph.build.ontology import load_ontology
 from conflictgraph.query.timeline import timeline_rows
 from conflictgraph.rdf.terms import IRI
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 ACTOR = ID + "actor/"
 
@@ -260,6 +262,47 @@ def test_chunks_loading_side_by_side_give_the_same_graph(bundled_copy, tmp_path)
             (whole.new, whole.updated, whole.unchanged, whole.older, whole.rejected)
         assert _dataset_state(many, "acled") == _dataset_state(one, "acled")
     assert list(tmp_path.iterdir()) == []  # the chunk files and their folder are gone
+
+
+class _CountingStore:
+    """A store that counts its bulk loads (the chunks of an import)."""
+
+    def __init__(self, inner):
+        self.inner, self.loads = inner, 0
+
+    def query(self, sparql, *, bindings=None, dataset=None):
+        return self.inner.query(sparql, bindings=bindings, dataset=dataset)
+
+    def named_graphs(self):
+        return self.inner.named_graphs()
+
+    def load_quads(self, quads):
+        self.inner.load_quads(quads)
+
+    def remove_subjects(self, subjects, graph):
+        return self.inner.remove_subjects(subjects, graph)
+
+    def load_nquads_file(self, path, graphs):
+        self.loads += 1
+        self.inner.load_nquads_file(path, graphs)
+
+
+def test_a_large_file_is_cut_into_at_most_about_most_chunks(bundled_copy, tmp_path, monkeypatch):
+    """Past MOST_CHUNKS chunks the engine stalls the import's last write (one unmerged file per
+    chunk and index): after the first chunk, the chunk size grows to fit the file's estimated
+    rows into about that many; the graph is the one a single chunk gives."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_import import generate
+    monkeypatch.setattr(dataset_module, "MOST_CHUNKS", 8)
+    rows = tmp_path / "acled-2000.csv"  # about 1 MB: the estimate sees the file 64 KiB at a time
+    generate(rows, 2000, actors=60)
+    counting = _CountingStore(bundled_copy())
+    report = import_events(counting, "acled", rows, chunk_rows=50, scratch=tmp_path)
+    assert report.new == 2000
+    assert 8 <= counting.loads <= 14  # 50 rows, then about 2000 / 8 (without the rule: 40 chunks)
+    whole = bundled_copy()
+    import_events(whole, "acled", rows, chunk_rows=5000)
+    assert _dataset_state(counting.inner, "acled") == _dataset_state(whole, "acled")
 
 
 class _FailingStore:

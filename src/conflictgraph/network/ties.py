@@ -202,6 +202,19 @@ def days(values: Sequence[str]) -> np.ndarray:
     return (np.array(values, dtype="datetime64[D]") - _EPOCH).astype(np.int32)
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer column, sorted: ``np.unique`` done by sorting.
+
+    numpy 2.4's ``np.unique`` without ``return_*`` counts through a hash table that is 50 times
+    slower than a sort on millions of integers (2,900,000 pair keys: 3.2 s against 0.05 s).
+
+    >>> sorted_distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values, kind="stable")
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
 def iso_days(values: np.ndarray) -> list[str | None]:
     """int32 days back to ISO text; the open sentinels become None.
 
@@ -454,6 +467,8 @@ _DATASET_LETTERS = {f"<{CG.sideA}>": "A", f"<{CG.associatedWith}>": "S", f"<{CG.
 _INFERRED_LETTERS = {f"<{CG.startEarliest}>": "E", f"<{CG.endLatest}>": "N", f"<{CG.earliest}>": "e",
                      f"<{CG.latest}>": "n", f"<{RDF_TYPE}>": "x", f"<{CG.sideA}>": "X",
                      f"<{CG.associatedWith}>": "X", f"<{CG.sideB}>": "X"}
+_DATASET_PREFIXES = tuple(predicate + " " for predicate in _DATASET_LETTERS)
+_INFERRED_PREFIXES = tuple(predicate + " " for predicate in _INFERRED_LETTERS)
 _GROUPED_BOUNDS = {"E": 0, "N": 1, "e": 2, "n": 3}  # index in _BOUNDS
 _GROUPED_COUNTS = {"l": 0, "b": 1, "h": 2}  # index in _FATALITIES
 
@@ -593,8 +608,8 @@ class ImportedTies:
         and its date ``bounds`` in the dataset's inferred graph (``"<predicate> object"``)."""
         if self._raw is None:
             return
-        self._pending.append((node, (*self._codes(facts, _DATASET_LETTERS, self._memo[0]),
-                                     *self._codes(bounds, _INFERRED_LETTERS, self._memo[1]))))
+        self._pending.append((node, (*self._codes(facts, _DATASET_LETTERS, _DATASET_PREFIXES, self._memo[0]),
+                                     *self._codes(bounds, _INFERRED_LETTERS, _INFERRED_PREFIXES, self._memo[1]))))
         if len(self._pending) >= 10_000:
             self.read()
 
@@ -611,14 +626,16 @@ class ImportedTies:
         return self._raw
 
     @staticmethod
-    def _codes(facts: Iterable[str], letters: Mapping[str, str], memo: dict[str, str]) -> Iterator[str]:
+    def _codes(facts: Iterable[str], letters: Mapping[str, str], prefixes: tuple[str, ...],
+               memo: dict[str, str]) -> Iterator[str]:
+        """The codes of the facts whose predicate has a letter (``prefixes``: those predicates
+        and a space); the other facts, most of them long texts, are passed over uncut."""
         for fact in facts:
-            predicate, _, obj = fact.partition(" ")
-            letter = letters.get(predicate)
-            if letter is not None:
+            if fact.startswith(prefixes):
                 code = memo.get(fact)
                 if code is None:
-                    code = memo[fact] = letter + _grouped_value(obj)
+                    predicate, _, obj = fact.partition(" ")
+                    code = memo[fact] = letters[predicate] + _grouped_value(obj)
                 yield code
 
 
@@ -675,7 +692,7 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     bound_node, bound_value = _ints(raw.bound_node), _ints(raw.bound_value)
     day_of_value = np.zeros(len(value_texts), dtype=np.int32)
     full_day = np.zeros(len(value_texts), dtype=bool)  # of the values read as date bounds
-    for number in np.unique(bound_value).tolist():
+    for number in sorted_distinct(bound_value).tolist():
         day = _day(value_texts[number])
         if day is not None:
             day_of_value[number], full_day[number] = day, True
@@ -698,7 +715,7 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     # 2. per-event columns
     graph_kinds = [_kind(g) for g in raw.graphs]
     event_graph = sides_in[plain_nodes]
-    kinds = Vocabulary(graph_kinds[g] for g in np.unique(event_graph).tolist())  # the kinds of the events
+    kinds = Vocabulary(graph_kinds[g] for g in sorted_distinct(event_graph).tolist())  # the kinds of the events
     kind_code = np.array([kinds.index().get(kind, -1) for kind in graph_kinds], dtype=np.int16)
     event_kind = kind_code[event_graph] if n_events else np.zeros(0, dtype=np.int16)
     source_key = np.where(first_source[plain_nodes] >= 0, first_source[plain_nodes], -1 - event_graph.astype(np.int64))
@@ -736,7 +753,7 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     m_event = event_of[_ints(raw.side_node)]
     keep = m_event >= 0
     actor_iris = list(raw.actors)  # number -> IRI
-    used = np.unique(_ints(raw.side_actor)[keep])
+    used = sorted_distinct(_ints(raw.side_actor)[keep])
     actors = Vocabulary([actor_iris[i] for i in used.tolist()])
     actor_code = np.full(len(actor_iris), -1, dtype=np.int64)
     actor_code[used] = actors.encode([actor_iris[i] for i in used.tolist()])
@@ -754,9 +771,12 @@ def _homes(raw: _Raw, n_nodes: int, event_types: set[int]) -> np.ndarray:
     numbers): -1 for none, -2 for several."""
     home = np.full(n_nodes, -1, dtype=np.int64)
     typed = np.isin(_ints(raw.type_value), list(event_types))
-    pairs = np.unique(np.stack([_ints(raw.type_node)[typed], _ints(raw.type_graph)[typed]]), axis=1)
-    nodes, first, count = np.unique(pairs[0], return_index=True, return_counts=True)
-    home[nodes] = np.where(count == 1, pairs[1][first], -2)
+    n_graphs = max(len(raw.graphs), 1)
+    keys = sorted_distinct(_ints(raw.type_node)[typed] * n_graphs + _ints(raw.type_graph)[typed])  # (node, graph) pairs
+    node, graph = keys // n_graphs, keys % n_graphs
+    first = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node
+    count = np.diff(np.r_[first, len(node)])
+    home[node[first]] = np.where(count == 1, graph[first], -2)
     return home
 
 
@@ -820,7 +840,7 @@ def _pairs(m_event: np.ndarray, m_actor: np.ndarray, m_side: np.ndarray, n_actor
     evs = np.concatenate([p[3] for p in parts])
     if n_actors and n_events and n_actors * n_actors * 2 * n_events < 2 ** 62:
         key = ((lo * n_actors + hi) * 2 + rel) * n_events + evs
-        key = np.unique(key)  # sorted: by a, b, relation, event
+        key = sorted_distinct(key)  # sorted: by a, b, relation, event
         evs, key = key % n_events, key // n_events
         rel, key = key % 2, key // 2
         lo, hi = key // n_actors, key % n_actors
