@@ -78,7 +78,7 @@ from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, merge_edges
-from conflictgraph.network.ties import RELATIONS, kept_table
+from conflictgraph.network.ties import RELATIONS, TieTable, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
@@ -574,7 +574,8 @@ def _edges_with_ties(store: Store, entries: list[Relation], node_attrs: dict[str
     return edges
 
 
-def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]]) -> int:
+def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]], *,
+                   table: TieTable | None = None) -> int:
     """Give the edges ``keys`` (u, v, relation) of a network projected without provenance what
     lies behind them (``events``, ``sources``, ``statements``, ``evidence``, ``spans`` ...),
     in place, from the store's event-tie table and with the network's own options; return how
@@ -583,6 +584,7 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     The result is what a projection with provenance gives those edges: a command chooses its
     edges on counts (a diff's changed ties, a page's heaviest ties) and fetches the evidence of
     those alone. Keys not in ``network``, and edges that have it already, are left as they are.
+    ``table``: the store's table when the caller has read it already (:func:`kept_table`).
 
     >>> from conflictgraph.build.pipeline import build_store
     >>> from conflictgraph.importers.dataset import import_events
@@ -600,7 +602,8 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     if not wanted:
         return 0
     info = network.graph
-    found = aggregate(kept_table(_store_of(store)), [r for r in load_projection() if r.relation in RELATIONS],
+    found = aggregate(table if table is not None else kept_table(_store_of(store)),
+                      [r for r in load_projection() if r.relation in RELATIONS],
                       as_of=info.get("as_of"), between=info.get("between"), evidence=info.get("evidence") or "all",
                       statuses=info.get("status"), include_generic=True, keys=wanted)
     for key, attrs in found.items():
@@ -608,17 +611,17 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     return len(found)
 
 
-def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph,
-                       keys: Iterable[tuple[str, str, str]]) -> EventMonths:
+def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]],
+                       *, table: TieTable | None = None) -> EventMonths:
     """The events of the store's event-tie table behind the edges ``keys`` of ``network`` (as
     its projection options keep them), counted per edge, per node and in all, per month
     (:func:`~conflictgraph.network.tie_edges.event_months`); nothing on a store without
-    imported datasets."""
+    imported datasets. ``table``: as for :func:`add_provenance`."""
     store = _store_of(store)
     if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
         return EventMonths({}, {}, (0, {}))
     info = network.graph
-    return event_months(kept_table(store), [key for key in keys if key[2] in RELATIONS],
+    return event_months(table if table is not None else kept_table(store), [key for key in keys if key[2] in RELATIONS],
                         as_of=info.get("as_of"), between=info.get("between"),
                         evidence=info.get("evidence") or "all", statuses=info.get("status"))
 

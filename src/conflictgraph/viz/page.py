@@ -77,7 +77,7 @@ from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees
 from conflictgraph.network.projection import add_provenance, table_event_months
 from conflictgraph.network.spec import load_projection
 from conflictgraph.network.tie_edges import EventMonths
-from conflictgraph.network.ties import kept_table
+from conflictgraph.network.ties import TieTable, kept_table
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS
 from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
@@ -319,17 +319,18 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
     whole = network
     network = _cut(network, max_edges)
     counted = set()  # the ties whose events came with the network (curated ones, or all)
+    table = _tie_table(store)  # read once for the page's evidence, counts and event dates
     if store is not None:
         counted = {key for key in network.edges(keys=True) if "events" in network.edges[key]}
-        add_provenance(store, network, [key for key in network.edges(keys=True) if key not in counted])
+        add_provenance(store, network, [key for key in network.edges(keys=True) if key not in counted], table=table)
     order = sorted(network.nodes, key=str)
     index = {node: i for i, node in enumerate(order)}
     big = needs_layout(len(order), layout_threshold)
     positions = igraph_layout(network, seed=seed) if big else {}
     nodes = _page_nodes(network, order, scores, group_of, positions)
     relations = _relations(network)
-    panels = _read_panels(network, store)
-    counts = _event_counts(network, store, counted, panels)
+    panels = _read_panels(network, store, table)
+    counts = _event_counts(network, store, counted, panels, table)
     edges = _page_edges(network, index, relations, panels, counts)
     meta = _page_meta(dict(network.graph), nodes, edges, title=title, data_note=data_note, size_by=size_by,
                       color_by=color_by, ties=ties, as_of=as_of, sized_as_of=analysis_network is not None,
@@ -469,12 +470,13 @@ def _added(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
     return dict(sorted((m, a.get(m, 0) + b.get(m, 0)) for m in a.keys() | b.keys()))
 
 
-def _event_counts(network: nx.MultiDiGraph, store: Store | None, counted: set, panels: _Panels) -> _EventCounts:
+def _event_counts(network: nx.MultiDiGraph, store: Store | None, counted: set, panels: _Panels,
+                  tie_table: TieTable | None) -> _EventCounts:
     """The event counts of a page: the table's events of its event ties on the table's
     columns; the events of the ties in ``counted`` (whose events came with the network) that
     the table does not hold, and every event when there is no store, one by one."""
-    table = table_event_months(store, network, network.edges(keys=True)) if store is not None else EventMonths(
-        {}, {}, (0, {}))
+    table = (table_event_months(store, network, network.edges(keys=True), table=tie_table)
+             if store is not None and tie_table is not None else EventMonths({}, {}, (0, {})))
     residual: set[str] | None = None
     others: dict[tuple, list[str]] = {}
     for u, v, key, data in network.edges(keys=True, data=True):
@@ -483,7 +485,7 @@ def _event_counts(network: nx.MultiDiGraph, store: Store | None, counted: set, p
             continue  # from the table alone
         if store is not None and (u, v, key) in table.edges:  # its other events: those the table leaves out
             if residual is None:
-                residual = set(kept_table(store).residual)
+                residual = set(tie_table.residual) if tie_table is not None else set()
             events = [e for e in events if e in residual]
         if events:
             others[u, v, key] = list(events)
@@ -619,17 +621,24 @@ class _Panels:
             for s in statements)
 
 
-def _imported_events(store: Store, iris: list[str]) -> dict[str, dict]:
+def _tie_table(store: Store | None) -> TieTable | None:
+    """The event-tie table of ``store`` when it holds imported datasets, else None."""
+    if store is None or not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
+        return None
+    return kept_table(store)
+
+
+def _imported_events(table: TieTable | None, iris: list[str]) -> dict[str, dict]:
     """Label and date of the imported events among ``iris``, from the store's event-tie table:
     "<dataset> event" and its dates (their ids trace them to the dataset's rows; ``show`` gives
     the rest). Asking the store for 80,000 labels took 8 s of a 22 s page."""
-    if not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
+    if table is None:
         return {}
     return {iri: {"label": f"{kind} event", "date": date}
-            for iri, (date, kind) in kept_table(store).event_dates(iris).items()}
+            for iri, (date, kind) in table.event_dates(iris).items()}
 
 
-def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
+def _read_panels(network: nx.MultiDiGraph, store: Store | None, table: TieTable | None = None) -> _Panels:
     """The panels of the statements, sources and events behind the edges, looked up in ``store``
     (without a store, their IRIs only). The events listed are each edge's first EVENTS_LISTED;
     the others are counted (:func:`_event_counts`)."""
@@ -640,7 +649,7 @@ def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
     source_info: dict[str, dict] = {}
     if store is not None:
         details = statement_details(store, statement_ids)
-        event_info = _imported_events(store, listed)
+        event_info = _imported_events(table, listed)
         event_info.update(event_details(store, [e for e in listed if e not in event_info]))
         # Sources an edge cites without a statement (an imported dataset, for its events).
         cited = {str(s) for *_e, d in network.edges(data=True) for s in d.get("sources") or []}
