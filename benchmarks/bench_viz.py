@@ -19,6 +19,10 @@ while the requests it makes for Bootstrap are aborted (and counted).
 Run::
 
     .venv/bin/python benchmarks/bench_viz.py [--actors 5000] [--ties 20000] [--timeout 240]
+    .venv/bin/python benchmarks/bench_viz.py --page FILE [--page FILE ...]
+
+``--page`` times pages already written (e.g. by ``conflictgraph viz --max-edges N``) instead:
+their size and the time until each is drawn and stable in Chromium.
 """
 from __future__ import annotations
 
@@ -123,12 +127,32 @@ def _open(browser, path: Path, network_expr: str, timeout: float, vis_file: Path
     return counts
 
 
+def _time_pages(paths: list[Path], timeout: float, vis_file: Path) -> None:
+    """Print each page's size and the seconds until it is drawn and stable in Chromium."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for path in paths:
+            got = _open(browser, path, "window.cgPage && window.cgPage.network", timeout, vis_file)
+            seconds = f"{got['seconds']:.2f} s" if got["seconds"] is not None else "-"
+            print(f"  {path}: {path.stat().st_size / 1e6:.1f} MB, drawn and stable in {seconds} ({got['how']}), "
+                  f"{got['errors']} page errors", flush=True)
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actors", type=int, default=5000)
     parser.add_argument("--ties", type=int, default=20000)
     parser.add_argument("--timeout", type=float, default=240.0, help="Longest wait for a page to be stable (s).")
+    parser.add_argument("--page", type=Path, action="append", default=[],
+                        help="Time this page (repeatable) instead of building the synthetic ones.")
     args = parser.parse_args()
+    vis_file = Path(str(resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"))
+    if args.page:
+        _time_pages(args.page, args.timeout, vis_file)
+        return
 
     from pyvis.network import Network
 
@@ -136,7 +160,6 @@ def main() -> None:
     pairs = len({frozenset((u, v)) for u, v in graph.edges()})
     print(f"synthetic network: {graph.number_of_nodes():,} actors, {graph.number_of_edges():,} ties "
           f"({pairs:,} distinct pairs)", flush=True)
-    vis_file = Path(str(resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"))
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)

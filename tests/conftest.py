@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -238,6 +239,22 @@ def virtuoso(tmp_path_factory):
 
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def synthetic_on_disk(bundled_on_disk, tmp_path_factory) -> str:
+    """The bundled graph on disk with 4,000 synthetic ACLED rows imported through the CLI
+    (``benchmarks/bench_import.generate``: ties with dozens of events, curated events on some of
+    the same ties, thousands of ties changing from year to year); its path. Tests only read it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_import import generate
+    folder = tmp_path_factory.mktemp("synthetic")
+    rows = folder / "acled.csv"
+    generate(rows, 4_000)
+    location = str(copy_store(bundled_on_disk, folder))
+    imported = run_cli("import", "acled", str(rows), "--store", location, "--rejects", str(folder / "rejects.csv"))
+    assert imported.exit_code in (0, 1), imported.output
+    return location
 
 
 @pytest.fixture(scope="session")

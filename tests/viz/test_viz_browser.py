@@ -491,3 +491,34 @@ def test_the_strip_and_panel_of_a_tie_whose_events_are_counted_not_listed(browse
         assert opened.errors == [] and opened.requests == []
     finally:
         opened.close()
+
+
+def test_a_cut_page_says_what_it_leaves_out_and_lists_an_edge_in_part(browser, synthetic_on_disk, tmp_path):
+    """`viz --max-edges`: the note under the title, a node's ties in the whole network, and a
+    heavy tie's first events with their number and the command that lists them all."""
+    from conflictgraph.api import open_graph
+
+    page = open_graph(synthetic_on_disk).viz(max_edges=400)
+    path = write_page(page, tmp_path / "cut.html")
+    opened = Opened(browser, path)
+    try:
+        meta = page.info["meta"]
+        assert opened.page.is_visible("#cg-cut")
+        assert opened.page.text_content("#cg-cut") == meta["cut"]
+        assert f"400 of {meta['edge_total']:,} ties drawn" in meta["cut"]
+        drawn_edges = opened.js("() => cgPage.network.body.edgeIndices.length")
+        assert drawn_edges == 400
+        hub = opened.js("() => cgPage.data.nodes.reduce((a, n) => n.tn > a.tn ? n : a).id")
+        opened.js("id => { cgPage.network.selectNodes([id]); cgPage.network.body.emitter.emit('click', "
+                  "{nodes: [id], edges: []}); }", hub)
+        opened.page.wait_for_selector("#cg-panel[data-kind='node']")
+        assert "in the whole network)" in opened.page.text_content("#cg-panel")
+        heavy = opened.js("() => cgPage.data.edges.filter(e => e.evn).sort((a, b) => b.evn - a.evn)[0]")
+        assert heavy["evn"] > len(heavy["ev"]) == 20 and sum(heavy["evm"].values()) <= heavy["evn"]
+        opened.js("id => cgPage.network.body.emitter.emit('click', {nodes: [], edges: [id]})", heavy["id"])
+        opened.page.wait_for_selector("#cg-panel[data-kind='edge']")
+        panel = opened.page.text_content("#cg-panel")
+        assert f"Events ({heavy['evn']})" in panel and "every one is listed by: conflictgraph path" in panel
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()

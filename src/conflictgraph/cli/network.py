@@ -6,7 +6,6 @@ output and as ``analysis`` in JSON output.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -22,11 +21,14 @@ from conflictgraph.query.results import Report, Table
 from conflictgraph.rdf.namespaces import shorten
 from conflictgraph.render.geojson import write_geojson_bytes
 from conflictgraph.render.jsonld import write_jsonld
-from conflictgraph.render.rows import write_rows
+from conflictgraph.render.rows import TABLE_ROWS, report_json, write_rows
 
 __all__ = ["centrality", "dyads", "path", "communities", "balance", "diff", "export"]
 
 _MEASURES = ["degree", "weighted-degree", "betweenness", "eigenvector", "pagerank"]
+
+
+_AS_IS = (str, int, bool, type(None))  # cells text output writes as they are
 
 
 def _text_cell(value: object) -> object:
@@ -42,7 +44,7 @@ def _emit(report: Report, fmt: str) -> None:
     """Write JSON with the analysis metadata, or each section in ``fmt`` with the metadata on stderr
     (what was used, why those ties, why the answer is empty)."""
     if fmt == "json":
-        click.echo(json.dumps({"analysis": report.meta, **report.data}, ensure_ascii=False, indent=2, default=str))
+        click.echo(report_json({"analysis": report.meta, **report.data}))
         return
     _note_analysis(report.meta)
     many = len(report.sections) > 1
@@ -66,8 +68,24 @@ def _note_analysis(meta: dict) -> None:
 
 
 def _write_section(table: Table, fmt: str) -> None:
-    """One table of a report in a text format, its cells as text output shows them."""
-    rows = [{key: _text_cell(value) for key, value in row.items()} for row in table.rows]
+    """One table of a report in a text format, its cells as text output shows them (for a table
+    for reading, those of the rows it shows: a diff of a million events changes 483,000 ties)."""
+    shown = table.rows[:TABLE_ROWS] if fmt == "table" else table.rows
+    lists: dict[tuple, object] = {}  # a list cell's text, made once (483,000 rows cite one source)
+
+    def text(value: object) -> object:
+        if type(value) in _AS_IS:
+            return value
+        if isinstance(value, list):
+            key = tuple(value)
+            if key not in lists:
+                lists[key] = _text_cell(value)
+            return lists[key]
+        return _text_cell(value)
+
+    rows = [{key: text(row.get(key)) for key in table.columns} for row in shown]
+    if len(shown) < len(table.rows):
+        rows += table.rows[len(shown):]  # counted by the table's caption, never drawn
     write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
 
 
@@ -194,7 +212,8 @@ def diff(graph, before: str | None, after: str | None, by: str | None, measure: 
         return
     if not (before and after):
         raise UsageError("diff needs --from PERIOD and --to PERIOD (or --by year|month)")
-    report = graph.diff(before, after, spec, measure=measure, top=top, ties=ties)
+    report = graph.diff(before, after, spec, measure=measure, top=top, ties=ties,
+                        evidence_rows=TABLE_ROWS if fmt == "table" else None)
     meta = report.meta
     if fmt != "json":
         note(f"{measure} ranks compared on {meta['ties']} ties: {meta['nodes_before']} nodes and "

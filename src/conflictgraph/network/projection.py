@@ -77,8 +77,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
-from conflictgraph.network.tie_edges import aggregate, merge_edges
-from conflictgraph.network.ties import RELATIONS, kept_table
+from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, merge_edges
+from conflictgraph.network.ties import RELATIONS, TieTable, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
@@ -89,7 +89,7 @@ from conflictgraph.store.oxigraph import OxigraphStore
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["project"]
+__all__ = ["project", "add_provenance", "table_event_months"]
 
 # Store look-ups ---------------------------------------------------------------------------
 
@@ -413,10 +413,11 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
     provenance : bool
         False leaves out what lies behind the edges read from the event-tie table (their
         ``events``, ``ties``, ``sources``, ``statements``, ``evidence``, ``status``, ``spans``,
-        also of curated events on the same edge): they keep relation, sign, weight (their
-        number of events), dates and fatalities, all an analysis weighs (``centrality`` and
+        unless curated events share the edge): they keep relation, sign, weight (their number
+        of events), dates and fatalities, all an analysis weighs (``centrality`` and
         ``communities`` use it: on a dense million-event network half the time and memory).
-        Every other edge is unchanged; ``graph.graph["provenance"]`` records the choice.
+        Every other edge is unchanged; ``graph.graph["provenance"]`` records the choice, and
+        :func:`add_provenance` gives chosen edges theirs afterwards.
 
     Returns
     -------
@@ -556,18 +557,73 @@ def _edges_with_ties(store: Store, entries: list[Relation], node_attrs: dict[str
         edges.update(_attributes(_collect_edges(_rows(store, rest), facts, node_attrs, options), facts))
     if events:
         table = kept_table(store)
-        kinds = _VIEW_KINDS[options.view]
-        found = aggregate(table, events, as_of=options.day, between=options.window, evidence=options.evidence,
-                          statuses=options.statuses, include_generic=options.include_generic,
-                          generic=[n for n, attrs in node_attrs.items() if attrs["generic"]],
-                          nodes=[n for n, attrs in node_attrs.items() if attrs["kind"] in kinds],
-                          provenance=options.provenance)
         residual = [(e, _bound_rows(store, SPARQL_PREFIXES + e.query, "event", table.residual)) for e in events]
         named = sorted({str(row[v]) for e, rows in residual for row in rows for v in e.evidence
                         if row.get(v) is not None})
         facts = _Facts(store, nodes=named)
-        edges.update(merge_edges(found, _attributes(_collect_edges(residual, facts, node_attrs, options), facts)))
+        extra = dict(_attributes(_collect_edges(residual, facts, node_attrs, options), facts))
+        kinds = _VIEW_KINDS[options.view]
+        # Without provenance, an edge the residual (curated) events share still gets it, so the
+        # two merge exactly and the edges with statements say so.
+        found = aggregate(table, events, as_of=options.day, between=options.window, evidence=options.evidence,
+                          statuses=options.statuses, include_generic=options.include_generic,
+                          generic=[n for n, attrs in node_attrs.items() if attrs["generic"]],
+                          nodes=[n for n, attrs in node_attrs.items() if attrs["kind"] in kinds],
+                          provenance=options.provenance or set(extra))
+        edges.update(merge_edges(found, extra.items()))
     return edges
+
+
+def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]], *,
+                   table: TieTable | None = None) -> int:
+    """Give the edges ``keys`` (u, v, relation) of a network projected without provenance what
+    lies behind them (``events``, ``sources``, ``statements``, ``evidence``, ``spans`` ...),
+    in place, from the store's event-tie table and with the network's own options; return how
+    many edges gained it.
+
+    The result is what a projection with provenance gives those edges: a command chooses its
+    edges on counts (a diff's changed ties, a page's heaviest ties) and fetches the evidence of
+    those alone. Keys not in ``network``, and edges that have it already, are left as they are.
+    ``table``: the store's table when the caller has read it already (:func:`kept_table`).
+
+    >>> from conflictgraph.build.pipeline import build_store
+    >>> from conflictgraph.importers.dataset import import_events
+    >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    >>> _ = import_events(store, "acled", MINI.parent / "acled" / "acled.csv")
+    >>> light = project(store, provenance=False)
+    >>> key = next(k for k in light.edges(keys=True) if "events" not in light.edges[k])
+    >>> add_provenance(store, light, [key]), light.edges[key] == project(store).edges[key]
+    (1, True)
+    """
+    adjacency = getattr(network, "_adj", None) or network.adj  # its own dicts: views cost a wrapper per access
+    wanted = {(u, v, r): data for u, v, r in keys
+              if r in RELATIONS and (data := adjacency.get(u, {}).get(v, {}).get(r)) is not None
+              and "events" not in data}
+    if not wanted:
+        return 0
+    info = network.graph
+    found = aggregate(table if table is not None else kept_table(_store_of(store)),
+                      [r for r in load_projection() if r.relation in RELATIONS],
+                      as_of=info.get("as_of"), between=info.get("between"), evidence=info.get("evidence") or "all",
+                      statuses=info.get("status"), include_generic=True, keys=wanted)
+    for key, attrs in found.items():
+        wanted[key].update(attrs)
+    return len(found)
+
+
+def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]],
+                       *, table: TieTable | None = None) -> EventMonths:
+    """The events of the store's event-tie table behind the edges ``keys`` of ``network`` (as
+    its projection options keep them), counted per edge, per node and in all, per month
+    (:func:`~conflictgraph.network.tie_edges.event_months`); nothing on a store without
+    imported datasets. ``table``: as for :func:`add_provenance`."""
+    store = _store_of(store)
+    if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
+        return EventMonths({}, {}, (0, {}))
+    info = network.graph
+    return event_months(table if table is not None else kept_table(store), [key for key in keys if key[2] in RELATIONS],
+                        as_of=info.get("as_of"), between=info.get("between"),
+                        evidence=info.get("evidence") or "all", statuses=info.get("status"))
 
 
 def _rows(store: Store, entries: list[Relation]) -> Iterator[tuple[Relation, list[dict]]]:

@@ -230,18 +230,16 @@ def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts:
 
 
 def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, end: str,
-                measure: str = "pagerank", top: int = 10, ties: str = "auto") -> Report:
+                measure: str = "pagerank", top: int = 10, ties: str = "auto",
+                fetch: Callable[[nx.MultiDiGraph, list[tuple]], object] | None = None,
+                evidence_rows: int | None = None) -> Report:
     """Ties that appeared or ended between the networks ``before`` (of the window ``start``)
     and ``after`` (of ``end``), side switches, and the biggest moves in ``measure`` rank on
-    ``ties`` (auto: cooperative, or hostile when neither network has a cooperative tie)."""
-    reason = None
-    if ties == "auto":
-        choices = [choose_ties(network, "auto") for network in (before, after)]
-        if all(chosen.graph["analysis"]["ties"] == "hostile" for chosen, _reason in choices):
-            ties, reason = "hostile", "no cooperative tie in either window, so ranks are compared on hostile ties"
-        else:
-            ties = "cooperative"
-    result = network_diff(before, after, measure=measure, top=top, ties=ties)
+    ``ties`` (auto: cooperative, or hostile when neither network has a cooperative tie).
+    ``fetch`` and ``evidence_rows``: see :func:`~conflictgraph.network.analyze.diff.network_diff`."""
+    result = network_diff(before, after, measure=measure, top=top, ties=ties, fetch=fetch,
+                          evidence_rows=evidence_rows)
+    reason = result.get("ties_reason")
     meta_before, meta_after = result["analysis"]
     meta = dict(meta_after, window=f"from {start} to {end}", nodes_before=meta_before["nodes"],
                 edges_before=meta_before["edges"], measure=measure, before=start, after=end)
@@ -249,13 +247,13 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
         meta["ties_reason"] = reason
     changed = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
                 "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"],
-                "events": t["events"]} for t in result["ties"]]
+                "events": t["events"], "event_count": t["event_count"]} for t in result["ties"]]
     switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
                  "relations": s["relations"], "sources": s["sources"]} for s in result["switched"]]
     moves = [{"actor": m["label"], "rank_before": m["rank_before"], "rank_after": m["rank_after"],
               "change": m["change"], "sources": m["sources"]} for m in result["moves"]]
     sections = [
-        Table(changed, columns=["change", "from", "relation", "to", "sign", "start", "end", "sources"],
+        Table(changed, columns=["change", "from", "relation", "to", "sign", "start", "end", "event_count", "sources"],
               title="Ties that appeared or ended"),
         Table([dict(s, relations=", ".join(s["relations"])) for s in switched],
               columns=["actor", "other", "before", "after", "relations", "sources"], title="Switched sides"),

@@ -22,10 +22,11 @@ Examples
 (['network.html'], True)
 """
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
-from conflictgraph.viz.page import COLOR_BY, SIZE_BY, TIES, Page, build_page, short_label
+from conflictgraph.viz.page import COLOR_BY, MAX_EDGES, SIZE_BY, TIES, Page, build_page, short_label
 from conflictgraph.viz.provenance import data_summary, event_details, statement_details
 from conflictgraph.viz.template import embed_json, render_html, write_page
 
-__all__ = ["Page", "build_page", "render_html", "write_page", "embed_json", "short_label", "SIZE_BY", "COLOR_BY",
-           "TIES", "LAYOUT_THRESHOLD", "igraph_layout", "needs_layout", "statement_details", "event_details",
+__all__ = ["Page", "build_page", "MAX_EDGES", "render_html", "write_page", "embed_json", "short_label", "SIZE_BY",
+           "COLOR_BY", "TIES", "LAYOUT_THRESHOLD", "igraph_layout", "needs_layout", "statement_details",
+           "event_details",
            "data_summary"]

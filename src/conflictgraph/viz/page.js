@@ -109,6 +109,7 @@
   $("cg-title").textContent = meta.title;
   $("cg-data").textContent = [meta.data ? "Data: " + meta.data : "", meta.facets, meta.sizing, meta.colouring]
     .filter(Boolean).join(" \u00b7 ");
+  if (meta.cut) { $("cg-cut").textContent = meta.cut; $("cg-cut").hidden = false; }
   function updateState() {
     var shownNodes = 0, shownEdges = 0, i;
     for (i = 0; i < rawNodes.length; i++) if (nodeShown(i)) shownNodes++;
@@ -137,12 +138,14 @@
     if (!e.start && !e.end) return "undated (drawn at every date)";
     return (e.start || "?") + " to " + (e.end || "open");
   }
+  // On a page cut to its heaviest ties, a node's ties in the whole network (tn).
+  function wholeTies(n) { return n.tn > totalDegree[n.id] ? " (" + n.tn + " in the whole network)" : ""; }
   function tooltipLines(kind, id) {
     if (kind === "node") {
       var n = rawNodes[id], lines = [n.name, humanType(n.type)];
       if (n.aliases.length) lines.push("Also: " + n.aliases.slice(0, 4).join("; ") + (n.aliases.length > 4 ? "; \u2026" : ""));
       lines.push(meta.size_by + ": " + n.score);
-      lines.push(degree[id] + " of " + totalDegree[id] + " ties drawn");
+      lines.push(degree[id] + " of " + totalDegree[id] + " ties drawn" + wholeTies(n));
       return lines;
     }
     var e = rawEdges[id], r = relations[e.rel];
@@ -265,7 +268,7 @@
     if (n.aliases.length) field(dl, "Also called", n.aliases.join("; "));
     field(dl, meta.size_by, String(n.score));
     field(dl, "Colour", (groups[n.group] || {}).name);
-    field(dl, "Ties", degree[id] + " drawn of " + totalDegree[id]);
+    field(dl, "Ties", degree[id] + " drawn of " + totalDegree[id] + wholeTies(n));
     field(dl, "IRI", n.iri);
     var ties = edgesOf[id].slice().sort(function (a, b) { return edgeShown[b] - edgeShown[a] || a - b; });
     add(panel, "h3", "Ties (" + ties.length + ")");

@@ -21,6 +21,15 @@ What the page draws:
   them: a self-reported tie);
 - edges of the same pair are bent apart so each stays visible.
 
+Size. A page draws at most ``max_edges`` ties (:data:`MAX_EDGES` by default): every tie a
+statement stands behind, then the heaviest others (most events or statements; ties of equal
+weight in key order), with the nodes they join (and those with no tie at all). Sizes,
+communities and camps are computed on the whole network before it is cut, so a node has the
+size it has uncut; the page and the command say how many ties and nodes it leaves out and how
+to get them (``--max-edges 0``, ``conflictgraph export``). What lies behind a tie (its
+statements, sources and events) is read for the ties drawn only: from a network projected
+without provenance, through :func:`~conflictgraph.network.projection.add_provenance`.
+
 Time. The page holds the ties of every date and filters them in the browser with a slider and
 a period: a tie is drawn for the day D (or D's month or year) when it is in force at some day
 of it, exactly as ``--as-of D`` (or ``--as-of`` the month or year) counts it on the command
@@ -57,13 +66,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from conflictgraph.errors import UsageError
+from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.analyze.balance import two_camps
 from conflictgraph.network.analyze.centrality import centrality
 from conflictgraph.network.analyze.communities import communities
-from conflictgraph.network.analyze.reduce import analysis_graph
+from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees
+from conflictgraph.network.projection import add_provenance, table_event_months
 from conflictgraph.network.spec import load_projection
-from conflictgraph.network.ties import kept_table
+from conflictgraph.network.tie_edges import EventMonths
+from conflictgraph.network.ties import TieTable, kept_table
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS
 from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
@@ -74,12 +88,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     from pyvis.network import Network
 
-__all__ = ["SIZE_BY", "COLOR_BY", "TIES", "Page", "build_page", "short_label"]
+__all__ = ["SIZE_BY", "COLOR_BY", "TIES", "MAX_EDGES", "Page", "build_page", "short_label"]
 
 SIZE_BY = ("degree", "betweenness", "pagerank")
 COLOR_BY = ("type", "community", "camp")
 TIES = ("signed", "cooperative", "hostile", "all")
 EVENTS_LISTED = 20  # events a page lists per edge; more are counted (per month too), not listed
+MAX_EDGES = 10_000  # ties a page draws by default (every curated one, then the heaviest)
 
 _PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
             "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#8cd17d", "#f1ce63"]
@@ -251,7 +266,7 @@ def _relations(network: nx.MultiDiGraph) -> list[dict]:
 def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by: str = "degree", color_by: str = "type",
                ties: str = "signed", analysis_network: nx.MultiDiGraph | None = None, title: str | None = None,
                data_note: str | None = None, as_of: str | None = None, as_of_span: str = "day",
-               layout_threshold: int = LAYOUT_THRESHOLD, seed: int = 0) -> Page:
+               layout_threshold: int = LAYOUT_THRESHOLD, seed: int = 0, max_edges: int = MAX_EDGES) -> Page:
     """Build the page data of a projected network.
 
     Parameters
@@ -280,6 +295,9 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
         Beyond this many nodes the positions are computed here (igraph) and physics starts off.
     seed : int
         Seed of the layout.
+    max_edges : int
+        The most ties the page draws (0: all): every tie with statements, then the heaviest
+        others; sizes, communities and camps are those of the whole network.
 
     Returns
     -------
@@ -294,42 +312,187 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
     conflictgraph.errors.UsageError: unknown node size 'eigenvector' (size by degree, betweenness or pagerank)
     """
     _check_choices(size_by, color_by, ties)
+    if max_edges < 0:
+        raise UsageError(f"a page draws at least 0 ties (0: all), not {max_edges}")
     analysis = analysis_network if analysis_network is not None else network
     scores, group_of, groups = _analyse(network, analysis, size_by, color_by, ties)
+    whole = network
+    network = _cut(network, max_edges)
+    counted = set()  # the ties whose events came with the network (curated ones, or all)
+    table = _tie_table(store)  # read once for the page's evidence, counts and event dates
+    if store is not None:
+        counted = {key for key in network.edges(keys=True) if "events" in network.edges[key]}
+        add_provenance(store, network, [key for key in network.edges(keys=True) if key not in counted], table=table)
     order = sorted(network.nodes, key=str)
     index = {node: i for i, node in enumerate(order)}
     big = needs_layout(len(order), layout_threshold)
     positions = igraph_layout(network, seed=seed) if big else {}
     nodes = _page_nodes(network, order, scores, group_of, positions)
     relations = _relations(network)
-    panels = _read_panels(network, store)
-    edges = _page_edges(network, index, relations, panels)
+    panels = _read_panels(network, store, table)
+    counts = _event_counts(network, store, counted, panels, table)
+    edges = _page_edges(network, index, relations, panels, counts)
     meta = _page_meta(dict(network.graph), nodes, edges, title=title, data_note=data_note, size_by=size_by,
                       color_by=color_by, ties=ties, as_of=as_of, sized_as_of=analysis_network is not None,
                       big=big)
     meta["as_of_span"] = as_of_span
-    _count_unlisted_events(network, order, nodes, meta, panels)
+    if network is not whole:
+        _describe_cut(network, meta, nodes)
+    _count_unlisted_events(network, order, nodes, meta, counts)
     net = _pyvis_network(meta["title"], nodes, edges, _vis_options(big, len(nodes), seed))
     page_info = {"meta": meta, "relations": relations, "groups": groups, "statements": panels.statements,
                  "sources": panels.sources, "events": panels.events}
     return Page(net=net, info=page_info)
 
 
+def _cut(network: nx.MultiDiGraph, max_edges: int) -> nx.MultiDiGraph:
+    """``network`` itself when it has at most ``max_edges`` ties (or ``max_edges`` is 0), else a
+    copy with its ties with statements and its heaviest others, ``max_edges`` in all (all those
+    with statements when they are more), the nodes they join and the nodes with no tie; its
+    ``graph["cut_from"]`` holds the whole network's numbers of ties and nodes and its degrees."""
+    import networkx as nx
+
+    if not max_edges:
+        return network
+    with gc_paused():  # a million new tuples would trigger collections of the whole heap
+        curated, others, weights, degree = _ties_by_kind(network)
+    total = len(curated) + len(others)
+    if total <= max_edges:
+        return network
+    kept = curated + _heaviest(others, weights, max(0, max_edges - len(curated)))
+    cut = nx.MultiDiGraph(**network.graph)
+    ends = {node for u, v, _k, _d in kept for node in (u, v)}
+    cut.add_nodes_from((node, attrs) for node, attrs in network.nodes(data=True) if node in ends or not degree[node])
+    for u, v, key, data in kept:
+        cut.add_edge(u, v, key=key, **data)
+    cut.graph["cut_from"] = (total, network.number_of_nodes(), degree)
+    return cut
+
+
+def _ties_by_kind(network: nx.MultiDiGraph) -> tuple[list[tuple], list[tuple], list[float], dict]:
+    """The ties (u, v, key, data) of ``network`` with statements, the others with their weights,
+    and each node's number of ties; one pass over its own dicts (920,000 ties: a view wraps each access)."""
+    adjacency = getattr(network, "_adj", None) or network.adj
+    curated: list[tuple] = []
+    others: list[tuple] = []
+    weights: list[float] = []
+    degree = dict.fromkeys(adjacency, 0)
+    for u, neighbours in adjacency.items():
+        for v, keyed in neighbours.items():
+            degree[u] += len(keyed)
+            degree[v] += len(keyed)
+            for key, data in keyed.items():
+                if data.get("statements"):
+                    curated.append((u, v, key, data))
+                else:
+                    others.append((u, v, key, data))
+                    weights.append(data.get("weight", 1) or 0)
+    return curated, others, weights, degree
+
+
+def _heaviest(ties: list[tuple], weights: list[float], room: int) -> list[tuple]:
+    """The ``room`` heaviest of ``ties`` (u, v, key, data), heaviest first, equal weights in key order.
+
+    >>> ties = [("a", "b", "fought", {}), ("b", "c", "fought", {}), ("c", "d", "fought", {}), ("a", "d", "fought", {})]
+    >>> [t[:2] for t in _heaviest(ties, [5, 9, 1, 5], 2)], [t[:2] for t in _heaviest(ties, [5, 9, 1, 5], 9)][-1]
+    ([('b', 'c'), ('a', 'b')], ('c', 'd'))
+    """
+    if not room:
+        return []
+    weight = np.asarray(weights, dtype=np.float64)
+    if room < len(ties):
+        boundary = np.partition(weight, len(weight) - room)[len(weight) - room]  # the room-th heaviest weight
+        chosen = np.flatnonzero(weight >= boundary).tolist()  # a few more when the boundary weight is shared
+    else:
+        chosen = list(range(len(ties)))
+    chosen.sort(key=lambda i: (-weight[i], str(ties[i][0]), str(ties[i][1]), str(ties[i][2])))
+    return [ties[i] for i in chosen[:room]]
+
+
+def _describe_cut(cut: nx.MultiDiGraph, meta: dict, nodes: list[dict]) -> None:
+    """Say in ``meta`` (``cut``: counts and a sentence) and on each node (``tn``: its ties in the
+    whole network) what a page cut from a larger network (:func:`_cut`) leaves out."""
+    total, node_total, degree = cut.graph["cut_from"]
+    meta["edge_total"], meta["node_total"] = total, node_total
+    meta["cut"] = (f"{meta['edge_count']:,} of {total:,} ties drawn (every tie with statements, then the heaviest; "
+                   f"{meta['node_count']:,} of {node_total:,} nodes): --max-edges 0 draws them all, "
+                   "conflictgraph export writes the whole network")
+    for item in nodes:
+        item["tn"] = degree.get(item["iri"], 0)
+
+
 def _count_unlisted_events(network: nx.MultiDiGraph, order: list, nodes: list[dict], meta: dict,
-                           panels: _Panels) -> None:
+                           counts: _EventCounts) -> None:
     """When some edge lists only its first EVENTS_LISTED events, give the page and each node
-    whose edges hold more the count and the months of all their events (the timeline strip
-    shows those)."""
-    every = {e for *_e, d in network.edges(data=True) for e in d.get("events") or []}
-    if len(every) == len(panels.events):
+    with such an edge the count and the months of all their events (the timeline strip shows
+    those)."""
+    if not any(len(d.get("events") or []) > EVENTS_LISTED for *_e, d in network.edges(data=True)):
         return
-    meta["event_count"], meta["event_months"] = len(every), panels.months(every)
+    meta["event_count"], meta["event_months"] = counts.total()
     for number, node in enumerate(order):
-        lists = [d.get("events") or [] for edges in (network.out_edges(node, data=True),
-                                                     network.in_edges(node, data=True)) for *_e, d in edges]
-        if any(len(events) > EVENTS_LISTED for events in lists):
-            mine = {e for events in lists for e in events}
-            nodes[number]["evn"], nodes[number]["evm"] = len(mine), panels.months(mine)
+        keys = [*network.out_edges(node, keys=True), *network.in_edges(node, keys=True)]
+        if any(len(network.edges[key].get("events") or []) > EVENTS_LISTED for key in keys):
+            nodes[number]["evn"], nodes[number]["evm"] = counts.node(node, keys)
+
+
+class _EventCounts:
+    """How many events lie behind an edge, a node and the whole page, and in which months: the
+    event-tie table's events counted on its columns (``table``, from
+    :func:`~conflictgraph.network.projection.table_event_months`), the others (``others``: per
+    edge, its curated events and those the table leaves to the queries; few) one by one from
+    their dates. The two never share an event."""
+
+    def __init__(self, table: EventMonths, others: dict[tuple, list[str]], panels: _Panels):
+        self.table, self.others, self.panels = table, others, panels
+
+    def edge(self, key: tuple) -> tuple[int, dict[str, int]]:
+        count, months = self.table.edges.get(key, (0, {}))
+        extra = self.others.get(key, [])
+        return count + len(extra), _added(months, self.panels.months(extra))
+
+    def node(self, node: str, keys: list[tuple]) -> tuple[int, dict[str, int]]:
+        count, months = self.table.nodes.get(node, (0, {}))
+        extra = {e for key in keys for e in self.others.get(key, [])}
+        return count + len(extra), _added(months, self.panels.months(extra))
+
+    def total(self) -> tuple[int, dict[str, int]]:
+        count, months = self.table.total
+        extra = {e for events in self.others.values() for e in events}
+        return count + len(extra), _added(months, self.panels.months(extra))
+
+
+def _added(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    """Two counts per month added, in month order.
+
+    >>> _added({"2023-01": 2}, {"2023-01": 1, "2022-12": 4})
+    {'2022-12': 4, '2023-01': 3}
+    """
+    return dict(sorted((m, a.get(m, 0) + b.get(m, 0)) for m in a.keys() | b.keys()))
+
+
+def _event_counts(network: nx.MultiDiGraph, store: Store | None, counted: set, panels: _Panels,
+                  tie_table: TieTable | None) -> _EventCounts:
+    """The event counts of a page: the table's events of its event ties on the table's
+    columns; the events of the ties in ``counted`` (whose events came with the network) that
+    the table does not hold, and every event when there is no store, one by one."""
+    table = (table_event_months(store, network, network.edges(keys=True), table=tie_table)
+             if store is not None and tie_table is not None else EventMonths({}, {}, (0, {})))
+    residual: set[str] | None = None
+    others: dict[tuple, list[str]] = {}
+    for u, v, key, data in network.edges(keys=True, data=True):
+        events = data.get("events") or []
+        if not events or (store is not None and (u, v, key) not in counted):
+            continue  # from the table alone
+        if store is not None and (u, v, key) in table.edges:  # its other events: those the table leaves out
+            if residual is None:
+                residual = set(tie_table.residual) if tie_table is not None else set()
+            events = [e for e in events if e in residual]
+        if events:
+            others[u, v, key] = list(events)
+    missing = sorted({e for events in others.values() for e in events} - set(panels.month_of))
+    if store is not None and missing:
+        panels.add_months(event_details(store, missing))
+    return _EventCounts(table, others, panels)
 
 
 def _check_choices(size_by: str, color_by: str, ties: str) -> None:
@@ -346,7 +509,12 @@ def _analyse(network: nx.MultiDiGraph, analysis: nx.MultiDiGraph, size_by: str, 
              ties: str) -> tuple[dict, dict, list[dict]]:
     """Node scores (``size_by`` on the ``ties`` of ``analysis``), node -> colour group, and the groups."""
 
-    scores = _scores(analysis_graph(analysis, ties=ties), size_by)
+    if size_by == "degree":  # networkx's degree centrality, counted without building the graph
+        degree = net_degrees(analysis, ties)
+        scores = ({n: d * (1.0 / (len(degree) - 1.0)) for n, d in degree.items()} if len(degree) > 1
+                  else dict.fromkeys(degree, 0.0))
+    else:
+        scores = _scores(analysis_graph(analysis, ties=ties), size_by)
     group_of, groups = _groups(network, analysis, color_by)
     return scores, group_of, groups
 
@@ -385,7 +553,7 @@ class _Panels:
         self._statement_number: dict[str, int] = {}
         self._source_number: dict[str, int] = {}
         self._event_number: dict[str, int] = {}
-        self.month_of: dict[str, str] = {}  # every event behind the page (listed or not) -> its month
+        self.month_of: dict[str, str] = {}  # the events listed, and those counted one by one -> month
 
     def months(self, events: Iterable[str]) -> dict[str, int]:
         """How many of ``events`` fall in each month (those without a month are left out)."""
@@ -406,12 +574,16 @@ class _Panels:
                                     "summary": found.get("summary"), "quote": found.get("quote"),
                                     "source": self.source(source["iri"], source) if source else None})
 
-    def add_events(self, iris: list[str], event_info: dict[str, dict]) -> None:
-        """List ``iris`` (the events the page names); every event of ``event_info`` keeps its month."""
+    def add_months(self, event_info: dict[str, dict]) -> None:
+        """Keep the month of each event of ``event_info`` (from its date)."""
         for iri, found in event_info.items():
             date = str(found.get("date") or "")
             if re.match(r"\d{4}-\d{2}", date):
                 self.month_of[iri] = date[:7]
+
+    def add_events(self, iris: list[str], event_info: dict[str, dict]) -> None:
+        """List ``iris`` (the events the page names); every event of ``event_info`` keeps its month."""
+        self.add_months(event_info)
         for iri in iris:
             found = event_info.get(iri, {})
             self._event_number[iri] = len(self.events)
@@ -449,29 +621,36 @@ class _Panels:
             for s in statements)
 
 
-def _imported_events(store: Store, iris: list[str]) -> dict[str, dict]:
+def _tie_table(store: Store | None) -> TieTable | None:
+    """The event-tie table of ``store`` when it holds imported datasets, else None."""
+    if store is None or not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
+        return None
+    return kept_table(store)
+
+
+def _imported_events(table: TieTable | None, iris: list[str]) -> dict[str, dict]:
     """Label and date of the imported events among ``iris``, from the store's event-tie table:
     "<dataset> event" and its dates (their ids trace them to the dataset's rows; ``show`` gives
     the rest). Asking the store for 80,000 labels took 8 s of a 22 s page."""
-    if not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
+    if table is None:
         return {}
     return {iri: {"label": f"{kind} event", "date": date}
-            for iri, (date, kind) in kept_table(store).event_dates(iris).items()}
+            for iri, (date, kind) in table.event_dates(iris).items()}
 
 
-def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
+def _read_panels(network: nx.MultiDiGraph, store: Store | None, table: TieTable | None = None) -> _Panels:
     """The panels of the statements, sources and events behind the edges, looked up in ``store``
-    (without a store, their IRIs only)."""
+    (without a store, their IRIs only). The events listed are each edge's first EVENTS_LISTED;
+    the others are counted (:func:`_event_counts`)."""
     statement_ids = sorted({s for *_e, d in network.edges(data=True) for s in d.get("statements") or []})
-    event_ids = sorted({e for *_e, d in network.edges(data=True) for e in d.get("events") or []})
     listed = sorted({e for *_e, d in network.edges(data=True) for e in (d.get("events") or [])[:EVENTS_LISTED]})
     details: dict[str, dict] = {}
     event_info: dict[str, dict] = {}
     source_info: dict[str, dict] = {}
     if store is not None:
         details = statement_details(store, statement_ids)
-        event_info = _imported_events(store, event_ids)
-        event_info.update(event_details(store, [e for e in event_ids if e not in event_info]))
+        event_info = _imported_events(table, listed)
+        event_info.update(event_details(store, [e for e in listed if e not in event_info]))
         # Sources an edge cites without a statement (an imported dataset, for its events).
         cited = {str(s) for *_e, d in network.edges(data=True) for s in d.get("sources") or []}
         source_info = source_details(store, cited - {d["source"]["iri"] for d in details.values() if d.get("source")})
@@ -481,7 +660,8 @@ def _read_panels(network: nx.MultiDiGraph, store: Store | None) -> _Panels:
     return panels
 
 
-def _page_edges(network: nx.MultiDiGraph, index: dict, relations: list[dict], panels: _Panels) -> list[dict]:
+def _page_edges(network: nx.MultiDiGraph, index: dict, relations: list[dict], panels: _Panels,
+                counts: _EventCounts) -> list[dict]:
     """The page's edges, in (from, to, relation) order; the edges of one pair are bent apart."""
     rel_index = {r["name"]: i for i, r in enumerate(relations)}
     labels = {node: str(network.nodes[node].get("label") or node) for node in network}
@@ -498,7 +678,7 @@ def _page_edges(network: nx.MultiDiGraph, index: dict, relations: list[dict], pa
                 "self": panels.self_reported(stmts, {str(u), str(v)}), "bend": bend}
         if data.get("spans"):
             edge["spans"] = [list(span) for span in data["spans"]]
-        edges.append(_lean(_add_edge_details(edge, data, panels, labels)))
+        edges.append(_lean(_add_edge_details(edge, data, panels, labels, counts.edge((u, v, key)))))
     return edges
 
 
@@ -511,13 +691,15 @@ def _lean(edge: dict) -> dict:
     return edge
 
 
-def _add_edge_details(edge: dict, data: dict, panels: _Panels, labels: dict) -> dict:
-    """``edge`` with what only some edges have: events, status, evidence counts, what it goes via."""
+def _add_edge_details(edge: dict, data: dict, panels: _Panels, labels: dict,
+                      counted: tuple[int, dict[str, int]]) -> dict:
+    """``edge`` with what only some edges have: events (``counted``: their number and months),
+    status, evidence counts, what it goes via."""
     if data.get("events"):
         events = data["events"]
         edge["ev"] = panels.event_numbers(events[:EVENTS_LISTED])
         if len(events) > EVENTS_LISTED:  # the rest are counted, per month too, not listed
-            edge["evn"], edge["evm"] = len(events), panels.months(events)
+            edge["evn"], edge["evm"] = len(events), counted[1]
     if data.get("status"):
         edge["status"] = list(data["status"])
     if data.get("evidence"):

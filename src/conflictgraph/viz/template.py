@@ -63,6 +63,7 @@ _HTML = """<!DOCTYPE html>
 <header>
 <h1 id="cg-title"></h1>
 <p id="cg-data"></p>
+<p id="cg-cut" class="cg-note" hidden></p>
 <p id="cg-state" aria-live="polite"></p>
 </header>
 <div id="cg-main">
