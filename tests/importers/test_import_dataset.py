@@ -305,23 +305,8 @@ def test_a_large_file_is_cut_into_at_most_about_most_chunks(bundled_copy, tmp_pa
     assert _dataset_state(counting.inner, "acled") == _dataset_state(whole, "acled")
 
 
-class _FailingStore:
+class _FailingStore(_CountingStore):
     """A store whose bulk loads fail, to see a loader thread's error reach the caller."""
-
-    def __init__(self, inner):
-        self.inner, self.loads = inner, 0
-
-    def query(self, sparql, *, bindings=None, dataset=None):
-        return self.inner.query(sparql, bindings=bindings, dataset=dataset)
-
-    def named_graphs(self):
-        return self.inner.named_graphs()
-
-    def load_quads(self, quads):
-        self.inner.load_quads(quads)
-
-    def remove_subjects(self, subjects, graph):
-        return self.inner.remove_subjects(subjects, graph)
 
     def load_nquads_file(self, path, graphs):
         self.loads += 1

@@ -29,7 +29,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from conflictgraph.errors import UsageError
@@ -150,23 +150,12 @@ def net_degrees(network: nx.MultiDiGraph, ties: str = "cooperative") -> dict:
         raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
     keep, every = _KEEP[ties], ties == "all"
     sums: dict[tuple, float] = {}
-    adjacency = getattr(network, "_adj", None) or network.adj
-    directed = network.is_directed()
-    for u, neighbours in adjacency.items():
-        for v, keyed in neighbours.items():
-            if u == v:
-                continue
-            try:
-                first = u <= v
-            except TypeError:
-                first = str(u) <= str(v)
-            if not directed and not first:
-                continue
-            pair = (u, v) if first else (v, u)
-            for data in (keyed.values() if network.is_multigraph() else (keyed,)):
-                sign = data.get("sign", 1)
-                if sign or every:
-                    sums[pair] = sums.get(pair, 0) + sign * data.get("weight", 1)
+    multi = network.is_multigraph()
+    for pair, _u, _v, keyed in _adjacent_pairs(network):
+        for data in (keyed.values() if multi else (keyed,)):
+            sign = data.get("sign", 1)
+            if sign or every:
+                sums[pair] = sums.get(pair, 0) + sign * data.get("weight", 1)
     degree = dict.fromkeys(network, 0)
     for (u, v), total in sums.items():
         if (total > 0) - (total < 0) in keep:
@@ -183,7 +172,32 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bo
     One pass over the raw adjacency dicts (no views, no attribute copies).
     """
     records: dict[tuple, list] = {}
-    directed, multi = network.is_directed(), network.is_multigraph()
+    multi = network.is_multigraph()
+    for pair, u, v, keyed in _adjacent_pairs(network):
+        for key, data in (keyed.items() if multi else ((None, keyed),)):
+            relation = data.get("relation", key)
+            if wanted is not None and relation not in wanted:
+                continue
+            sign = data.get("sign", 1)
+            if not sign and not neutral:
+                continue
+            weight = data.get("weight", 1)
+            record = records.get(pair)
+            if record is None:
+                records[pair] = [sign * weight, weight, [(u, v, key)], [relation]]
+            else:
+                record[0] += sign * weight
+                record[1] += weight
+                record[2].append((u, v, key))
+                record[3].append(relation)
+    return records
+
+
+def _adjacent_pairs(network: nx.MultiDiGraph) -> Iterator[tuple[tuple, object, object, dict]]:
+    """(the unordered pair, u, v, the edges from u to v) for every u != v of the raw adjacency
+    dicts (no views, no attribute copies): each direction of a directed graph, and once for an
+    undirected one, which holds each edge under both ends."""
+    directed = network.is_directed()
     adjacency = getattr(network, "_adj", None) or network.adj
     for u, neighbours in adjacency.items():
         for v, keyed in neighbours.items():
@@ -194,25 +208,8 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bo
             except TypeError:
                 first = str(u) <= str(v)
             if not directed and not first:
-                continue  # an undirected graph holds each edge under both ends
-            pair = (u, v) if first else (v, u)
-            for key, data in (keyed.items() if multi else ((None, keyed),)):
-                relation = data.get("relation", key)
-                if wanted is not None and relation not in wanted:
-                    continue
-                sign = data.get("sign", 1)
-                if not sign and not neutral:
-                    continue
-                weight = data.get("weight", 1)
-                record = records.get(pair)
-                if record is None:
-                    records[pair] = [sign * weight, weight, [(u, v, key)], [relation]]
-                else:
-                    record[0] += sign * weight
-                    record[1] += weight
-                    record[2].append((u, v, key))
-                    record[3].append(relation)
-    return records
+                continue
+            yield ((u, v) if first else (v, u)), u, v, keyed
 
 
 def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[int, ...], *,
