@@ -75,3 +75,15 @@ def test_the_command_says_how_many_ties_it_left_out(synthetic_on_disk, tmp_path)
     assert result.exit_code == 0, result.output
     assert "250 of " in result.stderr and "--max-edges 0 draws them all" in result.stderr
     assert run_cli("viz", "--store", synthetic_on_disk, "-o", str(page), "--max-edges", "-1").exit_code == 2
+
+
+def test_a_cap_below_the_ties_with_statements_leaves_nothing_out_and_says_nothing(tmp_path):
+    """Every tie of the bundled graph has statements: with a cap of 5 all are drawn (they always
+    are), so the page is the whole one and no note says ties were left out."""
+    from conflictgraph.build.pipeline import build_store
+    from conflictgraph.api import ConflictGraph
+    store, _ = build_store(":memory:")
+    graph = ConflictGraph(store)
+    capped, whole = graph.viz(max_edges=5).payload(), graph.viz(max_edges=0).payload()
+    assert len(capped["edges"]) == len(whole["edges"]) > 5
+    assert "cut" not in capped["meta"]

@@ -346,9 +346,10 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
 
 
 def _cut(network: nx.MultiDiGraph, max_edges: int) -> nx.MultiDiGraph:
-    """``network`` itself when it has at most ``max_edges`` ties (or ``max_edges`` is 0), else a
-    copy with its ties with statements and its heaviest others, ``max_edges`` in all (all those
-    with statements when they are more), the nodes they join and the nodes with no tie; its
+    """``network`` itself when it has at most ``max_edges`` ties (or ``max_edges`` is 0, or its
+    ties with statements are all it has), else a copy with its ties with statements and its
+    heaviest others, ``max_edges`` in all (all those with statements when they are more), the
+    nodes they join and the nodes with no tie; its
     ``graph["cut_from"]`` holds the whole network's numbers of ties and nodes and its degrees."""
     import networkx as nx
 
@@ -360,6 +361,8 @@ def _cut(network: nx.MultiDiGraph, max_edges: int) -> nx.MultiDiGraph:
     if total <= max_edges:
         return network
     kept = curated + _heaviest(others, weights, max(0, max_edges - len(curated)))
+    if len(kept) == total:  # ties with statements fill the page: nothing is left out
+        return network
     cut = nx.MultiDiGraph(**network.graph)
     ends = {node for u, v, _k, _d in kept for node in (u, v)}
     cut.add_nodes_from((node, attrs) for node, attrs in network.nodes(data=True) if node in ends or not degree[node])
