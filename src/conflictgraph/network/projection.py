@@ -78,7 +78,7 @@ from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, merge_edges
-from conflictgraph.network.ties import RELATIONS, TieTable, kept_table
+from conflictgraph.network.ties import RELATIONS, TieTable, event_relations, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
@@ -603,7 +603,7 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
         return 0
     info = network.graph
     found = aggregate(table if table is not None else kept_table(_store_of(store)),
-                      [r for r in load_projection() if r.relation in RELATIONS],
+                      event_relations(),
                       as_of=info.get("as_of"), between=info.get("between"), evidence=info.get("evidence") or "all",
                       statuses=info.get("status"), include_generic=True, keys=wanted)
     for key, attrs in found.items():
@@ -616,12 +616,15 @@ def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys:
     """The events of the store's event-tie table behind the edges ``keys`` of ``network`` (as
     its projection options keep them), counted per edge, per node and in all, per month
     (:func:`~conflictgraph.network.tie_edges.event_months`); nothing on a store without
-    imported datasets. ``table``: as for :func:`add_provenance`."""
-    store = _store_of(store)
-    if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
-        return EventMonths({}, {}, (0, {}))
+    imported datasets. ``table``: as for :func:`add_provenance` (the store's graphs are then not
+    listed again: a table of a store without datasets has no rows)."""
+    if table is None:
+        store = _store_of(store)
+        if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
+            return EventMonths({}, {}, (0, {}))
+        table = kept_table(store)
     info = network.graph
-    return event_months(table if table is not None else kept_table(store), [key for key in keys if key[2] in RELATIONS],
+    return event_months(table, [key for key in keys if key[2] in RELATIONS],
                         as_of=info.get("as_of"), between=info.get("between"),
                         evidence=info.get("evidence") or "all", statuses=info.get("status"))
 
