@@ -77,8 +77,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
-from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, merge_edges
-from conflictgraph.network.ties import RELATIONS, TieTable, event_relations, kept_table
+from conflictgraph.network.tie_edges import EventMonths, aggregate, event_months, fill_provenance, merge_edges
+from conflictgraph.network.ties import RELATIONS, TieTable, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
@@ -602,13 +602,9 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     if not wanted:
         return 0
     info = network.graph
-    found = aggregate(table if table is not None else kept_table(_store_of(store)),
-                      event_relations(),
-                      as_of=info.get("as_of"), between=info.get("between"), evidence=info.get("evidence") or "all",
-                      statuses=info.get("status"), include_generic=True, keys=wanted)
-    for key, attrs in found.items():
-        wanted[key].update(attrs)
-    return len(found)
+    return fill_provenance(table if table is not None else kept_table(_store_of(store)), wanted,
+                           as_of=info.get("as_of"), between=info.get("between"),
+                           evidence=info.get("evidence") or "all", statuses=info.get("status"))
 
 
 def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]],

@@ -30,7 +30,7 @@ True
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +39,7 @@ from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
 from conflictgraph.network.ties import NO_START, RELATIONS, TieTable, days, event_relations, iso_days, sorted_distinct
 
-__all__ = ["select", "aggregate", "merge_edges", "event_months", "EventMonths", "event_relations"]
+__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "event_months", "EventMonths", "event_relations"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
 
@@ -178,10 +178,7 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return {}
-    a, b, rel, ev = table.a[rows], table.b[rows], table.relation[rows], table.event[rows]
-    change = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (rel[1:] != rel[:-1])]
-    first = np.flatnonzero(change)
-    weight = np.diff(np.r_[first, len(rows)])
+    a, b, rel, ev, first, weight = _groups(table, rows)
     starts = iso_days(np.minimum.reduceat(table.event_start[ev], first))
     ends = iso_days(np.maximum.reduceat(table.event_end[ev], first))
     fatalities, low_sums, high_sums = (_summed_counts(counts[ev], first)
@@ -202,6 +199,42 @@ def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None
         elif provenance:
             _add_some_provenance(out, table, rows, ev, first, weight, provenance)
     return out
+
+
+def fill_provenance(table: TieTable, edges: Mapping[EdgeKey, dict], *, as_of: str | None = None,
+                    between: Sequence[str] | None = None, evidence: str = "all",
+                    statuses: Iterable[str] | None = None) -> int:
+    """Give each edge of ``edges`` (attribute dicts by key, made by :func:`aggregate` without
+    provenance with the same options) what lies behind it, in place: what ``aggregate`` with
+    provenance adds (``events``, ``sources``, ``evidence``, ``spans`` ...); return how many
+    edges the table has rows for. The counts and dates the edges have are left as they are.
+
+    >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"],
+    ...                                "start": "2023-01-05", "end": "2023-01-05"}])
+    >>> edges = aggregate(table, event_relations(), provenance=False)
+    >>> fill_provenance(table, edges), edges["x", "y", "fought"]["events"]
+    (1, ['e1'])
+    """
+    rows = np.flatnonzero(select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses,
+                                 include_generic=True, keys=edges))
+    if len(rows) == 0:
+        return 0
+    a, b, rel, ev, first, weight = _groups(table, rows)
+    names = table.actors.strings
+    with gc_paused():
+        targets = [edges[names[x], names[y], RELATIONS[r]]
+                   for x, y, r in zip(a[first].tolist(), b[first].tolist(), rel[first].tolist())]
+        _add_provenance(targets, table, ev, first, weight)
+    return len(targets)
+
+
+def _groups(table: TieTable, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ends, relation and event of ``rows`` (sorted by edge, as the table is) and the
+    groups they make, one per edge: (a, b, relation, event, first row of each group, its rows)."""
+    a, b, rel, ev = table.a[rows], table.b[rows], table.relation[rows], table.event[rows]
+    change = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (rel[1:] != rel[:-1])]
+    first = np.flatnonzero(change)
+    return a, b, rel, ev, first, np.diff(np.r_[first, len(rows)])
 
 
 def _add_some_provenance(out: dict[EdgeKey, dict], table: TieTable, rows: np.ndarray, ev: np.ndarray,
