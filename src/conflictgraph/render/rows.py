@@ -80,6 +80,14 @@ def spreadsheet_safe(text: str) -> str:
     return text
 
 
+def _csv_cell(value: object) -> object:
+    """A cell for the csv module: a whole number as it is (never a formula), anything else as
+    spreadsheet-safe text."""
+    if type(value) is int:
+        return value
+    return spreadsheet_safe(value if type(value) is str else cell_text(value, short=False))
+
+
 def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequence[str] | None = None,
                title: str | None = None) -> None:
     """Write ``rows`` to ``out`` in ``fmt``; ``columns`` fixes the order (default: first row's keys)."""
@@ -93,8 +101,9 @@ def write_rows(rows: Sequence[dict], fmt: str, out: IO[str], *, columns: Sequenc
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow([spreadsheet_safe(c) for c in columns])
-        for r in rows:  # (a text cell as it is: 483,000 rows of a diff, 4.4 million cells)
-            writer.writerow([spreadsheet_safe(v if type(v) is str else cell_text(v, short=False))
+        formula = _FORMULA_START
+        for r in rows:  # (most cells are text no spreadsheet takes for a formula: 483,000 rows of a diff)
+            writer.writerow([v if type(v) is str and not v.startswith(formula) else _csv_cell(v)
                              for v in map(r.get, columns)])
     elif fmt == "markdown":
         out.write("| " + " | ".join(columns) + " |\n")

@@ -109,8 +109,9 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
               + [e for switch in switched_pairs for e in switch.edges_before])
         fetch(after, [changes[i][2] for i in sorted(evidenced) if changes[i][0] == "appeared"]
               + [e for switch in switched_pairs for e in switch.edges_after])
-    changed = [_tie_row(net, key, change, labels, evidence=i in evidenced)
-               for i, (change, net, key) in enumerate(changes)]
+    adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
+    changed = [_tie_row(adjacency[change], key, change, labels, evidence=i in evidenced)
+               for i, (change, _net, key) in enumerate(changes)]
     touched: dict = {}
     for row in changed:
         if row["sources"] is not None:
@@ -135,28 +136,29 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, labels: dict) -> l
     changes = [("ended", before, k) for k in keys_before if k not in known_after]
     changes += [("appeared", after, k) for k in keys_after if k not in known_before]
 
+    adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
+
     def order(change: tuple) -> tuple:
-        kind, net, (u, v, key) = change
-        return kind != "ended", labels[u], labels[v], _adjacency(net)[u][v][key].get("relation", key)
+        kind, _net, (u, v, key) = change
+        return kind != "ended", labels[u], labels[v], adjacency[kind][u][v][key].get("relation", key)
 
     changes.sort(key=order)
     return changes
 
 
-def _tie_row(network: nx.MultiDiGraph, key: tuple, change: str, labels: dict, *, evidence: bool) -> dict:
-    """The row of a changed tie: its ends, relation and dates, its event count and, with
-    ``evidence``, its sources, statements and events (else None)."""
+def _tie_row(adjacency: dict, key: tuple, change: str, labels: dict, *, evidence: bool) -> dict:
+    """The row of a changed tie (``key`` in the network of ``adjacency``, see :func:`_adjacency`):
+    its ends, relation and dates, its event count and, with ``evidence``, its sources,
+    statements and events (else None)."""
     u, v, k = key
-    data = _adjacency(network)[u][v][k]
+    data = adjacency[u][v][k]
     events = data.get("events")
-    row = {"from": u, "to": v, "from_label": labels[u], "to_label": labels[v], "relation": data.get("relation", k),
-           "change": change, "sign": data.get("sign"), "start": data.get("start"), "end": data.get("end"),
-           "event_count": len(events) if events is not None else data.get("weight", 0),
-           "sources": None, "statements": None, "events": None}
-    if evidence:
-        row.update(sources=list(data.get("sources", [])), statements=list(data.get("statements", [])),
-                   events=list(events or []))
-    return row
+    return {"from": u, "to": v, "from_label": labels[u], "to_label": labels[v], "relation": data.get("relation", k),
+            "change": change, "sign": data.get("sign"), "start": data.get("start"), "end": data.get("end"),
+            "event_count": len(events) if events is not None else data.get("weight", 0),
+            "sources": list(data.get("sources", ())) if evidence else None,
+            "statements": list(data.get("statements", ())) if evidence else None,
+            "events": list(events or ()) if evidence else None}
 
 
 class _Switch(NamedTuple):
