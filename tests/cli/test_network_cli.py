@@ -1,6 +1,7 @@
 """The network commands through click's CliRunner, on the network fixture."""
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -121,3 +122,24 @@ def test_usage_errors(store):
     assert run("centrality", "--store", store, "--as-of", "soon").exit_code == 2
     assert run("centrality", "--store", store, "--relations", "friends").exit_code == 2
     assert run("diff", "--store", store, "--from", "2024", "--to", "2023").exit_code == 2
+
+
+
+def test_a_network_command_in_its_own_process_leaves_collection_to_the_exit(store):
+    # A process that runs one command: no cycle collection while the network is made, and none
+    # at the interpreter's exit either (its objects are frozen: the last collection skips them).
+    # A library caller's process keeps both.
+    from click.testing import CliRunner
+
+    from conflictgraph.cli.main import cli
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        in_library = CliRunner().invoke(cli, ["centrality", "--store", store, "--top", "1"])
+        assert in_library.exit_code == 0, in_library.output
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        own = CliRunner().invoke(cli, ["centrality", "--store", store, "--top", "1"], obj={"own_process": True})
+        assert own.exit_code == 0, own.output
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
