@@ -125,20 +125,20 @@ def test_usage_errors(store):
 
 
 
-def test_a_network_command_in_its_own_process_leaves_collection_to_the_exit(store):
-    # A process that runs one command: no cycle collection while the network is made, and none
-    # at the interpreter's exit either (its objects are frozen: the last collection skips them).
-    # A library caller's process keeps both.
-    from click.testing import CliRunner
 
-    from conflictgraph.cli.main import cli
+def test_a_network_command_in_its_own_process_leaves_collection_to_the_exit(store, monkeypatch):
+    # The console script runs one command: no cycle collection while a network is made, and
+    # none as the interpreter exits (every object frozen: the last collection skips them).
+    # A library caller's process keeps both.
+    from conflictgraph.cli.main import main
     assert gc.isenabled() and gc.get_freeze_count() == 0
     try:
-        in_library = CliRunner().invoke(cli, ["centrality", "--store", store, "--top", "1"])
-        assert in_library.exit_code == 0, in_library.output
+        assert run("centrality", "--store", store, "--top", "1").exit_code == 0
         assert gc.isenabled() and gc.get_freeze_count() == 0
-        own = CliRunner().invoke(cli, ["centrality", "--store", store, "--top", "1"], obj={"own_process": True})
-        assert own.exit_code == 0, own.output
+        monkeypatch.setattr(sys, "argv", ["conflictgraph", "-q", "centrality", "--store", store, "--top", "1"])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 0
         assert not gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

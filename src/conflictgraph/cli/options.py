@@ -126,12 +126,7 @@ def network_options(func: Callable) -> Callable:
         # walks all of them again (100,000 events: 0.4-1.4 s of a centrality run, and 0.3 s
         # more for the one that turning collection back on at the end would start).
         gc.disable()
-        try:
-            return func(*args, spec=spec, **kwargs)
-        finally:
-            # Nor when it exits: the interpreter's last collection walks every object still
-            # tracked (a diff of a million events: 1.9 s); frozen ones are left to the system.
-            gc.freeze()
+        return func(*args, spec=spec, **kwargs)
     options = [
         click.option("--view", type=click.Choice([*VIEWS, "alliances"]), default="actors", show_default=True,
                      help="Actors only, or actors with alliances and operations as nodes (alliances = alliance)."),
