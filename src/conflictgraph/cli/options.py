@@ -119,13 +119,12 @@ def network_options(func: Callable) -> Callable:
                 depth: int, **kwargs):
         spec = NetworkSpec(view=view, as_of=as_of, between=between, evidence=evidence, status=statuses,
                            include_generic=include_generic, relations=relations, focus=focus, depth=depth)
-        if not _own_process():
-            return func(*args, spec=spec, **kwargs)
-        # A network command in its own process: no cycle collection until it exits. A network
-        # is millions of small acyclic objects that reference counting frees; each collection
-        # walks all of them again (100,000 events: 0.4-1.4 s of a centrality run, and 0.3 s
-        # more for the one that turning collection back on at the end would start).
-        gc.disable()
+        if _own_process():
+            # A network command in its own process: no cycle collection until it exits. A network
+            # is millions of small acyclic objects that reference counting frees; each collection
+            # walks all of them again (100,000 events: 0.4-1.4 s of a centrality run, and 0.3 s
+            # more for the one that turning collection back on at the end would start).
+            gc.disable()
         return func(*args, spec=spec, **kwargs)
     options = [
         click.option("--view", type=click.Choice([*VIEWS, "alliances"]), default="actors", show_default=True,

@@ -103,15 +103,15 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     moved = {m["node"] for m in moves}
     limit = len(changes) if evidence_rows is None else evidence_rows
     evidenced = set(range(min(limit, len(changes))))
-    evidenced.update(i for i in range(limit, len(changes)) if {changes[i][2][0], changes[i][2][1]} & moved)
+    evidenced.update(i for i in range(limit, len(changes)) if {changes[i][1][0], changes[i][1][1]} & moved)
     if fetch is not None:
-        fetch(before, [changes[i][2] for i in sorted(evidenced) if changes[i][0] == "ended"]
+        fetch(before, [changes[i][1] for i in sorted(evidenced) if changes[i][0] == "ended"]
               + [e for switch in switched_pairs for e in switch.edges_before])
-        fetch(after, [changes[i][2] for i in sorted(evidenced) if changes[i][0] == "appeared"]
+        fetch(after, [changes[i][1] for i in sorted(evidenced) if changes[i][0] == "appeared"]
               + [e for switch in switched_pairs for e in switch.edges_after])
     adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
     changed = [_tie_row(adjacency[change], key, change, labels, evidence=i in evidenced)
-               for i, (change, _net, key) in enumerate(changes)]
+               for i, (change, key) in enumerate(changes)]
     touched: dict = {}
     for row in changed:
         if row["sources"] is not None:
@@ -129,17 +129,17 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
 
 
 def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, labels: dict) -> list[tuple]:
-    """("ended", before, key) for each tie only ``before`` has and ("appeared", after, key) for
-    each only ``after`` has, ended first, then by the labels of the ends and the relation."""
+    """("ended", key) for each tie only ``before`` has and ("appeared", key) for each only
+    ``after`` has, ended first, then by the labels of the ends and the relation."""
     keys_before, keys_after = _edge_keys(before), _edge_keys(after)
     known_before, known_after = set(keys_before), set(keys_after)
-    changes = [("ended", before, k) for k in keys_before if k not in known_after]
-    changes += [("appeared", after, k) for k in keys_after if k not in known_before]
+    changes = [("ended", k) for k in keys_before if k not in known_after]
+    changes += [("appeared", k) for k in keys_after if k not in known_before]
 
     adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
 
     def order(change: tuple) -> tuple:
-        kind, _net, (u, v, key) = change
+        kind, (u, v, key) = change
         return kind != "ended", labels[u], labels[v], adjacency[kind][u][v][key].get("relation", key)
 
     changes.sort(key=order)
