@@ -595,10 +595,8 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     >>> add_provenance(store, light, [key]), light.edges[key] == project(store).edges[key]
     (1, True)
     """
-    adjacency = getattr(network, "_adj", None) or network.adj  # its own dicts: views cost a wrapper per access
-    wanted = {(u, v, r): data for u, v, r in keys
-              if r in RELATIONS and (data := adjacency.get(u, {}).get(v, {}).get(r)) is not None
-              and "events" not in data}
+    wanted = {(u, v, r): data for u, v, r in keys  # the network's own dicts: filled in place
+              if r in RELATIONS and (data := network.get_edge_data(u, v, r)) is not None and "events" not in data}
     if not wanted:
         return 0
     info = network.graph

@@ -73,7 +73,7 @@ from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.analyze.balance import two_camps
 from conflictgraph.network.analyze.centrality import centrality
 from conflictgraph.network.analyze.communities import communities
-from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees
+from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees, raw_adjacency
 from conflictgraph.network.projection import add_provenance, table_event_months
 from conflictgraph.network.spec import load_projection
 from conflictgraph.network.tie_edges import EventMonths
@@ -375,7 +375,7 @@ def _cut(network: nx.MultiDiGraph, max_edges: int) -> nx.MultiDiGraph:
 def _ties_by_kind(network: nx.MultiDiGraph) -> tuple[list[tuple], list[tuple], list[float], dict]:
     """The ties (u, v, key, data) of ``network`` with statements, the others with their weights,
     and each node's number of ties; one pass over its own dicts (920,000 ties: a view wraps each access)."""
-    adjacency = getattr(network, "_adj", None) or network.adj
+    adjacency = raw_adjacency(network)
     curated: list[tuple] = []
     others: list[tuple] = []
     weights: list[float] = []

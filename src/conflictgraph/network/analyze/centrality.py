@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
+from conflictgraph.network.analyze.reduce import raw_adjacency
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph as ig
@@ -76,8 +77,7 @@ def to_igraph(graph: nx.Graph, weight: str | None = "weight"):
         index = {node: i for i, node in enumerate(graph)}
         edges, weights = [], []
         key = weight or "weight"
-        adjacency = getattr(graph, "_adj", None) or graph.adj
-        for u, neighbours in adjacency.items():  # the raw dicts: each edge once, from its lower index
+        for u, neighbours in raw_adjacency(graph).items():  # the raw dicts: each edge once, from its lower index
             i = index[u]
             for v, data in neighbours.items():
                 j = index[v]

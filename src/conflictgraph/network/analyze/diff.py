@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from conflictgraph.network.analyze.centrality import centrality
-from conflictgraph.network.analyze.reduce import analysis_graph, pairs_graph, signed_pairs
+from conflictgraph.network.analyze.reduce import analysis_graph, pairs_graph, raw_adjacency, signed_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -57,14 +57,9 @@ def _ranks(scores: dict) -> dict:
     return {node: i + 1 for i, node in enumerate(ordered)}
 
 
-def _adjacency(network: nx.MultiDiGraph) -> dict:
-    """The network's own adjacency dicts (its views cost a wrapper per access: 483,000 changed ties)."""
-    return getattr(network, "_adj", None) or network.adj
-
-
 def _edge_keys(network: nx.MultiDiGraph) -> list[tuple]:
     """The (u, v, key) of every edge, in the network's order."""
-    return [(u, v, key) for u, neighbours in _adjacency(network).items() for v, keyed in neighbours.items()
+    return [(u, v, key) for u, neighbours in raw_adjacency(network).items() for v, keyed in neighbours.items()
             for key in keyed]
 
 
@@ -109,7 +104,7 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
               + [e for switch in switched_pairs for e in switch.edges_before])
         fetch(after, [changes[i][1] for i in sorted(evidenced) if changes[i][0] == "appeared"]
               + [e for switch in switched_pairs for e in switch.edges_after])
-    adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
+    adjacency = {"ended": raw_adjacency(before), "appeared": raw_adjacency(after)}
     changed = [_tie_row(adjacency[change], key, change, labels, evidence=i in evidenced)
                for i, (change, key) in enumerate(changes)]
     touched: dict = {}
@@ -136,7 +131,7 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, labels: dict) -> l
     changes = [("ended", k) for k in keys_before if k not in known_after]
     changes += [("appeared", k) for k in keys_after if k not in known_before]
 
-    adjacency = {"ended": _adjacency(before), "appeared": _adjacency(after)}
+    adjacency = {"ended": raw_adjacency(before), "appeared": raw_adjacency(after)}
 
     def order(change: tuple) -> tuple:
         kind, (u, v, key) = change
@@ -147,9 +142,10 @@ def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, labels: dict) -> l
 
 
 def _tie_row(adjacency: dict, key: tuple, change: str, labels: dict, *, evidence: bool) -> dict:
-    """The row of a changed tie (``key`` in the network of ``adjacency``, see :func:`_adjacency`):
-    its ends, relation and dates, its event count and, with ``evidence``, its sources,
-    statements and events (else None)."""
+    """The row of a changed tie (``key`` in the network whose
+    :func:`~conflictgraph.network.analyze.reduce.raw_adjacency` is ``adjacency``): its ends,
+    relation and dates, its event count and, with ``evidence``, its sources, statements and
+    events (else None)."""
     u, v, k = key
     data = adjacency[u][v][k]
     events = data.get("events")

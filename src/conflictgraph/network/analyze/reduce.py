@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "signed_pairs", "pairs_graph", "net_degrees", "choose_ties",
-           "describe_analysis"]
+           "describe_analysis", "raw_adjacency"]
 
 TIES = ("cooperative", "hostile", "signed", "all")
 TIE_CHOICES = ("auto", *TIES)  # what the network commands' --ties offers
@@ -193,13 +193,24 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bo
     return records
 
 
+def raw_adjacency(network: nx.Graph) -> dict:
+    """The network's own adjacency dicts, ``{u: {v: edge data}}`` (``{u: {v: {key: edge
+    data}}}`` in a multigraph): walking them costs no view object per access, which its
+    ``adj`` and ``edges`` views do (a network of 920,000 ties).
+
+    >>> import networkx as nx
+    >>> raw_adjacency(nx.path_graph(2))
+    {0: {1: {}}, 1: {0: {}}}
+    """
+    return getattr(network, "_adj", None) or network.adj
+
+
 def _adjacent_pairs(network: nx.MultiDiGraph) -> Iterator[tuple[tuple, object, object, dict]]:
     """(the unordered pair, u, v, the edges from u to v) for every u != v of the raw adjacency
     dicts (no views, no attribute copies): each direction of a directed graph, and once for an
     undirected one, which holds each edge under both ends."""
     directed = network.is_directed()
-    adjacency = getattr(network, "_adj", None) or network.adj
-    for u, neighbours in adjacency.items():
+    for u, neighbours in raw_adjacency(network).items():
         for v, keyed in neighbours.items():
             if u == v:
                 continue
