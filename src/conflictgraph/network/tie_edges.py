@@ -377,10 +377,9 @@ def event_months(table: TieTable, keys: Iterable[EdgeKey], *, as_of: str | None 
     rows = np.flatnonzero(mask)
     if not len(rows):
         return EventMonths({}, {}, (0, {}))
-    a, b, rel, ev = table.a[rows], table.b[rows], table.relation[rows], table.event[rows]
+    a, b, rel, ev, first, weight = _groups(table, rows)
     month = _event_month(table)
-    first = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (rel[1:] != rel[:-1])])
-    group = np.repeat(np.arange(len(first)), np.diff(np.r_[first, len(rows)]))
+    group = np.repeat(np.arange(len(first)), weight)
     names = table.actors.strings
     edge_keys = [(names[x], names[y], RELATIONS[r]) for x, y, r in
                  zip(a[first].tolist(), b[first].tolist(), rel[first].tolist())]
