@@ -89,7 +89,7 @@ from conflictgraph.store.oxigraph import OxigraphStore
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["project", "add_provenance", "table_event_months"]
+__all__ = ["project", "add_provenance", "dataset_table", "table_event_months"]
 
 # Store look-ups ---------------------------------------------------------------------------
 
@@ -605,6 +605,15 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
                            evidence=info.get("evidence") or "all", statuses=info.get("status"))
 
 
+def dataset_table(store: Store | _HasStore) -> TieTable | None:
+    """The store's event-tie table (:func:`~conflictgraph.network.ties.kept_table`) when it holds
+    imported datasets, else None (nothing to read or extract)."""
+    store = _store_of(store)
+    if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
+        return None
+    return kept_table(store)
+
+
 def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]],
                        *, table: TieTable | None = None) -> EventMonths:
     """The events of the store's event-tie table behind the edges ``keys`` of ``network`` (as
@@ -613,10 +622,9 @@ def table_event_months(store: Store | _HasStore, network: nx.MultiDiGraph, keys:
     imported datasets. ``table``: as for :func:`add_provenance` (the store's graphs are then not
     listed again: a table of a store without datasets has no rows)."""
     if table is None:
-        store = _store_of(store)
-        if not any(g.startswith(DATASET_GRAPHS) for g in store.named_graphs()):
+        table = dataset_table(store)
+        if table is None:
             return EventMonths({}, {}, (0, {}))
-        table = kept_table(store)
     info = network.graph
     return event_months(table, [key for key in keys if key[2] in RELATIONS],
                         as_of=info.get("as_of"), between=info.get("between"),

@@ -74,11 +74,10 @@ from conflictgraph.network.analyze.balance import two_camps
 from conflictgraph.network.analyze.centrality import centrality
 from conflictgraph.network.analyze.communities import communities
 from conflictgraph.network.analyze.reduce import analysis_graph, net_degrees, raw_adjacency
-from conflictgraph.network.projection import add_provenance, table_event_months
+from conflictgraph.network.projection import add_provenance, dataset_table, table_event_months
 from conflictgraph.network.spec import load_projection
 from conflictgraph.network.tie_edges import EventMonths
-from conflictgraph.network.ties import TieTable, kept_table
-from conflictgraph.rdf.namespaces import DATASET_GRAPHS
+from conflictgraph.network.ties import TieTable
 from conflictgraph.store.base import Store
 from conflictgraph.viz.layout import LAYOUT_THRESHOLD, igraph_layout, needs_layout
 from conflictgraph.viz.provenance import event_details, source_details, statement_details
@@ -319,7 +318,8 @@ def build_page(network: nx.MultiDiGraph, *, store: Store | None = None, size_by:
     whole = network
     network = _cut(network, max_edges)
     counted = set()  # the ties whose events came with the network (curated ones, or all)
-    table = _tie_table(store)  # read once for the page's evidence, counts and event dates
+    # read once for the page's evidence, counts and event dates
+    table = dataset_table(store) if store is not None else None
     if store is not None:
         counted = {key for key in network.edges(keys=True) if "events" in network.edges[key]}
         add_provenance(store, network, [key for key in network.edges(keys=True) if key not in counted], table=table)
@@ -622,13 +622,6 @@ class _Panels:
             self.details.get(s) and (self.details[s].get("speaker_iri") in ends
                                      or self.details[s].get("behalf_iri") in ends)
             for s in statements)
-
-
-def _tie_table(store: Store | None) -> TieTable | None:
-    """The event-tie table of ``store`` when it holds imported datasets, else None."""
-    if store is None or not any(graph.startswith(DATASET_GRAPHS) for graph in store.named_graphs()):
-        return None
-    return kept_table(store)
 
 
 def _imported_events(table: TieTable | None, iris: list[str]) -> dict[str, dict]:
