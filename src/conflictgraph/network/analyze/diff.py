@@ -32,7 +32,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from conflictgraph.network.analyze.centrality import centrality
-from conflictgraph.network.analyze.reduce import analysis_graph, pairs_graph, raw_adjacency, signed_pairs
+from conflictgraph.network.analyze.reduce import (analysis_graph, hostile_only, pairs_graph, raw_adjacency,
+                                                   signed_pairs)
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -86,9 +87,8 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     """
     pairs = [signed_pairs(net) for net in (before, after)]
     reason = None
-    if ties == "auto":  # hostile when each network would rank on hostile ties alone (choose_ties)
-        alone = all(any(r[0] < 0 for r in p.values()) and not any(r[0] > 0 for r in p.values()) for p in pairs)
-        ties, reason = ("hostile", _HOSTILE_REASON) if alone else ("cooperative", None)
+    if ties == "auto":  # hostile when both networks would rank on hostile ties alone
+        ties, reason = ("hostile", _HOSTILE_REASON) if all(map(hostile_only, pairs)) else ("cooperative", None)
     ranked = [analysis_graph(net, ties="all") if ties == "all" else pairs_graph(net, p, ties)
               for net, p in zip((before, after), pairs)]
     labels = _labels(before, after)

@@ -38,12 +38,13 @@ from conflictgraph.gcpause import gc_paused
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "signed_pairs", "pairs_graph", "net_degrees", "choose_ties",
-           "describe_analysis", "raw_adjacency"]
+__all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "signed_pairs", "pairs_graph", "hostile_only", "net_degrees",
+           "choose_ties", "describe_analysis", "raw_adjacency"]
 
 TIES = ("cooperative", "hostile", "signed", "all")
 TIE_CHOICES = ("auto", *TIES)  # what the network commands' --ties offers
 _KEEP = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1), "all": (1, -1, 0)}  # net signs each choice keeps
+_HOSTILE_REASON = "no cooperative tie in this view, so the hostile ties are used"  # choose_ties, when auto is hostile
 
 
 def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
@@ -83,13 +84,10 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
     wanted = set(relations) if relations else None
     with gc_paused():
         pairs = _pair_sums(network, wanted, neutral=ties == "all")
-        graph = _net_ties(network, pairs, keep=_KEEP[ties], total=ties == "all")
-        del pairs
+    graph = _graph_of_pairs(network, pairs, ties, wanted)
+    del pairs
     if not keep_isolates:
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
-    info = dict(network.graph)
-    graph.graph.update(info)
-    graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=wanted)
     return graph
 
 
@@ -123,11 +121,31 @@ def pairs_graph(network: nx.MultiDiGraph, pairs: dict[tuple, list], ties: str) -
     """
     if ties not in _KEEP or ties == "all":
         raise UsageError(f"ties from signed pairs are cooperative, hostile or signed, not {ties!r}")
+    return _graph_of_pairs(network, pairs, ties, None)
+
+
+def hostile_only(pairs: dict[tuple, list]) -> bool:
+    """Whether the net ties of ``pairs`` (:func:`signed_pairs`) are all hostile, and there is
+    one: the rule by which ``auto`` ties are hostile (:func:`choose_ties`, and ``diff``, which
+    asks it of both its networks).
+
+    >>> fought, allied = [-3, 3, [], []], [1, 1, [], []]
+    >>> hostile_only({("a", "b"): fought}), hostile_only({("a", "b"): fought, ("a", "c"): allied}), hostile_only({})
+    (True, False, False)
+    """
+    nets = [pair[0] for pair in pairs.values()]
+    return any(net < 0 for net in nets) and not any(net > 0 for net in nets)
+
+
+def _graph_of_pairs(network: nx.MultiDiGraph, pairs: dict[tuple, list], ties: str,
+                    wanted: set[str] | None) -> nx.Graph:
+    """The analysis graph of ``pairs`` (from :func:`_pair_sums`) for ``ties``, with the network's
+    attributes and its ``analysis`` description."""
     with gc_paused():
-        graph = _net_ties(network, pairs, keep=_KEEP[ties])
+        graph = _net_ties(network, pairs, keep=_KEEP[ties], total=ties == "all")
     info = dict(network.graph)
     graph.graph.update(info)
-    graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=None)
+    graph.graph["analysis"] = _analysis_meta(info, graph, ties=ties, wanted=wanted)
     return graph
 
 
@@ -274,13 +292,12 @@ def choose_ties(network: nx.MultiDiGraph, ties: str = "auto", *,
     """
     if ties != "auto":
         return analysis_graph(network, ties=ties, relations=relations), None
-    cooperative = analysis_graph(network, ties="cooperative", relations=relations)
-    if cooperative.number_of_edges():
-        return cooperative, None
-    hostile = analysis_graph(network, ties="hostile", relations=relations)
-    if hostile.number_of_edges():
-        return hostile, "no cooperative tie in this view, so the hostile ties are used"
-    return cooperative, None
+    wanted = set(relations) if relations else None
+    with gc_paused():
+        pairs = _pair_sums(network, wanted)
+    if hostile_only(pairs):
+        return _graph_of_pairs(network, pairs, "hostile", wanted), _HOSTILE_REASON
+    return _graph_of_pairs(network, pairs, "cooperative", wanted), None
 
 
 def _analysis_meta(info: dict, graph: nx.Graph, *, ties: str, wanted: set[str] | None) -> dict:
