@@ -77,6 +77,7 @@ import numpy as np
 from conflictgraph.importers.common import parse_nt_term
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection
+from conflictgraph.query.resolve import event_classes
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, RDF_TYPE, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.settings import cache_dir
@@ -416,17 +417,10 @@ class _Raw:
         return self.graphs.index(iri)
 
 
-_EVENT_CLASSES = SPARQL_PREFIXES + "SELECT ?c WHERE { ?c rdfs:subClassOf* cg:Event }"
-
 _SPECIAL = SPARQL_PREFIXES + """
 SELECT DISTINCT ?n WHERE {
   { ?n cg:attestedBy ?s } UNION { ?n cg:status ?x } UNION { ?c cg:about ?n } UNION { ?t cg:event ?n }
 }"""
-
-
-def _event_classes(store: Store) -> set[str]:
-    """cg:Event and its subclasses."""
-    return {str(row["c"]) for row in store.query(_EVENT_CLASSES).rows}
 
 
 def _is_dataset(graph: str | None) -> bool:
@@ -491,7 +485,7 @@ def extract_ties(store: Store, *, imported: ImportedTies | None = None) -> TieTa
     graph as an import wrote them, instead of that graph's query.
     """
     with gc_paused():  # many small containers, none in a cycle
-        event_classes = _event_classes(store)
+        classes = event_classes(store)
         graphs = store.named_graphs()
         datasets = [g for g in graphs if _is_dataset(g)]
         elsewhere: set[str] = set()  # subjects of the graphs that are neither datasets nor their inferences
@@ -506,7 +500,7 @@ def extract_ties(store: Store, *, imported: ImportedTies | None = None) -> TieTa
         for graph in datasets:
             if passed is None or graph != imported.graph:  # type: ignore[union-attr]  # passed: imported is set
                 _read_grouped(_grouped_rows(store, graph), graph, raw)
-        return _table_from(raw, event_classes, elsewhere)
+        return _table_from(raw, classes, elsewhere)
 
 
 def _grouped_rows(store: Store, graph: str) -> Iterator[tuple[str, list[str]]]:

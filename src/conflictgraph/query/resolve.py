@@ -24,7 +24,7 @@ from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.rdf.terms import IRI, as_node
 from conflictgraph.store.base import Store
 
-__all__ = ["fold", "Entity", "NameIndex"]
+__all__ = ["fold", "Entity", "NameIndex", "event_classes"]
 
 # Word-level spelling variants of English, mapped to one spelling before comparison. Names of
 # particular places or groups are not here: their other spellings are skos:altLabel data in
@@ -79,6 +79,11 @@ _CLASSES_IN = "SELECT DISTINCT ?type WHERE { GRAPH %s { ?entity a ?type } FILTER
 _EVENT_CLASSES = SPARQL_PREFIXES + "SELECT ?type WHERE { ?type rdfs:subClassOf* cg:Event }"
 
 
+def event_classes(store: Store) -> set[str]:
+    """The IRIs of cg:Event and its subclasses in ``store`` (the ontology's and any a graph adds)."""
+    return {str(row["type"]) for row in store.query(_EVENT_CLASSES).rows}
+
+
 def _names_query(store: Store) -> str:
     """The query of every name :class:`NameIndex` reads: labels in any graph but the dataset
     graphs, and in those the labels of entities of a class that is not an event."""
@@ -87,7 +92,7 @@ def _names_query(store: Store) -> str:
         return _NAMES % "GRAPH ?labelled { ?entity skos:prefLabel ?label }"
     graphs = ", ".join(datasets)
     found = {iri_ref(str(row["type"])) for graph in datasets for row in store.query(_CLASSES_IN % graph).rows}
-    found -= {iri_ref(str(row["type"])) for row in store.query(_EVENT_CLASSES).rows}
+    found -= {iri_ref(event) for event in event_classes(store)}
     classes = " ".join(sorted(found))
     labelled = f"{{ GRAPH ?labelled {{ ?entity skos:prefLabel ?label }} FILTER (?labelled NOT IN ({graphs})) }}"
     if classes:
