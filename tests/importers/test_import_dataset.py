@@ -305,6 +305,27 @@ def test_a_large_file_is_cut_into_at_most_about_most_chunks(bundled_copy, tmp_pa
     assert _dataset_state(counting.inner, "acled") == _dataset_state(whole, "acled")
 
 
+def test_the_first_chunks_are_small_and_double_up_to_chunk_rows(bundled_copy, tmp_path, monkeypatch):
+    """The engine loads a chunk while the next one is mapped: the first chunk is small, so the
+    loading starts at once, and each next one twice the last, up to ``chunk_rows``."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_import import generate
+    monkeypatch.setattr(dataset_module, "FIRST_CHUNK_ROWS", 5)
+    rows = tmp_path / "acled-200.csv"
+    generate(rows, 200, actors=30)
+    events_per_chunk = []
+
+    class Sizing(_CountingStore):
+        def load_nquads_file(self, path, graphs):
+            subjects = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
+            events_per_chunk.append(sum("/id/event/acled-" in subject for subject in subjects))
+            super().load_nquads_file(path, graphs)
+
+    report = import_events(Sizing(bundled_copy()), "acled", rows, chunk_rows=40, scratch=tmp_path)
+    assert report.new == 200
+    assert events_per_chunk == [5, 10, 20, 40, 40, 40, 40, 5]
+
+
 class _FailingStore(_CountingStore):
     """A store whose bulk loads fail, to see a loader thread's error reach the caller."""
 
