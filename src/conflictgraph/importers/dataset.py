@@ -544,9 +544,9 @@ class ImportRun:
             self._write_source(chunk)
             rows = iter(self._all_rows())
             # The engine loads a chunk while the next is mapped: small chunks first, doubling, so
-            # that it starts within a second and always has the next one ready (a 15,000-row
-            # first chunk left a core idle for its 2.5 s of mapping; a 3,000-row first chunk
-            # followed by one of 15,000, for that one's).
+            # that it starts within a second and always has the next one ready (measured: with a
+            # first chunk of 15,000 rows it waited 2.5 s for that chunk's mapping; with 3,000
+            # rows and then full chunks, it waited for the second chunk's mapping instead).
             size = min(FIRST_CHUNK_ROWS, self.chunk_rows)
             while self._map_chunk(rows, chunk, size):
                 self._flush(chunk)
