@@ -92,7 +92,8 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     ranked = [analysis_graph(net, ties="all") if ties == "all" else pairs_graph(net, p, ties)
               for net, p in zip((before, after), pairs)]
     labels = _labels(before, after)
-    changes = _changes(before, after, labels)
+    adjacency = {"ended": raw_adjacency(before), "appeared": raw_adjacency(after)}
+    changes = _changes(before, after, adjacency, labels)
     moves = _moves(ranked, measure, labels)[:top]
     switched_pairs = _switched_pairs(after, *pairs)
     moved = {m["node"] for m in moves}
@@ -104,7 +105,6 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
               + [e for switch in switched_pairs for e in switch.edges_before])
         fetch(after, [changes[i][1] for i in sorted(evidenced) if changes[i][0] == "appeared"]
               + [e for switch in switched_pairs for e in switch.edges_after])
-    adjacency = {"ended": raw_adjacency(before), "appeared": raw_adjacency(after)}
     changed = [_tie_row(adjacency[change], key, change, labels, evidence=i in evidenced)
                for i, (change, key) in enumerate(changes)]
     touched: dict = {}
@@ -123,15 +123,14 @@ def network_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, measure: st
     return found
 
 
-def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, labels: dict) -> list[tuple]:
+def _changes(before: nx.MultiDiGraph, after: nx.MultiDiGraph, adjacency: dict, labels: dict) -> list[tuple]:
     """("ended", key) for each tie only ``before`` has and ("appeared", key) for each only
-    ``after`` has, ended first, then by the labels of the ends and the relation."""
+    ``after`` has, ended first, then by the labels of the ends and the relation (``adjacency``:
+    the raw adjacency of ``before`` under "ended", of ``after`` under "appeared")."""
     keys_before, keys_after = _edge_keys(before), _edge_keys(after)
     known_before, known_after = set(keys_before), set(keys_after)
     changes = [("ended", k) for k in keys_before if k not in known_after]
     changes += [("appeared", k) for k in keys_after if k not in known_before]
-
-    adjacency = {"ended": raw_adjacency(before), "appeared": raw_adjacency(after)}
 
     def order(change: tuple) -> tuple:
         kind, (u, v, key) = change
