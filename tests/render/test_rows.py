@@ -24,3 +24,25 @@ def test_a_short_table_and_csv_have_every_row():
     out = io.StringIO()
     write_rows(_rows(TABLE_ROWS + 5), "csv", out)
     assert out.getvalue().count("\n") == TABLE_ROWS + 6
+
+
+def test_cell_shows_the_values_of_every_format():
+    rows = [{"name": "=SUM(A1)", "sources": ["src:a", "src:b"], "score": 0.1234567891, "count": 3, "none": None}]
+    columns = ["name", "sources", "score", "count", "none"]
+
+    def shown(value):
+        if isinstance(value, list):
+            return " + ".join(value)
+        return round(value, 2) if isinstance(value, float) else value
+
+    out = {}
+    for fmt in ("csv", "tsv", "ndjson", "json", "markdown", "table"):
+        text = io.StringIO()
+        write_rows(rows, fmt, text, columns=columns, cell=shown)
+        out[fmt] = text.getvalue()
+    assert out["csv"].splitlines()[1] == "'=SUM(A1),src:a + src:b,0.12,3,"  # the string untouched, but made safe
+    assert out["tsv"].splitlines()[1] == "'=SUM(A1)\tsrc:a + src:b\t0.12\t3\t"
+    assert '"sources": "src:a + src:b", "score": 0.12' in out["ndjson"]
+    assert '"sources": "src:a + src:b"' in out["json"] and '"score": 0.12' in out["json"]
+    assert "| =SUM(A1) | src:a + src:b | 0.12 | 3 |  |" in out["markdown"]
+    assert "src:a + src:b" in out["table"] and "0.12" in out["table"] and "0.1234" not in out["table"]

@@ -68,9 +68,8 @@ def _note_analysis(meta: dict) -> None:
 
 
 def _write_section(table: Table, fmt: str) -> None:
-    """One table of a report in a text format, its cells as text output shows them (for a table
-    for reading, those of the rows it shows: a diff of a million events changes 483,000 ties)."""
-    shown = table.rows[:TABLE_ROWS] if fmt == "table" else table.rows
+    """One table of a report in a text format, its cells as text output shows them (a diff of a
+    million events changes 483,000 ties: each list's text is made once, and no row is copied)."""
     lists: dict[tuple, object] = {}  # a list cell's text, made once (483,000 rows cite one source)
 
     def text(value: object) -> object:
@@ -83,10 +82,8 @@ def _write_section(table: Table, fmt: str) -> None:
             return lists[key]
         return _text_cell(value)
 
-    rows = [{key: text(row.get(key)) for key in table.columns} for row in shown]
-    if len(shown) < len(table.rows):
-        rows += table.rows[len(shown):]  # counted by the table's caption, never drawn
-    write_rows(rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None)
+    write_rows(table.rows, fmt, sys.stdout, columns=table.columns, title=table.title if fmt == "table" else None,
+               cell=text)
 
 
 @click.command()
