@@ -1,7 +1,9 @@
 """The network commands through click's CliRunner, on the network fixture."""
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +11,8 @@ import sys
 import pytest
 
 from conftest import run_cli as run
+
+ACTOR = "https://w3id.org/conflictgraph/id/actor/"
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +108,28 @@ def test_communities_balance_diff(store):
     assert switched[0]["actor"] == "Sierra Front" and switched[0]["after"] == "hostile"
     table = run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01")
     assert "ranks compared on cooperative ties" in table.stderr and "ties listed are of any sign" in table.stderr
+
+
+def test_diff_rows_lead_to_their_statements_and_actors(store):
+    """Each changed tie names the statements behind it and the IRIs of its ends (JSON and
+    CSV); a table for reading shows the statements and leaves the IRI columns to the others."""
+    dif = json.loads(run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01", "--format",
+                         "json").stdout)
+    curated = [t for t in dif["ties"] if t["statements"]]
+    assert curated and all(s.startswith("https://w3id.org/conflictgraph/id/stmt/") for t in curated
+                           for s in t["statements"])
+    assert all(t["from_iri"].startswith(ACTOR) and t["to_iri"].startswith(ACTOR) for t in dif["ties"])
+    switch = dif["switched"][0]
+    assert switch["actor_iri"] == ACTOR + "sierra" and switch["actor"] == "Sierra Front"
+    assert all(move["iri"].startswith(ACTOR) for move in dif["moves"])
+    rows = list(csv.DictReader(io.StringIO(run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01",
+                                               "--format", "csv").stdout.split("\n\n")[0].split("\n", 1)[1])))
+    first = curated[0]
+    row = next(r for r in rows if r["from_iri"] == first["from_iri"] and r["to_iri"] == first["to_iri"]
+               and r["relation"] == first["relation"] and r["change"] == first["change"])
+    assert row["statements"] == "; ".join("stmt:" + s.rsplit("/", 1)[1] for s in first["statements"])
+    table = run("diff", "--store", store, "--from", "2023-01", "--to", "2023-12-01").stdout
+    assert "statements" in table and "from_iri" not in table and "actor_iri" not in table
 
 
 def test_focus_and_export(store, tmp_path):

@@ -247,17 +247,21 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
         meta["ties_reason"] = reason
     changed = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
                 "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"],
-                "events": t["events"], "event_count": t["event_count"]} for t in result["ties"]]
+                "statements": t["statements"], "events": t["events"], "event_count": t["event_count"],
+                "from_iri": t["from"], "to_iri": t["to"]} for t in result["ties"]]
     switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
-                 "relations": s["relations"], "sources": s["sources"]} for s in result["switched"]]
+                 "relations": s["relations"], "sources": s["sources"], "actor_iri": s["actor"],
+                 "other_iri": s["other"]} for s in result["switched"]]
     moves = [{"actor": m["label"], "rank_before": m["rank_before"], "rank_after": m["rank_after"],
-              "change": m["change"], "sources": m["sources"]} for m in result["moves"]]
+              "change": m["change"], "sources": m["sources"], "iri": m["node"]} for m in result["moves"]]
     sections = [
-        Table(changed, columns=["change", "from", "relation", "to", "sign", "start", "end", "event_count", "sources"],
+        Table(changed, columns=["change", "from", "relation", "to", "sign", "start", "end", "event_count", "sources",
+                                "statements", "from_iri", "to_iri"],
               title="Ties that appeared or ended"),
         Table([dict(s, relations=", ".join(s["relations"])) for s in switched],
-              columns=["actor", "other", "before", "after", "relations", "sources"], title="Switched sides"),
-        Table(moves, columns=["actor", "rank_before", "rank_after", "change", "sources"],
+              columns=["actor", "other", "before", "after", "relations", "sources", "actor_iri", "other_iri"],
+              title="Switched sides"),
+        Table(moves, columns=["actor", "rank_before", "rank_after", "change", "sources", "iri"],
               title=f"Biggest moves in {measure} rank"),
     ]
     return Report(meta, sections, {"ties": changed, "switched": switched, "moves": moves})

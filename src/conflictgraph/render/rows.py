@@ -133,15 +133,18 @@ def write_table(table: Table, fmt: str, out: IO[str]) -> None:
 
 def table_columns(columns: Sequence[str]) -> list[tuple[str, str]]:
     """(key, header) pairs for a human table: an IRI column ``x`` is left out when a label
-    column ``xLabel`` stands beside it, and that label column is headed ``x``.
+    column ``xLabel`` stands beside it, and that label column is headed ``x``; so is an IRI
+    column ``x_iri`` beside its label column ``x`` (the other formats keep every column).
 
     >>> table_columns(["member", "memberLabel", "start"])
     [('memberLabel', 'member'), ('start', 'start')]
+    >>> table_columns(["from", "to", "from_iri", "to_iri"])
+    [('from', 'from'), ('to', 'to')]
     """
     keys = set(columns)
     shown = []
     for column in columns:
-        if column + "Label" in keys:
+        if column + "Label" in keys or (column.endswith("_iri") and column.removesuffix("_iri") in keys):
             continue
         header = column[: -len("Label")] if column.endswith("Label") and column[: -len("Label")] in keys else column
         shown.append((column, header))
