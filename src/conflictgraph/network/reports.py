@@ -245,10 +245,10 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
                 edges_before=meta_before["edges"], measure=measure, before=start, after=end)
     if reason:
         meta["ties_reason"] = reason
-    changed = [{"change": t["change"], "from": t["from_label"], "relation": t["relation"], "to": t["to_label"],
-                "sign": t["sign"], "start": t["start"], "end": t["end"], "sources": t["sources"],
-                "statements": t["statements"], "events": t["events"], "event_count": t["event_count"],
-                "from_iri": t["from"], "to_iri": t["to"]} for t in result["ties"]]
+    changed = result["ties"]
+    for tie in changed:  # network_diff's rows, their ends named for reading (a million events: 453,000 rows)
+        tie["from_iri"], tie["to_iri"] = tie["from"], tie["to"]
+        tie["from"], tie["to"] = tie.pop("from_label"), tie.pop("to_label")
     switched = [{"actor": s["actor_label"], "other": s["other_label"], "before": s["before"], "after": s["after"],
                  "relations": s["relations"], "sources": s["sources"], "actor_iri": s["actor"],
                  "other_iri": s["other"]} for s in result["switched"]]
