@@ -313,17 +313,17 @@ def test_the_first_chunks_are_small_and_double_up_to_chunk_rows(bundled_copy, tm
     monkeypatch.setattr(dataset_module, "FIRST_CHUNK_ROWS", 5)
     rows = tmp_path / "acled-200.csv"
     generate(rows, 200, actors=30)
-    events_per_chunk = []
+    events_per_chunk = {}  # chunk file name (numbered in order) -> its events
 
     class Sizing(_CountingStore):
-        def load_nquads_file(self, path, graphs):
+        def load_nquads_file(self, path, graphs):  # two threads load: in either order
             subjects = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
-            events_per_chunk.append(sum("/id/event/acled-" in subject for subject in subjects))
+            events_per_chunk[path.name] = sum("/id/event/acled-" in subject for subject in subjects)
             super().load_nquads_file(path, graphs)
 
     report = import_events(Sizing(bundled_copy()), "acled", rows, chunk_rows=40, scratch=tmp_path)
     assert report.new == 200
-    assert events_per_chunk == [5, 10, 20, 40, 40, 40, 40, 5]
+    assert [events_per_chunk[name] for name in sorted(events_per_chunk)] == [5, 10, 20, 40, 40, 40, 40, 5]
 
 
 class _FailingStore(_CountingStore):
