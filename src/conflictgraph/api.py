@@ -223,7 +223,7 @@ class ConflictGraph:
         carry their counts, not the events and sources behind them (what a ranking needs)."""
         network = project(self.store, **spec.project_options(), provenance=provenance)
         if spec.focus:
-            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
+            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth, copy=False)
         return network
 
     def network_tables(self, spec: NetworkSpec | None = None, **options) -> Report:
@@ -339,7 +339,7 @@ class ConflictGraph:
         network = self._network(replace(spec, as_of=None, focus=None), provenance=False)
         analysis = self._network(replace(spec, focus=None), provenance=False) if day else None
         if spec.focus:
-            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth)
+            network = ego_network(network, self.resolve(spec.focus).iri, spec.depth, copy=False)
             if analysis is not None:
                 analysis = analysis.subgraph([n for n in network if n in analysis]).copy()
         return build_page(network, store=self.store, size_by=size_by, color_by=color_by, ties=ties,

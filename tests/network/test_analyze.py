@@ -163,6 +163,20 @@ def test_diff_between_two_dates(january, december):
     assert moved[si]["sources"] and moved[ec]["change"] > 0
 
 
+def test_an_ego_network_keeps_the_network_order_copied_or_not():
+    import networkx as nx
+    net = nx.MultiDiGraph()
+    net.add_nodes_from(f"actor-{i:03d}" for i in range(100))
+    net.add_edges_from((f"actor-{i:03d}", f"actor-{(i * k + 11) % 100:03d}", "fought") for i in range(100) for k in (37, 53))
+    reach = {"actor-000", *net.successors("actor-000"), *net.predecessors("actor-000")}
+    expected = [node for node in net if node in reach]
+    copied = ego_network(net, "actor-000", depth=1)
+    assert list(copied) == expected and net.number_of_nodes() == 100  # (a set's order, before: not the network's)
+    assert list(copied.edges(keys=True)) == [e for e in net.edges(keys=True) if e[0] in reach and e[1] in reach]
+    in_place = ego_network(net, "actor-000", depth=1, copy=False)
+    assert in_place is net and list(net) == expected and list(net.edges(keys=True)) == list(copied.edges(keys=True))
+
+
 def test_ego_network(december):
     ego = ego_network(december, si, depth=1)
     assert set(ego) == {si, ec, ho}
