@@ -26,8 +26,8 @@ from conflictgraph.importers.place_matches import place_proposals
 from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import add_provenance, project
-from conflictgraph.network.reports import (balance_report, centrality_report, communities_report, diff_report,
-                                           dyads_report, paths_report, periods_report)
+from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
+                                           diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
 from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
 from conflictgraph.query.claims import claims, disagreements
@@ -279,9 +279,14 @@ class ConflictGraph:
         return communities_report(self._network(spec or NetworkSpec(), provenance=False), resolution=resolution,
                                   seed=seed, ties=ties)
 
-    def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50) -> Report:
-        """Structural balance on signed ties: unbalanced triangles and two camps."""
-        return balance_report(self.network(spec), exact_limit=exact_limit, restarts=restarts)
+    def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50,
+                listed: int | None = LISTED_TRIANGLES) -> Report:
+        """Structural balance on signed ties: balanced and unbalanced triangles (counted; the
+        first ``listed`` unbalanced ones listed, None: all) and two camps. The evidence is read
+        for the ties the rows name only."""
+        network = self._network(spec or NetworkSpec(), provenance=False)
+        return balance_report(network, exact_limit=exact_limit, restarts=restarts, listed=listed,
+                              fetch=lambda net, keys: add_provenance(self.store, net, keys))
 
     def diff(self, before: str, after: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
              top: int = 10, ties: str = "auto", evidence_rows: int | None = None) -> Report:

@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 from conflictgraph.network.analyze import (NoPath, alliance_paths, analysis_graph, balance, betweenness, centrality,
-                                   communities, ego_network, eigenvector, network_diff, pagerank)
+                                   communities, ego_network, eigenvector, network_diff, pagerank, triangles)
 from conflictgraph.network.analyze.centrality import sample_sources
 from conflictgraph.network.export import write_network
 from conflictgraph.network.projection import project
@@ -217,3 +217,43 @@ def test_eigenvector_on_a_disconnected_graph_warns_nobody():
         warnings.simplefilter("error")
         values = eigenvector(nx.Graph([(0, 1), (1, 2), (3, 4)]), engine="igraph")
     assert values[1] > values[0] > values[3]
+
+
+def _random_signed_graph(seed: int, n: int = 60, ties: int = 700) -> nx.Graph:
+    import random
+    rng = random.Random(seed)
+    graph = nx.Graph()
+    graph.add_nodes_from(f"actor-{i:02d}" for i in range(n))
+    while graph.number_of_edges() < ties:
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i != j:
+            graph.add_edge(f"actor-{i:02d}", f"actor-{j:02d}", sign=rng.choice([1, 1, -1, 0]))
+    return graph
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_balance_counts_every_triangle_and_lists_the_first_unbalanced_ones(seed, monkeypatch):
+    import importlib
+    balance_module = importlib.import_module("conflictgraph.network.analyze.balance")  # (the package's balance is the function)
+    graph = _random_signed_graph(seed)
+    every = triangles(graph)  # walks every tie: the reference
+    unbalanced = [t for t in every if t[3] < 0]
+    assert unbalanced and len(every) > len(unbalanced) > 5
+    for dense_limit in (10_000, 0):  # matrices, and walking the ties (graphs over DENSE_LIMIT nodes)
+        monkeypatch.setattr(balance_module, "DENSE_LIMIT", dense_limit)
+        found = balance(graph, listed=5)
+        assert (found["balanced"], found["unbalanced"]) == (sum(t[3] > 0 for t in every), len(unbalanced))
+        assert found["unbalanced_triangles"] == unbalanced[:5]
+        assert balance(graph)["unbalanced_triangles"] == unbalanced
+
+
+def test_the_camps_search_ends_when_a_node_is_tied_to_itself():
+    # a hostile tie of a node with itself is frustrated whatever the camps; counted in a flip's
+    # gain, it made the search flip that node for ever
+    import subprocess
+    import sys
+    code = ("import networkx as nx; from conflictgraph.network.analyze import two_camps; g = nx.Graph(); "
+            "g.add_edge('a', 'a', sign=-1); g.add_edge('a', 'b', sign=1); g.add_edge('b', 'c', sign=-1); "
+            "print(two_camps(g, exact_limit=1)['components'][0]['camps'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[['a', 'b'], ['c']]"

@@ -15,7 +15,7 @@ from conflictgraph.cli.options import format_option, network_options, note, ties
 from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
 from conflictgraph.network.export import write_network
-from conflictgraph.network.reports import DYAD_RANKS
+from conflictgraph.network.reports import DYAD_RANKS, LISTED_TRIANGLES
 from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.query.results import Report, Table
 from conflictgraph.rdf.namespaces import shorten
@@ -170,16 +170,20 @@ def communities(graph, resolution: float, seed: int, ties: str, fmt: str, spec: 
               help="Largest component split exactly; beyond, a local search with restarts.")
 @click.option("--restarts", default=50, show_default=True, type=click.IntRange(min=1),
               help="Restarts of the heuristic.")
+@click.option("--top", default=LISTED_TRIANGLES, show_default=True, type=click.IntRange(min=0),
+              help="Unbalanced triangles to list (0: all; every one is counted).")
 @network_options
 @format_option
 @with_graph
-def balance(graph, exact_limit: int, restarts: int, fmt: str, spec: NetworkSpec) -> None:
+def balance(graph, exact_limit: int, restarts: int, top: int, fmt: str, spec: NetworkSpec) -> None:
     """Balanced and unbalanced triangles, and the two camps with the fewest frustrated ties."""
-    report = graph.balance(spec, exact_limit=exact_limit, restarts=restarts)
+    report = graph.balance(spec, exact_limit=exact_limit, restarts=restarts, listed=top or None)
     meta = report.meta
     if fmt != "json":
         note(f"{meta['balanced']} balanced and {meta['unbalanced']} unbalanced triangle(s); two camps: "
              f"{meta['frustration']} frustrated tie(s), {meta['method_description']}")
+        if meta["unbalanced_listed"] < meta["unbalanced"]:
+            note(f"the first {meta['unbalanced_listed']:,} unbalanced triangles are listed (--top 0 lists all)")
     _emit(report, fmt)
 
 

@@ -179,10 +179,22 @@ def communities_report(network: nx.MultiDiGraph, *, resolution: float = 1.0, see
                   {"modularity": found["modularity"], "communities": rows})
 
 
-def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts: int = 50) -> Report:
-    """Balanced and unbalanced triangles, and the two camps with the fewest frustrated ties."""
+LISTED_TRIANGLES = 1000  # unbalanced triangles a balance report lists by default (a million events: millions)
+
+
+def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts: int = 50,
+                   listed: int | None = LISTED_TRIANGLES,
+                   fetch: Callable[[nx.MultiDiGraph, list[tuple]], object] | None = None) -> Report:
+    """Balanced and unbalanced triangles (counted; the first ``listed`` unbalanced ones listed,
+    None: all), and the two camps with the fewest frustrated ties. ``fetch(network, keys)``,
+    when given, is asked for the provenance of the typed ties the rows name (for a network
+    projected without it)."""
     signed = analysis_graph(network, ties="signed")
-    result = balance(signed, exact_limit=exact_limit, restarts=restarts)
+    result = balance(signed, exact_limit=exact_limit, restarts=restarts, listed=listed)
+    if fetch is not None:
+        pairs = {pair for a, b, c, _product in result["unbalanced_triangles"] for pair in ((a, b), (b, c), (a, c))}
+        pairs.update((u, v) for component in result["components"] for u, v, _s in component["frustrated"])
+        fetch(network, [edge for u, v in pairs for edge in signed[u][v]["edges"]])
 
     def label(n: str) -> str:
         return str(signed.nodes[n].get("label", n))
@@ -214,7 +226,8 @@ def balance_report(network: nx.MultiDiGraph, *, exact_limit: int = 20, restarts:
            f"heuristic (local search, {restarts} restarts, seed {result['seed']}; components over "
            f"{exact_limit} nodes may not be optimal)")
     meta = dict(signed.graph["analysis"], balanced=result["balanced"], unbalanced=result["unbalanced"],
-                frustration=result["frustration"], method=method, method_description=how)
+                unbalanced_listed=len(triangles), frustration=result["frustration"], method=method,
+                method_description=how)
     sections = [
         Table([dict(t, nodes="; ".join(t["nodes"])) for t in triangles], columns=["nodes", "signs", "sources"],
               title="Unbalanced triangles"),
