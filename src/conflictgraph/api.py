@@ -274,10 +274,11 @@ class ConflictGraph:
         return dyads_report(self.network(spec), relation=relation, rank_by=rank_by, top=top)
 
     def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42,
-                    ties: str = "auto") -> Report:
-        """Louvain communities on cooperative ties, shared enemies (hostile), both (signed) or any tie."""
+                    ties: str = "auto", engine: str = "auto") -> Report:
+        """Louvain communities on cooperative ties, shared enemies (hostile), both (signed) or any
+        tie; ``engine`` networkx or igraph (auto: igraph above 500 actors)."""
         return communities_report(self._network(spec or NetworkSpec(), provenance=False), resolution=resolution,
-                                  seed=seed, ties=ties)
+                                  seed=seed, ties=ties, engine=engine)
 
     def balance(self, spec: NetworkSpec | None = None, *, exact_limit: int = 20, restarts: int = 50,
                 listed: int | None = LISTED_TRIANGLES) -> Report:

@@ -257,3 +257,24 @@ def test_the_camps_search_ends_when_a_node_is_tied_to_itself():
             "print(two_camps(g, exact_limit=1)['components'][0]['camps'])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[['a', 'b'], ['c']]"
+
+
+def test_communities_on_igraph_find_the_clear_blocs_and_leave_the_random_state_alone():
+    import random
+    graph = nx.Graph()
+    for bloc in range(3):  # three cliques of ten, joined by one tie each
+        members = [f"b{bloc}-{i}" for i in range(10)]
+        graph.add_edges_from((a, b, {"weight": 2}) for i, a in enumerate(members) for b in members[i + 1:])
+    graph.add_edges_from([("b0-0", "b1-0", {"weight": 1}), ("b1-0", "b2-0", {"weight": 1})])
+    random.seed(7)
+    before = random.random()
+    random.seed(7)
+    on_igraph = communities(graph, engine="igraph")
+    assert random.random() == before  # igraph drew from a seeded generator and put it back
+    on_networkx = communities(graph, engine="networkx")
+    assert on_igraph["communities"] == on_networkx["communities"] == [
+        sorted((f"b{bloc}-{i}" for i in range(10)), key=str) for bloc in range(3)]
+    assert on_igraph["modularity"] == pytest.approx(on_networkx["modularity"])
+    assert (on_igraph["engine"], on_networkx["engine"], communities(graph)["engine"]) == ("igraph", "networkx",
+                                                                                          "networkx")
+    assert communities(graph, engine="igraph") == on_igraph  # seeded: the same every time

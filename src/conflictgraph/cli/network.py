@@ -153,15 +153,18 @@ def path(graph, source_name: str, target_name: str, k: int, max_hops: int | None
 @click.option("--seed", default=42, show_default=True, type=int, help="Louvain seed.")
 @ties_option("tie actors into communities (hostile: shared enemies)",
              auto="cooperative ties, or shared enemies when the view has no cooperative tie")
+@click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
+              help="Whose Louvain runs (auto: igraph above 500 actors; they find partitions of about the same "
+                   "modularity, not the same partition).")
 @network_options
 @format_option
 @with_graph
-def communities(graph, resolution: float, seed: int, ties: str, fmt: str, spec: NetworkSpec) -> None:
+def communities(graph, resolution: float, seed: int, ties: str, engine: str, fmt: str, spec: NetworkSpec) -> None:
     """Louvain communities (of allies, or of actors sharing enemies), with modularity and members by label."""
-    report = graph.communities(spec, resolution=resolution, seed=seed, ties=ties)
+    report = graph.communities(spec, resolution=resolution, seed=seed, ties=ties, engine=engine)
     if fmt != "json":
         note(f"communities on {report.meta['affinity']}; modularity {report.meta['modularity']:.4f} "
-             f"(Louvain, seed {seed})")
+             f"(Louvain on {report.meta['engine']}, seed {seed})")
     _emit(report, fmt)
 
 

@@ -162,18 +162,19 @@ def _hop_edge_text(network: nx.MultiDiGraph, edge: dict, label_of: Callable[[str
 
 
 def communities_report(network: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 42,
-                       ties: str = "auto") -> Report:
+                       ties: str = "auto", engine: str = "auto") -> Report:
     """Louvain communities with modularity and members by label, on the affinity ``ties`` give
     (see :func:`~conflictgraph.network.analyze.communities.affinity_graph`): cooperative ties,
     shared enemies (hostile), both (signed) or any contact (all); ``auto``: cooperative, or
-    shared enemies when the view has no cooperative tie."""
+    shared enemies when the view has no cooperative tie. ``engine``: see
+    :func:`~conflictgraph.network.analyze.communities.communities`."""
     reduced, used, reason = affinity_graph(network, ties)
-    found = communities(reduced, seed=seed, resolution=resolution)
+    found = communities(reduced, seed=seed, resolution=resolution, engine=engine)
     rows = [{"community": i, "size": len(members),
              "members": sorted(str(reduced.nodes[n].get("label", n)) for n in members),
              "iris": [str(n) for n in members]} for i, members in enumerate(found["communities"], start=1)]
     meta = dict(reduced.graph["analysis"], modularity=found["modularity"], seed=seed, resolution=resolution,
-                affinity=AFFINITY[used])
+                affinity=AFFINITY[used], engine=found["engine"])
     _explain(meta, reason, empty=not rows, network=network)
     return Report(meta, [Table(rows, columns=["community", "size", "members"], title="Communities")],
                   {"modularity": found["modularity"], "communities": rows})

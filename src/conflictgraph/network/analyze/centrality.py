@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import igraph as ig
     import networkx as nx
 
-__all__ = ["MEASURES", "IGRAPH_THRESHOLD", "SAMPLE_THRESHOLD", "EXACT_WORK", "DEFAULT_SAMPLE", "centrality",
-           "betweenness", "default_sample", "pagerank", "eigenvector", "to_igraph", "sample_sources"]
+__all__ = ["MEASURES", "IGRAPH_THRESHOLD", "SAMPLE_THRESHOLD", "EXACT_WORK", "DEFAULT_SAMPLE", "engine_for",
+           "centrality", "betweenness", "default_sample", "pagerank", "eigenvector", "to_igraph", "sample_sources"]
 
 MEASURES = ("degree", "weighted-degree", "betweenness", "eigenvector", "pagerank")
 IGRAPH_THRESHOLD = 500
@@ -56,7 +56,9 @@ EXACT_WORK = 500_000_000
 DEFAULT_SAMPLE = 256
 
 
-def _engine(graph: nx.Graph, engine: str) -> str:
+def engine_for(graph: nx.Graph, engine: str) -> str:
+    """The engine an analysis of ``graph`` runs on: ``engine``, or for ``auto`` igraph above
+    :data:`IGRAPH_THRESHOLD` nodes, else networkx."""
     if engine not in ("auto", "networkx", "igraph"):
         raise UsageError(f"unknown engine {engine!r} (auto, networkx, igraph)")
     if engine == "auto":
@@ -172,7 +174,7 @@ def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int | None = 0,
     """
     import networkx as nx
 
-    if _engine(graph, engine) == "networkx":
+    if engine_for(graph, engine) == "networkx":
         if k is not None and k >= graph.number_of_nodes():
             k = None
         return nx.betweenness_centrality(graph, k=k, seed=seed if k is not None else None)
@@ -212,7 +214,7 @@ def pagerank(graph: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weig
 
     if graph.number_of_nodes() == 0:
         return {}
-    if _engine(graph, engine) == "networkx":
+    if engine_for(graph, engine) == "networkx":
         return nx.pagerank(graph, alpha=alpha, weight=weight)
     g = converted if converted is not None else to_igraph(graph, weight=weight)
     values = g.pagerank(directed=False, damping=alpha, weights="weight" if weight else None)
@@ -234,7 +236,7 @@ def eigenvector(graph: nx.Graph, *, weight: str | None = "weight", engine: str =
         return {}
     if graph.number_of_edges() == 0:
         return {node: 0.0 for node in graph}
-    if _engine(graph, engine) == "networkx":
+    if engine_for(graph, engine) == "networkx":
         try:
             return nx.eigenvector_centrality_numpy(graph, weight=weight)
         except Exception:  # scipy's solver can fail on tiny or degenerate graphs
@@ -276,7 +278,7 @@ def centrality(graph: nx.Graph, *, measures: Sequence[str] | str = MEASURES, k: 
         k = default_sample(graph)
     results: dict[str, dict] = {}
     converted = None
-    if _engine(graph, engine) == "igraph" and graph.number_of_nodes() and \
+    if engine_for(graph, engine) == "igraph" and graph.number_of_nodes() and \
             set(measures) & {"betweenness", "eigenvector", "pagerank"}:
         converted = to_igraph(graph)  # once, shared (betweenness ignores the weights)
     for measure in measures:
