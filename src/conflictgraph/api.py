@@ -310,18 +310,25 @@ class ConflictGraph:
                            evidence_rows=evidence_rows)
 
     def periods(self, spec: NetworkSpec | None = None, *, by: str = "year", measure: str = "pagerank",
-                ties: str = "auto") -> Report:
-        """A network per year or month (``by``) from the first to the last dated tie: its size,
-        the ties that appeared and ended since the period before, and its most central actor."""
+                ties: str = "auto", first: str | None = None, last: str | None = None) -> Report:
+        """A network per year or month (``by``) from the first to the last dated tie (or from the
+        period ``first`` to the period ``last``: a day, a month or a year): its size, the ties
+        that appeared and ended since the period before, and its most central actor."""
         spec = spec or NetworkSpec()
         if spec.as_of or spec.between:
             raise UsageError("periods run over every date: give no as-of date or period besides them")
-        whole = self.network(spec)
-        days = sorted({d for *_e, data in whole.edges(data=True) for d in (data.get("start"), data.get("end")) if d})
-        if not days:
-            raise UsageError("no dated tie in this view, so there are no periods to compare")
-        networks = [(name, self.network(spec.window(between=(start, end))))
-                    for name, start, end in periods_between(days[0], days[-1], by)]
+        start, end = parse_period(first)[0] if first else None, parse_period(last)[1] if last else None
+        if start is None or end is None:
+            whole = self._network(spec, provenance=False)
+            days = sorted({d for *_e, data in whole.edges(data=True) for d in (data.get("start"), data.get("end"))
+                           if d})
+            if not days:
+                raise UsageError("no dated tie in this view, so there are no periods to compare")
+            start, end = start or days[0], end or days[-1]
+        if start > end:
+            raise UsageError(f"the periods would start at {start}, after their end {end}")
+        networks = [(name, self.network(spec.window(between=(low, high))))
+                    for name, low, high in periods_between(start, end, by)]
         return periods_report(networks, by=by, measure=measure, ties=ties)
 
     def viz(self, spec: NetworkSpec | None = None, *, size_by: str = "degree", color_by: str = "type",

@@ -103,6 +103,21 @@ def test_diff_by_year_equals_a_pandas_groupby(store):
     assert payload["analysis"]["ties"] == "hostile" and payload["periods"][0]["appeared"] is None
 
 
+def test_diff_by_year_from_to_bounds_the_periods(store):
+    every = _json("diff", "--store", store, "--by", "year", "--include-generic")["periods"]
+    years = [row["period"] for row in every]
+    assert len(years) >= 3
+    bounded = _json("diff", "--store", store, "--by", "year", "--include-generic", "--from", years[1],
+                    "--to", f"{years[2]}-06")["periods"]
+    assert [row["period"] for row in bounded] == years[1:3]
+    first, second = bounded  # the same networks; the first bounded period has none before it
+    assert {k: v for k, v in first.items() if k not in ("appeared", "ended")} == {
+        k: v for k, v in every[1].items() if k not in ("appeared", "ended")}
+    assert first["appeared"] is None and second == every[2]
+    backwards = run_cli("diff", "--store", store, "--by", "year", "--from", years[2], "--to", years[1])
+    assert backwards.exit_code != 0 and "after their end" in backwards.stderr
+
+
 def test_a_bare_year_as_of_is_the_whole_year(store):
     whole = _json("centrality", "--store", store, "--as-of", "2020")
     spelled = _json("centrality", "--store", store, "--between", "2020-01-01", "2020-12-31")

@@ -195,7 +195,8 @@ def balance(graph, exact_limit: int, restarts: int, top: int, fmt: str, spec: Ne
               help="The earlier period: a day, a month or a year (the whole of it), or START..END.")
 @click.option("--to", "after", metavar="PERIOD", help="The later period (the same forms).")
 @click.option("--by", type=click.Choice(["year", "month"]), default=None,
-              help="Instead of two periods: a network per year or month, each against the one before.")
+              help="Instead of two periods: a network per year or month, each against the one before "
+                   "(from the first dated tie to the last, or from --from to --to).")
 @click.option("--measure", type=click.Choice(_MEASURES), default="pagerank", show_default=True,
               help="Centrality whose ranks are compared.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Rank moves to show.")
@@ -210,9 +211,7 @@ def diff(graph, before: str | None, after: str | None, by: str | None, measure: 
     if spec.as_of or spec.between:
         raise UsageError("diff takes --from and --to (or --by) instead of --as-of or --between")
     if by:
-        if before or after:
-            raise UsageError("give --by, or --from and --to, not both")
-        _emit(graph.periods(spec, by=by, measure=measure, ties=ties), fmt)
+        _emit(graph.periods(spec, by=by, measure=measure, ties=ties, first=before, last=after), fmt)
         return
     if not (before and after):
         raise UsageError("diff needs --from PERIOD and --to PERIOD (or --by year|month)")
