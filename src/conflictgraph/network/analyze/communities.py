@@ -108,9 +108,13 @@ def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0,
 
     # a graph, not a subgraph view, in the graph's order: Louvain walks it many times (a view
     # checks each node at each step: 100,000 events, 1.5 s), and a view of less than half of it
-    # would list its nodes in a set's order, which changes from one run to the next
-    core = graph.copy()
-    core.remove_nodes_from([node for node in graph if graph.degree(node) == 0])
+    # would list its nodes in a set's order, which changes from one run to the next; copied only
+    # when it has nodes without a tie to leave out
+    isolated = [node for node in graph if graph.degree(node) == 0]
+    core = graph
+    if isolated:
+        core = graph.copy()
+        core.remove_nodes_from(isolated)
     engine = engine_for(core, engine)
     if core.number_of_edges() == 0:
         return {"communities": [], "modularity": 0.0, "seed": seed, "engine": engine}
