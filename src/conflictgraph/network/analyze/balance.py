@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,18 +48,17 @@ def triangles(graph: nx.Graph) -> list[tuple]:
     >>> triangles(g)
     [(1, 2, 3, -1)]
     """
-    order = {node: i for i, node in enumerate(sorted(graph, key=str))}
-    found = []
-    for u in graph:
-        for v in graph[u]:
-            if order[v] <= order[u]:
-                continue
-            for w in graph[v]:
-                if order[w] <= order[v] or w not in graph[u]:
-                    continue
-                product = graph[u][v].get("sign", 1) * graph[v][w].get("sign", 1) * graph[u][w].get("sign", 1)
-                found.append((u, v, w, product))
-    return sorted(found, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    return list(_walk_triangles(graph, sorted(graph, key=str)))
+
+
+def _walk_triangles(graph: nx.Graph, ordered: list) -> Iterator[tuple]:
+    """Every triangle ``(a, b, c, product_of_signs)`` with a before b before c in ``ordered``,
+    in that order (a, then b, then c), found by walking the ties."""
+    index = {node: i for i, node in enumerate(ordered)}
+    for u in ordered:
+        for v in sorted((v for v in graph[u] if index[v] > index[u]), key=index.__getitem__):
+            for w in sorted((w for w in graph[v] if index[w] > index[v] and w in graph[u]), key=index.__getitem__):
+                yield u, v, w, graph[u][v].get("sign", 1) * graph[v][w].get("sign", 1) * graph[u][w].get("sign", 1)
 
 
 def _exact(n: int, edges: list[tuple[int, int, int]]) -> list[int]:
@@ -197,20 +197,15 @@ def _count_triangles(graph: nx.Graph, listed: int | None) -> tuple[int, int, lis
     ordered = sorted(graph, key=str)
     if len(ordered) <= DENSE_LIMIT:
         return _count_dense(graph, ordered, listed)
-    index = {node: i for i, node in enumerate(ordered)}
     balanced = unbalanced = 0
     shown: list[tuple] = []
-    for u in ordered:
-        later = sorted((v for v in graph[u] if index[v] > index[u]), key=index.__getitem__)
-        for v in later:
-            for w in sorted((w for w in graph[v] if index[w] > index[v] and w in graph[u]), key=index.__getitem__):
-                product = graph[u][v].get("sign", 1) * graph[v][w].get("sign", 1) * graph[u][w].get("sign", 1)
-                if product > 0:
-                    balanced += 1
-                elif product < 0:
-                    unbalanced += 1
-                    if listed is None or len(shown) < listed:
-                        shown.append((u, v, w, product))
+    for triangle in _walk_triangles(graph, ordered):
+        if triangle[3] > 0:
+            balanced += 1
+        elif triangle[3] < 0:
+            unbalanced += 1
+            if listed is None or len(shown) < listed:
+                shown.append(triangle)
     return balanced, unbalanced, shown
 
 
