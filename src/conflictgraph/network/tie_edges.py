@@ -10,6 +10,7 @@ and ``fought-alongside`` relations of imported events).
   edges a command shows, after it has chosen them on counts alone);
 - :func:`merge_edges`: adds the edges of the residual events (those the table leaves to the
   queries) onto the same keys;
+- :func:`event_count`: how many events lie behind chosen edges, each once;
 - :func:`event_months`: how many events lie behind chosen edges, per month, per edge, per node
   and in all, counted on the table's columns (a page of the heaviest ties of a million events
   counts 1.3 million event-edge rows: seconds as Python sets of event ids).
@@ -39,7 +40,8 @@ from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
 from conflictgraph.network.ties import NO_START, RELATIONS, TieTable, days, event_relations, iso_days, sorted_distinct
 
-__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "event_months", "EventMonths", "event_relations"]
+__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "event_count", "event_months", "EventMonths",
+           "event_relations"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
 
@@ -57,28 +59,19 @@ def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] 
     >>> select(table, keys=[("x", "y", "fought-alongside")]).tolist()
     [False]
     """
-    mask = np.ones(len(table), dtype=bool)
+    # What depends on the event (its dates and dataset) is tested per event, then looked up
+    # per row: a million events, 3 ms and 6 ms against 25 ms to look up each row's dates first;
+    # and a period without an event in force costs no look-up at all.
+    kept = _kept_events(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses)
+    if not kept.any():
+        return np.zeros(len(table), dtype=bool)
+    mask = kept[table.event] if not kept.all() else np.ones(len(table), dtype=bool)
     if keys is not None:
         mask &= np.isin(_row_codes(table), _key_codes(table, keys))
     if relations is not None:
         wanted = [RELATIONS.index(r) for r in relations if r in RELATIONS]
-        mask &= np.isin(table.relation, wanted)
-    if evidence != "all":
-        codes = table.kinds.index()
-        if evidence not in codes:
-            mask[:] = False
-        else:
-            mask &= table.event_kind[table.event] == codes[evidence]
-    if statuses is not None and "claimed" not in {s.strip().lower() for s in statuses}:
-        mask[:] = False  # no event of the table has a status: each is "claimed"
-    start, end = table.event_start[table.event], table.event_end[table.event]
-    mask &= start <= end  # evidence that never held at one time (sentinels never trip this)
-    if as_of is not None:
-        day = days([as_of])[0]
-        mask &= (start <= day) & (end >= day)
-    elif between is not None:
-        low, high = days(list(between))
-        mask &= (start <= high) & (end >= low)
+        if len(set(wanted)) < len(RELATIONS):
+            mask &= np.isin(table.relation, wanted)
     allowed = np.ones(len(table.actors), dtype=bool)
     if nodes is not None:
         allowed &= table.actors.mask(nodes)
@@ -87,6 +80,25 @@ def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] 
     if not allowed.all():
         mask &= allowed[table.a] & allowed[table.b]
     return mask
+
+
+def _kept_events(table: TieTable, *, as_of: str | None, between: Sequence[str] | None, evidence: str,
+                 statuses: Iterable[str] | None) -> np.ndarray:
+    """Per event of the table, whether :func:`select`'s window, evidence and statuses keep it."""
+    start, end = table.event_start, table.event_end
+    kept = start <= end  # evidence that never held at one time (sentinels never trip this)
+    if statuses is not None and "claimed" not in {s.strip().lower() for s in statuses}:
+        kept[:] = False  # no event of the table has a status: each is "claimed"
+    if evidence != "all":
+        codes = table.kinds.index()
+        kept &= (table.event_kind == codes[evidence]) if evidence in codes else False
+    if as_of is not None:
+        day = days([as_of])[0]
+        kept &= (start <= day) & (end >= day)
+    elif between is not None:
+        low, high = days(list(between))
+        kept &= (start <= high) & (end >= low)
+    return kept
 
 
 def _row_codes(table: TieTable, rows: np.ndarray | None = None) -> np.ndarray:
@@ -338,6 +350,24 @@ def _gapped_spans(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict
         else:
             spans.append([day_from, day_to])
     return found
+
+
+def event_count(table: TieTable, nodes: Iterable[str], *, as_of: str | None = None,
+                between: Sequence[str] | None = None, evidence: str = "all",
+                statuses: Iterable[str] | None = None, relations: Iterable[str] | None = None) -> int:
+    """How many events of the table lie behind the edges between ``nodes`` (those
+    :func:`aggregate` folds with the same options), each event once: the events of a network
+    made with these options, or of a subgraph of it that ``nodes`` induce (an ego network).
+
+    >>> table = TieTable.from_events([
+    ...     {"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y", "z"], "start": "2023-01-05"},
+    ...     {"event": "e2", "kind": "acled", "sideA": ["x"], "sideB": ["y"], "start": "2023-03-01"}])
+    >>> event_count(table, ["x", "y", "z"]), event_count(table, ["x", "z"])
+    (2, 1)
+    """
+    rows = select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses, include_generic=True,
+                  nodes=nodes, relations=relations)
+    return len(sorted_distinct(table.event[rows]))
 
 
 Months = tuple[int, dict[str, int]]  # events, and how many of them in each month ("YYYY-MM")
