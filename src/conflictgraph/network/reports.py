@@ -15,7 +15,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from conflictgraph.network.analyze.balance import balance
@@ -23,7 +23,7 @@ from conflictgraph.network.analyze.centrality import MEASURES, centrality, defau
 from conflictgraph.network.analyze.communities import AFFINITY, affinity_graph, communities
 from conflictgraph.network.analyze.diff import network_diff
 from conflictgraph.network.analyze.paths import NoPath, alliance_paths
-from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties
+from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties, raw_adjacency
 from conflictgraph.errors import UsageError
 from conflictgraph.query.results import Report, Table
 
@@ -281,39 +281,80 @@ def diff_report(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, start: str, 
     return Report(meta, sections, {"ties": changed, "switched": switched, "moves": moves})
 
 
-def periods_report(networks: list[tuple[str, nx.MultiDiGraph]], *, by: str = "year", measure: str = "pagerank",
-                   ties: str = "auto") -> Report:
+def periods_report(networks: Iterable[tuple[str, nx.MultiDiGraph]], *, by: str = "year", measure: str = "pagerank",
+                   ties: str = "auto", event_count: Callable[[nx.MultiDiGraph], int] | None = None) -> Report:
     """One row per period (name, network in force in it, in order): nodes, net ties of ``ties``,
     events, the typed ties that appeared and ended since the period before, and the actor
     ranked first by ``measure`` on those ties. ``auto``: cooperative ties, or hostile when no
-    period has a cooperative one."""
+    period has a cooperative one. ``event_count``: how many events lie behind a network (by
+    default, those its edges list: :meth:`Projector.event_count
+    <conflictgraph.network.projection.Projector.event_count>` counts those of networks without
+    provenance).
+
+    The networks are read one at a time (a generator need hold one period's network only);
+    with ``auto``, the periods before the first cooperative tie are also ranked on hostile ties,
+    in case no period has one.
+    """
+    event_count = event_count or _listed_events
+    candidates = ["cooperative", "hostile"] if ties == "auto" else [ties]
+    rows: dict[str, list[dict]] = {kind: [] for kind in candidates}
+    previous: set | None = None
+    names: list[str] = []
+    analysis: dict[str, dict] = {}  # the last period's analysis description, per kind of ties
+    for name, network in networks:
+        typed = _typed_edges(network)
+        shared = {"period": name, "events": event_count(network),
+                  "appeared": None if previous is None else len(typed - previous),
+                  "ended": None if previous is None else len(previous - typed)}
+        for kind in candidates:
+            row, analysis[kind] = _period_row(network, kind, measure, shared)
+            rows[kind].append(row)
+        if len(candidates) == 2 and rows["cooperative"][-1]["ties"]:
+            candidates = ["cooperative"]  # auto settled: no more hostile rankings
+        previous = typed
+        names.append(name)
     reason = None
     if ties == "auto":
-        if any(analysis_graph(net, ties="cooperative").number_of_edges() for _name, net in networks):
+        if any(row["ties"] for row in rows["cooperative"]):
             ties = "cooperative"
         else:
             ties, reason = "hostile", "no cooperative tie in any period, so the periods are compared on hostile ties"
-    rows, previous = [], None
-    for name, network in networks:
-        reduced = analysis_graph(network, ties=ties, keep_isolates=False)
-        scores = centrality(reduced, measures=[measure]) if reduced.number_of_edges() else {}
-        first = min(scores, key=lambda n: (-scores[n][measure], str(reduced.nodes[n].get("label", n))), default=None)
-        typed = set(network.edges(keys=True))
-        rows.append({"period": name, "nodes": reduced.number_of_nodes(), "ties": reduced.number_of_edges(),
-                     "events": len({e for *_x, d in network.edges(data=True) for e in d.get("events", [])}),
-                     "appeared": None if previous is None else len(typed - previous),
-                     "ended": None if previous is None else len(previous - typed),
-                     "first": reduced.nodes[first].get("label", first) if first is not None else None,
-                     "first_iri": first})
-        previous = typed
-    meta = dict(analysis_graph(networks[-1][1], ties=ties).graph["analysis"] if networks else {}, ties=ties,
-                window=f"per {by}, {networks[0][0]} to {networks[-1][0]}" if networks else "no periods",
-                by=by, measure=measure, periods=len(rows))
+    chosen = rows[ties]
+    meta = dict(analysis.get(ties, {}), ties=ties,
+                window=f"per {by}, {names[0]} to {names[-1]}" if names else "no periods",
+                by=by, measure=measure, periods=len(chosen))
     if reason:
         meta["ties_reason"] = reason
     columns = ["period", "nodes", "ties", "events", "appeared", "ended", "first"]
-    return Report(meta, [Table(rows, columns=columns, title=f"Networks per {by} (first by {measure})")],
-                  {"periods": rows})
+    return Report(meta, [Table(chosen, columns=columns, title=f"Networks per {by} (first by {measure})")],
+                  {"periods": chosen})
+
+
+def _period_row(network: nx.MultiDiGraph, ties: str, measure: str, shared: dict) -> tuple[dict, dict]:
+    """The row of one period ranked on ``ties`` (``shared``: period, events, appeared, ended,
+    with the nodes and net ties of that kind and the actor ranked first by ``measure``) and the
+    description of its analysis graph."""
+    reduced = analysis_graph(network, ties=ties)
+    described = reduced.graph["analysis"]
+    reduced.remove_nodes_from([n for n in list(reduced) if reduced.degree(n) == 0])
+    scores = centrality(reduced, measures=[measure]) if reduced.number_of_edges() else {}
+    first = min(scores, key=lambda n: (-scores[n][measure], str(reduced.nodes[n].get("label", n))), default=None)
+    return {"period": shared["period"], "nodes": reduced.number_of_nodes(), "ties": reduced.number_of_edges(),
+            "events": shared["events"], "appeared": shared["appeared"], "ended": shared["ended"],
+            "first": reduced.nodes[first].get("label", first) if first is not None else None,
+            "first_iri": first}, described
+
+
+def _typed_edges(network: nx.MultiDiGraph) -> set[tuple]:
+    """The (u, v, key) of every edge of ``network``, read from its own adjacency dicts (its
+    edge view makes each through a generator: 2,000,000 edges, 1.3 s against 0.4)."""
+    return {(u, v, key) for u, neighbours in raw_adjacency(network).items()
+            for v, keyed in neighbours.items() for key in keyed}
+
+
+def _listed_events(network: nx.MultiDiGraph) -> int:
+    """How many events the edges of ``network`` list, each once."""
+    return len({e for *_ends, attrs in network.edges(data=True) for e in attrs.get("events", ())})
 
 
 DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements", "interactions")

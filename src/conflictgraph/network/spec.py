@@ -319,11 +319,21 @@ class NetworkSpec:
     def project_options(self) -> dict:
         """Keyword arguments for :func:`~conflictgraph.network.projection.project` (the window
         resolved: a month or year as of which is the whole period)."""
-        day, window = resolve_window(self.as_of, self.between)
-        return dict(view="alliance" if self.view == "alliances" else self.view, as_of=day,
-                    between=window, evidence=self.evidence,
+        return {**self.projector_options(), **self.window_options()}
+
+    def projector_options(self) -> dict:
+        """The options of :func:`~conflictgraph.network.projection.project` but the window: a
+        :class:`~conflictgraph.network.projection.Projector`'s."""
+        return dict(view="alliance" if self.view == "alliances" else self.view, evidence=self.evidence,
                     status=list(self.status) or None, include_generic=self.include_generic,
                     relations=self.relation_names())
+
+    def window_options(self) -> dict:
+        """The window of :func:`~conflictgraph.network.projection.project` (a month or year as
+        of which is the whole period): what :meth:`Projector.network
+        <conflictgraph.network.projection.Projector.network>` takes."""
+        day, window = resolve_window(self.as_of, self.between)
+        return dict(as_of=day, between=window)
 
     def window(self, *, as_of: str | None = None, between: tuple[str, str] | None = None) -> NetworkSpec:
         """The same network in another time window."""
