@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from conflictgraph.build.ontology import load_ontology
 from conflictgraph.build.pipeline import build_store, open_for_reading
@@ -26,7 +26,8 @@ from conflictgraph.importers.place_matches import place_proposals
 from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.analyze.reduce import raw_adjacency
-from conflictgraph.network.projection import Projector, add_provenance, project
+from conflictgraph.network.export import write_network
+from conflictgraph.network.projection import Projector, add_provenance, dataset_table, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
@@ -245,6 +246,20 @@ class ConflictGraph:
         return Report(dict(network.graph), [Table(nodes, columns=node_columns, title="Nodes"),
                                             Table(edges, columns=edge_columns, title="Edges")],
                       {"nodes": nodes, "edges": edges})
+
+    def export(self, fmt: str, out: IO[bytes], spec: NetworkSpec | None = None) -> nx.MultiDiGraph:
+        """Write the network of ``spec`` to the binary stream ``out`` as gexf, graphml, json or
+        trig (:func:`~conflictgraph.network.export.write_network`), every edge with what lies
+        behind it; return the network (without it).
+
+        The network is projected without provenance and each batch of edges gets its evidence
+        from the event-tie table as it is written: a million events are never held with every
+        event id of every edge at once."""
+        network = self._network(spec or NetworkSpec(), provenance=False)
+        table = dataset_table(self.store)
+        write_network(network, fmt, out, fetch=None if table is None else
+                      lambda net, keys: add_provenance(self.store, net, keys, table=table))
+        return network
 
     def project(self, **options) -> nx.MultiDiGraph:
         """The graph as a :class:`networkx.MultiDiGraph`, without an ego focus.

@@ -14,7 +14,6 @@ import click
 from conflictgraph.cli.options import format_option, network_options, note, ties_option, with_graph
 from conflictgraph.errors import UsageError
 from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
-from conflictgraph.network.export import write_network
 from conflictgraph.network.reports import DYAD_RANKS, LISTED_TRIANGLES
 from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.query.results import Report, Table
@@ -255,10 +254,9 @@ def export(graph, to_format: str, output: Path | None, spec: NetworkSpec) -> Non
              + (f", {counts['skipped']} geometries that are not points skipped" if counts["skipped"] else "")
              + (f"; wrote {output}" if output else ""))
         return
-    network = graph.network(spec)
+    network = _write(output, lambda handle: graph.export(to_format, handle, spec))
     meta = dict(analysis_graph(network, ties="signed").graph["analysis"], ties="all", edges=network.number_of_edges())
     note(describe_analysis(meta))
-    _write(output, lambda handle: write_network(network, to_format, handle))
     if output is not None:
         note(f"wrote {output}")
 

@@ -69,7 +69,7 @@ True
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -618,12 +618,14 @@ def _rest_facts(store: Store, *, with_table: bool) -> _Facts:
     return _Facts(store, graphs=curated + tallied + [g for g in inferred if g in graphs])
 
 
-def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]], *,
+def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph,
+                   keys: Iterable[tuple[str, str, str]] | Mapping[tuple[str, str, str], dict], *,
                    table: TieTable | None = None) -> int:
     """Give the edges ``keys`` (u, v, relation) of a network projected without provenance what
     lies behind them (``events``, ``sources``, ``statements``, ``evidence``, ``spans`` ...),
     in place, from the store's event-tie table and with the network's own options; return how
-    many edges gained it.
+    many edges gained it. ``keys`` may map each key to a copy of the edge's attributes: the
+    copies gain it, and the network is left as it is (an export writes a batch at a time).
 
     The result is what a projection with provenance gives those edges: a command chooses its
     edges on counts (a diff's changed ties, a page's heaviest ties) and fetches the evidence of
@@ -639,8 +641,9 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph, keys: Ite
     >>> add_provenance(store, light, [key]), light.edges[key] == project(store).edges[key]
     (1, True)
     """
-    wanted = {(u, v, r): data for u, v, r in keys  # the network's own dicts: filled in place
-              if r in RELATIONS and (data := network.get_edge_data(u, v, r)) is not None and "events" not in data}
+    given = keys.items() if isinstance(keys, Mapping) else ((key, network.get_edge_data(*key)) for key in keys)
+    wanted = {key: data for key, data in given  # filled in place
+              if key[2] in RELATIONS and data is not None and "events" not in data}
     if not wanted:
         return 0
     info = network.graph

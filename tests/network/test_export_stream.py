@@ -1,0 +1,113 @@
+"""Exports written as the edges are read (conflictgraph.network.export): a network projected
+without provenance, given each batch's evidence from the event-tie table, is written exactly as
+the network with all of it; what networkx, igraph and rdflib read back is what networkx's own
+writers give."""
+from __future__ import annotations
+
+import io
+import json
+
+import networkx as nx
+import pytest
+
+import conflictgraph.network.export as export
+from conflictgraph.api import ConflictGraph
+from conflictgraph.importers.dataset import import_events
+from conflictgraph.network.export import EXPORT_FORMATS, write_network
+from conflictgraph.network.spec import NetworkSpec
+
+from conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def graph(bundled_copy) -> ConflictGraph:
+    """The bundled graph with the UCDP and ACLED fixtures imported, in memory."""
+    store = bundled_copy()
+    for dataset, path in (("ucdp", FIXTURES / "ucdp" / "ged.csv"), ("acled", FIXTURES / "acled" / "acled.csv")):
+        import_events(store, dataset, path)
+    return ConflictGraph(store)
+
+
+def _written(network: nx.MultiDiGraph, fmt: str) -> bytes:
+    out = io.BytesIO()
+    write_network(network, fmt, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+@pytest.mark.parametrize("spec", [NetworkSpec(), NetworkSpec(between=("2023-11-01", "2023-11-30")),
+                                  NetworkSpec(evidence="acled", view="alliance")], ids=["all", "november", "acled"])
+def test_an_export_in_batches_is_the_export_of_the_whole_network(graph, fmt, spec, monkeypatch):
+    monkeypatch.setattr(export, "BATCH_EDGES", 7)  # many batches on a small network
+    out = io.BytesIO()
+    light = graph.export(fmt, out, spec)
+    full = graph.network(spec)
+    assert out.getvalue() == _written(full, fmt)
+    table_edges = [d for *_e, d in full.edges(data=True) if "acled" in d["evidence"] or "ucdp-ged" in d["evidence"]]
+    assert table_edges, "the fixtures' events are on the network"
+    assert any("events" not in d for *_e, d in light.edges(data=True))  # the network written is left light
+
+
+def _flattened(network: nx.MultiDiGraph, *, spells: bool) -> nx.MultiDiGraph:
+    """The network as the module docstring says GraphML and GEXF hold it, for networkx's writers."""
+    def kept(data: dict) -> dict:
+        flat = {k: "; ".join(map(str, v)) if isinstance(v, list) else json.dumps(v, ensure_ascii=False, sort_keys=True)
+                if isinstance(v, dict) else v for k, v in data.items() if v is not None and v != []}
+        flat.pop("spans", None)
+        return flat
+
+    copy = nx.MultiDiGraph()
+    copy.graph.update(kept(network.graph))
+    for node, data in network.nodes(data=True):
+        copy.add_node(node, **kept(data))
+    for u, v, key, data in network.edges(keys=True, data=True):
+        attrs = kept(data)
+        if spells and data.get("spans"):
+            attrs.pop("start", None)
+            attrs.pop("end", None)
+            attrs["spells"] = [tuple(span) for span in data["spans"]]
+        copy.add_edge(u, v, key=key, **attrs)
+    return copy
+
+
+def _same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert (sorted((u, v, k, sorted(d.items(), key=str)) for u, v, k, d in a.edges(keys=True, data=True))
+            == sorted((u, v, k, sorted(d.items(), key=str)) for u, v, k, d in b.edges(keys=True, data=True)))
+
+
+def test_graphml_and_gexf_read_back_as_networkx_s_own_files(graph):
+    network = graph.network()
+    assert any(d.get("spans") for *_e, d in network.edges(data=True))
+    theirs = io.BytesIO()
+    nx.write_graphml(_flattened(network, spells=False), theirs)
+    ours = nx.read_graphml(io.BytesIO(_written(network, "graphml")))
+    _same_graph(ours, nx.read_graphml(io.BytesIO(theirs.getvalue())))
+    assert ours.graph == nx.read_graphml(io.BytesIO(theirs.getvalue())).graph
+    theirs = io.BytesIO()
+    nx.write_gexf(_flattened(network, spells=True), theirs)
+    _same_graph(nx.read_gexf(io.BytesIO(_written(network, "gexf"))), nx.read_gexf(io.BytesIO(theirs.getvalue())))
+
+
+def test_json_reads_back_as_the_network(graph):
+    network = graph.network()
+    back = nx.node_link_graph(json.loads(_written(network, "json")), edges="edges")
+    assert list(back.nodes(data=True)) == list(network.nodes(data=True))
+    assert list(back.edges(keys=True, data=True)) == list(network.edges(keys=True, data=True))
+
+
+def test_text_that_looks_like_markup_is_escaped_in_every_format():
+    network = nx.MultiDiGraph(view="actors")
+    odd = 'A & "B" <c>\n\tline'
+    network.add_node("https://example.org/a", label=odd, aliases=[odd])
+    network.add_edge("https://example.org/a", "https://example.org/b", key="allied", relation="allied", label=odd,
+                     sign=1, weight=2)
+    assert nx.read_graphml(io.BytesIO(_written(network, "graphml"))).nodes["https://example.org/a"]["label"] == odd
+    back = nx.read_gexf(io.BytesIO(_written(network, "gexf")))
+    assert back.nodes["https://example.org/a"]["label"] == odd
+    assert next(iter(back.edges(data=True)))[2]["label"] == odd
+    from rdflib import Dataset, Literal
+    from rdflib.namespace import RDFS
+    dataset = Dataset()
+    dataset.parse(data=_written(network, "trig").decode(), format="trig")
+    assert Literal(odd) in {o for _s, p, o, _g in dataset.quads() if p == RDFS.label}
