@@ -327,9 +327,12 @@ class ConflictGraph:
         projector = Projector(self.store, **spec.projector_options())
         networks = [self._network(spec.window(between=period), provenance=False, projector=projector)
                     for period in (first, second)]
+
+        def fetch(network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]]) -> int:
+            return add_provenance(self.store, network, keys, table=projector.table)  # the table read once
+
         return diff_report(*networks, start=_period_text(first), end=_period_text(second), measure=measure,
-                           top=top, ties=ties, fetch=lambda network, keys: add_provenance(self.store, network, keys),
-                           evidence_rows=evidence_rows)
+                           top=top, ties=ties, fetch=fetch, evidence_rows=evidence_rows)
 
     def periods(self, spec: NetworkSpec | None = None, *, by: str = "year", measure: str = "pagerank",
                 ties: str = "auto", first: str | None = None, last: str | None = None) -> Report:

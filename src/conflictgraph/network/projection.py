@@ -451,7 +451,8 @@ def project(source: Store | _HasStore, *, view: str = "actors", as_of: str | dat
 class Projector:
     """What the projection of one view with one set of filters reads from a store, read once;
     :meth:`network` projects it for any window (what :func:`project` returns for the same
-    options). The store must not change meanwhile.
+    options). The store must not change meanwhile. ``table``: the event-tie table it read (None
+    when the view has no imported events to read), for :func:`add_provenance`.
 
     A command that compares periods (``diff --by month``: 924 of them on the bundled graph
     with 100,000 imported events) reads the store and tests the filters once, not once a
@@ -484,12 +485,12 @@ class Projector:
             self._node_attrs = _node_attributes(store)
             self._rest_facts = _rest_facts(store, with_table=with_table) if rest else _Facts(store, nodes=[])
             self._rest = _admitted(_rows(store, rest), self._rest_facts, self._node_attrs, self._filters)
-            self._table: TieTable | None = None
+            self.table: TieTable | None = None
             self._residual: list[_Admitted] = []
             self._residual_facts = self._rest_facts
             if self._events:
-                self._table = kept_table(store)
-                residual = [(e, _bound_rows(store, SPARQL_PREFIXES + e.query, "event", self._table.residual))
+                self.table = kept_table(store)
+                residual = [(e, _bound_rows(store, SPARQL_PREFIXES + e.query, "event", self.table.residual))
                             for e in self._events]
                 named = sorted({str(row[v]) for e, rows in residual for row in rows for v in e.evidence
                                 if row.get(v) is not None})
@@ -507,7 +508,7 @@ class Projector:
         options = replace(self._filters, day=day, window=window, provenance=provenance)
         with gc_paused():
             edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
-            if self._table is not None:
+            if self.table is not None:
                 edges.update(self._table_edges(options))
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
 
@@ -517,23 +518,23 @@ class Projector:
         event once."""
         listed = {e for neighbours in raw_adjacency(network).values() for keyed in neighbours.values()
                   for attrs in keyed.values() for e in attrs.get("events", ())}
-        if self._table is None:
+        if self.table is None:
             return len(listed)
         info = network.graph
-        in_table = event_count(self._table, network, as_of=info["as_of"], between=info["between"],
+        in_table = event_count(self.table, network, as_of=info["as_of"], between=info["between"],
                                evidence=info["evidence"], statuses=info["status"], relations=info["relations"])
-        table_events = self._table.events.index()
+        table_events = self.table.events.index()
         return in_table + sum(1 for e in listed if e not in table_events)
 
     def _table_edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
         """The edges of the event relations: the table's rows aggregated, with the edges of the
         residual (curated) events merged onto the same keys."""
-        assert self._table is not None
+        assert self.table is not None
         facts = self._residual_facts
         extra = dict(_attributes(_collect_edges(self._residual, facts, options), facts))
         # Without provenance, an edge the residual (curated) events share still gets it, so the
         # two merge exactly and the edges with statements say so.
-        found = aggregate(self._table, self._events, as_of=options.day, between=options.window,
+        found = aggregate(self.table, self._events, as_of=options.day, between=options.window,
                           evidence=options.evidence, statuses=options.statuses,
                           include_generic=options.include_generic, generic=self._generic, nodes=self._ends,
                           provenance=options.provenance or set(extra))
