@@ -27,7 +27,7 @@ from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.analyze.reduce import raw_adjacency
 from conflictgraph.network.export import write_network
-from conflictgraph.network.projection import Projector, add_provenance, dataset_table, project
+from conflictgraph.network.projection import Projector, add_provenance, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
@@ -255,8 +255,10 @@ class ConflictGraph:
         The network is projected without provenance and each batch of edges gets its evidence
         from the event-tie table as it is written: a million events are never held with every
         event id of every edge at once."""
-        network = self._network(spec or NetworkSpec(), provenance=False)
-        table = dataset_table(self.store)
+        spec = spec or NetworkSpec()
+        projector = Projector(self.store, **spec.projector_options())
+        table = projector.table  # None: no edge of the view lacks its evidence
+        network = self._network(spec, provenance=table is None, projector=projector)
         write_network(network, fmt, out, fetch=None if table is None else
                       lambda net, keys: add_provenance(self.store, net, keys, table=table))
         return network
@@ -343,6 +345,8 @@ class ConflictGraph:
         if spec.as_of or spec.between:
             raise UsageError("periods run over every date: give no as-of date or period besides them")
         start, end = parse_period(first)[0] if first else None, parse_period(last)[1] if last else None
+        if start is not None and end is not None and start > end:
+            raise UsageError(f"the periods would start at {start}, after their end {end}")
         projector = Projector(self.store, **spec.projector_options())  # the store read once for every period
         if start is None or end is None:
             whole = self._network(spec, provenance=False, projector=projector)

@@ -16,7 +16,7 @@ from conflictgraph.importers.dataset import import_events
 from conflictgraph.network.export import EXPORT_FORMATS, write_network
 from conflictgraph.network.spec import NetworkSpec
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,32 @@ def test_text_that_looks_like_markup_is_escaped_in_every_format():
     dataset = Dataset()
     dataset.parse(data=_written(network, "trig").decode(), format="trig")
     assert Literal(odd) in {o for _s, p, o, _g in dataset.quads() if p == RDFS.label}
+
+
+def test_a_store_without_datasets_exports_its_network_with_provenance_as_it_is(bundled):
+    out = io.BytesIO()
+    bundled.export("json", out)
+    written = json.loads(out.getvalue())
+    assert written["graph"]["provenance"] is True
+    assert written == json.loads(_written(bundled.network(), "json"))
+
+
+def test_a_failed_export_leaves_the_file_that_was_there(mini_on_disk, tmp_path):
+    target = tmp_path / "net.graphml"
+    target.write_bytes(b"the earlier export")
+    refused = run_cli("export", "--to", "graphml", "-o", str(target), "--focus", "Nobody Known", "--store",
+                      mini_on_disk)
+    assert refused.exit_code != 0 and "Nobody Known" in refused.output
+    assert target.read_bytes() == b"the earlier export"
+    assert list(tmp_path.iterdir()) == [target]  # no part file left
+    done = run_cli("export", "--to", "graphml", "-o", str(target), "--store", mini_on_disk)
+    assert done.exit_code == 0 and nx.read_graphml(target).number_of_edges() > 0
+
+
+def test_a_label_that_looks_like_a_date_field_leaves_gexf_static_and_trig_refuses_what_is_no_iri():
+    network = nx.MultiDiGraph()
+    network.add_edge("https://example.org/a", "https://example.org/b", key="allied", label='x start="2020"', sign=1)
+    assert b'mode="static"' in _written(network, "gexf")
+    network.add_edge("https://example.org/a", "not an iri", key="allied", sign=1)
+    with pytest.raises(ValueError, match="not an iri"):
+        _written(network, "trig")

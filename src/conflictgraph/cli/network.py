@@ -6,6 +6,7 @@ output and as ``analysis`` in JSON output.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -262,14 +263,21 @@ def export(graph, to_format: str, output: Path | None, spec: NetworkSpec) -> Non
 
 
 def _write(output: Path | None, write):
-    """Run ``write`` on a binary handle: the file ``output``, or standard output."""
+    """Run ``write`` on a binary handle: standard output, or a new file beside ``output`` that
+    replaces it only once ``write`` has finished (an error, an unknown option's included, leaves
+    the file that was there as it was)."""
     if output is None:
         sys.stdout.flush()
         result = write(sys.stdout.buffer if hasattr(sys.stdout, "buffer") else sys.stdout)
         sys.stdout.flush()
         return result
+    scratch = output.with_name(f".{output.name}.part")
     try:
-        with open(output, "wb") as handle:
-            return write(handle)
+        with open(scratch, "wb") as handle:
+            result = write(handle)
+        os.replace(scratch, output)
+        return result
     except OSError as err:
         raise UsageError(f"cannot write {output}: {err.strerror}") from None
+    finally:
+        scratch.unlink(missing_ok=True)

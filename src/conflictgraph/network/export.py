@@ -11,12 +11,16 @@ edge a ``net:Edge`` node with ``net:from``/``net:to``/``net:relation``/``net:sig
 ``net:weight``, its dates, ``prov:wasDerivedFrom`` its statements and ``dct:source`` its
 sources. (GeoJSON is not a network format: see :mod:`conflictgraph.render.geojson`.)
 
+For any networkx graph, not only a projection: a node's ``label`` is its GEXF label, an
+edge's ``label``, ``weight``, ``start`` and ``end`` its GEXF fields; every other attribute
+(``id`` and ``type`` included) is an attribute value. Node ids are written as IRIs in TriG.
+
 The files are written as the edges are read, a batch at a time: a network projected without
 provenance (a million events: 860,000 ties behind which lie 2.9 million event-tie rows) gets
 the evidence of each batch from ``fetch`` and loses it again once the batch is written, so it
 is never held with all its evidence at once. The XML formats declare their attributes before
-the nodes; the nodes and edges are written to a temporary file first, and copied after the
-declarations.
+the nodes; the nodes and edges are written to a temporary file first (in the system's
+temporary folder, ``TMPDIR``), and copied after the declarations.
 
 Examples
 --------
@@ -140,12 +144,40 @@ def _text(value: str) -> str:
 
 
 def _number(value: Any) -> str:
-    """A Turtle literal of an int, float or bool (as rdflib types them)."""
+    """A Turtle literal of an int, float or bool (as rdflib types them).
+
+    >>> _number(True), _number(3), _number(0.5), _number(float("-inf"))
+    ('true', '3', '"0.5"^^xsd:double', '"-INF"^^xsd:double')
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return f'"{float(value)!r}"^^xsd:double'
+    number = float(value)
+    text = "NaN" if number != number else ("INF" if number > 0 else "-INF") if number in (_INF, -_INF) else repr(number)
+    return f'"{text}"^^xsd:double'
+
+
+_INF = float("inf")
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # what an IRI reference in Turtle cannot hold
+
+
+def _iris(values: Iterable[Any]) -> str:
+    """``values`` as Turtle IRI references joined by commas; ValueError for one that is not an IRI.
+
+    >>> _iris(["https://example.org/a", "https://example.org/b"])
+    '<https://example.org/a>, <https://example.org/b>'
+    """
+    texts = [str(value) for value in values]
+    if _NOT_IRI.search("".join(texts)):
+        bad = next(text for text in texts if _NOT_IRI.search(text))
+        raise ValueError(f"cannot write {bad!r} as an IRI in TriG")
+    return ", ".join(f"<{text}>" for text in texts)
+
+
+def _date(value: Any) -> str:
+    """An xsd:date literal."""
+    return f"{_text(str(value))}^^xsd:date"
 
 
 def _write_trig(network: nx.MultiDiGraph, info: dict, edges: Edges, out: IO[bytes]) -> None:
@@ -157,18 +189,18 @@ def _write_trig(network: nx.MultiDiGraph, info: dict, edges: Edges, out: IO[byte
     for node, attrs in network.nodes(data=True):
         said = [f"rdfs:label {_text(str(attrs['label']))}" if attrs.get("label") else "",
                 f"net:nodeType {_text(str(attrs['type']))}" if attrs.get("type") else ""]
-        _write_subject(out, f"<{node}>", [s for s in said if s])
+        _write_subject(out, _iris([node]), [s for s in said if s])
     for u, v, key, attrs in edges:
         digest = hashlib.sha1(f"{u}|{v}|{key}".encode()).hexdigest()[:12]
-        said = ["a net:Edge", f"net:from <{u}>", f"net:to <{v}>",
+        said = ["a net:Edge", f"net:from {_iris([u])}", f"net:to {_iris([v])}",
                 f"net:relation {_text(str(attrs.get('relation', key)))}",
                 f"net:sign {int(attrs.get('sign', 0))}", f"net:weight {_number(attrs.get('weight', 1))}",
                 f"net:symmetric {_number(bool(attrs.get('symmetric', False)))}"]
-        said += [f'net:{field} "{attrs[field]}"^^xsd:date' for field in ("start", "end") if attrs.get(field)]
+        said += [f"net:{field} {_date(attrs[field])}" for field in ("start", "end") if attrs.get(field)]
         for field, predicate in (("statements", "prov:wasDerivedFrom"), ("sources", "dct:source"),
                                  ("events", "net:event"), ("via", "net:via")):
             if attrs.get(field):
-                said.append(f"{predicate} " + ", ".join(f"<{iri}>" for iri in attrs[field]))
+                said.append(f"{predicate} {_iris(attrs[field])}")
         _write_subject(out, f"net:edge-{digest}", said)
     out.write(b"}\n")
 
@@ -312,7 +344,7 @@ def _write_gexf(network: nx.MultiDiGraph, edges: Edges, out: IO[bytes]) -> None:
             spans = attrs.get("spans")
             fields = "".join(f" {name}={_attr(str(attrs[name]))}" for name in _GEXF_EDGE_FIELDS
                              if attrs.get(name) is not None and not (spans and name in ("start", "end")))
-            dated = dated or bool(spans) or " start=" in fields or " end=" in fields
+            dated = dated or bool(spans) or attrs.get("start") is not None or attrs.get("end") is not None
             spells = "".join(f"\n          <spell{_spell(start, end)} />" for start, end in spans or ())
             values = keys.values("edge", {**attrs, "networkx_key": key}, skip=_GEXF_SKIP, lower_booleans=True)
             body.write((f"      <edge source={_attr(str(u))} target={_attr(str(v))} id=\"{number}\"{fields}>"
@@ -338,4 +370,5 @@ def _write_gexf(network: nx.MultiDiGraph, edges: Edges, out: IO[bytes]) -> None:
 
 
 def _spell(start: str | None, end: str | None) -> str:
-    return (f' start="{start}"' if start is not None else "") + (f' end="{end}"' if end is not None else "")
+    return (f" start={_attr(str(start))}" if start is not None else "") + (
+        f" end={_attr(str(end))}" if end is not None else "")

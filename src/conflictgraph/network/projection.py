@@ -523,7 +523,10 @@ class Projector:
         info = network.graph
         in_table = event_count(self.table, network, as_of=info["as_of"], between=info["between"],
                                evidence=info["evidence"], statuses=info["status"], relations=info["relations"])
-        table_events = self.table.events.index()
+        if not listed:
+            return in_table
+        table_events = self.table.events.index()  # (a residual event is not in it; an event listed
+        # on an edge and in the table is counted through its rows, the table having all of an event's ties)
         return in_table + sum(1 for e in listed if e not in table_events)
 
     def _table_edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
