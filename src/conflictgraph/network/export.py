@@ -139,8 +139,15 @@ _PREFIXES = {"net": NETWORK_NS, "prov": "http://www.w3.org/ns/prov#", "dct": "ht
 
 
 def _text(value: str) -> str:
-    """A Turtle string literal (JSON's escapes are Turtle's)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A Turtle string literal (JSON's escapes are Turtle's; most text needs none).
+
+    >>> _text('say "hi"'), _text("2023-01-05")
+    ('"say \\\\"hi\\\\""', '"2023-01-05"')
+    """
+    return f'"{value}"' if _LITERAL_SPECIAL.search(value) is None else json.dumps(value, ensure_ascii=False)
+
+
+_LITERAL_SPECIAL = re.compile(r'["\\\x00-\x1f]')
 
 
 def _number(value: Any) -> str:
@@ -168,11 +175,11 @@ def _iris(values: Iterable[Any]) -> str:
     >>> _iris(["https://example.org/a", "https://example.org/b"])
     '<https://example.org/a>, <https://example.org/b>'
     """
-    texts = [str(value) for value in values]
+    texts = list(map(str, values))
     if _NOT_IRI.search("".join(texts)):
         bad = next(text for text in texts if _NOT_IRI.search(text))
         raise ValueError(f"cannot write {bad!r} as an IRI in TriG")
-    return ", ".join(f"<{text}>" for text in texts)
+    return "<" + ">, <".join(texts) + ">"
 
 
 def _date(value: Any) -> str:
@@ -192,7 +199,7 @@ def _write_trig(network: nx.MultiDiGraph, info: dict, edges: Edges, out: IO[byte
         _write_subject(out, _iris([node]), [s for s in said if s])
     for u, v, key, attrs in edges:
         digest = hashlib.sha1(f"{u}|{v}|{key}".encode()).hexdigest()[:12]
-        said = ["a net:Edge", f"net:from {_iris([u])}", f"net:to {_iris([v])}",
+        said = ["a net:Edge", f"net:from <{u}>", f"net:to <{v}>",  # (nodes: checked as they were written)
                 f"net:relation {_text(str(attrs.get('relation', key)))}",
                 f"net:sign {int(attrs.get('sign', 0))}", f"net:weight {_number(attrs.get('weight', 1))}",
                 f"net:symmetric {_number(bool(attrs.get('symmetric', False)))}"]
