@@ -27,7 +27,7 @@ from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.analyze.reduce import raw_adjacency
 from conflictgraph.network.export import write_network
-from conflictgraph.network.projection import Projector, add_provenance, project
+from conflictgraph.network.projection import Projector, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
@@ -257,10 +257,9 @@ class ConflictGraph:
         event id of every edge at once."""
         spec = spec or NetworkSpec()
         projector = Projector(self.store, **spec.projector_options())
-        table = projector.table  # None: no edge of the view lacks its evidence
-        network = self._network(spec, provenance=table is None, projector=projector)
-        write_network(network, fmt, out, fetch=None if table is None else
-                      lambda net, keys: add_provenance(self.store, net, keys, table=table))
+        lacking = projector.table is not None  # without a table, no edge of the view lacks its evidence
+        network = self._network(spec, provenance=not lacking, projector=projector)
+        write_network(network, fmt, out, fetch=projector.add_provenance if lacking else None)
         return network
 
     def project(self, **options) -> nx.MultiDiGraph:
@@ -307,9 +306,11 @@ class ConflictGraph:
         """Structural balance on signed ties: balanced and unbalanced triangles (counted; the
         first ``listed`` unbalanced ones listed, None: all) and two camps. The evidence is read
         for the ties the rows name only."""
-        network = self._network(spec or NetworkSpec(), provenance=False)
+        spec = spec or NetworkSpec()
+        projector = Projector(self.store, **spec.projector_options())
+        network = self._network(spec, provenance=False, projector=projector)
         return balance_report(network, exact_limit=exact_limit, restarts=restarts, listed=listed,
-                              fetch=lambda net, keys: add_provenance(self.store, net, keys))
+                              fetch=projector.add_provenance)
 
     def diff(self, before: str, after: str, spec: NetworkSpec | None = None, *, measure: str = "pagerank",
              top: int = 10, ties: str = "auto", evidence_rows: int | None = None) -> Report:
@@ -329,12 +330,8 @@ class ConflictGraph:
         projector = Projector(self.store, **spec.projector_options())
         networks = [self._network(spec.window(between=period), provenance=False, projector=projector)
                     for period in (first, second)]
-
-        def fetch(network: nx.MultiDiGraph, keys: Iterable[tuple[str, str, str]]) -> int:
-            return add_provenance(self.store, network, keys, table=projector.table)  # the table read once
-
         return diff_report(*networks, start=_period_text(first), end=_period_text(second), measure=measure,
-                           top=top, ties=ties, fetch=fetch, evidence_rows=evidence_rows)
+                           top=top, ties=ties, fetch=projector.add_provenance, evidence_rows=evidence_rows)
 
     def periods(self, spec: NetworkSpec | None = None, *, by: str = "year", measure: str = "pagerank",
                 ties: str = "auto", first: str | None = None, last: str | None = None) -> Report:
@@ -345,16 +342,16 @@ class ConflictGraph:
         if spec.as_of or spec.between:
             raise UsageError("periods run over every date: give no as-of date or period besides them")
         start, end = parse_period(first)[0] if first else None, parse_period(last)[1] if last else None
-        if start is not None and end is not None and start > end:
-            raise UsageError(f"the periods would start at {start}, after their end {end}")
-        projector = Projector(self.store, **spec.projector_options())  # the store read once for every period
+        projector = None
         if start is None or end is None:
+            projector = Projector(self.store, **spec.projector_options())
             whole = self._network(spec, provenance=False, projector=projector)
             first_day, last_day = _dated_span(whole)
             whole.clear()  # freed now (see _period_networks)
             start, end = start or first_day, end or last_day
-        if start > end:
+        if start > end:  # (checked before the store is read when both are given)
             raise UsageError(f"the periods would start at {start}, after their end {end}")
+        projector = projector or Projector(self.store, **spec.projector_options())  # read once for every period
         networks = self._period_networks(spec, projector, periods_between(start, end, by))
         return periods_report(networks, by=by, measure=measure, ties=ties, event_count=projector.event_count)
 

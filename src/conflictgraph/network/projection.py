@@ -91,7 +91,7 @@ from conflictgraph.store.oxigraph import OxigraphStore
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["project", "Projector", "add_provenance", "dataset_table", "table_event_months"]
+__all__ = ["project", "Projector", "add_provenance", "listed_events", "dataset_table", "table_event_months"]
 
 # Store look-ups ---------------------------------------------------------------------------
 
@@ -512,12 +512,16 @@ class Projector:
                 edges.update(self._table_edges(options))
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
 
+    def add_provenance(self, network: nx.MultiDiGraph,
+                       keys: Iterable[tuple[str, str, str]] | Mapping[tuple[str, str, str], dict]) -> int:
+        """:func:`add_provenance` for a network this projector made, from the table it read."""
+        return add_provenance(self.store, network, keys, table=self.table)
+
     def event_count(self, network: nx.MultiDiGraph) -> int:
         """How many events lie behind the edges of ``network`` (made by :meth:`network`, with or
         without provenance, or a subgraph of it that its nodes induce: an ego network), each
         event once."""
-        listed = {e for neighbours in raw_adjacency(network).values() for keyed in neighbours.values()
-                  for attrs in keyed.values() for e in attrs.get("events", ())}
+        listed = listed_events(network)
         if self.table is None:
             return len(listed)
         info = network.graph
@@ -654,6 +658,12 @@ def add_provenance(store: Store | _HasStore, network: nx.MultiDiGraph,
     return fill_provenance(table if table is not None else kept_table(_store_of(store)), wanted,
                            as_of=info.get("as_of"), between=info.get("between"),
                            evidence=info.get("evidence") or "all", statuses=info.get("status"))
+
+
+def listed_events(network: nx.MultiDiGraph) -> set[str]:
+    """The events the edges of ``network`` list (those with provenance), each once."""
+    return {e for neighbours in raw_adjacency(network).values() for keyed in neighbours.values()
+            for attrs in keyed.values() for e in attrs.get("events", ())}
 
 
 def dataset_table(store: Store | _HasStore) -> TieTable | None:

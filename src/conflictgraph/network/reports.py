@@ -25,6 +25,7 @@ from conflictgraph.network.analyze.diff import network_diff
 from conflictgraph.network.analyze.paths import NoPath, alliance_paths
 from conflictgraph.network.analyze.reduce import analysis_graph, choose_ties, raw_adjacency
 from conflictgraph.errors import UsageError
+from conflictgraph.network.projection import listed_events
 from conflictgraph.query.results import Report, Table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -353,7 +354,7 @@ def _typed_edges(network: nx.MultiDiGraph) -> set[tuple]:
 
 def _listed_events(network: nx.MultiDiGraph) -> int:
     """How many events the edges of ``network`` list, each once."""
-    return len({e for *_ends, attrs in network.edges(data=True) for e in attrs.get("events", ())})
+    return len(listed_events(network))
 
 
 DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements", "interactions")
