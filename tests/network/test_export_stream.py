@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import conflictgraph.network.export as export
 from conflictgraph.api import ConflictGraph
@@ -38,7 +41,8 @@ def _written(network: nx.MultiDiGraph, fmt: str) -> bytes:
 @pytest.mark.parametrize("spec", [NetworkSpec(), NetworkSpec(between=("2023-11-01", "2023-11-30")),
                                   NetworkSpec(evidence="acled", view="alliance")], ids=["all", "november", "acled"])
 def test_an_export_in_batches_is_the_export_of_the_whole_network(graph, fmt, spec, monkeypatch):
-    monkeypatch.setattr(export, "BATCH_EDGES", 7)  # many batches on a small network
+    monkeypatch.setattr(export, "BATCH_EDGES", 7)  # many batches on a small network,
+    monkeypatch.setattr(export, "TEXT_EDGES", 3)  # each made into text in parts
     out = io.BytesIO()
     light = graph.export(fmt, out, spec)
     full = graph.network(spec)
@@ -140,3 +144,48 @@ def test_a_label_that_looks_like_a_date_field_leaves_gexf_static_and_trig_refuse
     network.add_edge("https://example.org/a", "not an iri", key="allied", sign=1)
     with pytest.raises(ValueError, match="not an iri"):
         _written(network, "trig")
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab %&<>\"'\t\n;{}")), max_size=6)
+_VALUE = st.one_of(st.none(), st.integers(-5, 5), st.floats(-10, 10, allow_nan=False).filter(lambda x: x != 0),
+                   st.booleans(), _TEXT, st.lists(_TEXT.filter(bool), max_size=3),
+                   st.dictionaries(st.sampled_from(["acled", "curated"]), st.integers(0, 3), max_size=2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["kind", "n", "tags", "note"]), _VALUE, max_size=4),
+                min_size=1, max_size=12))
+def test_edges_of_many_shapes_read_back_as_networkx_s_own_graphml(rows):
+    # Each edge's attributes in their own order and types (a row's shape), in chunks of 3 edges:
+    # the text is made a shape and a column at a time, and the rows come back in the network's order.
+    network = nx.MultiDiGraph()
+    for number, attrs in enumerate(rows):
+        network.add_edge(f"n{number % 4}", f"n{number % 3}", key=f"k{number}", **attrs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export, "TEXT_EDGES", 3)
+        ours = nx.read_graphml(io.BytesIO(_written(network, "graphml")), force_multigraph=True)
+    theirs = io.BytesIO()
+    nx.write_graphml(_flattened(network, spells=False), theirs, infer_numeric_types=False)
+    _same_graph(ours, nx.read_graphml(io.BytesIO(theirs.getvalue()), force_multigraph=True))
+    assert list(ours.edges(keys=True)) == list(network.edges(keys=True))
+
+
+_DAY = st.dates().map(date.isoformat)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional={
+    "label": _TEXT, "weight": st.integers(1, 9), "note": _TEXT, "tags": st.lists(_TEXT.filter(bool), max_size=3),
+    "start": _DAY, "spans": st.lists(st.tuples(_DAY, _DAY).map(sorted), max_size=3)}), min_size=2, max_size=12))
+def test_edges_of_many_shapes_read_back_as_networkx_s_own_gexf(rows):
+    # GEXF's fields (label, weight, start), spans as spells (an edge with spans has no start);
+    # parallel edges, so that networkx reads a multigraph back
+    network = nx.MultiDiGraph()
+    for number, attrs in enumerate(rows):
+        network.add_edge("a", "b", key=f"k{number}", **attrs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export, "TEXT_EDGES", 3)
+        ours = nx.read_gexf(io.BytesIO(_written(network, "gexf")))
+    theirs = io.BytesIO()
+    nx.write_gexf(_flattened(network, spells=True), theirs)
+    _same_graph(ours, nx.read_gexf(io.BytesIO(theirs.getvalue())))

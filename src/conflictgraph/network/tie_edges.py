@@ -284,9 +284,13 @@ def _add_provenance(edges: list[dict], table: TieTable, ev: np.ndarray, first: n
             evidence_of[g][name] = count
     for attrs, begin, stop, low, high, evid in zip(edges, bounds, bounds[1:], source_first.tolist(),
                                                    source_first[1:].tolist(), evidence_of):
-        events = ids[begin:stop]
-        attrs.update(statements=[], sources=source_names[low:high], events=events, ties=events[:], via=[],
-                     evidence=evid, status=["claimed"])
+        attrs["statements"] = []  # (one assignment a key: update's keywords would make a dict an edge)
+        attrs["sources"] = source_names[low:high]
+        attrs["events"] = ids[begin:stop]
+        attrs["ties"] = ids[begin:stop]
+        attrs["via"] = []
+        attrs["evidence"] = evid
+        attrs["status"] = ["claimed"]
     for g, spans in _gapped_spans(group, table.event_start[ev], table.event_end[ev]).items():
         edges[g]["spans"] = spans
 
