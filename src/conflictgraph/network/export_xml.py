@@ -300,7 +300,7 @@ def gexf_edges(keys: Keys, opening: list[str], rows: list[dict]) -> tuple[str, b
                 text.add('"')
         text.add(">")
         if spans is not None:
-            text.add_column([_spells(spanned) if spanned else "" for spanned in spans])
+            text.add_column(_spells(spans))
         _add_attvalues(text, keys.columns("edge", members, shape, skip=_GEXF_SKIP, lower_booleans=True))
         text.add("\n      </edge>\n")
         return text.rows(len(numbers))
@@ -323,13 +323,19 @@ def _add_attvalues(text: _Format, columns: list[Column]) -> None:
     text.add("\n        </attvalues>")
 
 
-def _spells(spans: list) -> str:
-    """An edge's spans as GEXF spells (their days as text; ISO days need no escape)."""
-    days = [str(day) for span in spans for day in span if day is not None]
-    if _SPECIAL.search("".join(days)) is not None:
-        spans = [[None if day is None else _SPECIAL.sub(_escaped, str(day)) for day in span] for span in spans]
-    spells = "".join(f"\n          <spell{_spell(start, end)} />" for start, end in spans)
-    return f"\n        <spells>{spells}\n        </spells>" if spells else ""
+def _spells(column: list) -> list[str]:
+    """Each row's spans (a list of [start, end], or none) as GEXF spells; ISO days need no
+    escape, which one search over the column's days finds.
+
+    >>> _spells([[["2023-01-01", "2023-01-02"], ["2023-03-01", None]], None])[0].split(chr(10))[2]
+    '          <spell start="2023-01-01" end="2023-01-02" />'
+    """
+    days = [day for spans in column if spans for span in spans for day in span if day is not None]
+    if _SPECIAL.search("".join(map(str, days))) is not None:
+        column = [[[None if day is None else _SPECIAL.sub(_escaped, str(day)) for day in span] for span in spans]
+                  if spans else spans for spans in column]
+    return [("\n        <spells>" + "".join([f"\n          <spell{_spell(start, end)} />" for start, end in spans])
+             + "\n        </spells>") if spans else "" for spans in column]
 
 
 def _spell(start: Any, end: Any) -> str:

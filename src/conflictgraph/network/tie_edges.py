@@ -67,7 +67,9 @@ def select(table: TieTable, *, as_of: str | None = None, between: Sequence[str] 
         return np.zeros(len(table), dtype=bool)
     mask = kept[table.event] if not kept.all() else np.ones(len(table), dtype=bool)
     if keys is not None:
-        mask &= np.isin(_row_codes(table), _key_codes(table, keys))
+        in_keys = np.zeros(len(table), dtype=bool)
+        in_keys[_rows_of(table, keys)] = True
+        mask &= in_keys
     if relations is not None:
         wanted = [RELATIONS.index(r) for r in relations if r in RELATIONS]
         if len(set(wanted)) < len(RELATIONS):
@@ -101,8 +103,24 @@ def _kept_events(table: TieTable, *, as_of: str | None, between: Sequence[str] |
     return kept
 
 
+def _rows_of(table: TieTable, keys: Iterable[EdgeKey]) -> np.ndarray:
+    """The rows of the edges ``keys``, ascending (the table is sorted by edge: each edge's rows
+    are one run of the rows' codes, found by bisection).
+
+    >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y", "z"]}])
+    >>> _rows_of(table, [("x", "z", "fought"), ("y", "z", "fought-alongside")]).tolist()  # (x-y fought first)
+    [1, 2]
+    """
+    codes, wanted = _row_codes(table), _key_codes(table, keys)
+    first = np.searchsorted(codes, wanted, "left")
+    lengths = np.searchsorted(codes, wanted, "right") - first
+    offsets = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    return offsets + np.arange(len(offsets))
+
+
 def _row_codes(table: TieTable, rows: np.ndarray | None = None) -> np.ndarray:
-    """One int64 per row (of ``rows``, else of all) for its (a, b, relation)."""
+    """One int64 per row (of ``rows``, else of all) for its (a, b, relation): ascending, as the
+    table's rows are sorted."""
     a, b, rel = ((table.a, table.b, table.relation) if rows is None
                  else (table.a[rows], table.b[rows], table.relation[rows]))
     return (a.astype(np.int64) * len(table.actors) + b) * len(RELATIONS) + rel
@@ -227,8 +245,9 @@ def fill_provenance(table: TieTable, edges: Mapping[EdgeKey, dict], *, as_of: st
     >>> fill_provenance(table, edges), edges["x", "y", "fought"]["events"]
     (1, ['e1'])
     """
-    rows = np.flatnonzero(select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses,
-                                 include_generic=True, keys=edges))
+    rows = _rows_of(table, edges)  # (select's rows for these keys, found without a mask of the whole table)
+    rows = rows[_kept_events(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses)[
+        table.event[rows]]]
     if len(rows) == 0:
         return 0
     a, b, rel, ev, first, weight = _groups(table, rows)
