@@ -95,36 +95,42 @@ class Keys:
         return found
 
     def columns(self, scope: str, rows: list[dict], shape: Shape, *, skip: Collection[str] = (),
-                lower_booleans: bool = False) -> list[Column]:
+                lower_booleans: bool = False, special: re.Pattern = _SPECIAL) -> list[Column]:
         """Of ``rows`` (all of ``shape``), each attribute a file can hold (not None, not in
-        ``skip``): its key id, each row's text (None for an empty list: left out) and whether
-        some row's is None. Booleans are ``True``/``False`` (GraphML) or ``true``/``false``.
+        ``skip``): its key id, each row's text escaped (for an attribute value, or with
+        :data:`_TEXT_SPECIAL` for text; None for an empty list: left out) and whether some
+        row's is None. Booleans are ``True``/``False`` (GraphML) or ``true``/``false``. A list
+        column equal to an earlier one (an event's ``ties`` are its ``events``) reuses its text.
 
         >>> rows = [{"a": 1, "b": None, "c": ["x", "y"], "d": {}}, {"a": 2, "b": None, "c": [], "d": {}}]
         >>> Keys().columns("edge", rows, next(iter(_shapes(rows))))
         [('0', ['1', '2'], False), ('1', ['x; y', None], True), ('2', ['{}', '{}'], False)]
         """
-        found = []
+        found: list[Column] = []
+        lists: list[tuple[Sequence, tuple[Sequence, int]]] = []  # list columns met: values, (texts, how many None)
         for name, kind, values in zip(*shape, zip(*map(dict.values, rows))):
             if kind is _NONE or name in skip:
                 continue
+            if kind is list or kind is tuple:
+                column = next((column for earlier, column in lists if earlier == values), None)
+                if column is None:
+                    texts = _escape(_list_texts(values), special)
+                    column = (texts, texts.count(None))
+                    lists.append((values, column))
+                texts, missing = column
+                if missing < len(texts):
+                    found.append((self.id(scope, name, "string"), texts, missing > 0))
+                continue
             texts, xml_type = _texts(values, kind, lower_booleans)
-            missing = texts.count(None) if kind is list or kind is tuple else 0
-            if missing < len(texts):
-                found.append((self.id(scope, name, xml_type), texts, missing > 0))
+            found.append((self.id(scope, name, xml_type), _escape(texts, special), False))
         return found
 
 
 def _texts(values: Sequence, kind: type, lower_booleans: bool) -> tuple[Sequence, str]:
-    """The text of each of ``values`` (all of type ``kind``; None for an empty list or tuple)
-    and the XML type it is declared as."""
+    """The text of each of ``values`` (all of type ``kind``, not a list) and the XML type it is
+    declared as."""
     if kind is str:
         return values, "string"
-    if kind is list or kind is tuple:
-        try:
-            return [("; ".join(value) if value else None) for value in values], "string"
-        except TypeError:  # not all text
-            return [("; ".join(map(str, value)) if value else None) for value in values], "string"
     if kind is set or kind is frozenset:
         return ["; ".join(map(str, value)) for value in values], "string"
     if kind is bool:
@@ -135,6 +141,14 @@ def _texts(values: Sequence, kind: type, lower_booleans: bool) -> tuple[Sequence
     if kind is dict:
         return _json_texts(values), "string"
     return [value.isoformat() if isinstance(value, date) else str(value) for value in values], "string"
+
+
+def _list_texts(values: Sequence[Sequence]) -> list[str | None]:
+    """Each list as its items joined by ``"; "``; None for an empty one."""
+    try:
+        return [("; ".join(value) if value else None) for value in values]
+    except TypeError:  # not all text
+        return [("; ".join(map(str, value)) if value else None) for value in values]
 
 
 def _json_texts(values: Sequence[dict]) -> list[str]:
@@ -191,11 +205,11 @@ class _Format:
         self.pieces.append("%s")
         self.columns.append(texts)
 
-    def add_values(self, columns: list[Column], head: str, tail: str, special: re.Pattern = _SPECIAL) -> None:
-        """Each column as ``head`` (with its key id for ``{key}``), the row's text escaped and
-        ``tail``; nothing for a row whose text is None."""
+    def add_values(self, columns: list[Column], head: str, tail: str) -> None:
+        """Each column as ``head`` (with its key id for ``{key}``), the row's text and ``tail``;
+        nothing for a row whose text is None."""
         for key, texts, some_missing in columns:
-            texts, opening = _escape(texts, special), head.format(key=key)
+            opening = head.format(key=key)
             if some_missing:
                 self.add_column([f"{opening}{text}{tail}" if text is not None else "" for text in texts])
             else:
@@ -236,8 +250,8 @@ def graphml_elements(keys: Keys, scope: str, opening: list[str], rows: list[dict
         text.add(f"{indent}<{scope} ")
         text.add_column(opening if len(numbers) == len(rows) else [opening[number] for number in numbers])
         text.add(">")
-        text.add_values(keys.columns(scope, members, shape, skip=("spans",)),
-                        f'\n{indent}  <data key="d{{key}}">', "</data>", _TEXT_SPECIAL)
+        text.add_values(keys.columns(scope, members, shape, skip=("spans",), special=_TEXT_SPECIAL),
+                        f'\n{indent}  <data key="d{{key}}">', "</data>")
         text.add(f"\n{indent}</{scope}>\n")
         return text.rows(len(numbers))
 
@@ -247,8 +261,8 @@ def graphml_elements(keys: Keys, scope: str, opening: list[str], rows: list[dict
 def graphml_graph_data(keys: Keys, info: dict) -> str:
     """The graph's own ``<data>`` elements, one a line."""
     text = _Format()
-    text.add_values(keys.columns("graph", [info], next(iter(_shapes([info])))), '    <data key="d{key}">', "</data>\n",
-                    _TEXT_SPECIAL)
+    text.add_values(keys.columns("graph", [info], next(iter(_shapes([info]))), special=_TEXT_SPECIAL),
+                    '    <data key="d{key}">', "</data>\n")
     return text.rows(1)[0]
 
 
