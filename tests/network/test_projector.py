@@ -3,14 +3,18 @@ gives each window the network project() gives it, and the per-period networks of
 ``diff --by`` count their events and rank their actors as full networks with provenance do."""
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictgraph.api import ConflictGraph
 from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.importers.dataset import import_events
 from conflictgraph.network.analyze.ego import ego_network
-from conflictgraph.network.projection import Projector, project
+from conflictgraph.network.projection import Projector, _Bounds, _in_window, project
 from conflictgraph.network.reports import periods_report
 from conflictgraph.network.spec import NetworkSpec, periods_between
 
@@ -96,6 +100,36 @@ def test_periods_are_those_of_full_networks_projected_one_by_one(bundled_importe
                     for name, low, high in periods_between(f"{first}-01"[:10], _last_day(last), by)]
         assert got == periods_report(networks, by=by).data["periods"]  # events listed by the full networks
         assert any(row["events"] for row in got)
+
+
+def test_periods_in_which_nothing_changes_reuse_the_network_before_them(bundled_imported, monkeypatch):
+    graph = ConflictGraph(bundled_imported)
+    made = []
+    network = Projector.network
+    monkeypatch.setattr(Projector, "network", lambda self, **window: made.append(window) or network(self, **window))
+    got = graph.periods(NetworkSpec(), by="month", first="2019-01", last="2024-06").data["periods"]
+    assert len(got) == 66 and 0 < len(made) < len(got) / 2  # most months change nothing
+    networks = [(name, graph.network(NetworkSpec(between=(low, high))))
+                for name, low, high in periods_between("2019-01-01", "2024-06-30", "month")]
+    assert got == periods_report(networks, by="month").data["periods"]
+    assert any(row["appeared"] for row in got) and any(row["appeared"] == 0 and row["ties"] for row in got)
+
+
+_DAY = st.dates(date(2019, 1, 1), date(2021, 12, 31)).map(date.isoformat)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.none() | _DAY, st.none() | _DAY), max_size=8), st.lists(_DAY, min_size=4, max_size=4),
+       st.booleans())
+def test_two_windows_hold_the_same_ties_when_no_bound_lies_between_them(spans, days, overlapping):
+    # two windows, the second later in both days: overlapping, or one after the other
+    low, second, third, next_high = sorted(days)
+    next_low, high = (second, third) if overlapping else (third, second)
+    bounds = _Bounds(sorted(s for s, _e in spans if s is not None), sorted(e for _s, e in spans if e is not None))
+    before = [_in_window(s, e, None, (low, high)) for s, e in spans]
+    after = [_in_window(s, e, None, (next_low, next_high)) for s, e in spans]
+    if not bounds.change((low, high), (next_low, next_high)):
+        assert before == after
 
 
 def _last_day(period: str) -> str:

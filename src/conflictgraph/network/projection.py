@@ -68,11 +68,14 @@ True
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
 
 from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
@@ -80,7 +83,7 @@ from conflictgraph.network.analyze.reduce import raw_adjacency
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
 from conflictgraph.network.tie_edges import (EventMonths, aggregate, event_count, event_months, fill_provenance,
                                              merge_edges)
-from conflictgraph.network.ties import RELATIONS, TieTable, kept_table
+from conflictgraph.network.ties import RELATIONS, TieTable, days, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
 from conflictgraph.rdf.sparql_text import bound_union, inject_values, iri_ref
@@ -499,6 +502,7 @@ class Projector:
                 kinds = _VIEW_KINDS[view]
                 self._generic = [n for n, a in self._node_attrs.items() if a["generic"]]
                 self._ends = [n for n, a in self._node_attrs.items() if a["kind"] in kinds]  # of the view's edges
+        self._bounds: list[tuple[_Bounds, Callable]] | None = None  # (see same_ties)
 
     def network(self, *, as_of: str | date | None = None, between: Sequence[str | date] | None = None,
                 provenance: bool = True) -> nx.MultiDiGraph:
@@ -511,6 +515,30 @@ class Projector:
             if self.table is not None:
                 edges.update(self._table_edges(options))
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
+
+    def same_ties(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """Whether the window ``after`` (first day, last day) holds the same ties as ``before``,
+        which neither starts nor ends later: nothing the projector read starts after ``before``
+        ends and by the end of ``after``, or ends on or after the start of ``before`` and before
+        that of ``after``. (Most months of a ``diff --by month`` over the bundled graph's 77
+        years change nothing.)
+
+        >>> from conflictgraph.build.pipeline import build_store
+        >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+        >>> projector = Projector(store)
+        >>> projector.same_ties(("1990-01-01", "1990-01-31"), ("1990-02-01", "1990-02-28"))
+        True
+        >>> projector.same_ties(("2023-10-01", "2023-10-31"), ("2023-11-01", "2023-11-30"))
+        False
+        """
+        if self._bounds is None:
+            rows = [*self._rest, *self._residual]
+            self._bounds = [(_Bounds(sorted(r.start for r in rows if r.start is not None),
+                                     sorted(r.end for r in rows if r.end is not None)), list)]
+            if self.table is not None:  # (its open ends are sentinels beyond every day)
+                self._bounds.append((_Bounds(np.sort(self.table.event_start), np.sort(self.table.event_end)),
+                                     days))
+        return not any(bounds.change(as_days(before), as_days(after)) for bounds, as_days in self._bounds)
 
     def add_provenance(self, network: nx.MultiDiGraph,
                        keys: Iterable[tuple[str, str, str]] | Mapping[tuple[str, str, str], dict]) -> int:
@@ -546,6 +574,26 @@ class Projector:
                           include_generic=options.include_generic, generic=self._generic, nodes=self._ends,
                           provenance=options.provenance or set(extra))
         return merge_edges(found, extra.items())
+
+
+@dataclass(slots=True)
+class _Bounds:
+    """The start and end days of some ties, each sorted (ISO text, or day numbers)."""
+
+    starts: Sequence | np.ndarray
+    ends: Sequence | np.ndarray
+
+    def change(self, before: Sequence, after: Sequence) -> bool:
+        """Whether a tie comes into or goes out of force from the window ``before`` to the later
+        window ``after`` (each (first day, last day)): one starts in (end of ``before``, end of
+        ``after``], or ends in [start of ``before``, start of ``after``).
+
+        >>> _Bounds(["2020-01-05"], ["2020-03-01"]).change(("2020-01-01", "2020-01-31"), ("2020-02-01", "2020-02-29"))
+        False
+        """
+        (low, high), (next_low, next_high) = before, after
+        return (bisect_right(self.starts, next_high) > bisect_right(self.starts, high)
+                or bisect_left(self.ends, next_low) > bisect_left(self.ends, low))
 
 
 # Checking the options ----------------------------------------------------------------------

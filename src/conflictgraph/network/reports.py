@@ -293,8 +293,9 @@ def periods_report(networks: Iterable[tuple[str, nx.MultiDiGraph]], *, by: str =
     provenance).
 
     The networks are read one at a time (a generator need hold one period's network only);
-    with ``auto``, the periods before the first cooperative tie are also ranked on hostile ties,
-    in case no period has one.
+    a period given the same network object as the period before (nothing came into or went
+    out of force) repeats its row, with nothing appeared or ended. With ``auto``, the periods
+    before the first cooperative tie are also ranked on hostile ties, in case no period has one.
     """
     event_count = event_count or _listed_events
     candidates = ["cooperative", "hostile"] if ties == "auto" else [ties]
@@ -302,7 +303,14 @@ def periods_report(networks: Iterable[tuple[str, nx.MultiDiGraph]], *, by: str =
     previous: set | None = None
     names: list[str] = []
     analysis: dict[str, dict] = {}  # the last period's analysis description, per kind of ties
+    before = None
     for name, network in networks:
+        names.append(name)
+        if network is before:
+            for kind in candidates:
+                rows[kind].append(dict(rows[kind][-1], period=name, appeared=0, ended=0))
+            continue
+        before = network
         typed = _typed_edges(network)
         shared = {"period": name, "events": event_count(network),
                   "appeared": None if previous is None else len(typed - previous),
@@ -313,7 +321,6 @@ def periods_report(networks: Iterable[tuple[str, nx.MultiDiGraph]], *, by: str =
         if len(candidates) == 2 and rows["cooperative"][-1]["ties"]:
             candidates = ["cooperative"]  # auto settled: no more hostile rankings
         previous = typed
-        names.append(name)
     reason = None
     if ties == "auto":
         if any(row["ties"] for row in rows["cooperative"]):
