@@ -359,7 +359,8 @@ class ConflictGraph:
                          ) -> Iterator[tuple[str, nx.MultiDiGraph]]:
         """Each period's name and network (without provenance), made when asked for; a period
         in which nothing comes into or goes out of force (:meth:`Projector.same_ties`) gets the
-        same network again. Each network is emptied when the next is made: a networkx graph
+        same network again (whose ``graph`` names the window it was made for, the first of
+        those periods). Each network is emptied when the next is made: a networkx graph
         whose views were used is in a reference cycle, and a network command runs without cycle
         collection (:func:`conflictgraph.cli.options.network_options`), so each period's network
         would stay in memory to the end (a million events, 78 years: 2.1 GB at the peak against

@@ -9,8 +9,9 @@ import json
 from datetime import date
 
 import networkx as nx
+import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import conflictgraph.network.export as export
@@ -147,14 +148,16 @@ def test_a_label_that_looks_like_a_date_field_leaves_gexf_static_and_trig_refuse
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab %&<>\"'\t\n;{}")), max_size=6)
+_NUMBER = st.one_of(st.integers(0, 2), st.booleans(), st.sampled_from([1.0, 0.5]))  # 1 == True == 1.0
 _VALUE = st.one_of(st.none(), st.integers(-5, 5), st.floats(-10, 10, allow_nan=False).filter(lambda x: x != 0),
-                   st.booleans(), _TEXT, st.lists(_TEXT.filter(bool), max_size=3),
-                   st.dictionaries(st.sampled_from(["acled", "curated"]), st.integers(0, 3), max_size=2))
+                   st.booleans(), _TEXT, st.lists(_TEXT.filter(bool), max_size=3), st.lists(_NUMBER, max_size=2),
+                   st.dictionaries(st.sampled_from(["acled", "curated"]), _NUMBER, max_size=2))
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(["kind", "n", "tags", "note"]), _VALUE, max_size=4),
                 min_size=1, max_size=12))
+@example([{"tags": [1], "note": [True], "n": {"x": 1}}, {"tags": [1], "note": [1], "n": {"x": True}}])  # equal, not same
 def test_edges_of_many_shapes_read_back_as_networkx_s_own_graphml(rows):
     # Each edge's attributes in their own order and types (a row's shape), in chunks of 3 edges:
     # the text is made a shape and a column at a time, and the rows come back in the network's order.
@@ -189,3 +192,15 @@ def test_edges_of_many_shapes_read_back_as_networkx_s_own_gexf(rows):
     theirs = io.BytesIO()
     nx.write_gexf(_flattened(network, spells=True), theirs)
     _same_graph(ours, nx.read_gexf(io.BytesIO(theirs.getvalue())))
+
+
+def test_json_keeps_numbers_of_numpy_and_writes_what_orjson_cannot_by_the_json_module():
+    network = nx.MultiDiGraph()
+    network.add_edge("a", "b", key="k", score=np.float64(0.25), count=np.int64(3), huge=2**70,
+                     missing=float("nan"), when=date(2023, 1, 5))
+    network.add_edge("a", "b", key="j", score=0.5, missing=float("inf"))
+    back = json.loads(_written(network, "json"))
+    first, second = back["edges"]
+    assert first["score"] == 0.25 and first["count"] == 3 and first["huge"] == 2**70  # (the json module's line)
+    assert first["when"] == "2023-01-05" and first["missing"] != first["missing"]  # NaN, as the json module writes it
+    assert second == {"score": 0.5, "missing": None, "source": "a", "target": "b", "key": "j"}  # (orjson's)

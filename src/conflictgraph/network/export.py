@@ -7,7 +7,9 @@ in :mod:`conflictgraph.network.export_xml`). In GEXF an edge's
 ``start``/``end`` are its dynamic interval (``timeformat="date"``, so Gephi's timeline plays
 the network), and an edge in force in separate ``spans`` gets one spell per span instead.
 JSON is networkx's node-link form (edges with their ``key``; one node or edge a line, encoded by
-orjson) and keeps the values as they are. TriG writes the network as RDF in one named graph (the view), each
+orjson) and keeps the values as they are: numbers (numpy's too), text, lists and dicts; dates
+in ISO form; NaN and infinities as null (JSON has no such numbers); anything else as its text.
+TriG writes the network as RDF in one named graph (the view), each
 edge a ``net:Edge`` node with ``net:from``/``net:to``/``net:relation``/``net:sign``/
 ``net:weight``, its dates, ``prov:wasDerivedFrom`` its statements and ``dct:source`` its
 sources. (GeoJSON is not a network format: see :mod:`conflictgraph.render.geojson`.)
@@ -48,6 +50,7 @@ from datetime import date
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 
 from conflictgraph.errors import UsageError
@@ -58,13 +61,13 @@ from conflictgraph.rdf.namespaces import GRAPH_INFERRED
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["EXPORT_FORMATS", "STORE_FORMATS", "NETWORK_NS", "BATCH_EDGES", "write_network"]
+__all__ = ["EXPORT_FORMATS", "STORE_FORMATS", "NETWORK_NS", "BATCH_EDGES", "TEXT_EDGES", "write_network"]
 
 EXPORT_FORMATS = ("gexf", "graphml", "json", "trig")
 STORE_FORMATS = ("geojson",)  # written from the store, not from a projected network
 NETWORK_NS = "https://w3id.org/conflictgraph/network#"
 BATCH_EDGES = 50_000  # edges given their evidence at a time
-TEXT_EDGES = 2_000  # edges made into text at a time (text that stays in the processor's cache)
+TEXT_EDGES = 2_000  # edges made into text at a time (measured: faster than 50,000, and 200 MB less at the peak)
 
 EdgeKey = tuple[Any, Any, Any]
 Batches = Iterable[list[tuple[Any, Any, Any, dict]]]  # lists of (u, v, key, attributes)
@@ -119,7 +122,7 @@ def _batches(network: nx.MultiDiGraph, fetch: Fetch | None) -> Iterator[list[tup
 
 def _write_behind(out: IO[bytes], texts: Iterable[str | bytes]) -> None:
     """Write each of ``texts`` to ``out`` in a thread of its own while the next is made (a
-    write of a batch spends its time in the kernel, where the GIL is free); one waits at most."""
+    write spends its time in the kernel, where the GIL is free); at most one write is pending."""
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending = None
         for text in texts:
@@ -136,19 +139,47 @@ def _write_behind(out: IO[bytes], texts: Iterable[str | bytes]) -> None:
 def _json(network: nx.MultiDiGraph, info: dict, batches: Batches) -> Iterator[bytes]:
     """networkx's node-link form (``edges="edges"``: what ``nx.node_link_graph(data,
     edges="edges")`` reads back), one node or edge a line, encoded by orjson (a million events:
-    6 s with the json module, 1.5 s with orjson): values it does not know become their text."""
-    def encode(value: Any) -> bytes:
-        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
-
-    nodes = b",\n  ".join([encode({**attrs, "id": node}) for node, attrs in network.nodes(data=True)])
-    yield (b'{"directed":' + encode(network.is_directed()) + b',"multigraph":' + encode(network.is_multigraph())
-           + b',"graph":' + encode(info) + b',\n "nodes":[' + (b"\n  " + nodes if nodes else b"") + b'],\n "edges":[')
+    6 s with the json module, 1.5 s with orjson; see :func:`_encoded`)."""
+    nodes = b",\n  ".join([_encoded({**attrs, "id": node}) for node, attrs in network.nodes(data=True)])
+    yield (b'{"directed":' + _encoded(network.is_directed()) + b',"multigraph":' + _encoded(network.is_multigraph())
+           + b',"graph":' + _encoded(info) + b',\n "nodes":[' + (b"\n  " + nodes if nodes else b"") + b'],\n "edges":[')
     separator = b"\n  "
     for batch in batches:
-        yield separator + b",\n  ".join([encode({**attrs, "source": u, "target": v, "key": key})
+        yield separator + b",\n  ".join([_encoded({**attrs, "source": u, "target": v, "key": key})
                                          for u, v, key, attrs in batch])
         separator = b",\n  "
     yield b"]}\n"
+
+
+def _plain(value: Any) -> Any:
+    """A value JSON has no type for: a number of a subclass of float or int, or of numpy, as the
+    number; anything else as its text."""
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+_JSON_FALLBACK = json.JSONEncoder(ensure_ascii=False, default=_plain)
+
+
+def _encoded(value: Any) -> bytes:
+    """``value`` as JSON, by orjson; what it cannot write (an int beyond 64 bits) by the json
+    module.
+
+    >>> _encoded({"a": np.float64(1.5), "b": float("nan"), 3: range(2)})
+    b'{"a":1.5,"b":null,"3":"range(0, 2)"}'
+    >>> _encoded({"a": np.float64(1.5), "b": float("nan"), "c": 2**70})
+    b'{"a": 1.5, "b": NaN, "c": 1180591620717411303424}'
+    """
+    try:
+        return orjson.dumps(value, default=_plain, option=_JSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return _JSON_FALLBACK.encode(value).encode()
 
 
 # TriG ----------------------------------------------------------------------------------------
@@ -261,8 +292,9 @@ def _write_graphml(network: nx.MultiDiGraph, info: dict, batches: Batches, out: 
         yield graphml_elements(keys, "node", [f"id={nodes[node]}" for node in network],
                                [attrs for _node, attrs in network.nodes(data=True)])
         for batch in batches:
-            ids = quoted({key for _u, _v, key, _attrs in batch})
-            yield graphml_elements(keys, "edge", [f"source={nodes[u]} target={nodes[v]} id={ids[key]}"
+            typed = {(key, type(key)) for _u, _v, key, _attrs in batch}  # (two edges may have keys 1 and True)
+            ids = {key: attr(str(key[0])) for key in typed}
+            yield graphml_elements(keys, "edge", [f"source={nodes[u]} target={nodes[v]} id={ids[key, type(key)]}"
                                                   for u, v, key, _attrs in batch], [attrs for *_edge, attrs in batch])
 
     def head() -> str:

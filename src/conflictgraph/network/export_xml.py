@@ -3,7 +3,7 @@
 GraphML and GEXF cannot hold lists, dicts or missing values: lists become text joined by
 ``"; "``, dicts JSON text, and missing values and empty lists are left out; numbers and
 booleans keep their types (declared as networkx declares them: one key per scope, name and
-type, numbered as first met).
+type; numbered as met, a group of same-shaped rows at a time, so not always in networkx's order).
 
 A million events make 860,000 edges holding 13 million values, so the text is made a column
 at a time: the rows (attribute dicts) of a batch are grouped by shape (the names and types of
@@ -74,7 +74,7 @@ def attr(value: str) -> str:
 
 
 def quoted(values: Iterable[Any]) -> dict[Any, str]:
-    """Each of ``values`` (nodes, edge keys) as a quoted XML attribute value of its text."""
+    """Each of ``values`` (nodes) as a quoted XML attribute value of its text."""
     return {value: attr(str(value)) for value in values}
 
 
@@ -114,12 +114,14 @@ class Keys:
             if kind is list or kind is tuple:
                 column = next((column for earlier, column in lists if earlier == values), None)
                 if column is None:
-                    texts = _escape(_list_texts(values), special)
-                    column = (texts, texts.count(None))
-                    lists.append((values, column))
-                texts, missing = column
-                if missing < len(texts):
-                    found.append((self.id(scope, name, "string"), texts, missing > 0))
+                    joined, all_text = _list_texts(values)
+                    escaped = _escape(joined, special)
+                    column = (escaped, escaped.count(None))
+                    if all_text:  # (equal lists of text are the same text; [1] == [True] are not)
+                        lists.append((values, column))
+                escaped, missing = column
+                if missing < len(escaped):
+                    found.append((self.id(scope, name, "string"), escaped, missing > 0))
                 continue
             texts, xml_type = _texts(values, kind, lower_booleans)
             found.append((self.id(scope, name, xml_type), _escape(texts, special), False))
@@ -143,22 +145,27 @@ def _texts(values: Sequence, kind: type, lower_booleans: bool) -> tuple[Sequence
     return [value.isoformat() if isinstance(value, date) else str(value) for value in values], "string"
 
 
-def _list_texts(values: Sequence[Sequence]) -> list[str | None]:
-    """Each list as its items joined by ``"; "``; None for an empty one."""
+def _list_texts(values: Sequence[Sequence]) -> tuple[list[str | None], bool]:
+    """Each list as its items joined by ``"; "`` (None for an empty one), and whether every
+    item was text."""
     try:
-        return [("; ".join(value) if value else None) for value in values]
+        return [("; ".join(value) if value else None) for value in values], True
     except TypeError:  # not all text
-        return [("; ".join(map(str, value)) if value else None) for value in values]
+        return [("; ".join(map(str, value)) if value else None) for value in values], False
 
 
 def _json_texts(values: Sequence[dict]) -> list[str]:
-    """Each dict as JSON text with sorted keys; equal items encoded once (evidence counts
-    repeat: ``{"acled": 1}``)."""
+    """Each dict as JSON text with sorted keys; the same items encoded once (evidence counts
+    repeat: ``{"acled": 1}``; ``{"x": 1}`` and ``{"x": True}`` are not the same).
+
+    >>> _json_texts([{"x": 1}, {"x": True}, {"x": 1}])
+    ['{"x": 1}', '{"x": true}', '{"x": 1}']
+    """
     known: dict[tuple, str] = {}
     texts = []
     for value in values:
         try:
-            items = tuple(value.items())
+            items = tuple((name, type(item), item) for name, item in value.items())
             text = known.get(items)
             if text is None:
                 text = known[items] = _SORTED_JSON.encode(value)
@@ -261,7 +268,7 @@ def graphml_elements(keys: Keys, scope: str, opening: list[str], rows: list[dict
 def graphml_graph_data(keys: Keys, info: dict) -> str:
     """The graph's own ``<data>`` elements, one a line."""
     text = _Format()
-    text.add_values(keys.columns("graph", [info], next(iter(_shapes([info]))), special=_TEXT_SPECIAL),
+    text.add_values(keys.columns("graph", [info], next(iter(_shapes([info]))), skip=("spans",), special=_TEXT_SPECIAL),
                     '    <data key="d{key}">', "</data>\n")
     return text.rows(1)[0]
 

@@ -520,7 +520,7 @@ class Projector:
         """Whether the window ``after`` (first day, last day) holds the same ties as ``before``,
         which neither starts nor ends later: nothing the projector read starts after ``before``
         ends and by the end of ``after``, or ends on or after the start of ``before`` and before
-        that of ``after``. (Most months of a ``diff --by month`` over the bundled graph's 77
+        that of ``after``. (Most months of a ``diff --by month`` over the bundled graph's 78
         years change nothing.)
 
         >>> from conflictgraph.build.pipeline import build_store
@@ -531,6 +531,8 @@ class Projector:
         >>> projector.same_ties(("2023-10-01", "2023-10-31"), ("2023-11-01", "2023-11-30"))
         False
         """
+        if after[0] < before[0] or after[1] < before[1]:
+            return False  # (only a later window is answered)
         if self._bounds is None:
             rows = [*self._rest, *self._residual]
             self._bounds = [(_Bounds(sorted(r.start for r in rows if r.start is not None),

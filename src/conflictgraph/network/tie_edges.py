@@ -303,7 +303,7 @@ def _add_provenance(edges: list[dict], table: TieTable, ev: np.ndarray, first: n
             evidence_of[g][name] = count
     for attrs, begin, stop, low, high, evid in zip(edges, bounds, bounds[1:], source_first.tolist(),
                                                    source_first[1:].tolist(), evidence_of):
-        attrs["statements"] = []  # (one assignment a key: update's keywords would make a dict an edge)
+        attrs["statements"] = []  # (a key at a time: update(**keywords) would build a dict per edge)
         attrs["sources"] = source_names[low:high]
         attrs["events"] = ids[begin:stop]
         attrs["ties"] = ids[begin:stop]
