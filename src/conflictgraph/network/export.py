@@ -320,7 +320,7 @@ def _write_gexf(network: nx.MultiDiGraph, batches: Batches, out: IO[bytes]) -> N
 
     def body() -> Iterator[str]:
         nonlocal dated
-        yield gexf_nodes(keys, network.nodes(data=True)) + "    </nodes>\n    <edges>\n"
+        yield gexf_nodes(keys, nodes, network.nodes(data=True)) + "    </nodes>\n    <edges>\n"
         written = 0
         for batch in batches:
             opening = [f'source={nodes[u]} target={nodes[v]} id="{number}"'

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -74,7 +74,7 @@ def attr(value: str) -> str:
 
 
 def quoted(values: Iterable[Any]) -> dict[Any, str]:
-    """Each of ``values`` (nodes) as a quoted XML attribute value of its text."""
+    """Each of ``values`` (nodes) as a quoted XML attribute value of its text: an element's id."""
     return {value: attr(str(value)) for value in values}
 
 
@@ -232,16 +232,18 @@ class _Format:
         return list(map(template.__mod__, zip(*self.columns)))
 
 
-def _in_order(rows: list[dict], render: Callable[[Shape, list[int], list[dict]], list[str]]) -> str:
+def _in_order(rows: list[dict], opening: list[str], render: Callable[[Shape, list[dict], list[str]], list[str]]
+              ) -> str:
     """The text of ``rows``, in their order, each group of one shape made by ``render(shape,
-    numbers, rows of the group)``."""
+    its rows, their opening)`` (``opening``: the XML attributes of each row's element)."""
     groups = _shapes(rows)
     if len(groups) == 1:
-        [(shape, numbers)] = groups.items()
-        return "".join(render(shape, numbers, rows))
+        [shape] = groups
+        return "".join(render(shape, rows, opening))
     found = [""] * len(rows)
     for shape, numbers in groups.items():
-        for number, text in zip(numbers, render(shape, numbers, [rows[number] for number in numbers])):
+        made = render(shape, [rows[number] for number in numbers], [opening[number] for number in numbers])
+        for number, text in zip(numbers, made):
             found[number] = text
     return "".join(found)
 
@@ -252,17 +254,17 @@ def graphml_elements(keys: Keys, scope: str, opening: list[str], rows: list[dict
     """GraphML elements ``scope`` ("node" or "edge"), each with the XML attributes of
     ``opening`` and its row's values as ``<data>`` (an edge's spans are not written: GEXF has
     spells)."""
-    def render(shape: Shape, numbers: list[int], members: list[dict]) -> list[str]:
+    def render(shape: Shape, members: list[dict], opened: list[str]) -> list[str]:
         text = _Format()
         text.add(f"{indent}<{scope} ")
-        text.add_column(opening if len(numbers) == len(rows) else [opening[number] for number in numbers])
+        text.add_column(opened)
         text.add(">")
         text.add_values(keys.columns(scope, members, shape, skip=("spans",), special=_TEXT_SPECIAL),
                         f'\n{indent}  <data key="d{{key}}">', "</data>")
         text.add(f"\n{indent}</{scope}>\n")
-        return text.rows(len(numbers))
+        return text.rows(len(members))
 
-    return _in_order(rows, render)
+    return _in_order(rows, opening, render)
 
 
 def graphml_graph_data(keys: Keys, info: dict) -> str:
@@ -275,23 +277,24 @@ def graphml_graph_data(keys: Keys, info: dict) -> str:
 
 # GEXF ------------------------------------------------------------------------------------------
 
-def gexf_nodes(keys: Keys, nodes: Iterable[tuple[Any, dict]]) -> str:
-    """GEXF ``<node>`` elements: id, label (its ``label`` or id) and attribute values."""
+def gexf_nodes(keys: Keys, ids: Mapping[Any, str], nodes: Iterable[tuple[Any, dict]]) -> str:
+    """GEXF ``<node>`` elements: id (as ``ids`` quotes it), label (its ``label`` or id) and
+    attribute values."""
     listed = list(nodes)
     rows = [attrs for _node, attrs in listed]
     labels = _escape([str(node if attrs.get("label") is None else attrs["label"]) for node, attrs in listed])
-    opening = [f'id={attr(str(node))} label="{label}"' for (node, _attrs), label in zip(listed, labels)]
+    opening = [f'id={ids[node]} label="{label}"' for (node, _attrs), label in zip(listed, labels)]
 
-    def render(shape: Shape, numbers: list[int], members: list[dict]) -> list[str]:
+    def render(shape: Shape, members: list[dict], opened: list[str]) -> list[str]:
         text = _Format()
         text.add("      <node ")
-        text.add_column(opening if len(numbers) == len(rows) else [opening[number] for number in numbers])
+        text.add_column(opened)
         text.add(">")
         _add_attvalues(text, keys.columns("node", members, shape, skip=("label",), lower_booleans=True))
         text.add("\n      </node>\n")
-        return text.rows(len(numbers))
+        return text.rows(len(members))
 
-    return _in_order(rows, render)
+    return _in_order(rows, opening, render)
 
 
 def gexf_edges(keys: Keys, opening: list[str], rows: list[dict]) -> tuple[str, bool]:
@@ -301,14 +304,14 @@ def gexf_edges(keys: Keys, opening: list[str], rows: list[dict]) -> tuple[str, b
     (the graph is then dynamic)."""
     dated = False
 
-    def render(shape: Shape, numbers: list[int], members: list[dict]) -> list[str]:
+    def render(shape: Shape, members: list[dict], opened: list[str]) -> list[str]:
         nonlocal dated
         held = {name for name, kind in zip(*shape) if kind is not _NONE}
         spans = [row["spans"] for row in members] if "spans" in held else None
         dated = dated or bool({"start", "end"} & held) or any(spans or ())
         text = _Format()
         text.add("      <edge ")
-        text.add_column(opening if len(numbers) == len(rows) else [opening[number] for number in numbers])
+        text.add_column(opened)
         for name in GEXF_EDGE_FIELDS:
             if name not in held:
                 continue
@@ -324,9 +327,9 @@ def gexf_edges(keys: Keys, opening: list[str], rows: list[dict]) -> tuple[str, b
             text.add_column(_spells(spans))
         _add_attvalues(text, keys.columns("edge", members, shape, skip=_GEXF_SKIP, lower_booleans=True))
         text.add("\n      </edge>\n")
-        return text.rows(len(numbers))
+        return text.rows(len(members))
 
-    return _in_order(rows, render), dated
+    return _in_order(rows, opening, render), dated
 
 
 def _add_attvalues(text: _Format, columns: list[Column]) -> None:
@@ -360,6 +363,4 @@ def _spells(column: list) -> list[str]:
 
 
 def _spell(start: Any, end: Any) -> str:
-    if start is not None and end is not None:
-        return f' start="{start}" end="{end}"'
     return (f' start="{start}"' if start is not None else "") + (f' end="{end}"' if end is not None else "")

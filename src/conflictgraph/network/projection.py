@@ -502,7 +502,7 @@ class Projector:
                 kinds = _VIEW_KINDS[view]
                 self._generic = [n for n, a in self._node_attrs.items() if a["generic"]]
                 self._ends = [n for n, a in self._node_attrs.items() if a["kind"] in kinds]  # of the view's edges
-        self._bounds: list[tuple[_Bounds, Callable]] | None = None  # (see same_ties)
+        self._bounds: tuple[_Bounds, _Bounds | None] | None = None  # (see _tie_bounds)
 
     def network(self, *, as_of: str | date | None = None, between: Sequence[str | date] | None = None,
                 provenance: bool = True) -> nx.MultiDiGraph:
@@ -533,14 +533,20 @@ class Projector:
         """
         if after[0] < before[0] or after[1] < before[1]:
             return False  # (only a later window is answered)
+        rows, events = self._tie_bounds()
+        return not (rows.change(before, after)
+                    or events is not None and events.change(days(before), days(after)))
+
+    def _tie_bounds(self) -> tuple[_Bounds, _Bounds | None]:
+        """The start and end days of the admitted rows (ISO text) and of the table's events (day
+        numbers; open ends are sentinels beyond every day), sorted when first asked for."""
         if self._bounds is None:
             rows = [*self._rest, *self._residual]
-            self._bounds = [(_Bounds(sorted(r.start for r in rows if r.start is not None),
-                                     sorted(r.end for r in rows if r.end is not None)), list)]
-            if self.table is not None:  # (its open ends are sentinels beyond every day)
-                self._bounds.append((_Bounds(np.sort(self.table.event_start), np.sort(self.table.event_end)),
-                                     days))
-        return not any(bounds.change(as_days(before), as_days(after)) for bounds, as_days in self._bounds)
+            self._bounds = (_Bounds(sorted(r.start for r in rows if r.start is not None),
+                                    sorted(r.end for r in rows if r.end is not None)),
+                            None if self.table is None else
+                            _Bounds(np.sort(self.table.event_start), np.sort(self.table.event_end)))
+        return self._bounds
 
     def add_provenance(self, network: nx.MultiDiGraph,
                        keys: Iterable[tuple[str, str, str]] | Mapping[tuple[str, str, str], dict]) -> int:
@@ -585,7 +591,7 @@ class _Bounds:
     starts: Sequence | np.ndarray
     ends: Sequence | np.ndarray
 
-    def change(self, before: Sequence, after: Sequence) -> bool:
+    def change(self, before: Sequence | np.ndarray, after: Sequence | np.ndarray) -> bool:
         """Whether a tie comes into or goes out of force from the window ``before`` to the later
         window ``after`` (each (first day, last day)): one starts in (end of ``before``, end of
         ``after``], or ends in [start of ``before``, start of ``after``).

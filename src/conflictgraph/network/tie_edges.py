@@ -118,6 +118,16 @@ def _rows_of(table: TieTable, keys: Iterable[EdgeKey]) -> np.ndarray:
     return offsets + np.arange(len(offsets))
 
 
+def _kept_rows_of(table: TieTable, keys: Iterable[EdgeKey], *, as_of: str | None, between: Sequence[str] | None,
+                  evidence: str, statuses: Iterable[str] | None) -> np.ndarray:
+    """The rows of the edges ``keys`` that :func:`select` keeps with these options (and
+    ``include_generic``: the keys name the edges), ascending, found without a mask of the
+    whole table."""
+    rows = _rows_of(table, keys)
+    return rows[_kept_events(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses)[
+        table.event[rows]]]
+
+
 def _row_codes(table: TieTable, rows: np.ndarray | None = None) -> np.ndarray:
     """One int64 per row (of ``rows``, else of all) for its (a, b, relation): ascending, as the
     table's rows are sorted."""
@@ -245,9 +255,7 @@ def fill_provenance(table: TieTable, edges: Mapping[EdgeKey, dict], *, as_of: st
     >>> fill_provenance(table, edges), edges["x", "y", "fought"]["events"]
     (1, ['e1'])
     """
-    rows = _rows_of(table, edges)  # (select's rows for these keys, found without a mask of the whole table)
-    rows = rows[_kept_events(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses)[
-        table.event[rows]]]
+    rows = _kept_rows_of(table, edges, as_of=as_of, between=between, evidence=evidence, statuses=statuses)
     if len(rows) == 0:
         return 0
     a, b, rel, ev, first, weight = _groups(table, rows)
@@ -425,9 +433,7 @@ def event_months(table: TieTable, keys: Iterable[EdgeKey], *, as_of: str | None 
     >>> found.nodes["z"]
     (1, {'2023-01': 1})
     """
-    mask = select(table, as_of=as_of, between=between, evidence=evidence, statuses=statuses, include_generic=True,
-                  keys=list(keys))
-    rows = np.flatnonzero(mask)
+    rows = _kept_rows_of(table, keys, as_of=as_of, between=between, evidence=evidence, statuses=statuses)
     if not len(rows):
         return EventMonths({}, {}, (0, {}))
     a, b, rel, ev, first, weight = _groups(table, rows)
