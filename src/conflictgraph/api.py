@@ -345,9 +345,7 @@ class ConflictGraph:
         projector = None
         if start is None or end is None:
             projector = Projector(self.store, **spec.projector_options())
-            whole = self._network(spec, provenance=False, projector=projector)
-            first_day, last_day = _dated_span(whole)
-            whole.clear()  # freed now (see _period_networks)
+            first_day, last_day = self._dated_span(spec, projector)
             start, end = start or first_day, end or last_day
         if start > end:  # (checked before the store is read when both are given)
             raise UsageError(f"the periods would start at {start}, after their end {end}")
@@ -375,6 +373,21 @@ class ConflictGraph:
             yield name, network
         if network is not None:
             network.clear()
+
+    def _dated_span(self, spec: NetworkSpec, projector: Projector) -> tuple[str, str]:
+        """The first and the last date of the ties of ``spec``'s network of every date (around
+        its focus, when it has one)."""
+        if spec.focus:
+            whole = self._network(spec, provenance=False, projector=projector)
+            days = [d for neighbours in raw_adjacency(whole).values() for keyed in neighbours.values()
+                    for data in keyed.values() for d in (data.get("start"), data.get("end")) if d]
+            whole.clear()  # freed now (see _period_networks)
+            span = (min(days), max(days)) if days else None
+        else:
+            span = projector.dated_span()
+        if span is None:
+            raise UsageError("no dated tie in this view, so there are no periods to compare")
+        return span
 
     def viz(self, spec: NetworkSpec | None = None, *, size_by: str = "degree", color_by: str = "type",
             ties: str = "signed", title: str | None = None, layout_threshold: int = 300,
@@ -406,13 +419,6 @@ class ConflictGraph:
                           as_of_span=span, layout_threshold=layout_threshold, max_edges=max_edges)
 
 
-def _dated_span(network: nx.MultiDiGraph) -> tuple[str, str]:
-    """The first and the last date of the ties of ``network``."""
-    days = [d for neighbours in raw_adjacency(network).values() for keyed in neighbours.values()
-            for data in keyed.values() for d in (data.get("start"), data.get("end")) if d]
-    if not days:
-        raise UsageError("no dated tie in this view, so there are no periods to compare")
-    return min(days), max(days)
 
 
 def _period_text(period: tuple[str, str]) -> str:

@@ -90,6 +90,24 @@ def test_event_count_of_a_network_without_provenance_is_that_of_the_full_one(bun
     assert max(counts) > 0
 
 
+def _span(network) -> tuple[str, str] | None:
+    days = [d for *_e, data in network.edges(data=True) for d in (data["start"], data["end"]) if d]
+    return (min(days), max(days)) if days else None
+
+
+@pytest.mark.parametrize("filters", [*FILTERS, {"evidence": "ucdp-ged"}, {"view": "alliance", "evidence": "acled"}],
+                         ids=_name)
+def test_the_dated_span_is_that_of_the_network_of_every_date(bundled_imported, filters):
+    projector = Projector(bundled_imported, **filters)
+    assert projector.dated_span() == _span(projector.network(provenance=False)) == _span(projector.network())
+
+
+def test_the_dated_span_of_a_kept_table_and_of_no_dated_tie(on_disk):
+    projector = Projector(open_for_reading(on_disk))
+    assert projector.table is not None and projector.dated_span() == _span(projector.network())
+    assert Projector(open_for_reading(on_disk), status=["admitted"], evidence="acled").dated_span() is None
+
+
 def test_periods_are_those_of_full_networks_projected_one_by_one(bundled_imported):
     graph = ConflictGraph(bundled_imported)
     for spec, by, first, last in [(NetworkSpec(), "month", "2023-09", "2024-01"),

@@ -511,10 +511,29 @@ class Projector:
         day, window = resolve_window(as_of, between)
         options = replace(self._filters, day=day, window=window, provenance=provenance)
         with gc_paused():
-            edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
-            if self.table is not None:
-                edges.update(self._table_edges(options))
+            edges = self._edges(options)
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
+
+    def dated_span(self) -> tuple[str, str] | None:
+        """The first and the last date of the ties of every date (those of :meth:`network`
+        without a window), found without making the network; None when no tie is dated.
+
+        >>> from conflictgraph.build.pipeline import build_store
+        >>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+        >>> Projector(store).dated_span()
+        ('2011-01-01', '2024-06-30')
+        """
+        with gc_paused():
+            edges = self._edges(replace(self._filters, day=None, window=None, provenance=False))
+            found = [day for attrs in edges.values() for day in (attrs["start"], attrs["end"]) if day]
+        return (min(found), max(found)) if found else None
+
+    def _edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
+        """The edges of the network for ``options``, by key, in no order."""
+        edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
+        if self.table is not None:
+            edges.update(self._table_edges(options))
+        return edges
 
     def same_ties(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """Whether the window ``after`` (first day, last day) holds the same ties as ``before``,
