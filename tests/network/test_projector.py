@@ -7,7 +7,7 @@ from datetime import date
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conflictgraph.api import ConflictGraph
@@ -174,3 +174,29 @@ def test_periods_report_reads_networks_one_at_a_time_and_settles_auto_ties_after
     report = periods_report(iter(only_hostile))
     assert report.meta["ties"] == "hostile" and "no cooperative tie" in report.meta["ties_reason"]
     assert [(r["ties"], r["appeared"], r["ended"]) for r in report.data["periods"]] == [(1, None, None), (1, 1, 1)]
+
+
+_OPEN_DAY = st.none() | _DAY
+_EVENT = st.fixed_dictionaries({"sideA": st.lists(st.sampled_from("abc"), min_size=1, max_size=2, unique=True),
+                                "sideB": st.lists(st.sampled_from("bcd"), min_size=1, max_size=2, unique=True),
+                                "start": _OPEN_DAY, "end": _OPEN_DAY})
+_EXTRA = st.dictionaries(st.tuples(st.sampled_from("ab"), st.sampled_from("bc"),
+                                   st.sampled_from(["fought", "fought-alongside", "allied"])),
+                         st.fixed_dictionaries({"start": _OPEN_DAY, "end": _OPEN_DAY, "weight": st.just(1),
+                                                "events": st.just(["curated-event"])}), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_EVENT, max_size=8), _EXTRA, st.sampled_from([None, ["fought"], ["fought-alongside"]]))
+@example([{"sideA": ["a"], "sideB": ["b"], "start": "2019-01-01", "end": "2019-01-01"}],  # merged: open
+         {("a", "b", "fought"): {"start": None, "end": None, "weight": 1, "events": ["curated-event"]}}, None)
+def test_the_dated_span_of_table_edges_is_that_of_the_edges_made(events, extra, relations):
+    from conflictgraph.network.tie_edges import aggregate, dated_span, event_relations, merge_edges
+    from conflictgraph.network.ties import TieTable
+
+    table = TieTable.from_events([{"event": f"e{n}", "kind": "acled", **{k: v for k, v in event.items() if v}}
+                                  for n, event in enumerate(events)])
+    entries = [e for e in event_relations() if relations is None or e.relation in relations]
+    made = merge_edges(aggregate(table, entries, provenance=False), {k: dict(v) for k, v in extra.items()}.items())
+    days = [d for attrs in made.values() for d in (attrs["start"], attrs["end"]) if d]
+    assert dated_span(table, entries, extra) == ((min(days), max(days)) if days else None)

@@ -81,8 +81,8 @@ from conflictgraph.errors import UsageError
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.analyze.reduce import raw_adjacency
 from conflictgraph.network.spec import VIEWS, Relation, describe_window, load_projection, merge_spans, resolve_window
-from conflictgraph.network.tie_edges import (EventMonths, aggregate, event_count, event_months, fill_provenance,
-                                             merge_edges)
+from conflictgraph.network.tie_edges import (EventMonths, aggregate, dated_span, event_count, event_months,
+                                             fill_provenance, merge_edges)
 from conflictgraph.network.ties import RELATIONS, TieTable, days, kept_table
 from conflictgraph.rdf.namespaces import (CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, GRAPH_INFERRED, ID,
                                           SPARQL_PREFIXES, STATUSES)
@@ -511,7 +511,9 @@ class Projector:
         day, window = resolve_window(as_of, between)
         options = replace(self._filters, day=day, window=window, provenance=provenance)
         with gc_paused():
-            edges = self._edges(options)
+            edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
+            if self.table is not None:
+                edges.update(self._table_edges(options))
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
 
     def dated_span(self) -> tuple[str, str] | None:
@@ -523,17 +525,17 @@ class Projector:
         >>> Projector(store).dated_span()
         ('2011-01-01', '2024-06-30')
         """
+        options = replace(self._filters, day=None, window=None, provenance=False)
         with gc_paused():
-            edges = self._edges(replace(self._filters, day=None, window=None, provenance=False))
-            found = [day for attrs in edges.values() for day in (attrs["start"], attrs["end"]) if day]
+            edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
+            spans = [_dated(edges.values())]
+            if self.table is not None:  # the table's edges (many) by its columns, with the residual's
+                spans.append(dated_span(self.table, self._events, self._residual_edges(options),
+                                        evidence=options.evidence, statuses=options.statuses,
+                                        include_generic=options.include_generic, generic=self._generic,
+                                        nodes=self._ends))
+        found = [day for span in spans if span for day in span]
         return (min(found), max(found)) if found else None
-
-    def _edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
-        """The edges of the network for ``options``, by key, in no order."""
-        edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
-        if self.table is not None:
-            edges.update(self._table_edges(options))
-        return edges
 
     def same_ties(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """Whether the window ``after`` (first day, last day) holds the same ties as ``before``,
@@ -592,8 +594,7 @@ class Projector:
         """The edges of the event relations: the table's rows aggregated, with the edges of the
         residual (curated) events merged onto the same keys."""
         assert self.table is not None
-        facts = self._residual_facts
-        extra = dict(_attributes(_collect_edges(self._residual, facts, options), facts))
+        extra = self._residual_edges(options)
         # Without provenance, an edge the residual (curated) events share still gets it, so the
         # two merge exactly and the edges with statements say so.
         found = aggregate(self.table, self._events, as_of=options.day, between=options.window,
@@ -601,6 +602,11 @@ class Projector:
                           include_generic=options.include_generic, generic=self._generic, nodes=self._ends,
                           provenance=options.provenance or set(extra))
         return merge_edges(found, extra.items())
+
+    def _residual_edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
+        """The edges of the event relations' residual (curated) events, by key."""
+        facts = self._residual_facts
+        return dict(_attributes(_collect_edges(self._residual, facts, options), facts))
 
 
 @dataclass(slots=True)
@@ -907,6 +913,12 @@ def _attributes(edges: dict[tuple[str, str, str], _EdgeRows], facts: _Facts
     freed (popped) as its attributes are made."""
     for key in sorted(edges):
         yield key, _edge_attributes(edges.pop(key), facts)
+
+
+def _dated(edges: Iterable[dict]) -> tuple[str, str] | None:
+    """The first and the last date of ``edges`` (attributes), None when none is dated."""
+    found = [day for attrs in edges for day in (attrs["start"], attrs["end"]) if day]
+    return (min(found), max(found)) if found else None
 
 
 def _assemble(edges: Iterable[tuple[tuple[str, str, str], dict]], node_attrs: dict[str, dict],

@@ -10,6 +10,7 @@ and ``fought-alongside`` relations of imported events).
   edges a command shows, after it has chosen them on counts alone);
 - :func:`merge_edges`: adds the edges of the residual events (those the table leaves to the
   queries) onto the same keys;
+- :func:`dated_span`: the first and last date of those edges, without making them;
 - :func:`event_count`: how many events lie behind chosen edges, each once;
 - :func:`event_months`: how many events lie behind chosen edges, per month, per edge, per node
   and in all, counted on the table's columns (a page of the heaviest ties of a million events
@@ -38,9 +39,10 @@ import numpy as np
 
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
-from conflictgraph.network.ties import NO_START, RELATIONS, TieTable, days, event_relations, iso_days, sorted_distinct
+from conflictgraph.network.ties import (NO_END, NO_START, RELATIONS, TieTable, days, event_relations, iso_days,
+                                       sorted_distinct)
 
-__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "event_count", "event_months", "EventMonths",
+__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "dated_span", "event_count", "event_months", "EventMonths",
            "event_relations"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
@@ -517,6 +519,53 @@ def merge_edges(base: dict[tuple[str, str, str], dict], extra: Iterable[tuple[tu
         else:
             edge["weight"] += len(other["events"])
     return base
+
+
+def dated_span(table: TieTable, entries: Sequence[Relation], extra: Mapping[EdgeKey, dict], *,
+               evidence: str = "all", statuses: Iterable[str] | None = None, include_generic: bool = False,
+               generic: Iterable[str] = (), nodes: Iterable[str] | None = None) -> tuple[str, str] | None:
+    """The first and the last date of the edges :func:`aggregate` makes of every date with
+    these options (same parameters) once the edges ``extra`` are merged onto them
+    (:func:`merge_edges`), found without making them; None when no edge is dated. An edge's
+    start is that of its earliest event, none (open) when one of them has none, and the same
+    for its end.
+
+    >>> table = TieTable.from_events([
+    ...     {"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"], "start": "2023-01-05",
+    ...      "end": "2023-01-05"},
+    ...     {"event": "e2", "kind": "acled", "sideA": ["x"], "sideB": ["z"], "end": "2023-03-01"}])
+    >>> dated_span(table, event_relations(), {})
+    ('2023-01-05', '2023-03-01')
+    >>> dated_span(table, event_relations(), {("x", "y", "fought"): {"start": None, "end": "2024-02-01"}})
+    ('2023-03-01', '2024-02-01')
+    """
+    relations = {r.relation for r in entries if r.relation in RELATIONS}
+    rows = select(table, evidence=evidence, statuses=statuses, include_generic=include_generic, generic=generic,
+                  nodes=nodes, relations=relations)
+    starts = ends = codes = np.zeros(0, dtype=np.int32)
+    if len(rows):
+        _a, _b, _rel, ev, first, _weight = _groups(table, rows)
+        starts = np.minimum.reduceat(table.event_start[ev], first)
+        ends = np.maximum.reduceat(table.event_end[ev], first)
+        codes = _row_codes(table, rows[first])
+    actors = table.actors.index()
+    found: list[str] = []  # the dates of the extra edges, merged with the table's of the same key
+    for (x, y, relation), attrs in extra.items():
+        start, end = attrs["start"], attrs["end"]
+        if x in actors and y in actors and relation in RELATIONS:
+            code = (actors[x] * len(table.actors) + actors[y]) * len(RELATIONS) + RELATIONS.index(relation)
+            g = int(np.searchsorted(codes, code))
+            if g < len(codes) and codes[g] == code:
+                table_start, table_end = iso_days(np.array([starts[g], ends[g]], dtype=np.int32))
+                start = None if start is None or table_start is None else min(start, table_start)
+                end = None if end is None or table_end is None else max(end, table_end)
+                starts[g], ends[g] = NO_START, NO_END  # (counted here)
+        found += [day for day in (start, end) if day]
+    dated = np.r_[starts, ends]
+    dated = dated[(dated != NO_START) & (dated != NO_END)]
+    if len(dated):
+        found += iso_days(np.array([dated.min(), dated.max()], dtype=np.int32))
+    return (min(found), max(found)) if found else None
 
 
 def _merge_provenance(edge: dict, other: dict) -> None:
