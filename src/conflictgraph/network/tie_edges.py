@@ -42,8 +42,8 @@ from conflictgraph.network.spec import Relation, merge_spans
 from conflictgraph.network.ties import (NO_END, NO_START, RELATIONS, TieTable, days, event_relations, iso_days,
                                        sorted_distinct)
 
-__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "dated_span", "event_count", "event_months", "EventMonths",
-           "event_relations"]
+__all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "dated_span", "event_count", "event_months",
+           "EventMonths", "event_relations"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
 
@@ -564,7 +564,7 @@ def dated_span(table: TieTable, entries: Sequence[Relation], extra: Mapping[Edge
     dated = np.r_[starts, ends]
     dated = dated[(dated != NO_START) & (dated != NO_END)]
     if len(dated):
-        found += iso_days(np.array([dated.min(), dated.max()], dtype=np.int32))
+        found += [day for day in iso_days(np.array([dated.min(), dated.max()], dtype=np.int32)) if day]
     return (min(found), max(found)) if found else None
 
 
