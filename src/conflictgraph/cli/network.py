@@ -14,7 +14,7 @@ import click
 
 from conflictgraph.cli.options import format_option, network_options, note, ties_option, with_graph
 from conflictgraph.errors import UsageError
-from conflictgraph.network.analyze.reduce import analysis_graph, describe_analysis
+from conflictgraph.network.analyze.reduce import describe_analysis, network_meta
 from conflictgraph.network.reports import DYAD_RANKS, LISTED_TRIANGLES
 from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.query.results import Report, Table
@@ -256,8 +256,7 @@ def export(graph, to_format: str, output: Path | None, spec: NetworkSpec) -> Non
              + (f"; wrote {output}" if output else ""))
         return
     network = _write(output, lambda handle: graph.export(to_format, handle, spec))
-    meta = dict(analysis_graph(network, ties="signed").graph["analysis"], ties="all", edges=network.number_of_edges())
-    note(describe_analysis(meta))
+    note(describe_analysis(network_meta(network)))  # (counted on the network: no analysis graph to make)
     if output is not None:
         note(f"wrote {output}")
 

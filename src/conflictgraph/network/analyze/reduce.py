@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["TIES", "TIE_CHOICES", "analysis_graph", "signed_pairs", "pairs_graph", "hostile_only", "net_degrees",
-           "choose_ties", "describe_analysis", "raw_adjacency"]
+           "choose_ties", "describe_analysis", "network_meta", "raw_adjacency"]
 
 TIES = ("cooperative", "hostile", "signed", "all")
 TIE_CHOICES = ("auto", *TIES)  # what the network commands' --ties offers
@@ -314,6 +314,19 @@ def _analysis_meta(info: dict, graph: nx.Graph, *, ties: str, wanted: set[str] |
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
     }
+
+
+def network_meta(network: nx.MultiDiGraph) -> dict:
+    """What :func:`describe_analysis` says of ``network`` itself, every node and tie of it
+    (its view, window and filters as it records them): what ``export`` wrote.
+
+    >>> import networkx as nx
+    >>> net = nx.MultiDiGraph(view="actors", window="all dates")
+    >>> _ = net.add_edge("a", "b", key="fought"); _ = net.add_edge("a", "b", key="allied")
+    >>> describe_analysis(network_meta(net)).split(", ")[-2:]
+    ['all ties: 2 nodes', '2 ties']
+    """
+    return _analysis_meta(network.graph, network, ties="all", wanted=None)
 
 
 def describe_analysis(meta: dict) -> str:
