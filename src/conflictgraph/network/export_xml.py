@@ -41,26 +41,47 @@ Column = tuple[str, Sequence[Any], bool]  # key id, a text per row (None: left o
 
 # Escapes ---------------------------------------------------------------------------------------
 
-_SPECIAL = re.compile(r'[&<>"\n\r\t]')  # in an attribute value
-_TEXT_SPECIAL = re.compile(r"[&<>\r]")  # in text
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+class _Special:
+    """The characters that must be escaped in an attribute value, or in text.
+
+    >>> _SPECIAL.found_in('a "b"'), _TEXT_SPECIAL.found_in('a "b"'), _SPECIAL.escape('a "b" & c')
+    (True, False, 'a &quot;b&quot; &amp; c')
+    """
+
+    def __init__(self, characters: str):
+        self.characters = characters
+        self.pattern = re.compile(f"[{re.escape(characters)}]")
+
+    def found_in(self, text: str) -> bool:
+        # (a scan per character: ten times one regex search of a part's column of text)
+        return any(character in text for character in self.characters)
+
+    def escape(self, text: str) -> str:
+        return self.pattern.sub(_escaped, text)
 
 
 def _escaped(match: re.Match) -> str:
     return _ESCAPES[match.group()]
 
 
-def _escape(texts: Sequence[Any], special: re.Pattern = _SPECIAL) -> Sequence[Any]:
+_SPECIAL = _Special('&<>"\n\r\t')  # in an attribute value
+_TEXT_SPECIAL = _Special("&<>\r")  # in text
+
+
+def _escape(texts: Sequence[Any], special: _Special = _SPECIAL) -> Sequence[Any]:
     """``texts`` (None kept) escaped for an attribute value (or, with :data:`_TEXT_SPECIAL`,
-    for text); most columns need no escape, which one search finds, and each distinct text is
-    escaped once (JSON text of evidence counts repeats, quotes and all).
+    for text); most columns need no escape, which one look at them all finds, and each
+    distinct text is escaped once (JSON text of evidence counts repeats, quotes and all).
 
     >>> _escape(['a "b" & c', "plain", None])
     ['a &quot;b&quot; &amp; c', 'plain', None]
     """
-    if special.search("".join(filter(None, texts))) is None:
+    if not special.found_in("".join(filter(None, texts))):
         return texts
-    escaped = {text: special.sub(_escaped, text) for text in set(texts) if text}
+    escaped = {text: special.escape(text) for text in set(texts) if text}
     return [escaped.get(text, text) for text in texts]
 
 
@@ -70,7 +91,7 @@ def attr(value: str) -> str:
     >>> attr('a "b" & c'), attr("plain")
     ('"a &quot;b&quot; &amp; c"', '"plain"')
     """
-    return f'"{value}"' if _SPECIAL.search(value) is None else f'"{_SPECIAL.sub(_escaped, value)}"'
+    return f'"{_SPECIAL.escape(value)}"' if _SPECIAL.found_in(value) else f'"{value}"'
 
 
 def quoted(values: Iterable[Any]) -> dict[Any, str]:
@@ -95,7 +116,7 @@ class Keys:
         return found
 
     def columns(self, scope: str, rows: list[dict], shape: Shape, *, skip: Collection[str] = (),
-                lower_booleans: bool = False, special: re.Pattern = _SPECIAL) -> list[Column]:
+                lower_booleans: bool = False, special: _Special = _SPECIAL) -> list[Column]:
         """Of ``rows`` (all of ``shape``), each attribute a file can hold (not None, not in
         ``skip``): its key id, each row's text escaped (for an attribute value, or with
         :data:`_TEXT_SPECIAL` for text; None for an empty list: left out) and whether some
@@ -355,8 +376,8 @@ def _spells(column: list) -> list[str]:
     '          <spell start="2023-01-01" end="2023-01-02" />'
     """
     days = [day for spans in column if spans for span in spans for day in span if day is not None]
-    if _SPECIAL.search("".join(map(str, days))) is not None:
-        column = [[[None if day is None else _SPECIAL.sub(_escaped, str(day)) for day in span] for span in spans]
+    if _SPECIAL.found_in("".join(map(str, days))):
+        column = [[[None if day is None else _SPECIAL.escape(str(day)) for day in span] for span in spans]
                   if spans else spans for spans in column]
     return [("\n        <spells>" + "".join([f"\n          <spell{_spell(start, end)} />" for start, end in spans])
              + "\n        </spells>") if spans else "" for spans in column]
