@@ -90,6 +90,18 @@ def test_event_count_of_a_network_without_provenance_is_that_of_the_full_one(bun
     assert max(counts) > 0
 
 
+def test_event_count_without_a_table_is_that_of_the_listed_events(bundled_copy):
+    projector = Projector(bundled_copy())  # the curated graph alone: every event from the queries
+    assert projector.table is None
+    for window in WINDOWS:
+        full = projector.network(**window)
+        assert projector.event_count(full) == _listed(full)
+        if len(full):
+            focus = max(full, key=full.degree)
+            assert projector.event_count(ego_network(full, focus, 1)) == _listed(ego_network(full, focus, 1))
+    assert projector.event_count(projector.network(as_of="2023-11-07")) > 0
+
+
 def _span(network) -> tuple[str, str] | None:
     days = [d for *_e, data in network.edges(data=True) for d in (data["start"], data["end"]) if d]
     return (min(days), max(days)) if days else None

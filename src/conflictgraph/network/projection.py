@@ -70,7 +70,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -578,10 +578,10 @@ class Projector:
         """How many events lie behind the edges of ``network`` (made by :meth:`network`, with or
         without provenance, or a subgraph of it that its nodes induce: an ego network), each
         event once."""
-        listed = listed_events(network)
+        info = network.graph
+        listed = self._listed_events(info["as_of"], info["between"], network)
         if self.table is None:
             return len(listed)
-        info = network.graph
         in_table = event_count(self.table, network, as_of=info["as_of"], between=info["between"],
                                evidence=info["evidence"], statuses=info["status"], relations=info["relations"])
         if not listed:
@@ -591,6 +591,16 @@ class Projector:
         # ids are sorted: a few listed ids are looked up there, not through a million-entry dict.)
         table_events = self.table.events.strings
         return in_table + sum(1 for e in listed if not _in_sorted(table_events, e))
+
+    def _listed_events(self, day: str | None, window: Sequence[str] | None, nodes: Container[str]) -> set[str]:
+        """The events that the curated relations' and residual events' edges between ``nodes``
+        list in the network of this window (an ``as_of`` day or a ``between`` window), each
+        once: what the network's edges list besides the table's events, gathered again from the
+        admitted rows (a thousand, where the network has a million events' edges)."""
+        options = replace(self._filters, day=day, window=tuple(window) if window else None)
+        return {event for rows, facts in ((self._rest, self._rest_facts), (self._residual, self._residual_facts))
+                for (a, b, _relation), edge in _collect_edges(rows, facts, options).items()
+                if a in nodes and b in nodes for event in edge.events}
 
     def _table_edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
         """The edges of the event relations: the table's rows aggregated, with the edges of the
