@@ -286,8 +286,10 @@ class ConflictGraph:
         of tie and its evidence (auto: cooperative paths, else paths over any tie, saying so)."""
         spec = spec or NetworkSpec()
         a, b = self.resolve(source).iri, self.resolve(target).iri
-        return paths_report(self.network(spec), a, b, k=k, max_hops=max_hops, relations=spec.relation_names(),
-                            label_of=self.label, ties=ties)
+        projector = Projector(self.store, **spec.projector_options())
+        return paths_report(self._network(spec, provenance=False, projector=projector), a, b, k=k, max_hops=max_hops,
+                            relations=spec.relation_names(), label_of=self.label, ties=ties,
+                            fetch=projector.add_provenance)
 
     def dyads(self, spec: NetworkSpec | None = None, *, relation: str = "fought", rank_by: str = "events",
               top: int = 20) -> Report:

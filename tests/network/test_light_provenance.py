@@ -8,6 +8,7 @@ import pytest
 from conflictgraph.build.pipeline import open_for_reading
 from conflictgraph.network.analyze import network_diff
 from conflictgraph.network.projection import add_provenance, project, table_event_months
+from conflictgraph.network.spec import NetworkSpec
 from conflictgraph.network.ties import RELATIONS, kept_table
 
 pytestmark = pytest.mark.slow  # the bundled graph on disk with imports through the CLI
@@ -77,6 +78,27 @@ def test_diff_of_light_networks_is_the_full_diff(store, ties):
     for part in ("switched", "analysis", "measure"):
         assert light[part] == full[part], part
     _same_moves(light["moves"], full["moves"])
+
+
+@pytest.mark.parametrize("ties", ["auto", "hostile", "all"])
+def test_paths_found_on_counts_explain_their_hops_as_the_full_network_does(store, ties):
+    from conflictgraph.api import ConflictGraph
+    from conflictgraph.network.reports import paths_report
+
+    graph = ConflictGraph(store)
+    full = graph.network()
+    ends = sorted(full, key=lambda n: (-full.degree(n), n))[:6]  # well-tied actors: long and short paths
+    found = 0
+    for source, target in zip(ends, ends[1:]):
+        fetched: list[tuple] = []
+        light = graph._network(NetworkSpec(), provenance=False)
+        got = paths_report(light, source, target, k=2, ties=ties,
+                           fetch=lambda net, keys: fetched.extend(keys) or add_provenance(store, net, keys))
+        assert got.data == paths_report(full, source, target, k=2, ties=ties).data
+        hops = [hop for path in got.data["paths"] for hop in path]
+        assert {(e["from"], e["to"], e["relation"]) for hop in hops for e in hop["edges"]} <= set(fetched)
+        found += sum(bool(hop["events"]) for hop in hops)
+    assert found  # some hop stands on imported events, read for it alone
 
 
 def _same_moves(found: list[dict], expected: list[dict]) -> None:

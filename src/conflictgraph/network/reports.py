@@ -115,10 +115,11 @@ def _explain(meta: dict, reason: str | None, *, empty: bool, network: nx.MultiDi
 
 def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int = 1, max_hops: int | None = None,
                  relations: list[str] | None = None, label_of: Callable[[str], str] = str,
-                 ties: str = "auto") -> Report:
+                 ties: str = "auto", fetch: Callable[[nx.MultiDiGraph, list[tuple]], object] | None = None) -> Report:
     """The ``k`` shortest paths from ``source`` to ``target`` (IRIs) over ``ties``, every hop
     with the kind of its ties, relations, dates, sources, statements and events. ``label_of``
-    names a ``via`` node.
+    names a ``via`` node; ``fetch``: see :func:`~conflictgraph.network.analyze.paths.alliance_paths`
+    (the paths are found on counts, what lies behind their hops read then).
 
     ``ties="auto"`` looks for cooperative paths (alliance paths) and, when there is none, for
     paths over ties of any kind; ``meta["ties_reason"]`` then says so.
@@ -128,7 +129,7 @@ def paths_report(network: nx.MultiDiGraph, source: str, target: str, *, k: int =
     def paths_over(kind: str) -> list[list[dict]]:
         reduced[kind] = analysis_graph(network, ties=kind, relations=relations)
         return alliance_paths(network, source, target, k=k, max_hops=max_hops, relations=relations, ties=kind,
-                              graph=reduced[kind])
+                              graph=reduced[kind], fetch=fetch)
 
     reason = None
     if ties == "auto":

@@ -20,7 +20,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ __all__ = ["NoPath", "alliance_paths", "explain_hop", "component_of", "KIND"]
 
 KIND = {1: "cooperative", -1: "hostile", 0: "neutral"}  # a typed edge's kind, by its sign
 _SIGNS = {"cooperative": (1,), "hostile": (-1,), "signed": (1, -1), "all": (1, -1, 0)}
+Fetch = Callable[["nx.MultiDiGraph", list[tuple]], object]
 
 
 class NoPath(ConflictGraphError):
@@ -111,7 +112,7 @@ def explain_hop(network: nx.MultiDiGraph, u, v, *, relations: Iterable[str] | No
 
 def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_hops: int | None = None,
                    relations: Iterable[str] | None = None, ties: str = "cooperative",
-                   graph: nx.Graph | None = None) -> list[list[dict]]:
+                   graph: nx.Graph | None = None, fetch: Fetch | None = None) -> list[list[dict]]:
     """The ``k`` shortest paths over ``ties`` (cooperative by default) from ``source`` to
     ``target``, each hop explained.
 
@@ -131,6 +132,11 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
     graph : networkx.Graph, optional
         The analysis graph of ``network`` for these ``ties`` and ``relations``, when the caller
         has built it already (:func:`~conflictgraph.network.analyze.reduce.analysis_graph`).
+    fetch : callable, optional
+        ``fetch(network, keys)`` gives the edges ``keys`` ((u, v, key) of the hops found) what
+        lies behind them, in place, before the hops are explained (e.g.
+        :meth:`~conflictgraph.network.projection.Projector.add_provenance` for a network
+        projected without provenance: the paths are found on counts).
 
     Returns
     -------
@@ -173,5 +179,8 @@ def alliance_paths(network: nx.MultiDiGraph, source, target, *, k: int = 1, max_
             message = (f"no {kind}path between {s} and {t}: {s} is in a component of {len(a)} "
                        f"({names(a)}); {t} is in a component of {len(b)} ({names(b)})")
         raise NoPath(message, a, b)
+    if fetch is not None:
+        fetch(network, [(x, y, key) for path in found for u, v in zip(path, path[1:]) for x, y in ((u, v), (v, u))
+                        if network.has_edge(x, y) for key in network[x][y]])
     return [[explain_hop(network, u, v, relations=relations, ties=ties) for u, v in zip(path, path[1:])]
             for path in found]
