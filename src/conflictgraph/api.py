@@ -294,7 +294,10 @@ class ConflictGraph:
     def dyads(self, spec: NetworkSpec | None = None, *, relation: str = "fought", rank_by: str = "events",
               top: int = 20) -> Report:
         """Pairs of actors tied by ``relation`` ranked by events, deaths or statements, with sources."""
-        return dyads_report(self.network(spec), relation=relation, rank_by=rank_by, top=top)
+        spec = spec or NetworkSpec()
+        projector = Projector(self.store, **spec.projector_options())
+        return dyads_report(self._network(spec, provenance=False, projector=projector), relation=relation,
+                            rank_by=rank_by, top=top, fetch=projector.add_provenance)
 
     def communities(self, spec: NetworkSpec | None = None, *, resolution: float = 1.0, seed: int = 42,
                     ties: str = "auto", engine: str = "auto") -> Report:

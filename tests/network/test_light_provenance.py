@@ -101,6 +101,20 @@ def test_paths_found_on_counts_explain_their_hops_as_the_full_network_does(store
     assert found  # some hop stands on imported events, read for it alone
 
 
+@pytest.mark.parametrize(("relation", "rank_by", "top"), [("fought", "events", 20), ("fought", "deaths", 5),
+                                                         ("fought-alongside", "statements", 0)])
+def test_dyads_ranked_on_counts_show_the_evidence_of_the_full_network(store, relation, rank_by, top):
+    from conflictgraph.network.reports import dyads_report
+
+    fetched: list[tuple] = []
+    light = project(store, provenance=False)
+    got = dyads_report(light, relation=relation, rank_by=rank_by, top=top,
+                       fetch=lambda net, keys: fetched.extend(keys) or add_provenance(store, net, keys))
+    assert got.data == dyads_report(project(store), relation=relation, rank_by=rank_by, top=top).data
+    assert len(fetched) == len(got.data["dyads"]) > 0
+    assert any("acled" in row["evidence"] for row in got.data["dyads"])
+
+
 def _same_moves(found: list[dict], expected: list[dict]) -> None:
     """The same rank moves; scores equal to the last digits PageRank varies in from run to run."""
     scores = ("score_before", "score_after")

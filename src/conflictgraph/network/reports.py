@@ -369,7 +369,7 @@ DYAD_RANKS = ("events", "deaths", "deaths_low", "deaths_high", "statements", "in
 
 
 def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by: str = "events",
-                 top: int = 20) -> Report:
+                 top: int = 20, fetch: Callable[[nx.MultiDiGraph, list[tuple]], object] | None = None) -> Report:
     """Pairs of actors tied by ``relation`` (fought, by default), ranked by their events, deaths
     or statements, each with its dates, evidence per dataset and sources; ``top=0`` keeps all.
 
@@ -378,6 +378,11 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
     none of whose events has a count shows none.
     ``interactions`` sums the counts of the pair's aggregated ties (a dyad-year of a table
     import), shown when any has one.
+
+    The pairs are ranked on counts: an edge projected without provenance counts its events in
+    its ``weight``. ``fetch(network, keys)`` then gives the pairs shown what lies behind them
+    (their evidence and sources), in place (e.g.
+    :meth:`~conflictgraph.network.projection.Projector.add_provenance`).
     """
     if rank_by not in DYAD_RANKS:
         raise UsageError(f"rank dyads by {', '.join(DYAD_RANKS)}, not {rank_by!r}")
@@ -385,16 +390,21 @@ def dyads_report(network: nx.MultiDiGraph, *, relation: str = "fought", rank_by:
     for a, b, key, attrs in network.edges(keys=True, data=True):
         if key != relation:
             continue
+        events = attrs.get("events")
         rows.append({"a": network.nodes[a].get("label", a), "b": network.nodes[b].get("label", b),
-                     "events": len(attrs.get("events", [])), "deaths": attrs.get("fatalities"),
+                     "events": len(events) if events is not None else attrs.get("weight", 0),
+                     "deaths": attrs.get("fatalities"),
                      "deaths_low": attrs.get("fatalities_low"), "deaths_high": attrs.get("fatalities_high"),
                      "statements": len(attrs.get("statements", [])), "interactions": attrs.get("interactions"),
-                     "first": attrs.get("start"),
-                     "last": attrs.get("end"), "evidence": attrs.get("evidence", {}),
-                     "sources": attrs.get("sources", []), "a_iri": a, "b_iri": b})
+                     "first": attrs.get("start"), "last": attrs.get("end"),
+                     "evidence": None, "sources": None, "a_iri": a, "b_iri": b})  # (read once ranked)
     rows.sort(key=lambda r: (-(r[rank_by] or 0), str(r["a"]), str(r["b"])))
     rows = rows[:top] if top else rows
+    if fetch is not None:
+        fetch(network, [(row["a_iri"], row["b_iri"], relation) for row in rows])
     for rank, row in enumerate(rows, start=1):
+        attrs = network.edges[row["a_iri"], row["b_iri"], relation]
+        row["evidence"], row["sources"] = attrs.get("evidence", {}), attrs.get("sources", [])
         row["rank"] = rank
     meta = dict(analysis_graph(network, ties="signed", relations=[relation]).graph["analysis"], ties=relation,
                 relation=relation, ranked_by=rank_by, dyads=len(rows))
