@@ -47,7 +47,10 @@ def test_an_export_in_batches_is_the_export_of_the_whole_network(graph, fmt, spe
     out = io.BytesIO()
     light = graph.export(fmt, out, spec)
     full = graph.network(spec)
+    before = list(full.edges(keys=True, data=True))
     assert out.getvalue() == _written(full, fmt)
+    assert list(full.edges(keys=True, data=True)) == before  # (the writer adds to copies: networkx_key)
+    assert not any("networkx_key" in d for *_e, d in [*full.edges(data=True), *light.edges(data=True)])
     table_edges = [d for *_e, d in full.edges(data=True) if "acled" in d["evidence"] or "ucdp-ged" in d["evidence"]]
     assert table_edges, "the fixtures' events are on the network"
     assert any("events" not in d for *_e, d in light.edges(data=True))  # the network written is left light

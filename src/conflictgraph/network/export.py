@@ -91,7 +91,7 @@ def write_network(network: nx.MultiDiGraph, fmt: str, out: IO[bytes], *, fetch: 
     """
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
-    batches = _batches(network, fetch)
+    batches = _batches(network, fetch, copies=fmt == "gexf")  # (GEXF adds each edge's networkx_key)
     info = network.graph
     if fetch is not None and "provenance" in info:
         info = dict(info, provenance=True)
@@ -105,17 +105,21 @@ def write_network(network: nx.MultiDiGraph, fmt: str, out: IO[bytes], *, fetch: 
         _write_gexf(network, batches, out)
 
 
-def _batches(network: nx.MultiDiGraph, fetch: Fetch | None) -> Iterator[list[tuple[Any, Any, Any, dict]]]:
+def _batches(network: nx.MultiDiGraph, fetch: Fetch | None, *, copies: bool = False
+             ) -> Iterator[list[tuple[Any, Any, Any, dict]]]:
     """Every edge (u, v, key, attributes), in the network's order, in lists of
     :data:`TEXT_EDGES`; with ``fetch``, fetched :data:`BATCH_EDGES` at a time as copies of
     their attributes given what lies behind each edge (the network is left as it is, and each
-    batch's evidence is freed once the next is asked for)."""
+    batch's evidence is freed once the next is asked for). With ``copies``, the attributes are
+    copies without ``fetch`` too (the writer may add to them)."""
     edges = iter(network.edges(keys=True, data=True))
     while batch := list(islice(edges, BATCH_EDGES)):
         if fetch is not None:
-            copies = {(u, v, key): dict(attrs) for u, v, key, attrs in batch}
-            fetch(network, copies)
-            batch = [(u, v, key, attrs) for (u, v, key), attrs in copies.items()]
+            copied = {(u, v, key): dict(attrs) for u, v, key, attrs in batch}
+            fetch(network, copied)
+            batch = [(u, v, key, attrs) for (u, v, key), attrs in copied.items()]
+        elif copies:
+            batch = [(u, v, key, dict(attrs)) for u, v, key, attrs in batch]
         for first in range(0, len(batch), TEXT_EDGES):
             yield batch[first:first + TEXT_EDGES]
 
@@ -325,7 +329,10 @@ def _write_gexf(network: nx.MultiDiGraph, batches: Batches, out: IO[bytes]) -> N
         for batch in batches:
             opening = [f'source={nodes[u]} target={nodes[v]} id="{number}"'
                        for number, (u, v, _key, _attrs) in enumerate(batch, written)]
-            rows = [{**attrs, "networkx_key": key} for _u, _v, key, attrs in batch]
+            rows = []
+            for _u, _v, key, attrs in batch:  # (copies: see write_network)
+                attrs["networkx_key"] = key
+                rows.append(attrs)
             text, batch_dated = gexf_edges(keys, opening, rows)
             dated, written = dated or batch_dated, written + len(batch)
             yield text
