@@ -93,7 +93,7 @@ def test_paths_found_on_counts_explain_their_hops_as_the_full_network_does(store
         fetched: list[tuple] = []
         light = graph._network(NetworkSpec(), provenance=False)
         got = paths_report(light, source, target, k=2, ties=ties,
-                           fetch=lambda net, keys: fetched.extend(keys) or add_provenance(store, net, keys))
+                           fetch=lambda net, keys, fetched=fetched: fetched.extend(keys) or add_provenance(store, net, keys))
         assert got.data == paths_report(full, source, target, k=2, ties=ties).data
         hops = [hop for path in got.data["paths"] for hop in path]
         assert {(e["from"], e["to"], e["relation"]) for hop in hops for e in hop["edges"]} <= set(fetched)

@@ -597,7 +597,7 @@ class Projector:
         list in the network of this window (an ``as_of`` day or a ``between`` window), each
         once: what the network's edges list besides the table's events, gathered again from the
         admitted rows (a thousand, where the network has a million events' edges)."""
-        options = replace(self._filters, day=day, window=tuple(window) if window else None)
+        options = replace(self._filters, day=day, window=(window[0], window[1]) if window else None)
         return {event for rows, facts in ((self._rest, self._rest_facts), (self._residual, self._residual_facts))
                 for (a, b, _relation), edge in _collect_edges(rows, facts, options).items()
                 if a in nodes and b in nodes for event in edge.events}
