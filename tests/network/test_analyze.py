@@ -49,6 +49,16 @@ def test_analysis_graph_reduces_and_states_itself(december):
     assert signed[si][ho]["sign"] == -1 and signed.number_of_edges() == 12
 
 
+@pytest.mark.parametrize("ties", ["cooperative", "hostile", "signed", "all"])
+def test_an_analysis_graph_without_provenance_has_the_same_ties_and_weights(december, ties):
+    full = analysis_graph(december, ties=ties, keep_isolates=False)
+    light = analysis_graph(december, ties=ties, keep_isolates=False, provenance=False)
+    assert list(light.nodes(data=True)) == list(full.nodes(data=True)) and light.graph == full.graph
+    assert [(u, v, d) for u, v, d in light.edges(data=True)] == [
+        (u, v, {k: d[k] for k in ("weight", "signed_weight", "sign")}) for u, v, d in full.edges(data=True)]
+    assert full.number_of_edges() == 0 or "edges" in next(iter(full.edges(data=True)))[2]
+
+
 def test_zero_net_pair_is_left_out(network_store):
     # over all dates Sierra's +1 alignment and -1 defection from Hotel cancel out: no tie
     assert not analysis_graph(project(network_store), ties="signed").has_edge(si, ho)

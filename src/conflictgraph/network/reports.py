@@ -343,7 +343,7 @@ def _period_row(network: nx.MultiDiGraph, ties: str, measure: str, shared: dict)
     """The row of one period ranked on ``ties`` (``shared``: period, events, appeared, ended,
     with the nodes and net ties of that kind and the actor ranked first by ``measure``) and the
     description of its analysis graph."""
-    reduced = analysis_graph(network, ties=ties, keep_isolates=False)
+    reduced = analysis_graph(network, ties=ties, keep_isolates=False, provenance=False)
     described = reduced.graph["analysis"]  # (made before the isolates were left out: it counts them)
     scores = centrality(reduced, measures=[measure]) if reduced.number_of_edges() else {}
     first = min(scores, key=lambda n: (-scores[n][measure], str(reduced.nodes[n].get("label", n))), default=None)

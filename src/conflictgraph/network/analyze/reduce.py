@@ -48,7 +48,8 @@ _HOSTILE_REASON = "no cooperative tie in this view, so the hostile ties are used
 
 
 def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
-                   relations: Iterable[str] | None = None, keep_isolates: bool = True) -> nx.Graph:
+                   relations: Iterable[str] | None = None, keep_isolates: bool = True,
+                   provenance: bool = True) -> nx.Graph:
     """Reduce a projected network to an undirected simple graph of net ties.
 
     Parameters
@@ -62,6 +63,9 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
         Only edges of these relations count.
     keep_isolates : bool
         Keep nodes left without a tie (so counts and communities cover every actor).
+    provenance : bool
+        Give each net tie the typed edges and relations behind it; without, only its weights
+        and sign (what a ranking needs: ``diff --by`` ranks a network per period).
 
     Returns
     -------
@@ -83,7 +87,7 @@ def analysis_graph(network: nx.MultiDiGraph, *, ties: str = "cooperative",
         raise UsageError(f"unknown ties {ties!r} (choose from {', '.join(TIES)})")
     wanted = set(relations) if relations else None
     with gc_paused():
-        pairs = _pair_sums(network, wanted, neutral=ties == "all")
+        pairs = _pair_sums(network, wanted, neutral=ties == "all", behind=provenance)
     graph = _graph_of_pairs(network, pairs, ties, wanted)
     del pairs
     if not keep_isolates:
@@ -182,10 +186,11 @@ def net_degrees(network: nx.MultiDiGraph, ties: str = "cooperative") -> dict:
     return degree
 
 
-def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bool = False) -> dict[tuple, list]:
+def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bool = False,
+               behind: bool = True) -> dict[tuple, list]:
     """Per unordered pair, from its signed edges (and neutral ones if ``neutral``) of the
     ``wanted`` relations (any when None): ``[summed sign * weight, summed weight, [(u, v, key),
-    ...], [relation, ...]]``.
+    ...], [relation, ...]]`` (without ``behind``, the two sums only).
 
     One pass over the raw adjacency dicts (no views, no attribute copies).
     """
@@ -202,12 +207,13 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bo
             weight = data.get("weight", 1)
             record = records.get(pair)
             if record is None:
-                records[pair] = [sign * weight, weight, [(u, v, key)], [relation]]
+                records[pair] = [sign * weight, weight, [(u, v, key)], [relation]] if behind else [sign * weight, weight]
             else:
                 record[0] += sign * weight
                 record[1] += weight
-                record[2].append((u, v, key))
-                record[3].append(relation)
+                if behind:
+                    record[2].append((u, v, key))
+                    record[3].append(relation)
     return records
 
 
@@ -253,24 +259,26 @@ def _net_ties(network: nx.MultiDiGraph, pairs: dict[tuple, list], keep: tuple[in
     # graph's adjacency (networkx's own dict-of-dicts layout of an undirected Graph, which
     # is what add_edges_from builds, without its per-edge copy of the attributes).
     adjacency_out = graph._adj
-    for (u, v), (signed, summed, edges, rels) in pairs.items():
+    for (u, v), (signed, summed, *behind) in pairs.items():
         sign = (signed > 0) - (signed < 0)
         if sign not in keep:
             continue
-        data = _collapsed_tie(signed, sign, edges, rels, weight=summed if total else None)
+        data = _collapsed_tie(signed, sign, *behind, weight=summed if total else None)
         adjacency_out[u][v] = data
         adjacency_out[v][u] = data
     return graph
 
 
-def _collapsed_tie(signed: float, sign: int, edges: list[tuple], rels: list[str], *,
+def _collapsed_tie(signed: float, sign: int, edges: list[tuple] | None = None, rels: list[str] | None = None, *,
                    weight: float | None = None) -> dict:
     """The attributes of a pair's net tie: ``weight`` (|signed| unless given, an int when whole),
-    ``signed_weight``, ``sign``, ``edges`` and ``relations``."""
+    ``signed_weight``, ``sign``, and ``edges`` and ``relations`` when given."""
     if weight is None:
         weight = signed if sign > 0 else -signed
     if type(weight) is not int and float(weight).is_integer():
         weight = int(weight)
+    if edges is None or rels is None:
+        return {"weight": weight, "signed_weight": signed, "sign": sign}
     return {"weight": weight, "signed_weight": signed, "sign": sign, "edges": edges,
             "relations": sorted(set(rels)) if len(rels) > 1 else rels}
 
