@@ -206,8 +206,11 @@ def _pair_sums(network: nx.MultiDiGraph, wanted: set[str] | None, *, neutral: bo
                 continue
             weight = data.get("weight", 1)
             record = records.get(pair)
-            if record is None:
-                records[pair] = [sign * weight, weight, [(u, v, key)], [relation]] if behind else [sign * weight, weight]
+            if record is None:  # (lists of one made whole: appending to empty ones over-allocates)
+                if behind:
+                    records[pair] = [sign * weight, weight, [(u, v, key)], [relation]]
+                else:
+                    records[pair] = [sign * weight, weight]
             else:
                 record[0] += sign * weight
                 record[1] += weight
