@@ -25,9 +25,8 @@ from conflictgraph.errors import UsageError
 from conflictgraph.importers.place_matches import place_proposals
 from conflictgraph.importers.reconcile import unreconciled_actors
 from conflictgraph.network.analyze.ego import ego_network
-from conflictgraph.network.analyze.reduce import raw_adjacency
 from conflictgraph.network.export import write_network
-from conflictgraph.network.projection import Projector, project
+from conflictgraph.network.projection import Projector, network_span, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
@@ -384,10 +383,8 @@ class ConflictGraph:
         its focus, when it has one)."""
         if spec.focus:
             whole = self._network(spec, provenance=False, projector=projector)
-            days = [d for neighbours in raw_adjacency(whole).values() for keyed in neighbours.values()
-                    for data in keyed.values() for d in (data.get("start"), data.get("end")) if d]
+            span = network_span(whole)
             whole.clear()  # freed now (see _period_networks)
-            span = (min(days), max(days)) if days else None
         else:
             span = projector.dated_span()
         if span is None:

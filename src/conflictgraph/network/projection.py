@@ -94,7 +94,8 @@ from conflictgraph.store.oxigraph import OxigraphStore
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["project", "Projector", "add_provenance", "listed_events", "dataset_table", "table_event_months"]
+__all__ = ["project", "Projector", "add_provenance", "listed_events", "network_span", "dataset_table",
+           "table_event_months"]
 
 # Store look-ups ---------------------------------------------------------------------------
 
@@ -511,7 +512,7 @@ class Projector:
         day, window = resolve_window(as_of, between)
         options = replace(self._filters, day=day, window=window, provenance=provenance)
         with gc_paused():
-            edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
+            edges = _edges(self._rest, self._rest_facts, options)
             if self.table is not None:
                 edges.update(self._table_edges(options))
             return _assemble(((key, edges.pop(key)) for key in sorted(edges)), self._node_attrs, options)
@@ -527,13 +528,12 @@ class Projector:
         """
         options = replace(self._filters, day=None, window=None, provenance=False)
         with gc_paused():
-            edges = dict(_attributes(_collect_edges(self._rest, self._rest_facts, options), self._rest_facts))
-            spans = [_dated(edges.values())]
+            spans = [_dated(_edges(self._rest, self._rest_facts, options).values())]
             if self.table is not None:  # the table's edges (many) by its columns, with the residual's
-                spans.append(dated_span(self.table, self._events, self._residual_edges(options),
-                                        evidence=options.evidence, statuses=options.statuses,
-                                        include_generic=options.include_generic, generic=self._generic,
-                                        nodes=self._ends))
+                residual = _edges(self._residual, self._residual_facts, options)
+                spans.append(dated_span(self.table, self._events, residual, evidence=options.evidence,
+                                        statuses=options.statuses, include_generic=options.include_generic,
+                                        generic=self._generic, nodes=self._ends))
         found = [day for span in spans if span for day in span]
         return (min(found), max(found)) if found else None
 
@@ -606,7 +606,7 @@ class Projector:
         """The edges of the event relations: the table's rows aggregated, with the edges of the
         residual (curated) events merged onto the same keys."""
         assert self.table is not None
-        extra = self._residual_edges(options)
+        extra = _edges(self._residual, self._residual_facts, options)
         # Without provenance, an edge the residual (curated) events share still gets it, so the
         # two merge exactly and the edges with statements say so.
         found = aggregate(self.table, self._events, as_of=options.day, between=options.window,
@@ -614,11 +614,6 @@ class Projector:
                           include_generic=options.include_generic, generic=self._generic, nodes=self._ends,
                           provenance=options.provenance or set(extra))
         return merge_edges(found, extra.items())
-
-    def _residual_edges(self, options: _Options) -> dict[tuple[str, str, str], dict]:
-        """The edges of the event relations' residual (curated) events, by key."""
-        facts = self._residual_facts
-        return dict(_attributes(_collect_edges(self._residual, facts, options), facts))
 
 
 @dataclass(slots=True)
@@ -927,6 +922,17 @@ def _attributes(edges: dict[tuple[str, str, str], _EdgeRows], facts: _Facts
         yield key, _edge_attributes(edges.pop(key), facts)
 
 
+def _edges(rows: Iterable[_Admitted], facts: _Facts, options: _Options) -> dict[tuple[str, str, str], dict]:
+    """The edges of the admitted ``rows`` in the window of ``options``, with their attributes, by key."""
+    return dict(_attributes(_collect_edges(rows, facts, options), facts))
+
+
+def network_span(network: nx.MultiDiGraph) -> tuple[str, str] | None:
+    """The first and the last date of the edges of ``network``, None when none is dated."""
+    return _dated(attrs for neighbours in raw_adjacency(network).values() for keyed in neighbours.values()
+                  for attrs in keyed.values())
+
+
 def _in_sorted(values: Sequence[str], value: str) -> bool:
     """Whether ``value`` is among the sorted ``values``.
 
@@ -939,7 +945,7 @@ def _in_sorted(values: Sequence[str], value: str) -> bool:
 
 def _dated(edges: Iterable[dict]) -> tuple[str, str] | None:
     """The first and the last date of ``edges`` (attributes), None when none is dated."""
-    found = [day for attrs in edges for day in (attrs["start"], attrs["end"]) if day]
+    found = [day for attrs in edges for day in (attrs.get("start"), attrs.get("end")) if day]
     return (min(found), max(found)) if found else None
 
 

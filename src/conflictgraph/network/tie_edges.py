@@ -138,10 +138,17 @@ def _key_codes(table: TieTable, keys: Iterable[EdgeKey]) -> np.ndarray:
     [2]
     """
     actors = table.actors.index()
-    n_actors, n_relations = len(table.actors), len(RELATIONS)
-    codes = [(actors[a] * n_actors + actors[b]) * n_relations + RELATIONS.index(r)
-             for a, b, r in keys if a in actors and b in actors and r in RELATIONS]
+    codes = [code for code in (_key_code(table, actors, key) for key in keys) if code is not None]
     return np.array(sorted(codes), dtype=np.int64)
+
+
+def _key_code(table: TieTable, actors: Mapping[str, int], key: EdgeKey) -> int | None:
+    """The code (:func:`_row_codes`) of the edge ``key``, None when the table does not know its
+    ends or relation (``actors``: the table's actor codes, ``table.actors.index()``)."""
+    a, b, relation = key
+    if a not in actors or b not in actors or relation not in RELATIONS:
+        return None
+    return (actors[a] * len(table.actors) + actors[b]) * len(RELATIONS) + RELATIONS.index(relation)
 
 
 def aggregate(table: TieTable, entries: Sequence[Relation], *, as_of: str | None = None,
@@ -550,10 +557,10 @@ def dated_span(table: TieTable, entries: Sequence[Relation], extra: Mapping[Edge
         codes = _row_codes(table, rows[first])
     actors = table.actors.index()
     found: list[str] = []  # the dates of the extra edges, merged with the table's of the same key
-    for (x, y, relation), attrs in extra.items():
+    for key, attrs in extra.items():
         start, end = attrs["start"], attrs["end"]
-        if x in actors and y in actors and relation in RELATIONS:
-            code = (actors[x] * len(table.actors) + actors[y]) * len(RELATIONS) + RELATIONS.index(relation)
+        code = _key_code(table, actors, key)
+        if code is not None:
             g = int(np.searchsorted(codes, code))
             if g < len(codes) and codes[g] == code:
                 table_start, table_end = iso_days(np.array([starts[g], ends[g]], dtype=np.int32))
