@@ -30,6 +30,7 @@ from conflictgraph.network.projection import Projector, network_span, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
+from conflictgraph.network.ties import known_events
 from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
 from conflictgraph.query.claims import claims, disagreements
 from conflictgraph.query.describe import describe
@@ -208,7 +209,8 @@ class ConflictGraph:
         """Events and fatalities per period (``by``: week, month or year), curated and imported;
         ``.chart()`` draws them (SVG)."""
         rows = timeline_rows(self.store, actor=self.resolve(actor, "actor").iri if actor else None,
-                             place=self.resolve(place, "place").iri if place else None, by=by)
+                             place=self.resolve(place, "place").iri if place else None, by=by,
+                             known=known_events(self.store))
         return Timeline(rows, columns=list(TIMELINE_COLUMNS), title=f"Events per {by}")
 
     # -- networks -------------------------------------------------------------------------

@@ -9,7 +9,8 @@ them for those two relations with :mod:`conflictgraph.network.tie_edges`):
 
 - :func:`extract_ties` reads a store into a :class:`TieTable`: one row per (event, pair of
   actors it ties, relation), sorted by (a, b, relation, event), plus per-event columns (date
-  bounds, fatalities low/best/high, dataset, source). Pairs follow the queries: an actor of
+  bounds, fatalities low/best/high, dataset, source, and the ``cg:earliest`` / ``cg:latest``
+  a timeline reads). Pairs follow the queries: an actor of
   side A (``cg:sideA`` or ``cg:associatedWith``) and one of side B (``cg:sideB``) *fought*;
   two actors of one side *fought alongside*; an actor is never paired with itself; a
   symmetric pair is stored once, smaller IRI first. One grouped SPARQL query per dataset
@@ -78,6 +79,7 @@ from conflictgraph.importers.common import parse_nt_term
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, load_projection
 from conflictgraph.query.resolve import event_classes
+from conflictgraph.query.timeline import KnownEvents
 from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID, RDF_TYPE, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.settings import cache_dir
@@ -87,14 +89,14 @@ from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
-           "remote_table_path", "cache_remote_table", "table_key", "days", "iso_days"]
+           "remote_table_path", "cache_remote_table", "table_key", "days", "iso_days", "known_events"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
 FOUGHT, FOUGHT_ALONGSIDE = 0, 1
 NO_START = np.int32(np.iinfo(np.int32).min)  # an open start: before every day
 NO_END = np.int32(np.iinfo(np.int32).max)  # an open end: after every day
 NO_COUNT = np.int32(-1)  # no fatality count of that kind
-FORMAT = 1  # of the saved file; a file of another format is not read
+FORMAT = 2  # of the saved file; a file of another format is not read
 TABLE_FILE = "ties.npz"  # in a published generation folder
 
 _SIDE_A, _ASSOCIATED, _SIDE_B = 0, 1, 2  # cg:sideA, cg:associatedWith (side A's group), cg:sideB
@@ -243,11 +245,15 @@ class TieTable:
     :data:`NO_END` when open), ``event_low`` / ``event_best`` / ``event_high`` (fatalities,
     :data:`NO_COUNT` when not given), ``event_kind`` (code in :attr:`kinds`, the dataset names)
     and ``event_source`` (code in :attr:`sources`: the event's ``cg:source``, else the dataset's
-    Source node).
+    Source node), and ``event_earliest`` / ``event_latest`` (the smallest ``cg:earliest`` and
+    the largest ``cg:latest``, as days; :data:`NO_START` / :data:`NO_END` when it has none: what
+    :func:`conflictgraph.query.timeline.timeline_rows` reads).
 
     :attr:`residual` lists the events with sides that are not in the table (curated ones,
     or imported ones a statement, status, claim or participation names): they stay on the
-    SPARQL path.
+    SPARQL path. :attr:`other_events` lists the events typed in a dataset graph that are not
+    in the table (those, and the ones without sides): with the events typed in the other
+    graphs, they are every event the table does not hold.
     """
 
     actors: Vocabulary
@@ -265,10 +271,14 @@ class TieTable:
     event_high: np.ndarray
     event_kind: np.ndarray
     event_source: np.ndarray
+    event_earliest: np.ndarray
+    event_latest: np.ndarray
     residual: list[str] = field(default_factory=list)
+    other_events: list[str] = field(default_factory=list)
 
     _ROW = ("a", "b", "relation", "event")
-    _EVENT = ("event_start", "event_end", "event_low", "event_best", "event_high", "event_kind", "event_source")
+    _EVENT = ("event_start", "event_end", "event_low", "event_best", "event_high", "event_kind", "event_source",
+              "event_earliest", "event_latest")
     _VOCABULARIES = ("actors", "events", "kinds", "sources")
 
     def __len__(self) -> int:
@@ -299,6 +309,23 @@ class TieTable:
         return np.where(self.event_best >= 0, self.event_best,
                         np.where(self.event_low >= 0, self.event_low, self.event_high))
 
+    def known_events(self) -> KnownEvents:
+        """The table's events as a timeline counts them (:func:`conflictgraph.query.timeline.timeline_rows`):
+        their bounds, fatalities (best, else low) and the dataset events the table does not hold.
+        They count as imported events: only an import writes a dataset's graph, and it gives
+        every event its ``cg:contentHash``.
+
+        >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"],
+        ...                                "earliest": "2023-01-05", "latest": "2023-01-11", "low": 2}])
+        >>> known = table.known_events()
+        >>> known.earliest.tolist(), known.dated.tolist(), known.fatalities.tolist()
+        ([19362], [True], [2])
+        """
+        dated = (self.event_earliest != NO_START) & (self.event_latest != NO_END)
+        return KnownEvents(iris=self.events.objects, earliest=self.event_earliest, latest=self.event_latest,
+                           dated=dated, fatalities=np.where(self.event_best >= 0, self.event_best, self.event_low),
+                           others=self.other_events)
+
     def save(self, path: str | Path, *, key: str = "") -> None:
         """Write the table to ``path`` (a ``.npz`` of plain arrays), atomically, with ``key``
         (what :meth:`load` must be asked for to read it back).
@@ -316,7 +343,8 @@ class TieTable:
         path = Path(path)
         arrays = {name: getattr(self, name) for name in (*self._ROW, *self._EVENT)}
         arrays.update({f"vocabulary_{name}": getattr(self, name).to_blob() for name in self._VOCABULARIES})
-        meta = {"format": FORMAT, "relations": list(RELATIONS), "key": key, "residual": self.residual}
+        meta = {"format": FORMAT, "relations": list(RELATIONS), "key": key, "residual": self.residual,
+                "other_events": self.other_events}
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
         scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
@@ -342,22 +370,22 @@ class TieTable:
                 raise ValueError(f"{path}: a tie table made by other code or for other queries")
             columns: dict[str, Any] = {name: data[name] for name in (*cls._ROW, *cls._EVENT)}
             columns.update({name: Vocabulary.from_blob(data[f"vocabulary_{name}"]) for name in cls._VOCABULARIES})
-        return cls(**columns, residual=list(meta.get("residual", [])))
+        return cls(**columns, residual=list(meta["residual"]), other_events=list(meta["other_events"]))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TieTable):
             return NotImplemented
         return (all(getattr(self, n) == getattr(other, n) for n in self._VOCABULARIES)
                 and all(np.array_equal(getattr(self, n), getattr(other, n)) for n in (*self._ROW, *self._EVENT))
-                and self.residual == other.residual)
+                and self.residual == other.residual and self.other_events == other.other_events)
 
     @classmethod
     def from_events(cls, events: Iterable[Mapping[str, Any]]) -> TieTable:
         """A table from plain event records (for tests and examples).
 
         Each record has ``event`` (IRI), ``kind`` (dataset name) and optionally ``sideA``,
-        ``associatedWith``, ``sideB`` (lists of actor IRIs), ``start`` / ``end`` (ISO days or
-        None), ``low`` / ``best`` / ``high`` (ints) and ``source`` (IRI).
+        ``associatedWith``, ``sideB`` (lists of actor IRIs), ``start`` / ``end`` and ``earliest``
+        / ``latest`` (ISO days or None), ``low`` / ``best`` / ``high`` (ints) and ``source`` (IRI).
 
         >>> table = TieTable.from_events([{"event": "e1", "kind": "acled", "sideA": ["x"],
         ...                                "associatedWith": ["z"], "sideB": ["y"], "best": 3}])
@@ -436,11 +464,13 @@ _GROUPED = SPARQL_PREFIXES + """
 SELECT ?e (GROUP_CONCAT(?fact; separator="\u001f") AS ?facts) WHERE {
   {
     VALUES (?p ?code) { (cg:sideA "A") (cg:associatedWith "S") (cg:sideB "B") (cg:fatalitiesLow "l")
-                        (cg:fatalitiesBest "b") (cg:fatalitiesHigh "h") (cg:source "s") (rdf:type "t") }
+                        (cg:fatalitiesBest "b") (cg:fatalitiesHigh "h") (cg:source "s") (rdf:type "t")
+                        (cg:earliest "o") (cg:latest "o") }
     GRAPH ?dataset { ?e ?p ?o }
   } UNION {
     VALUES (?p ?code) { (cg:startEarliest "E") (cg:endLatest "N") (cg:earliest "e") (cg:latest "n")
-                        (rdf:type "x") (cg:sideA "X") (cg:associatedWith "X") (cg:sideB "X") }
+                        (rdf:type "x") (cg:sideA "X") (cg:associatedWith "X") (cg:sideB "X")
+                        (cg:fatalitiesLow "o") (cg:fatalitiesBest "o") }
     GRAPH ?inferred { ?e ?p ?o }
   }
   BIND (CONCAT(?code, IF(isIRI(?o), "<", "-"), STR(?o)) AS ?fact)
@@ -452,15 +482,16 @@ _SIDE_SUBJECTS = SPARQL_PREFIXES + "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s cg:
 _GROUPED_CODES = {"A": _SIDE_A, "S": _ASSOCIATED, "B": _SIDE_B}
 SIDED, ODD = 1, 2  # a node's flags in _Raw: it has sides; it is odd or named elsewhere
 # TieTable.from_events: a record's field -> the start of its fact's code (cg:startEarliest, cg:endLatest for the days)
-_RECORD_CODES = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-", "low": "l-",
-                 "best": "b-", "high": "h-", "source": "s<"}
+_RECORD_CODES = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-",
+                 "earliest": "e-", "latest": "n-", "low": "l-", "best": "b-", "high": "h-", "source": "s<"}
 # The grouped query's letters by N-Triples predicate: facts in the dataset graph, in its inferred graph
 _DATASET_LETTERS = {f"<{CG.sideA}>": "A", f"<{CG.associatedWith}>": "S", f"<{CG.sideB}>": "B",
                     f"<{CG.fatalitiesLow}>": "l", f"<{CG.fatalitiesBest}>": "b", f"<{CG.fatalitiesHigh}>": "h",
-                    f"<{CG.source}>": "s", f"<{RDF_TYPE}>": "t"}
+                    f"<{CG.source}>": "s", f"<{RDF_TYPE}>": "t", f"<{CG.earliest}>": "o", f"<{CG.latest}>": "o"}
 _INFERRED_LETTERS = {f"<{CG.startEarliest}>": "E", f"<{CG.endLatest}>": "N", f"<{CG.earliest}>": "e",
                      f"<{CG.latest}>": "n", f"<{RDF_TYPE}>": "x", f"<{CG.sideA}>": "X",
-                     f"<{CG.associatedWith}>": "X", f"<{CG.sideB}>": "X"}
+                     f"<{CG.associatedWith}>": "X", f"<{CG.sideB}>": "X", f"<{CG.fatalitiesLow}>": "o",
+                     f"<{CG.fatalitiesBest}>": "o"}
 _DATASET_PREFIXES = tuple(predicate + " " for predicate in _DATASET_LETTERS)
 _INFERRED_PREFIXES = tuple(predicate + " " for predicate in _INFERRED_LETTERS)
 _GROUPED_BOUNDS = {"E": 0, "N": 1, "e": 2, "n": 3}  # index in _BOUNDS
@@ -517,9 +548,10 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, raw: _R
 
     A code is a letter (the fact's kind: the grouped query's VALUES), ``<`` for an IRI or ``-``
     for a literal, and the value. A subject with sides (in any dataset graph: :data:`SIDED`)
-    that is odd (a literal side, sides or a type in an inferred graph: :data:`ODD`, or named in
-    another graph: :func:`_table_from`) is left to the residual events; one without sides ties
-    nobody, so it does not matter where it is. Types are kept as read: which classes are
+    that is odd (a literal side; sides or a type in an inferred graph; date bounds in the
+    dataset graph or fatalities in the inferred one, where the table does not read them:
+    :data:`ODD`; or named in another graph: :func:`_table_from`) is left to the residual
+    events; one without sides ties nobody, so it does not matter where it is. Types are kept as read: which classes are
     events is decided at the end.
     """
     sides, bounds_of, counts_of = _GROUPED_CODES, _GROUPED_BOUNDS, _GROUPED_COUNTS
@@ -566,7 +598,7 @@ def _read_grouped(rows: Iterable[tuple[str, Sequence[str]]], graph: str, raw: _R
                     raw.source_value.append(number)
             elif code == "X":  # sides in the inferred graph
                 sided = odd = True
-            else:  # "x": typed in the inferred graph
+            else:  # "x": typed in the inferred graph; "o": a bound or count where it is not read
                 odd = True
         raw.flags[node] |= (SIDED if sided else 0) | (ODD if odd else 0)
 
@@ -672,7 +704,8 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     n_nodes = len(raw.nodes)
     sides_in = np.frombuffer(raw.sides_in, dtype=np.int32) if n_nodes else np.zeros(0, dtype=np.int32)
     value_texts = list(raw.values)  # number -> text
-    home = _homes(raw, n_nodes, {raw.values[c] for c in event_classes if c in raw.values})
+    event_types = {raw.values[c] for c in event_classes if c in raw.values}
+    home = _homes(raw, n_nodes, event_types)
     flags = np.frombuffer(bytes(raw.flags), dtype=np.uint8).copy()
     flags[[raw.number[iri] for iri in elsewhere if iri in raw.number]] |= ODD
     odd_sided = {raw.nodes[i] for i in np.flatnonzero(flags == SIDED | ODD).tolist()}
@@ -705,6 +738,9 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     event_of[plain_nodes] = np.arange(n_events)
     with_sides = {raw.nodes[i] for i in np.flatnonzero((sides_in != -1) & ~plain).tolist()}
     residual = sorted(with_sides | (other_sides - set(names)))
+    typed = np.zeros(n_nodes, dtype=bool)  # typed as an event in a dataset graph
+    typed[_ints(raw.type_node)[np.isin(_ints(raw.type_value), list(event_types))]] = True
+    other_events = sorted(raw.nodes[i] for i in np.flatnonzero(typed & ~plain).tolist())
 
     # 2. per-event columns
     graph_kinds = [_kind(g) for g in raw.graphs]
@@ -734,6 +770,8 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
                            np.where(has["earliest"], low["earliest"], NO_START)).astype(np.int32)
     event_end = np.where(has["endLatest"], high["endLatest"],
                          np.where(~has["startEarliest"] & has["latest"], high["latest"], NO_END)).astype(np.int32)
+    event_earliest = np.where(has["earliest"], low["earliest"], NO_START).astype(np.int32)
+    event_latest = np.where(has["latest"], high["latest"], NO_END).astype(np.int32)
     count_of_value = np.array([c if c is not None and 0 <= c < NO_END else -1 for c in parsed], dtype=np.int64)
     codes, which, values = event_of[count_node], _ints(raw.count_which), count_of_value[count_value]
     keep = (codes >= 0) & (values >= 0)
@@ -757,7 +795,8 @@ def _table_from(raw: _Raw, event_classes: set[str], elsewhere: set[str]) -> TieT
     return TieTable(actors=actors, events=events, kinds=kinds, sources=sources, a=a, b=b, relation=relation,
                     event=event_codes, event_start=event_start, event_end=event_end, event_low=counts["Low"],
                     event_best=counts["Best"], event_high=counts["High"], event_kind=event_kind,
-                    event_source=event_source, residual=residual)
+                    event_source=event_source, event_earliest=event_earliest, event_latest=event_latest,
+                    residual=residual, other_events=other_events)
 
 
 def _homes(raw: _Raw, n_nodes: int, event_types: set[int]) -> np.ndarray:
@@ -923,6 +962,16 @@ def kept_table(store: Store) -> TieTable:
         if table is not None:
             return table
     return extract_ties(store)  # in memory, a writer's copy, no version, or the store changed meanwhile
+
+
+def known_events(store: Store) -> KnownEvents | None:
+    """What the kept table of ``store`` knows of its events for a timeline
+    (:meth:`TieTable.known_events`), or None for a store that keeps no table (in memory, a
+    writer's copy, a remote store without a version): extracting one would cost more than the
+    timeline's own query."""
+    if generation_folder(store) is None and not (isinstance(store, RemoteStore) and remote_table_path(store)):
+        return None
+    return kept_table(store).known_events()
 
 
 def _kept_at(path: Path, store: Store) -> TieTable:
