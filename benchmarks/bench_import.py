@@ -10,7 +10,7 @@ process (its peak memory is the process's max RSS, from ``wait4``):
 1. **conflictgraph**: build the bundled graph on disk (not counted), then ``conflictgraph import
    acled FILE`` from start to exit (copy of the store, streamed import, rules, the event-tie
    table, atomic swap), and from the moment it exits the network commands of
-   :data:`COMMANDS`, one after the other, each from start to exit (a large file's compaction
+   :data:`COMMANDS` and ``timeline``, one after the other, each from start to exit (a large file's compaction
    runs in the background meanwhile, as it does for a user); then ``conflictgraph compact``
    waits for that compaction before the baselines run.
 2. **rdflib**: a hand-written plain rdflib ``Graph`` pipeline on the same rows (the same kind of
@@ -104,7 +104,7 @@ def generate(path: Path, rows: int, seed: int = 7, actors: int = 900) -> None:
                 rng.choice([0, 0, 0, 1, 2, 3, 5, 10]), "", 1_700_000_000 + i, ])
 
 
-# The network commands run the moment the import exits: (what the table calls it, arguments).
+# The commands run the moment the import exits: (what the table calls it, arguments).
 COMMANDS = [
     ("centrality (first command)", ["centrality"]),
     ("centrality --as-of 2023-06-30", ["centrality", "--as-of", "2023-06-30"]),
@@ -113,6 +113,7 @@ COMMANDS = [
     ("path KIA AA --between 2022", ["path", "KIA", "AA", "--between", "2022-01-01", "2022-12-31"]),
     ("diff --from 2022 --to 2023", ["diff", "--from", "2022", "--to", "2023"]),
     ("viz", ["viz"]),
+    ("timeline (events per month)", ["timeline"]),
 ]
 
 
@@ -131,7 +132,7 @@ def _timed(command: list[str]) -> dict:
 
 
 def _conflictgraph(csv_path: Path, folder: Path) -> dict[str, dict]:
-    """Build, import, then the network commands at once; then wait for the background compaction."""
+    """Build, import, then the commands at once; then wait for the background compaction."""
     store = folder / "store"
     subprocess.run(_cli("--quiet", "build", "--store", str(store)), check=True, capture_output=True)
     steps = {"import": _timed(_cli("--quiet", "import", "acled", str(csv_path), "--store", str(store),
