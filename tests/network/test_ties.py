@@ -19,7 +19,6 @@ from conflictgraph.network.tie_edges import aggregate
 from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table,
                                         known_events, table_key)
 from conflictgraph.query.timeline import timeline_rows
-from conflictgraph.rdf.namespaces import RDF_TYPE
 from conflictgraph.store.generations import DATABASE, StoreLocation
 
 from conftest import FIXTURES, MINI, copy_store, run_cli
@@ -394,6 +393,11 @@ def test_a_damaged_table_file_is_extracted_again(mini_on_disk_imported, tmp_path
 
 # The timeline reads the table's events (query/timeline.py's KnownEvents) -------------------------
 
+FILTERS = ([{"actor": A + "hdf"}],  # the mini graph (the table imports' actor), the bundled one
+           [{"actor": A + "kndf"}, {"actor": A + "tatmadaw"}, {"place": "https://w3id.org/conflictgraph/id/place/kayah-state"},
+            {"actor": A + "tatmadaw", "place": "https://w3id.org/conflictgraph/id/place/kayah-state"}])
+
+
 @pytest.mark.parametrize("by", ["week", "month", "year"])
 def test_a_timeline_counts_the_same_with_and_without_the_table(mini_on_disk_imported, on_disk, by):
     """Datasets with and without sides (the table imports' interactions are left to the store),
@@ -414,55 +418,8 @@ def test_a_timeline_counts_the_same_with_and_without_the_table(mini_on_disk_impo
             assert fast == timeline_rows(store, by=by, **filters) and sum(r["imported"] for r in fast) > 0, filters
 
 
-FILTERS = ([{"actor": A + "hdf"}],  # the mini graph (the table imports' actor), the bundled one
-           [{"actor": A + "kndf"}, {"actor": A + "tatmadaw"}, {"place": "https://w3id.org/conflictgraph/id/place/kayah-state"},
-            {"actor": A + "tatmadaw", "place": "https://w3id.org/conflictgraph/id/place/kayah-state"}])
-
-
-def test_a_store_that_keeps_no_table_has_its_timeline_from_the_store(bundled_in_memory):
-    assert known_events(bundled_in_memory) is None
-
-
-def test_a_timeline_folds_odd_events_the_same_from_the_table_and_the_store():
-    """Two latest dates and two best counts (the widest bounds, the largest count), a best count
-    that is no whole number beside a whole one, an event without sides (its best count no whole
-    number: the low one counts), and bounds in the dataset graph itself (where the table does not
-    read them: left to the store)."""
-    from conflictgraph.build.pipeline import build_store
-    from conflictgraph.rdf.namespaces import CG, DATASET_GRAPHS, DATASET_INFERRED_GRAPHS, ID
-    from conflictgraph.rdf.terms import IRI, XSD, Literal
-
-    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
-    import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
-    table = extract_ties(store)
-    first, second = table.events.strings[:2]
-    data, inferred = IRI(DATASET_GRAPHS + "acled"), IRI(DATASET_INFERRED_GRAPHS + "acled")
-    sideless = IRI(ID + "event/acled-no-sides")
-    day, count = (lambda text: Literal(text, XSD + "date")), (lambda text: Literal(text, XSD + "integer"))
-    store.add_quads([(IRI(first), IRI(CG.latest), day("2031-02-10"), inferred),
-                     (IRI(first), IRI(CG.fatalitiesBest), count("40"), data),
-                     (IRI(first), IRI(CG.fatalitiesBest), count("7"), data),
-                     (IRI(second), IRI(CG.fatalitiesBest), Literal("many"), data),
-                     (IRI(second), IRI(CG.fatalitiesLow), count("5"), data),
-                     (sideless, IRI(RDF_TYPE), IRI(CG.Event), data),
-                     (sideless, IRI(CG.contentHash), Literal("0" * 40), data),
-                     (sideless, IRI(CG.earliest), day("2031-03-01"), inferred),
-                     (sideless, IRI(CG.latest), day("2031-03-01"), inferred),
-                     (sideless, IRI(CG.fatalitiesBest), Literal("2 or 3"), data),
-                     (sideless, IRI(CG.fatalitiesLow), count("2"), data)])
-    odd = next(e for e in extract_ties(store).events.strings if e not in (first, second))
-    store.add_quads([(IRI(odd), IRI(CG.earliest), day("2031-04-01"), data),
-                     (IRI(odd), IRI(CG.latest), day("2031-04-01"), data)])
-    table = extract_ties(store)
-    assert first in table.events.strings and second in table.events.strings
-    assert str(sideless) in table.other_events and odd in table.other_events and odd in table.residual
-    for by in ("week", "month", "year"):
-        assert timeline_rows(store, by=by, known=table.known_events()) == timeline_rows(store, by=by)
-    rows = {r["period"]: r for r in timeline_rows(store, by="month", known=table.known_events())}
-    assert rows["2031-03"]["events"] == 1 and rows["2031-03"]["imported_fatalities"] == 2
-    spanning = [r for period, r in rows.items() if period.endswith("/2031")]  # first and odd: to 2031
-    assert sum(r["events"] for r in spanning) == 2
-    assert table.known_events().fatalities[table.events.encode([first])].tolist() == [40]
+def test_a_store_in_memory_keeps_no_table_for_a_timeline(bundled_in_memory):
+    assert known_events(bundled_in_memory) is None  # (its timeline asks the store about every event)
 
 
 def test_the_table_counts_the_low_fatalities_when_the_best_is_no_whole_number():

@@ -32,16 +32,19 @@ them for those two relations with :mod:`conflictgraph.network.tie_edges`):
 
 Which events go in the table. Only *plain dataset events*: events whose side triples are all
 in one dataset graph (``<graph/dataset/NAME>``), typed there (and nowhere else) as a
-``cg:Event``, with dates as full days, at most one ``cg:source`` IRI, and nothing that makes the
-projection treat them specially: no statement attests them (``cg:attestedBy``), no status or
-claim is about them, no participation node names them (``cg:event``, which adds tie nodes to a
-``fought-alongside`` row), no curated graph names them. Every other event with sides (the
-curated ones: the bundled graph has 32 curated events, 28 of them with sides) is listed in
-:attr:`TieTable.residual` and the projection runs the two relations' queries for those events
-only. Each query row has exactly one event, so the split is exact whatever it puts where.
-The interactions and interaction tallies of a table import (:mod:`conflictgraph.importers.table`)
-have no sides, so they are in neither: their relations (``cooperated-with``, ``acted-against``,
-``interacted-with``, and ``cooperates-with`` / ``hostile-to`` for signed tallies) run as queries.
+``cg:Event``, with dates as full days (in its inferred graph, as an import writes them), at
+most one ``cg:source`` IRI, fatalities in the dataset graph, and nothing that makes the
+projection or a timeline treat them specially: no statement attests them (``cg:attestedBy``),
+no status or claim is about them, no participation node names them (``cg:event``, which adds
+tie nodes to a ``fought-alongside`` row), no other graph names them. Every other event with
+sides (the curated ones: the bundled graph has 32 curated events, 28 of them with sides) is
+listed in :attr:`TieTable.residual` and the projection runs the two relations' queries for
+those events only. Each query row has exactly one event, so the split is exact whatever it
+puts where. The interactions and interaction tallies of a table import
+(:mod:`conflictgraph.importers.table`) have no sides, so they are in neither: their relations
+(``cooperated-with``, ``acted-against``, ``interacted-with``, and ``cooperates-with`` /
+``hostile-to`` for signed tallies) run as queries. :attr:`TieTable.other_events` lists every
+event typed in a dataset graph that is not plain (with sides or without), for a timeline.
 
 The table is an index derived from the store, never a second source of truth: it can be
 rebuilt from the store at any time, and a kept file whose format or queries differ from this
@@ -481,7 +484,8 @@ _SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
 _SIDE_SUBJECTS = SPARQL_PREFIXES + "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s cg:sideA|cg:associatedWith|cg:sideB ?o } }"
 _GROUPED_CODES = {"A": _SIDE_A, "S": _ASSOCIATED, "B": _SIDE_B}
 SIDED, ODD = 1, 2  # a node's flags in _Raw: it has sides; it is odd or named elsewhere
-# TieTable.from_events: a record's field -> the start of its fact's code (cg:startEarliest, cg:endLatest for the days)
+# TieTable.from_events: a record's field -> the start of its fact's code (start, end: cg:startEarliest,
+# cg:endLatest; earliest, latest: cg:earliest, cg:latest)
 _RECORD_CODES = {"sideA": "A<", "associatedWith": "S<", "sideB": "B<", "start": "E-", "end": "N-",
                  "earliest": "e-", "latest": "n-", "low": "l-", "best": "b-", "high": "h-", "source": "s<"}
 # The grouped query's letters by N-Triples predicate: facts in the dataset graph, in its inferred graph
@@ -519,11 +523,12 @@ def extract_ties(store: Store, *, imported: ImportedTies | None = None) -> TieTa
         classes = event_classes(store)
         graphs = store.named_graphs()
         datasets = [g for g in graphs if _is_dataset(g)]
+        read = {*datasets, *(DATASET_INFERRED_GRAPHS + _kind(g) for g in datasets)}  # by the grouped query
         elsewhere: set[str] = set()  # subjects of the graphs that are neither datasets nor their inferences
         passed = imported.read() if imported is not None and imported.graph in datasets else None
         raw = passed or _Raw()
         for graph in graphs:
-            if not graph.startswith((DATASET_GRAPHS, DATASET_INFERRED_GRAPHS)):
+            if graph not in read:
                 elsewhere.update(str(row["s"]) for row in store.query(_SUBJECTS.replace("?g", iri_ref(graph))).rows)
                 raw.other_sides.update(str(row["s"]) for row in
                                        store.query(_SIDE_SUBJECTS.replace("?g", iri_ref(graph))).rows)

@@ -5,8 +5,8 @@ or year; an event known only to the month, in a weekly timeline, in its month ("
 one known only to the year in its year. So no event is counted in a period it may not belong
 to, and coarse dates show as coarser periods (which sort before the finer ones of that year).
 An event's date is its earliest ``cg:earliest`` to its latest ``cg:latest``. Fatalities are
-its best estimate (the largest whole number given), else the low one; events without a count
-add none. Events and fatalities are counted in all and for curated and imported events apart
+its best estimate (the largest whole number given; a negative one is none), else the low
+one; events without a count add none. Events and fatalities are counted in all and for curated and imported events apart
 (an imported event is one with a ``cg:contentHash``). Events with no date bounds
 (cg:dateUnknown) are counted in the period "unknown".
 
@@ -34,7 +34,7 @@ import numpy as np
 from conflictgraph.query.resolve import event_classes
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.rdf.terms import IRI
+from conflictgraph.rdf.terms import IRI, BNode
 from conflictgraph.store.base import Store, select_values
 
 __all__ = ["COLUMNS", "KnownEvents", "timeline_rows", "period_of"]
@@ -42,18 +42,23 @@ __all__ = ["COLUMNS", "KnownEvents", "timeline_rows", "period_of"]
 # events and fatalities in all, then curated and imported apart
 COLUMNS = ["period", "events", "fatalities", "curated", "imported", "curated_fatalities", "imported_fatalities"]
 
-# An event's facts are read a kind at a time, for a list of events (each branch of the union is
-# one pattern the engine answers by looking each event up; an OPTIONAL per fact would read every
-# event of the store instead): one row per fact, and one per type the event has.
+# An event's facts, read a kind at a time for a list of events: each branch of the union is one
+# pattern the engine answers by looking each listed event up (an OPTIONAL per fact would read
+# that fact of every event in the store). One row per fact, and one per type the event has.
+# ``of`` lists the events (a VALUES block), or is _BLANK: blank nodes cannot be listed.
 _FACTS = SPARQL_PREFIXES + """
 SELECT ?event ?type ?earliest ?latest ?best ?low ?hash WHERE {
-  { %(events)s ?event a ?type }
-  UNION { %(events)s ?event cg:earliest ?earliest ; cg:latest ?latest }
-  UNION { %(events)s ?event cg:fatalitiesBest ?best }
-  UNION { %(events)s ?event cg:fatalitiesLow ?low }
-  UNION { %(events)s ?event cg:contentHash ?hash }
+  { %(of)s ?event a ?type }
+  UNION { %(of)s ?event cg:earliest ?earliest ; cg:latest ?latest }
+  UNION { %(of)s ?event cg:fatalitiesBest ?best }
+  UNION { %(of)s ?event cg:fatalitiesLow ?low }
+  UNION { %(of)s ?event cg:contentHash ?hash }
 }"""
-_TYPED_IN = "SELECT DISTINCT ?event WHERE { %s GRAPH %s { ?event a ?type } }"
+_BLANK = "FILTER(isBlank(?event))"
+_EVENTS = SPARQL_PREFIXES + "SELECT DISTINCT ?event WHERE { ?event a ?type . ?type rdfs:subClassOf* cg:Event }"
+_EVENTS_IN = SPARQL_PREFIXES + """SELECT DISTINCT ?event WHERE {
+  GRAPH %s { ?event a ?type } ?type rdfs:subClassOf* cg:Event
+}"""
 # an actor's events: its sides, the acts it did or received (event-coded tables), and the
 # events it launched, joined, supported or was targeted by (curated participations)
 _ACTOR = SPARQL_PREFIXES + """SELECT DISTINCT ?event WHERE {
@@ -127,95 +132,157 @@ def timeline_rows(store: Store, *, actor: IRI | None = None, place: IRI | None =
     """
     if by not in ("week", "month", "year"):
         raise ValueError(f"by must be week, month or year, not {by!r}")
-    classes = event_classes(store)
-    typed = _values("type", sorted(classes))
     periods: dict[str, dict] = {}
-    if actor is not None or place is not None:
-        events = _filtered_events(store, actor, place)
-        if known is not None:
-            held, events = _split(known, events)
-            _count_known(known, held, by, periods)
-    elif known is not None:
-        _count_known(known, slice(None), by, periods)
-        events = {str(row["event"]) for graph in store.named_graphs() if not graph.startswith(DATASET_GRAPHS)
-                  for row in store.query(_TYPED_IN % (typed, iri_ref(graph))).rows} | set(known.others)
+    filters = {"actor": actor, "place": place}
+    if known is not None:
+        counted, events = _known_and_asked(store, known, filters)
+        _count_known(known, counted, by, periods)
+    elif actor is not None or place is not None:
+        events = _filtered_events(store, filters)
     else:
-        events = {str(row["event"]) for row in store.query(f"SELECT ?event WHERE {{ {typed} ?event a ?type }}").rows}
-    for bounds, imported, deaths in _fold(_fact_rows(store, sorted(events)), classes):
+        events = _nodes(store.query(_EVENTS).rows)
+    for bounds, imported, deaths in _fold(_fact_rows(store, events), event_classes(store), events):
         _add(periods, "unknown" if bounds is None else period_of(*bounds, by), imported, deaths, 1)
     return [periods[k] for k in sorted(periods)]
 
 
-def _filtered_events(store: Store, actor: IRI | None, place: IRI | None) -> set[str]:
-    """The events (typed as events or not: :func:`_fold` keeps the typed ones) with ``actor``
-    and at ``place``, each when given."""
+def _nodes(rows: Iterable[dict]) -> set[str]:
+    """The ``?event`` of ``rows``: IRIs and blank nodes (the terms, both ``str``)."""
+    return {row["event"] for row in rows if isinstance(row["event"], (IRI, BNode))}
+
+
+def _filtered_events(store: Store, filters: dict[str, IRI | None]) -> set[str]:
+    """The nodes (events or not: :func:`_fold` keeps the events) that pass every filter given
+    (``actor``, ``place``: their IRIs, or None)."""
     found: set[str] | None = None
-    for query, name, value in ((_ACTOR, "actor", actor), (_PLACE, "place", place)):
+    for name, value in filters.items():
         if value is not None:
-            these = {str(row["event"]) for row in store.query(query, bindings={name: IRI(value)}).rows}
+            query = _ACTOR if name == "actor" else _PLACE
+            these = _nodes(store.query(query, bindings={name: IRI(value)}).rows)
             found = these if found is None else found & these
-    return found or set()
+    return found if found is not None else set()
 
 
-def _split(known: KnownEvents, events: Iterable[str]) -> tuple[np.ndarray, set[str]]:
+def _known_and_asked(store: Store, known: KnownEvents, filters: dict[str, IRI | None]
+                     ) -> tuple[np.ndarray | slice, set[str]]:
+    """Which events of ``known`` a timeline with ``filters`` counts, and the events the store
+    is asked about: without filters, all of ``known`` and the events beyond it; with them,
+    the events that pass them, from ``known`` where it holds them."""
+    if all(value is None for value in filters.values()):
+        return slice(None), _split(known, _events_beyond(store, known))[1]
+    return _split(known, _filtered_events(store, filters))
+
+
+def _events_beyond(store: Store, known: KnownEvents) -> set[str]:
+    """The events ``known`` may not hold: those typed in a graph that is not a dataset's, and
+    the dataset events it lists as ``others`` (:func:`_split` drops any it holds after all)."""
+    events: set[str] = {IRI(iri) for iri in known.others}
+    for graph in store.named_graphs():
+        if not graph.startswith(DATASET_GRAPHS):
+            events |= _nodes(store.query(_EVENTS_IN % iri_ref(graph)).rows)
+    return events
+
+
+def _split(known: KnownEvents, events: set[str]) -> tuple[np.ndarray, set[str]]:
     """The positions in ``known`` of the ``events`` it holds, and the other events.
 
     >>> known = KnownEvents(np.array(["b", "d"], dtype=object), *[np.zeros(2)] * 4)
-    >>> _split(known, {"a", "b", "e"})
-    (array([0]), {'a', 'e'})
+    >>> held, others = _split(known, {IRI("a"), IRI("b"), IRI("e")})
+    >>> held, sorted(others)
+    (array([0]), [IRI('a'), IRI('e')])
     """
-    wanted = np.array(sorted(events), dtype=object)
+    named = sorted(event for event in events if isinstance(event, IRI))
+    wanted = np.array(named, dtype=object)
     at = np.minimum(np.searchsorted(known.iris, wanted), max(len(known.iris) - 1, 0))
     held = known.iris[at] == wanted if len(known.iris) else np.zeros(len(wanted), dtype=bool)
-    return at[held], set(wanted[~held].tolist())
+    return at[held], events - set(wanted[held].tolist())
 
 
 def _values(name: str, iris: Sequence[str]) -> str:
-    """A VALUES block binding ``?name`` to each of ``iris``."""
+    """A VALUES block binding ``?name`` to each of ``iris``.
+
+    >>> _values("event", ["https://example.org/e1", "https://example.org/e2"])
+    'VALUES ?event { <https://example.org/e1> <https://example.org/e2> }'
+    """
     return f"VALUES ?{name} {{ {' '.join(map(iri_ref, iris))} }}"
 
 
-def _fact_rows(store: Store, events: Sequence[str]) -> Iterator[tuple[str | None, ...]]:
-    """The rows of :data:`_FACTS` for ``events`` (lexical values), :data:`_LISTED` events at a time."""
-    for first in range(0, len(events), _LISTED):
-        yield from select_values(store, _FACTS % {"events": _values("event", events[first:first + _LISTED])})
+def _fact_rows(store: Store, events: set[str]) -> Iterator[tuple[str | None, ...]]:
+    """The rows of :data:`_FACTS` (lexical values) for the IRIs among ``events``, :data:`_LISTED`
+    at a time, and for every blank node when some of ``events`` are blank nodes."""
+    named = sorted(event for event in events if isinstance(event, IRI))
+    for first in range(0, len(named), _LISTED):
+        yield from select_values(store, _FACTS % {"of": _values("event", named[first:first + _LISTED])})
+    if any(isinstance(event, BNode) for event in events):
+        yield from select_values(store, _FACTS % {"of": _BLANK})
 
 
-def _fold(rows: Iterable[tuple[str | None, ...]], classes: Collection[str]
+@dataclass(slots=True)
+class _Facts:
+    """What the store says of one event, folded (see :func:`_fold`)."""
+
+    typed: bool = False
+    first: date | None = None
+    last: date | None = None
+    best: int | None = None
+    low: int | None = None
+    imported: bool = False
+
+
+def _fold(rows: Iterable[tuple[str | None, ...]], classes: Collection[str], events: Collection[str]
           ) -> Iterator[tuple[tuple[date, date] | None, bool, int | None]]:
-    """Per event of ``rows`` (:data:`_FACTS` rows, an event's not necessarily together) typed
-    as one of ``classes``: its bounds (None without both), whether it is imported, and its
-    fatalities (None: no count)."""
-    events: dict[str | None, list] = {}  # event -> [typed, earliest, latest, best, low, imported]
+    """Per event of ``rows`` (:data:`_FACTS` rows, an event's not necessarily together) that is
+    among ``events`` and typed as one of ``classes``: its bounds (its smallest earliest and
+    largest latest day; None without them), whether it is imported, and its fatalities (the
+    largest best count, else the largest low one; None without either).
+
+    >>> rows = [("e1", "Battle", None, None, None, None, None),
+    ...         ("e1", None, "2023-01-05", "2023-01-06", None, None, None),
+    ...         ("e1", None, "2023-01-02", "2023-01-03", None, None, None),
+    ...         ("e1", None, None, None, None, "4", None), ("e1", None, None, None, "many", None, None),
+    ...         ("e2", None, None, None, "7", None, "ab12")]
+    >>> list(_fold(rows, {"Battle"}, {"e1", "e2"}))  # e2 is not typed as an event
+    [((datetime.date(2023, 1, 2), datetime.date(2023, 1, 6)), False, 4)]
+    """
+    folded: dict[str | None, _Facts] = {}
     for event, kind, earliest, latest, best, low, digest in rows:
-        entry = events.get(event)
-        if entry is None:
-            entry = events[event] = [False, None, None, None, None, False]
+        facts = folded.get(event)
+        if facts is None:
+            facts = folded[event] = _Facts()
         if kind is not None:
-            entry[0] = entry[0] or kind in classes
+            facts.typed = facts.typed or kind in classes
         elif earliest is not None and latest is not None:
             first, last = date.fromisoformat(earliest[:10]), date.fromisoformat(latest[:10])
-            entry[1] = first if entry[1] is None else min(entry[1], first)
-            entry[2] = last if entry[2] is None else max(entry[2], last)
+            facts.first = first if facts.first is None else min(facts.first, first)
+            facts.last = last if facts.last is None else max(facts.last, last)
         elif digest is not None:
-            entry[5] = True
-        else:
-            at, count = (3, _whole(best)) if best is not None else (4, _whole(low))
-            if count is not None:
-                entry[at] = count if entry[at] is None else max(entry[at], count)
-    for typed, first, last, best, low, imported in events.values():
-        if typed:
-            yield (first, last) if first is not None else None, imported, best if best is not None else low
+            facts.imported = True
+        elif best is not None:
+            facts.best = _larger(facts.best, _whole(best))
+        elif low is not None:
+            facts.low = _larger(facts.low, _whole(low))
+    for event, facts in folded.items():
+        if facts.typed and event in events:
+            bounds = (facts.first, facts.last) if facts.first is not None and facts.last is not None else None
+            yield bounds, facts.imported, facts.best if facts.best is not None else facts.low
 
 
-def _whole(text: str | None) -> int | None:
-    """A count as a whole number, None when there is none or it is not one."""
-    if text is None:
-        return None
+def _whole(text: str) -> int | None:
+    """A count as a whole number, None when it is not one or is below zero.
+
+    >>> _whole("12"), _whole("-3"), _whole("1.5")
+    (12, None, None)
+    """
     try:
-        return int(text)
+        count = int(text)
     except ValueError:
         return None
+    return count if count >= 0 else None
+
+
+def _larger(known: int | None, count: int | None) -> int | None:
+    """The larger of two counts, either of which may be None."""
+    return count if known is None else known if count is None else max(known, count)
 
 
 def _count_known(known: KnownEvents, which: np.ndarray | slice, by: str, periods: dict[str, dict]) -> None:
