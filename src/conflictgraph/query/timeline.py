@@ -35,26 +35,18 @@ from conflictgraph.query.resolve import event_classes
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.rdf.terms import IRI, BNode
-from conflictgraph.store.base import Store, select_values
+from conflictgraph.query.lookup import property_values
+from conflictgraph.store.base import Store
 
 __all__ = ["COLUMNS", "KnownEvents", "timeline_rows", "period_of"]
 
 # events and fatalities in all, then curated and imported apart
 COLUMNS = ["period", "events", "fatalities", "curated", "imported", "curated_fatalities", "imported_fatalities"]
 
-# An event's facts, read a kind at a time for a list of events: each branch of the union is one
-# pattern the engine answers by looking each listed event up (an OPTIONAL per fact would read
-# that fact of every event in the store). One row per fact, and one per type the event has.
-# ``of`` lists the events (a VALUES block), or is _BLANK: blank nodes cannot be listed.
-_FACTS = SPARQL_PREFIXES + """
-SELECT ?event ?type ?earliest ?latest ?best ?low ?hash WHERE {
-  { %(of)s ?event a ?type }
-  UNION { %(of)s ?event cg:earliest ?earliest ; cg:latest ?latest }
-  UNION { %(of)s ?event cg:fatalitiesBest ?best }
-  UNION { %(of)s ?event cg:fatalitiesLow ?low }
-  UNION { %(of)s ?event cg:contentHash ?hash }
-}"""
-_BLANK = "FILTER(isBlank(?event))"
+# What a timeline reads of an event (read by lookups for the events listed, see
+# conflictgraph.query.lookup: an OPTIONAL per fact would read that fact of every event in the store)
+_FACTS = {"type": "rdf:type", "earliest": "cg:earliest", "latest": "cg:latest", "best": "cg:fatalitiesBest",
+          "low": "cg:fatalitiesLow", "hash": "cg:contentHash"}
 _EVENTS = SPARQL_PREFIXES + "SELECT DISTINCT ?event WHERE { ?event a ?type . ?type rdfs:subClassOf* cg:Event }"
 _EVENTS_IN = SPARQL_PREFIXES + """SELECT DISTINCT ?event WHERE {
   GRAPH %s { ?event a ?type } ?type rdfs:subClassOf* cg:Event
@@ -66,7 +58,6 @@ _ACTOR = SPARQL_PREFIXES + """SELECT DISTINCT ?event WHERE {
   UNION { ?participation cg:participant ?actor ; cg:event ?event }
 }"""
 _PLACE = SPARQL_PREFIXES + "SELECT DISTINCT ?event WHERE { ?event cg:place/cg:locatedIn* ?place }"
-_LISTED = 2_000  # events named in one query's VALUES
 _EPOCH = date(1970, 1, 1)
 
 
@@ -141,7 +132,7 @@ def timeline_rows(store: Store, *, actor: IRI | None = None, place: IRI | None =
         events = _filtered_events(store, filters)
     else:
         events = _nodes(store.query(_EVENTS).rows)
-    for bounds, imported, deaths in _fold(_fact_rows(store, events), event_classes(store), events):
+    for bounds, imported, deaths in _fold(property_values(store, events, _FACTS), event_classes(store)):
         _add(periods, "unknown" if bounds is None else period_of(*bounds, by), imported, deaths, 1)
     return [periods[k] for k in sorted(periods)]
 
@@ -198,25 +189,6 @@ def _split(known: KnownEvents, events: set[str]) -> tuple[np.ndarray, set[str]]:
     return at[held], events - set(wanted[held].tolist())
 
 
-def _values(name: str, iris: Sequence[str]) -> str:
-    """A VALUES block binding ``?name`` to each of ``iris``.
-
-    >>> _values("event", ["https://example.org/e1", "https://example.org/e2"])
-    'VALUES ?event { <https://example.org/e1> <https://example.org/e2> }'
-    """
-    return f"VALUES ?{name} {{ {' '.join(map(iri_ref, iris))} }}"
-
-
-def _fact_rows(store: Store, events: set[str]) -> Iterator[tuple[str | None, ...]]:
-    """The rows of :data:`_FACTS` (lexical values) for the IRIs among ``events``, :data:`_LISTED`
-    at a time, and for every blank node when some of ``events`` are blank nodes."""
-    named = sorted(event for event in events if isinstance(event, IRI))
-    for first in range(0, len(named), _LISTED):
-        yield from select_values(store, _FACTS % {"of": _values("event", named[first:first + _LISTED])})
-    if any(isinstance(event, BNode) for event in events):
-        yield from select_values(store, _FACTS % {"of": _BLANK})
-
-
 @dataclass(slots=True)
 class _Facts:
     """What the store says of one event, folded (see :func:`_fold`)."""
@@ -229,40 +201,39 @@ class _Facts:
     imported: bool = False
 
 
-def _fold(rows: Iterable[tuple[str | None, ...]], classes: Collection[str], events: Collection[str]
+def _fold(rows: Iterable[tuple[str, str, str]], classes: Collection[str]
           ) -> Iterator[tuple[tuple[date, date] | None, bool, int | None]]:
-    """Per event of ``rows`` (:data:`_FACTS` rows, an event's not necessarily together) that is
-    among ``events`` and typed as one of ``classes``: its bounds (its smallest earliest and
-    largest latest day; None without them), whether it is imported, and its fatalities (the
+    """Per event of ``rows`` ((event, fact, value) of :data:`_FACTS`, an event's not
+    necessarily together) typed as one of ``classes``: its bounds (its smallest earliest and
+    largest latest day; None without both), whether it is imported, and its fatalities (the
     largest best count, else the largest low one; None without either).
 
-    >>> rows = [("e1", "Battle", None, None, None, None, None),
-    ...         ("e1", None, "2023-01-05", "2023-01-06", None, None, None),
-    ...         ("e1", None, "2023-01-02", "2023-01-03", None, None, None),
-    ...         ("e1", None, None, None, None, "4", None), ("e1", None, None, None, "many", None, None),
-    ...         ("e2", None, None, None, "7", None, "ab12")]
-    >>> list(_fold(rows, {"Battle"}, {"e1", "e2"}))  # e2 is not typed as an event
+    >>> rows = [("e1", "type", "Battle"), ("e1", "earliest", "2023-01-05"), ("e1", "earliest", "2023-01-02"),
+    ...         ("e1", "latest", "2023-01-06"), ("e1", "low", "4"), ("e1", "best", "many"), ("e2", "best", "7")]
+    >>> list(_fold(rows, {"Battle"}))  # e2 is not typed as an event
     [((datetime.date(2023, 1, 2), datetime.date(2023, 1, 6)), False, 4)]
     """
-    folded: dict[str | None, _Facts] = {}
-    for event, kind, earliest, latest, best, low, digest in rows:
+    folded: dict[str, _Facts] = {}
+    for event, fact, value in rows:
         facts = folded.get(event)
         if facts is None:
             facts = folded[event] = _Facts()
-        if kind is not None:
-            facts.typed = facts.typed or kind in classes
-        elif earliest is not None and latest is not None:
-            first, last = date.fromisoformat(earliest[:10]), date.fromisoformat(latest[:10])
+        if fact == "type":
+            facts.typed = facts.typed or value in classes
+        elif fact == "earliest":
+            first = date.fromisoformat(value[:10])
             facts.first = first if facts.first is None else min(facts.first, first)
+        elif fact == "latest":
+            last = date.fromisoformat(value[:10])
             facts.last = last if facts.last is None else max(facts.last, last)
-        elif digest is not None:
+        elif fact == "hash":
             facts.imported = True
-        elif best is not None:
-            facts.best = _larger(facts.best, _whole(best))
-        elif low is not None:
-            facts.low = _larger(facts.low, _whole(low))
-    for event, facts in folded.items():
-        if facts.typed and event in events:
+        elif fact == "best":
+            facts.best = _larger(facts.best, _whole(value))
+        else:
+            facts.low = _larger(facts.low, _whole(value))
+    for facts in folded.values():
+        if facts.typed:
             bounds = (facts.first, facts.last) if facts.first is not None and facts.last is not None else None
             yield bounds, facts.imported, facts.best if facts.best is not None else facts.low
 

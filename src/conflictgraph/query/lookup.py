@@ -1,0 +1,63 @@
+"""The values of a few properties of many listed nodes, read by lookups.
+
+An OPTIONAL per property joins that property of every node in the store (the engine joins by
+hash: on a million events, seconds per property however short the list). Here each property is
+one branch of a UNION over the listed nodes (a VALUES block :data:`LISTED` IRIs long), which the
+engine answers by looking each node up. Blank nodes cannot be named in a query: when some are
+asked for, one more query reads the properties of every blank node, and the rows of the nodes
+asked for are kept.
+
+Examples
+--------
+>>> from conflictgraph.build.pipeline import build_store
+>>> from conflictgraph.rdf.namespaces import ID
+>>> store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+>>> sorted(property_values(store, {IRI(ID + "actor/mbg")}, {"label": "skos:prefLabel"}))
+[('https://w3id.org/conflictgraph/id/actor/mbg', 'label', 'Mountain Border Guard')]
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+
+from conflictgraph.rdf.namespaces import SPARQL_PREFIXES
+from conflictgraph.rdf.sparql_text import iri_ref
+from conflictgraph.rdf.terms import IRI, BNode
+from conflictgraph.store.base import Store, select_values
+
+__all__ = ["LISTED", "property_values", "values_block"]
+
+LISTED = 2_000  # nodes named in one query
+_BLANK = "FILTER(isBlank(?node))"
+
+
+def property_values(store: Store, nodes: Collection[str], properties: Mapping[str, str]
+                    ) -> Iterator[tuple[str, str, str]]:
+    """(node, name, value) for every value of each of ``properties`` (name -> a SPARQL property
+    path, e.g. ``"cg:date"`` or ``"cg:place/skos:prefLabel"``) of each of ``nodes`` (IRIs and
+    blank nodes as :mod:`conflictgraph.rdf.terms` gives them; anything else is no node and has
+    none), the node and value as their lexical text. In no particular order."""
+    named = sorted(node for node in nodes if isinstance(node, IRI))
+    for first in range(0, len(named), LISTED):
+        yield from _rows(store, values_block("node", named[first:first + LISTED]), properties)
+    if any(isinstance(node, BNode) for node in nodes):
+        blank = {str(node) for node in nodes if isinstance(node, BNode)}
+        yield from (row for row in _rows(store, _BLANK, properties) if row[0] in blank)
+
+
+def values_block(name: str, iris: Sequence[str]) -> str:
+    """A VALUES block binding ``?name`` to each of ``iris``.
+
+    >>> values_block("event", ["https://example.org/e1", "https://example.org/e2"])
+    'VALUES ?event { <https://example.org/e1> <https://example.org/e2> }'
+    """
+    return f"VALUES ?{name} {{ {' '.join(map(iri_ref, iris))} }}"
+
+
+def _rows(store: Store, nodes: str, properties: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
+    """The rows of the query of ``properties`` for the ``nodes`` pattern (a VALUES block or a FILTER)."""
+    branches = " UNION ".join(f'{{ {nodes} ?node {path} ?value BIND("{name}" AS ?name) }}'
+                              for name, path in properties.items())
+    query = SPARQL_PREFIXES + f"SELECT ?node ?name ?value WHERE {{ {branches} }}"
+    for node, name, value in select_values(store, query):
+        if node is not None and name is not None and value is not None:  # (every branch binds all three)
+            yield node, name, value
