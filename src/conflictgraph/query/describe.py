@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from conflictgraph.query.lookup import property_values, whole_count
 from conflictgraph.query.results import merge_rows
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.sparql_text import iri_ref
@@ -131,54 +132,46 @@ SELECT DISTINCT ?claim ?how ?quantityLabel ?value ?valueMax ?comparatorLabel ?da
   OPTIONAL { ?claim cg:status/rdfs:label ?statusLabel }
 } ORDER BY ?asOf"""
 
-_EVENT_DETAILS = """
+_EVENT_TYPE = """
   ?event a ?type . ?type rdfs:subClassOf* cg:Event .
-  OPTIONAL { ?event skos:prefLabel ?eventLabel }
-  OPTIONAL { ?event cg:date ?date }
-  OPTIONAL { ?event cg:place/skos:prefLabel ?placeLabel }
-} ORDER BY ?date"""
+}"""
+# What the list of an entity's events shows of each, read by lookups for the events listed
+# (conflictgraph.query.lookup: an OPTIONAL per fact would read it for every event in the store)
+_EVENT_DETAILS = {"label": "skos:prefLabel", "date": "cg:date", "place": "cg:place/skos:prefLabel"}
 
 # Events the entity took part in, happened at it or belong to it; and, in a query of its own,
 # events somewhere within it. As one more UNION branch, the place path was walked from every
 # event before the entity was bound (measured: 5 s on a store of 100,000 events).
 _EVENTS = SPARQL_PREFIXES + """
-SELECT DISTINCT ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
+SELECT DISTINCT ?event ?type ?how WHERE {
   { ?event cg:sideA ?e . BIND("side A" AS ?how) } UNION { ?event cg:sideB ?e . BIND("side B" AS ?how) }
   UNION { ?event cg:associatedWith ?e . BIND("associated" AS ?how) }
   UNION { ?event cg:initiator ?e . BIND("initiator" AS ?how) }
   UNION { ?event cg:recipient ?e . BIND("recipient" AS ?how) }
   UNION { ?event cg:place ?e . BIND("here" AS ?how) }
-  UNION { ?event cg:partOf ?e . BIND("part of" AS ?how) }""" + _EVENT_DETAILS
+  UNION { ?event cg:partOf ?e . BIND("part of" AS ?how) }""" + _EVENT_TYPE
 
 # ?e is projected so the engine takes it as a constant and walks the place path from it (bound
 # by a VALUES block, it walked from every place: minutes for a region with 7,000 events).
 _EVENTS_WITHIN = SPARQL_PREFIXES + """
-SELECT DISTINCT ?e ?event ?eventLabel ?type ?how ?date ?placeLabel WHERE {
-  ?place cg:locatedIn+ ?e . ?event cg:place ?place . BIND("within" AS ?how)""" + _EVENT_DETAILS
+SELECT DISTINCT ?e ?event ?type ?how WHERE {
+  ?place cg:locatedIn+ ?e . ?event cg:place ?place . BIND("within" AS ?how)""" + _EVENT_TYPE
 
+_HOW = ["side A", "side B", "associated", "initiator", "recipient", "here", "part of", "within"]  # as listed
 _CONTAINS_PLACES = SPARQL_PREFIXES + "ASK { ?place cg:locatedIn ?e }"
 
 # The actors on the other side (opponents) or the same side (allies) of the entity's events,
 # one row per event and actor: sides as the projection's fought and fought-alongside read them
-# (side A with the actors associated with it, against side B).
-_COUNTERPARTS = SPARQL_PREFIXES + """
-SELECT ?other ?otherLabel ?relation ?event ?date ?earliest ?low ?best ?high WHERE {
-  {
-    { ?event cg:sideA|cg:associatedWith ?e ; cg:sideB ?other }
-    UNION { ?event cg:sideB ?e ; cg:sideA|cg:associatedWith ?other }
-    BIND("opponent" AS ?relation)
-  } UNION {
-    { ?event cg:sideA|cg:associatedWith ?e, ?other } UNION { ?event cg:sideB ?e, ?other }
-    FILTER(?other != ?e)
-    BIND("ally" AS ?relation)
-  }
-  OPTIONAL { ?other skos:prefLabel ?otherLabel }
-  OPTIONAL { ?event cg:date ?date }
-  OPTIONAL { ?event cg:earliest ?earliest }
-  OPTIONAL { ?event cg:fatalitiesLow ?low }
-  OPTIONAL { ?event cg:fatalitiesBest ?best }
-  OPTIONAL { ?event cg:fatalitiesHigh ?high }
-}"""
+# (side A with the actors associated with it, against side B). A query per pattern: the engine
+# binds ?e before it walks one pattern, but walks each branch of a UNION for every ?e first (on
+# a million events, 6 s for an actor with 8,000). Their labels and what the events say
+# (_COUNTERPART_FACTS) are read by lookups.
+_COUNTERPARTS = [("opponent", "?event cg:sideA|cg:associatedWith ?e ; cg:sideB ?other"),
+                 ("opponent", "?event cg:sideB ?e ; cg:sideA|cg:associatedWith ?other"),
+                 ("ally", "?event cg:sideA|cg:associatedWith ?e, ?other FILTER(?other != ?e)"),
+                 ("ally", "?event cg:sideB ?e, ?other FILTER(?other != ?e)")]
+_COUNTERPART_FACTS = {"date": "cg:date", "earliest": "cg:earliest", "best": "cg:fatalitiesBest",
+                      "low": "cg:fatalitiesLow", "high": "cg:fatalitiesHigh"}
 
 # The runs that imported a dataset (its Source), from the import log, oldest first.
 _IMPORT_RUNS = SPARQL_PREFIXES + """
@@ -301,26 +294,36 @@ def _facts(store: Store, bind: dict) -> list[dict]:
 
 
 def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
-    """Events the entity took part in, happened at it or within it, or belong to it."""
-    events: dict[str, dict] = {}
+    """Events the entity took part in, happened at it or within it, or belong to it; by date.
+    An event with several labels, dates or places shows the first of each in sort order."""
     rows = store.query(_with_classes(store, _EVENTS), bindings=bind).rows
     if store.query(_CONTAINS_PLACES, bindings=bind).boolean:  # the path query is slow for the rest
         rows += store.query(_with_classes(store, _EVENTS_WITHIN), bindings=bind).rows
+    details: dict[tuple[str, str], str] = {}
+    for node, name, value in property_values(store, {row["event"] for row in rows}, _EVENT_DETAILS):
+        if (node, name) not in details or value < details[node, name]:
+            details[node, name] = value
+    events: dict[str, dict] = {}
     for r in rows:
-        event = events.setdefault(str(r["event"]), {
-            "event": shorten(as_node(r["event"])), "label": _text(r["eventLabel"]), "types": [], "how": [],
-            "date": _text(r["date"]), "place": _text(r["placeLabel"]),
-            "statements": evidence.get(str(r["event"]), [])})
+        iri = str(r["event"])
+        event = events.setdefault(iri, {
+            "event": shorten(as_node(r["event"])), "label": details.get((iri, "label")), "types": [], "how": [],
+            "date": details.get((iri, "date")), "place": details.get((iri, "place")),
+            "statements": evidence.get(iri, [])})
         for key, value in (("types", shorten(as_node(r["type"]))), ("how", str(r["how"]))):
             if value not in event[key]:
                 event[key].append(value)
+    for event in events.values():  # (in the order of _EVENTS's branches)
+        event["types"].sort()
+        event["how"].sort(key=_HOW.index)
     return sorted(events.values(), key=lambda e: (e["date"] or "", e["event"]))
 
 
 def counterparts(store: Store, iri: IRI) -> list[dict]:
     """The actors ``iri`` fought against (``opponent``) or alongside (``ally``) in events, each
-    with its events, deaths (per event the best estimate, else low, else high; None when no
-    event has a count), first and last event day; most events first.
+    with its events, deaths (per event the largest best estimate, else low, else high; None
+    when no event has a count), first and last event day (``cg:date``, else ``cg:earliest``);
+    most events first.
 
     >>> from conflictgraph.build.pipeline import build_store
     >>> from conflictgraph.rdf.namespaces import ID
@@ -328,24 +331,37 @@ def counterparts(store: Store, iri: IRI) -> list[dict]:
     >>> [(c["relation"], c["label"], c["events"]) for c in counterparts(store, IRI(ID + "actor/rla"))][:1]
     [('opponent', 'Nordland Armed Forces', 1)]
     """
+    rows = [dict(row, relation=relation) for relation, pattern in _COUNTERPARTS for row in store.query(
+        SPARQL_PREFIXES + f"SELECT DISTINCT ?other ?event WHERE {{ {pattern} }}", bindings={"e": iri}).rows]
+    facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for event, name, value in property_values(store, {row["event"] for row in rows}, _COUNTERPART_FACTS):
+        facts[event][name].append(value)
+    labels: dict[str, str] = {}
+    for other, _name, label in property_values(store, {row["other"] for row in rows}, {"label": "skos:prefLabel"}):
+        labels[other] = min(label, labels.get(other, label))
     found: dict[tuple[str, str], dict] = {}
-    for row in store.query(_COUNTERPARTS, bindings={"e": iri}):
+    for row in rows:
         key = (str(row["relation"]), str(row["other"]))
-        item = found.setdefault(key, {"relation": key[0], "label": _text(row["otherLabel"]) or shorten(key[1]),
+        item = found.setdefault(key, {"relation": key[0], "label": labels.get(key[1]) or shorten(key[1]),
                                       "iri": key[1], "events": set(), "deaths": {}, "first": None, "last": None})
         event = str(row["event"])
         item["events"].add(event)
-        count = next((int(str(row[k])) for k in ("best", "low", "high") if row[k] is not None), None)
+        said = facts.get(event, {})
+        count = next((c for c in (_largest(said.get(k, [])) for k in ("best", "low", "high")) if c is not None), None)
         if count is not None:
             item["deaths"][event] = count
-        day = _text(row["date"]) or _text(row["earliest"])
-        if day:
+        for day in (said.get("date") or said.get("earliest") or []):
             day = day[:10]
             item["first"] = day if item["first"] is None else min(item["first"], day)
             item["last"] = day if item["last"] is None else max(item["last"], day)
-    rows = [dict(item, events=len(item["events"]), deaths=sum(item["deaths"].values()) if item["deaths"] else None)
-            for item in found.values()]
-    return sorted(rows, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"]))
+    shown = [dict(item, events=len(item["events"]), deaths=sum(item["deaths"].values()) if item["deaths"] else None)
+             for item in found.values()]
+    return sorted(shown, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"]))
+
+
+def _largest(counts: list[str]) -> int | None:
+    """The largest of ``counts`` that is a whole number (not below zero), None when none is."""
+    return max((c for c in map(whole_count, counts) if c is not None), default=None)
 
 
 def _statement(row: dict) -> dict:

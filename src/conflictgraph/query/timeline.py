@@ -35,7 +35,7 @@ from conflictgraph.query.resolve import event_classes
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
 from conflictgraph.rdf.terms import IRI, BNode
-from conflictgraph.query.lookup import property_values
+from conflictgraph.query.lookup import property_values, whole_count
 from conflictgraph.store.base import Store
 
 __all__ = ["COLUMNS", "KnownEvents", "timeline_rows", "period_of"]
@@ -229,26 +229,13 @@ def _fold(rows: Iterable[tuple[str, str, str]], classes: Collection[str]
         elif fact == "hash":
             facts.imported = True
         elif fact == "best":
-            facts.best = _larger(facts.best, _whole(value))
+            facts.best = _larger(facts.best, whole_count(value))
         else:
-            facts.low = _larger(facts.low, _whole(value))
+            facts.low = _larger(facts.low, whole_count(value))
     for facts in folded.values():
         if facts.typed:
             bounds = (facts.first, facts.last) if facts.first is not None and facts.last is not None else None
             yield bounds, facts.imported, facts.best if facts.best is not None else facts.low
-
-
-def _whole(text: str) -> int | None:
-    """A count as a whole number, None when it is not one or is below zero.
-
-    >>> _whole("12"), _whole("-3"), _whole("1.5")
-    (12, None, None)
-    """
-    try:
-        count = int(text)
-    except ValueError:
-        return None
-    return count if count >= 0 else None
 
 
 def _larger(known: int | None, count: int | None) -> int | None:
