@@ -18,6 +18,7 @@ import pytest
 from conflictgraph.network.analyze import (NoPath, alliance_paths, analysis_graph, balance, betweenness, centrality,
                                    communities, ego_network, eigenvector, network_diff, pagerank, triangles)
 from conflictgraph.network.analyze.centrality import sample_sources
+from conflictgraph.network.analyze.reduce import choose_ties
 from conflictgraph.network.export import write_network
 from conflictgraph.network.projection import project
 
@@ -57,6 +58,16 @@ def test_an_analysis_graph_without_provenance_has_the_same_ties_and_weights(dece
     assert [(u, v, d) for u, v, d in light.edges(data=True)] == [
         (u, v, {k: d[k] for k in ("weight", "signed_weight", "sign")}) for u, v, d in full.edges(data=True)]
     assert full.number_of_edges() == 0 or "edges" in next(iter(full.edges(data=True)))[2]
+
+
+@pytest.mark.parametrize("relations", [None, ["hostile-to"]], ids=["cooperative chosen", "hostile chosen"])
+def test_ties_chosen_without_provenance_are_the_same_ties_and_weights(december, relations):
+    full, full_reason = choose_ties(december, relations=relations)
+    light, light_reason = choose_ties(december, relations=relations, provenance=False)
+    assert light_reason == full_reason and (full_reason is None) == (relations is None)
+    assert light.graph == full.graph and light.number_of_edges() > 0
+    assert [(u, v, d) for u, v, d in light.edges(data=True)] == [
+        (u, v, {k: d[k] for k in ("weight", "signed_weight", "sign")}) for u, v, d in full.edges(data=True)]
 
 
 def test_zero_net_pair_is_left_out(network_store):

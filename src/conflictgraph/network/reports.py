@@ -62,7 +62,8 @@ def centrality_report(network: nx.MultiDiGraph, *, measure: str = "all", top: in
     """
     if weight not in ("evidence", "deaths"):
         raise UsageError(f"weight ties by evidence or deaths, not {weight!r}")
-    reduced, reason = choose_ties(_weighted_by_deaths(network) if weight == "deaths" else network, ties)
+    reduced, reason = choose_ties(_weighted_by_deaths(network) if weight == "deaths" else network, ties,
+                                  provenance=False)
     measures = list(MEASURES) if measure == "all" else [measure]
     scores = centrality(reduced, measures=measures, k=sample, engine=engine)
     key = "pagerank" if measure == "all" else measure

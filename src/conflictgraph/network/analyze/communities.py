@@ -64,7 +64,7 @@ def affinity_graph(network: nx.MultiDiGraph, ties: str = "auto") -> tuple[nx.Gra
     and the reason when ``auto`` chose hostile ties. Its ``graph["analysis"]`` is that of the
     analysis graph of those ties.
     """
-    chosen, reason = choose_ties(network, ties)
+    chosen, reason = choose_ties(network, ties, provenance=False)
     used = chosen.graph["analysis"]["ties"]
     if used == "hostile":
         return shared_enemies(chosen), used, reason

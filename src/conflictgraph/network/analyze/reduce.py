@@ -286,12 +286,14 @@ def _collapsed_tie(signed: float, sign: int, edges: list[tuple] | None = None, r
             "relations": sorted(set(rels)) if len(rels) > 1 else rels}
 
 
-def choose_ties(network: nx.MultiDiGraph, ties: str = "auto", *,
-                relations: Iterable[str] | None = None) -> tuple[nx.Graph, str | None]:
+def choose_ties(network: nx.MultiDiGraph, ties: str = "auto", *, relations: Iterable[str] | None = None,
+                provenance: bool = True) -> tuple[nx.Graph, str | None]:
     """The analysis graph for ``ties``, which may be ``auto``, and why, when auto chose hostile ties.
 
     ``auto`` means cooperative ties, unless the view has none but has hostile ones: then
-    hostile ties (event data of fighting alone), and the reason says so.
+    hostile ties (event data of fighting alone), and the reason says so. Without
+    ``provenance`` the net ties carry their weights and sign only (see :func:`analysis_graph`:
+    what centrality and communities weigh).
 
     >>> import networkx as nx
     >>> net = nx.MultiDiGraph()
@@ -302,10 +304,10 @@ def choose_ties(network: nx.MultiDiGraph, ties: str = "auto", *,
     ('hostile', 'no cooperative tie in this view, so the hostile ties are used')
     """
     if ties != "auto":
-        return analysis_graph(network, ties=ties, relations=relations), None
+        return analysis_graph(network, ties=ties, relations=relations, provenance=provenance), None
     wanted = set(relations) if relations else None
     with gc_paused():
-        pairs = _pair_sums(network, wanted)
+        pairs = _pair_sums(network, wanted, behind=provenance)
     if hostile_only(pairs):
         return _graph_of_pairs(network, pairs, "hostile", wanted), _HOSTILE_REASON
     return _graph_of_pairs(network, pairs, "cooperative", wanted), None
