@@ -30,6 +30,7 @@ from conflictgraph.network.projection import Projector, network_span, project
 from conflictgraph.network.reports import (LISTED_TRIANGLES, balance_report, centrality_report, communities_report,
                                            diff_report, dyads_report, paths_report, periods_report)
 from conflictgraph.network.spec import NetworkSpec, parse_period, periods_between
+from conflictgraph.network.tie_edges import table_counterparts
 from conflictgraph.network.ties import known_events
 from conflictgraph.query.catalog import ENTITY_PARAM_TYPES, NamedQuery, load_catalog, parse_date
 from conflictgraph.query.claims import claims, disagreements
@@ -157,7 +158,8 @@ class ConflictGraph:
 
     def show(self, name: str) -> dict:
         """Everything about the entity called ``name`` (see :func:`conflictgraph.query.describe.describe`)."""
-        return describe(self.store, self.resolve(name).iri)
+        iri = self.resolve(name).iri
+        return describe(self.store, iri, table_counterparts(self.store, iri))
 
     def entity(self, name: str) -> Report:
         """What :meth:`show` holds about ``name``, as tables (facts, relationships, opponents and

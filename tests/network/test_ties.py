@@ -15,10 +15,12 @@ from conflictgraph.network.analyze.ego import ego_network
 from conflictgraph.network.projection import project
 from conflictgraph.network.reports import centrality_report, communities_report
 from conflictgraph.network.spec import NetworkSpec, load_projection
-from conflictgraph.network.tie_edges import aggregate
+from conflictgraph.network.tie_edges import aggregate, table_counterparts
 from conflictgraph.network.ties import (RELATIONS, TABLE_FILE, TieTable, event_relations, extract_ties, kept_table,
                                         known_events, table_key)
+from conflictgraph.query.describe import KnownCounterparts, counterparts
 from conflictgraph.query.timeline import timeline_rows
+from conflictgraph.rdf.terms import IRI
 from conflictgraph.store.generations import DATABASE, StoreLocation
 
 from conftest import FIXTURES, MINI, copy_store, run_cli
@@ -426,3 +428,56 @@ def test_the_table_counts_the_low_fatalities_when_the_best_is_no_whole_number():
     table = _table_of({ACLED: [("e1", [f"t<{EVENT}", "A<p", "B<q", "e-2023-01-01", "n-2023-01-02", "b-many", "l-5"])]})
     known = table.known_events()
     assert known.fatalities.tolist() == [5] and known.dated.tolist() == [True] and known.others == []
+
+
+# show's counterparts read the table's rows of the actor (query/describe.py's KnownCounterparts) --
+
+def test_counterparts_are_the_same_with_and_without_the_table(mini_on_disk_imported, on_disk):
+    """Opponents and allies with their events, deaths and days: from the table for the events it
+    holds and from the store for the rest (curated events beside imported ones), as the store
+    alone gives them; the API and the server read the kept table."""
+    for location in (mini_on_disk_imported, on_disk):
+        store = open_for_reading(location)
+        table = kept_table(store)
+        busiest = table.actors.strings[int(np.bincount(np.r_[table.a, table.b]).argmax())]
+        actors = [busiest] + ([A + "tatmadaw", A + "kndf", A + "kia"] if location == on_disk else [A + "rla"])
+        for actor in actors:
+            known = table_counterparts(store, actor)
+            assert known is not None and known.residual == table.residual
+            fast = counterparts(store, IRI(actor), known)
+            assert fast == counterparts(store, IRI(actor)) and fast, actor
+        whole = counterparts(store, IRI(busiest))
+        assert any(row["deaths"] for row in whole) and all(row["first"] and row["last"] for row in whole)
+        mixed = A + "tatmadaw" if location == on_disk else A + "rla"  # both: table rows and curated events
+        assert table_counterparts(store, mixed).rows or location != on_disk
+        assert counterparts(store, IRI(mixed), KnownCounterparts([], table.residual))
+        label = ConflictGraph(store).label(busiest)
+        assert ConflictGraph(store).show(label)["counterparts"] == counterparts(store, IRI(busiest))
+
+
+def test_counterparts_of_listed_events_pair_their_sides_as_the_queries_do(monkeypatch):
+    """With no table rows and every event with sides listed as residual (blank nodes too, and an
+    actor on both sides of one), the sides looked up and paired give the queries' answer, however
+    many lists the names take."""
+    from conflictgraph.build.pipeline import build_store
+    from conflictgraph.query import lookup
+    from conflictgraph.rdf.namespaces import CG, GRAPHS, SPARQL_PREFIXES
+    from conflictgraph.rdf.terms import XSD, BNode, Literal
+
+    store, _ = build_store(":memory:", graph_dirs=(MINI,), bundled=False)
+    import_events(store, "acled", FIXTURES / "acled" / "acled.csv")
+    blank, graph = BNode("clash"), IRI(GRAPHS + "review")
+    store.add_quads([(blank, IRI(CG.sideA), IRI(A + "hdf"), graph), (blank, IRI(CG.sideB), IRI(A + "rla"), graph),
+                     (blank, IRI(CG.associatedWith), IRI(A + "rla"), graph),
+                     (blank, IRI(CG.associatedWith), IRI(A + "mbg"), graph),
+                     (blank, IRI(CG.earliest), Literal("2031-06-02", XSD + "date"), graph),
+                     (blank, IRI(CG.fatalitiesBest), Literal("4", XSD + "integer"), graph)])
+    sided = [str(row["event"]) for row in store.query(
+        SPARQL_PREFIXES + "SELECT DISTINCT ?event WHERE { ?event cg:sideA|cg:sideB|cg:associatedWith ?x }").rows]
+    assert "clash" in sided and len(sided) > 5
+    monkeypatch.setattr(lookup, "LISTED", 2)
+    for actor in (A + "hdf", A + "rla", A + "mbg"):
+        whole = counterparts(store, IRI(actor))
+        assert counterparts(store, IRI(actor), KnownCounterparts([], sided)) == whole
+        assert counterparts(store, IRI(actor), KnownCounterparts([], [e for e in sided if e != "clash"])) != whole
+    assert any(row["last"] == "2031-06-02" or row["first"] == "2031-06-02" for row in counterparts(store, IRI(A + "hdf")))

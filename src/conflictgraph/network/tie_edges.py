@@ -14,7 +14,10 @@ and ``fought-alongside`` relations of imported events).
 - :func:`event_count`: how many events lie behind chosen edges, each once;
 - :func:`event_months`: how many events lie behind chosen edges, per month, per edge, per node
   and in all, counted on the table's columns (a page of the heaviest ties of a million events
-  counts 1.3 million event-edge rows: seconds as Python sets of event ids).
+  counts 1.3 million event-edge rows: seconds as Python sets of event ids);
+- :func:`counterparts`: whom one actor fought against and alongside in the table's events, with
+  their counts, deaths and days (what ``show`` sums up; :func:`table_counterparts` hands it over
+  with the events the store is still asked about).
 
 Apart from the table's module so that changing how rows are folded does not make every kept
 table stale (a kept file records the version of the code that extracted it).
@@ -39,11 +42,13 @@ import numpy as np
 
 from conflictgraph.gcpause import gc_paused
 from conflictgraph.network.spec import Relation, merge_spans
-from conflictgraph.network.ties import (NO_END, NO_START, RELATIONS, TieTable, days, event_relations, iso_days,
-                                       sorted_distinct)
+from conflictgraph.network.ties import (FOUGHT, NO_END, NO_START, RELATIONS, TieTable, days, event_relations,
+                                       iso_days, sorted_distinct, table_if_kept)
+from conflictgraph.query.describe import KnownCounterparts
+from conflictgraph.store.base import Store
 
 __all__ = ["select", "aggregate", "fill_provenance", "merge_edges", "dated_span", "event_count", "event_months",
-           "EventMonths", "event_relations"]
+           "EventMonths", "event_relations", "counterparts", "table_counterparts"]
 
 EdgeKey = tuple[str, str, str]  # (a, b, relation), as the projection keys its edges
 
@@ -586,3 +591,48 @@ def _merge_provenance(edge: dict, other: dict) -> None:
     edge.pop("spans", None)
     if len(spans) > 1:
         edge["spans"] = spans
+
+
+def counterparts(table: TieTable, actor: str) -> list[dict]:
+    """Per other actor and relation of ``actor``'s rows in ``table``: ``relation`` (``opponent``
+    for ``fought``, ``ally`` for ``fought-alongside``), ``iri``, ``events``, ``deaths`` (the sum
+    over those events of each one's best count, else low, else high; None when none has one),
+    ``first`` and ``last`` (the earliest and latest day the events can have been on, ISO; None
+    when unknown); in no particular order.
+
+    >>> table = TieTable.from_events([
+    ...     {"event": "e1", "kind": "acled", "sideA": ["x"], "sideB": ["y"], "best": 3,
+    ...      "earliest": "2023-01-05", "latest": "2023-01-05"},
+    ...     {"event": "e2", "kind": "acled", "sideA": ["x", "z"], "sideB": ["y"], "low": 1,
+    ...      "earliest": "2023-02-01", "latest": "2023-02-28"}])
+    >>> [(c["relation"], c["iri"], c["events"], c["deaths"], c["first"], c["last"]) for c in counterparts(table, "x")]
+    [('opponent', 'y', 2, 4, '2023-01-05', '2023-02-28'), ('ally', 'z', 1, 1, '2023-02-01', '2023-02-28')]
+    """
+    code = table.actors.index().get(actor)
+    if code is None:
+        return []
+    rows = np.flatnonzero((table.a == code) | (table.b == code))
+    other = np.where(table.a[rows] == code, table.b[rows], table.a[rows]).astype(np.int64)
+    group_key = other * 2 + table.relation[rows]
+    order = np.argsort(group_key, kind="stable")
+    group_key, ev = group_key[order], table.event[rows][order]  # (rows are distinct: an event once a group)
+    if not len(ev):
+        return []
+    first = np.flatnonzero(np.r_[True, group_key[1:] != group_key[:-1]])
+    earliest, latest = table.event_earliest[ev], table.event_latest[ev]
+    firsts = iso_days(np.minimum.reduceat(np.where(earliest == NO_START, NO_END, earliest), first))
+    lasts = iso_days(np.maximum.reduceat(np.where(latest == NO_END, NO_START, latest), first))
+    keys, sizes = group_key[first], np.diff(np.r_[first, len(ev)])
+    others = table.actors.objects[keys // 2].tolist()
+    return [{"relation": "opponent" if relation == FOUGHT else "ally", "iri": iri, "events": size, "deaths": deaths,
+             "first": day_first, "last": day_last}
+            for iri, relation, size, deaths, day_first, day_last in zip(
+                others, (keys % 2).tolist(), sizes.tolist(), _summed_counts(table.fatalities()[ev], first), firsts,
+                lasts)]
+
+
+def table_counterparts(store: Store, actor: str) -> KnownCounterparts | None:
+    """What the kept table of ``store`` says of ``actor``'s counterparts (:func:`counterparts`),
+    with the events it leaves to the store's queries; None for a store that keeps no table."""
+    table = table_if_kept(store)
+    return None if table is None else KnownCounterparts(counterparts(table, actor), table.residual)

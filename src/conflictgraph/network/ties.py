@@ -92,7 +92,7 @@ from conflictgraph.store.generations import BUILD_INFO
 
 __all__ = ["RELATIONS", "FOUGHT", "FOUGHT_ALONGSIDE", "NO_START", "NO_END", "NO_COUNT", "TABLE_FILE", "Vocabulary",
            "TieTable", "ImportedTies", "event_relations", "extract_ties", "write_table", "kept_table",
-           "remote_table_path", "cache_remote_table", "table_key", "days", "iso_days", "known_events"]
+           "remote_table_path", "cache_remote_table", "table_key", "days", "iso_days", "known_events", "table_if_kept"]
 
 RELATIONS = ("fought", "fought-alongside")  # the relation codes 0 and 1 of TieTable.relation
 FOUGHT, FOUGHT_ALONGSIDE = 0, 1
@@ -969,14 +969,20 @@ def kept_table(store: Store) -> TieTable:
     return extract_ties(store)  # in memory, a writer's copy, no version, or the store changed meanwhile
 
 
-def known_events(store: Store) -> KnownEvents | None:
-    """What the kept table of ``store`` knows of its events for a timeline
-    (:meth:`TieTable.known_events`), or None for a store that keeps no table (in memory, a
-    writer's copy, a remote store without a version): extracting one would cost more than the
-    timeline's own query."""
+def table_if_kept(store: Store) -> TieTable | None:
+    """The kept table of ``store`` (:func:`kept_table`), or None for a store that keeps no table
+    (in memory, a writer's copy, a remote store without a version): there, extracting one would
+    cost more than the queries a timeline or ``show`` saves by reading it."""
     if generation_folder(store) is None and not (isinstance(store, RemoteStore) and remote_table_path(store)):
         return None
-    return kept_table(store).known_events()
+    return kept_table(store)
+
+
+def known_events(store: Store) -> KnownEvents | None:
+    """What the kept table of ``store`` knows of its events for a timeline
+    (:meth:`TieTable.known_events`), or None for a store that keeps no table (:func:`table_if_kept`)."""
+    table = table_if_kept(store)
+    return None if table is None else table.known_events()
 
 
 def _kept_at(path: Path, store: Store) -> TieTable:

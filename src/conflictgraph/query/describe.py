@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from conflictgraph.query.lookup import property_values, whole_count
 from conflictgraph.query.results import merge_rows
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.rdf.terms import IRI, as_node, as_python
+from conflictgraph.rdf.terms import IRI, BNode, as_node, as_python
 from conflictgraph.store.base import Store
 
-__all__ = ["describe", "counterparts"]
+__all__ = ["describe", "counterparts", "KnownCounterparts"]
 
 _BASICS = SPARQL_PREFIXES + """
 SELECT DISTINCT ?p ?o ?lang ?g WHERE {
@@ -166,11 +168,12 @@ _CONTAINS_PLACES = SPARQL_PREFIXES + "ASK { ?place cg:locatedIn ?e }"
 # binds ?e before it walks one pattern, but walks each branch of a UNION for every ?e first (on
 # a million events, 6 s for an actor with 8,000). Their labels and what the events say
 # (_COUNTERPART_FACTS) are read by lookups.
-_COUNTERPARTS = [("opponent", "?event cg:sideA|cg:associatedWith ?e ; cg:sideB ?other"),
-                 ("opponent", "?event cg:sideB ?e ; cg:sideA|cg:associatedWith ?other"),
+_COUNTERPARTS = [("opponent", "?event cg:sideA|cg:associatedWith ?e ; cg:sideB ?other FILTER(?other != ?e)"),
+                 ("opponent", "?event cg:sideB ?e ; cg:sideA|cg:associatedWith ?other FILTER(?other != ?e)"),
                  ("ally", "?event cg:sideA|cg:associatedWith ?e, ?other FILTER(?other != ?e)"),
                  ("ally", "?event cg:sideB ?e, ?other FILTER(?other != ?e)")]
-_COUNTERPART_FACTS = {"date": "cg:date", "earliest": "cg:earliest", "best": "cg:fatalitiesBest",
+_SIDES = {"A": "cg:sideA|cg:associatedWith", "B": "cg:sideB"}  # the sides as _COUNTERPARTS reads them
+_COUNTERPART_FACTS = {"earliest": "cg:earliest", "latest": "cg:latest", "best": "cg:fatalitiesBest",
                       "low": "cg:fatalitiesLow", "high": "cg:fatalitiesHigh"}
 
 # The runs that imported a dataset (its Source), from the import log, oldest first.
@@ -202,9 +205,10 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def describe(store: Store, iri: IRI) -> dict:
+def describe(store: Store, iri: IRI, known: KnownCounterparts | None = None) -> dict:
     """A JSON-ready report on ``iri``: labels, types, its own facts, relationships with their
-    evidence, places, events, statements by it, claims by or about it, and for an imported
+    evidence, places, events, counterparts (``known``: what an event-tie table says of them;
+    see :func:`counterparts`), statements by it, claims by or about it, and for an imported
     dataset's Source the runs that imported it."""
     bind = {"e": iri}
     labels, alt, types, definition, generic = [], [], [], None, False
@@ -264,7 +268,7 @@ def describe(store: Store, iri: IRI) -> dict:
                     "type": shorten(as_node(r["type"])) if r["type"] else None}
                    for r in store.query(_PLACES, bindings=bind)],
         "events": _events(store, bind, evidence),
-        "counterparts": counterparts(store, iri),
+        "counterparts": counterparts(store, iri, known),
         "statements": merge_rows([dict(_statement(r), role=str(r["role"]))
                                   for r in store.query(_STATEMENTS_BY, bindings=bind)], ["role", *_MANY_PEOPLE]),
         "imports": [{k: as_python(v) for k, v in r.items() if v is not None} | {"run": shorten(as_node(r["run"]))}
@@ -319,11 +323,23 @@ def _events(store: Store, bind: dict, evidence: dict) -> list[dict]:
     return sorted(events.values(), key=lambda e: (e["date"] or "", e["event"]))
 
 
-def counterparts(store: Store, iri: IRI) -> list[dict]:
+@dataclass(frozen=True)
+class KnownCounterparts:
+    """What an event-tie table (:mod:`conflictgraph.network.ties`, which the API reads and
+    hands over) says of one actor's counterparts: ``rows`` as :func:`counterparts` gives them,
+    without labels, for the events it holds; ``residual``, the events with sides it does not
+    hold, which the store is asked about."""
+
+    rows: list[dict]
+    residual: Sequence[str]
+
+
+def counterparts(store: Store, iri: IRI, known: KnownCounterparts | None = None) -> list[dict]:
     """The actors ``iri`` fought against (``opponent``) or alongside (``ally``) in events, each
     with its events, deaths (per event the largest best estimate, else low, else high; None
-    when no event has a count), first and last event day (``cg:date``, else ``cg:earliest``);
-    most events first.
+    when no event has a count), the first and last day they can have been on (the smallest
+    ``cg:earliest``, the largest ``cg:latest``); most events first. With ``known``, the store
+    is asked about its residual events only.
 
     >>> from conflictgraph.build.pipeline import build_store
     >>> from conflictgraph.rdf.namespaces import ID
@@ -331,32 +347,75 @@ def counterparts(store: Store, iri: IRI) -> list[dict]:
     >>> [(c["relation"], c["label"], c["events"]) for c in counterparts(store, IRI(ID + "actor/rla"))][:1]
     [('opponent', 'Nordland Armed Forces', 1)]
     """
-    rows = [dict(row, relation=relation) for relation, pattern in _COUNTERPARTS for row in store.query(
-        SPARQL_PREFIXES + f"SELECT DISTINCT ?other ?event WHERE {{ {pattern} }}", bindings={"e": iri}).rows]
+    rows = list(_counterpart_rows(store, iri, None if known is None else known.residual))
     facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for event, name, value in property_values(store, {row["event"] for row in rows}, _COUNTERPART_FACTS):
-        facts[event][name].append(value)
-    labels: dict[str, str] = {}
-    for other, _name, label in property_values(store, {row["other"] for row in rows}, {"label": "skos:prefLabel"}):
-        labels[other] = min(label, labels.get(other, label))
+        facts[event][name].append(value[:10] if name in ("earliest", "latest") else value)
     found: dict[tuple[str, str], dict] = {}
     for row in rows:
         key = (str(row["relation"]), str(row["other"]))
-        item = found.setdefault(key, {"relation": key[0], "label": labels.get(key[1]) or shorten(key[1]),
-                                      "iri": key[1], "events": set(), "deaths": {}, "first": None, "last": None})
+        item = found.setdefault(key, {"relation": key[0], "iri": key[1], "events": set(), "deaths": {},
+                                      "first": None, "last": None})
         event = str(row["event"])
         item["events"].add(event)
         said = facts.get(event, {})
         count = next((c for c in (_largest(said.get(k, [])) for k in ("best", "low", "high")) if c is not None), None)
         if count is not None:
             item["deaths"][event] = count
-        for day in (said.get("date") or said.get("earliest") or []):
-            day = day[:10]
-            item["first"] = day if item["first"] is None else min(item["first"], day)
-            item["last"] = day if item["last"] is None else max(item["last"], day)
-    shown = [dict(item, events=len(item["events"]), deaths=sum(item["deaths"].values()) if item["deaths"] else None)
-             for item in found.values()]
+        item["first"] = _least(item["first"], min(said.get("earliest", []), default=None))
+        item["last"] = _most(item["last"], max(said.get("latest", []), default=None))
+    merged = {key: dict(item, events=len(item["events"]),
+                        deaths=sum(item["deaths"].values()) if item["deaths"] else None)
+              for key, item in found.items()}
+    for row in known.rows if known is not None else []:
+        key = (row["relation"], row["iri"])
+        item = merged.setdefault(key, dict(row, events=0, deaths=None, first=None, last=None))
+        item["events"] += row["events"]
+        item["deaths"] = _plus(item["deaths"], row["deaths"])
+        item["first"], item["last"] = _least(item["first"], row["first"]), _most(item["last"], row["last"])
+    labels: dict[str, str] = {}
+    for other, _name, label in property_values(store, {IRI(other) for _relation, other in merged},
+                                               {"label": "skos:prefLabel"}):
+        labels[other] = min(label, labels.get(other, label))
+    shown = [dict(item, label=labels.get(item["iri"]) or shorten(item["iri"])) for item in merged.values()]
     return sorted(shown, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"]))
+
+
+def _counterpart_rows(store: Store, iri: IRI, residual: Sequence[str] | None) -> Iterator[dict]:
+    """``relation``, ``other``, ``event`` of every event tying ``iri`` to another actor (see
+    :data:`_COUNTERPARTS`); or of the ``residual`` events only, whose sides are looked up and
+    paired here (with ``iri`` bound the engine would walk all of its events first)."""
+    if residual is None:
+        for relation, pattern in _COUNTERPARTS:
+            query = SPARQL_PREFIXES + f"SELECT DISTINCT ?other ?event WHERE {{ {pattern} }}"
+            for row in store.query(query, bindings={"e": iri}).rows:
+                yield dict(row, relation=relation)
+        return
+    nodes = {event: IRI(event) if ":" in event else BNode(event) for event in residual}  # a blank id has no colon
+    sides: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"A": set(), "B": set()})
+    for event, side, actor in property_values(store, nodes.values(), _SIDES):
+        sides[event][side].add(actor)
+    for event, of in sides.items():
+        for mine, theirs in ((of["A"], of["B"]), (of["B"], of["A"])):
+            if iri in mine:
+                for relation, others in (("opponent", theirs), ("ally", mine)):
+                    for other in others - {iri}:
+                        yield {"relation": relation, "other": IRI(other), "event": nodes[event]}
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    """The sum of two counts, either of which may be None (none when both are)."""
+    return a if b is None else b if a is None else a + b
+
+
+def _least(a: str | None, b: str | None) -> str | None:
+    """The earlier of two ISO days, either of which may be None."""
+    return a if b is None else b if a is None else min(a, b)
+
+
+def _most(a: str | None, b: str | None) -> str | None:
+    """The later of two ISO days, either of which may be None."""
+    return a if b is None else b if a is None else max(a, b)
 
 
 def _largest(counts: list[str]) -> int | None:

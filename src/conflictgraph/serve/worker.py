@@ -247,10 +247,11 @@ def handle_job(state: _State, job: dict, flow: _Flow | None = None) -> dict:
         _described(store, job["iri"])
         answer.update(_written(_entity_triples(store, job["iri"]), job))
     elif kind == "describe":
+        from conflictgraph.network.tie_edges import table_counterparts
         from conflictgraph.query.describe import describe
 
         _described(store, job["iri"])
-        answer["report"] = describe(store, IRI(job["iri"]))
+        answer["report"] = describe(store, IRI(job["iri"]), table_counterparts(store, job["iri"]))
     elif kind == "resolve":
         answer["iri"] = str(state.graph().resolve(job["name"]).iri)
     elif kind == "network":
