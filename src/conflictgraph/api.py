@@ -156,10 +156,11 @@ class ConflictGraph:
         entity = self.names.entities.get(IRI(iri))
         return entity.label if entity else str(iri)
 
-    def show(self, name: str) -> dict:
-        """Everything about the entity called ``name`` (see :func:`conflictgraph.query.describe.describe`)."""
+    def show(self, name: str, *, detailed: slice | None = None) -> dict:
+        """Everything about the entity called ``name`` (see :func:`conflictgraph.query.describe.describe`;
+        ``detailed``: which of its events, in date order, get their label and place; None: all)."""
         iri = self.resolve(name).iri
-        return describe(self.store, iri, table_counterparts(self.store, iri))
+        return describe(self.store, iri, table_counterparts(self.store, iri), detailed=detailed)
 
     def entity(self, name: str) -> Report:
         """What :meth:`show` holds about ``name``, as tables (facts, relationships, opponents and

@@ -105,3 +105,44 @@ def test_a_type_that_is_not_an_iri_in_a_dataset_graph_does_not_stop_names():
     store.add_quads([(IRI(ID + "node/x"), IRI(RDF_TYPE), BNode("b1"), dataset),
                      (IRI(ID + "node/y"), IRI(RDF_TYPE), Literal("a class"), dataset)])
     assert NameIndex(store).resolve("RLA").iri.endswith("/actor/rla")
+
+
+def _many_events(count: int):
+    """A store of ``count`` events of one actor, each with a date, a label and a place (the
+    dates repeat, so the order falls back on the events' names)."""
+    store = open_store()
+    events = "\n".join(
+        f'<urn:ev{i}> a cg:Event ; cg:sideA <urn:a> ; cg:date "2023-0{1 + i % 9}-1{i % 10}" ; '
+        f'skos:prefLabel "Battle {i}" ; cg:place <urn:p{i % 7}> .' for i in range(count))
+    places = "\n".join(f'<urn:p{i}> skos:prefLabel "Place {i}" .' for i in range(7))
+    store.update(SPARQL_PREFIXES + f"INSERT DATA {{ GRAPH <urn:test> {{ <urn:a> skos:prefLabel 'Alpha' .\n"
+                 f"{events}\n{places} }} }}")
+    return store
+
+
+@pytest.mark.parametrize("page", [None, 1, 2, 3])
+def test_events_a_report_shows_are_detailed_as_in_the_whole_report(page):
+    """Only the events shown one by one get their label and place; the report reads the same."""
+    import io
+
+    from conflictgraph.render.show import events_shown, render_show
+
+    store = _many_events(250)
+    whole = describe(store, IRI("urn:a"))
+    shown = describe(store, IRI("urn:a"), detailed=events_shown(page))
+    assert len(whole["events"]) == len(shown["events"]) == 250
+    assert all(e["label"] and e["place"] for e in whole["events"])
+    chosen = events_shown(page)
+    for i, (full, part) in enumerate(zip(whole["events"], shown["events"])):
+        assert {k: v for k, v in part.items() if k not in ("label", "place")} == {
+            k: v for k, v in full.items() if k not in ("label", "place")}
+        if chosen.start <= i < chosen.stop:
+            assert (part["label"], part["place"]) == (full["label"], full["place"])
+        else:
+            assert (part["label"], part["place"]) == (None, None)
+    texts = []
+    for report in (whole, shown):
+        out = io.StringIO()
+        render_show(report, out, events_page=page)
+        texts.append(out.getvalue())
+    assert texts[0] == texts[1] and (page is None or "Battle" in texts[0])

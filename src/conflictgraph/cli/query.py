@@ -14,7 +14,7 @@ from conflictgraph.query.claims import readable_disagreements
 from conflictgraph.query.results import Table
 from conflictgraph.rdf.safety import deny_network
 from conflictgraph.render.rows import write_rows, write_table
-from conflictgraph.render.show import render_show
+from conflictgraph.render.show import events_shown, render_show
 from conflictgraph.store.oxigraph import OxigraphStore
 
 __all__ = ["query", "queries", "show", "claims", "conflicts"]
@@ -73,7 +73,7 @@ def queries(fmt: str) -> None:
 @with_graph
 def show(graph, name: str, fmt: str, list_events: bool, page: int) -> None:
     """Everything about an entity: names, relationships, opponents and allies, places, events, statements, claims."""
-    report = graph.show(name)
+    report = graph.show(name, detailed=None if fmt == "json" else events_shown(page if list_events else None))
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -18,7 +18,7 @@ from typing import IO
 
 from conflictgraph.errors import UsageError
 
-__all__ = ["render_show", "import_line", "FEW_EVENTS", "EVENTS_PER_PAGE"]
+__all__ = ["render_show", "import_line", "events_shown", "FEW_EVENTS", "EVENTS_PER_PAGE"]
 
 FEW_EVENTS = 20  # events listed without asking; beyond, a count per year and pages on request
 EVENTS_PER_PAGE = 100
@@ -136,6 +136,18 @@ def _counterpart_line(c: dict) -> str:
     return f"{c['label']}: {c['events']:,} event{'s' if c['events'] != 1 else ''}{deaths}{span}"
 
 
+def events_shown(page: int | None) -> slice:
+    """Which events, in date order, a report shows one by one: the first :data:`FEW_EVENTS`
+    (all of them, when there are no more), or ``page`` (1, 2, ...) of :data:`EVENTS_PER_PAGE`.
+
+    >>> events_shown(None), events_shown(2)
+    (slice(0, 20, None), slice(100, 200, None))
+    """
+    if page is None:
+        return slice(0, FEW_EVENTS)
+    return slice((page - 1) * EVENTS_PER_PAGE, page * EVENTS_PER_PAGE)
+
+
 def _event_lines(events: list[dict], page: int | None) -> list[tuple[str, list[str]]]:
     """The events: all when few (at most FEW_EVENTS), else a count per year, and with ``page``
     (1, 2, ...) that page of EVENTS_PER_PAGE events."""
@@ -154,8 +166,8 @@ def _event_lines(events: list[dict], page: int | None) -> list[tuple[str, list[s
         return lines + [(f"--events lists them, {EVENTS_PER_PAGE} a page (--page N of {pages})", [])]
     if not 1 <= page <= pages:
         raise UsageError(f"page {page} is past the last page of events ({pages})")
-    offset = (page - 1) * EVENTS_PER_PAGE
-    shown = events[offset:offset + EVENTS_PER_PAGE]
+    chosen = events_shown(page)
+    offset, shown = chosen.start, events[chosen]
     lines.append((f"page {page} of {pages}: events {offset + 1:,} to {offset + len(shown):,}", []))
     lines += [_event_line(e) for e in shown]
     if page < pages:
