@@ -470,6 +470,9 @@ def test_counterparts_of_listed_events_pair_their_sides_as_the_queries_do(monkey
     store.add_quads([(blank, IRI(CG.sideA), IRI(A + "hdf"), graph), (blank, IRI(CG.sideB), IRI(A + "rla"), graph),
                      (blank, IRI(CG.associatedWith), IRI(A + "rla"), graph),
                      (blank, IRI(CG.associatedWith), IRI(A + "mbg"), graph),
+                     (blank, IRI(CG.sideB), BNode("gunmen"), graph),  # an actor known by a label only
+                     (BNode("gunmen"), IRI("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal("unknown gunmen"), graph),
+                     (blank, IRI(CG.sideB), Literal("some militia"), graph),  # a name, not a node
                      (blank, IRI(CG.earliest), Literal("2031-06-02", XSD + "date"), graph),
                      (blank, IRI(CG.fatalitiesBest), Literal("4", XSD + "integer"), graph)])
     sided = [str(row["event"]) for row in store.query(
@@ -480,4 +483,6 @@ def test_counterparts_of_listed_events_pair_their_sides_as_the_queries_do(monkey
         whole = counterparts(store, IRI(actor))
         assert counterparts(store, IRI(actor), KnownCounterparts([], sided)) == whole
         assert counterparts(store, IRI(actor), KnownCounterparts([], [e for e in sided if e != "clash"])) != whole
+    opponents = {(row["label"], row["iri"]) for row in counterparts(store, IRI(A + "hdf")) if row["relation"] == "opponent"}
+    assert {("unknown gunmen", "gunmen"), ("some militia", "some militia")} <= opponents
     assert any(row["last"] == "2031-06-02" or row["first"] == "2031-06-02" for row in counterparts(store, IRI(A + "hdf")))

@@ -49,3 +49,15 @@ def test_the_rows_are_the_store_s(store, monkeypatch, listed, scanned):
     assert found == _expected(store, nodes)
     assert ("reported", "date", "2031-06-02") in found and not any(node == "other" for node, *_ in found)
     assert {name for _node, name, _value in found} == set(PROPERTIES) and len({n for n, *_ in found}) == 8
+
+
+def test_the_terms_are_the_values_with_their_kind(store, monkeypatch):
+    monkeypatch.setattr(lookup, "LISTED", 3)
+    events = [row["e"] for row in store.query(SPARQL_PREFIXES + "SELECT ?e WHERE { ?e a cg:Battle }").rows]
+    nodes = {*events[:7], BNode("reported")}
+    sides = {"side": "cg:sideA|cg:sideB", **PROPERTIES}
+    terms = sorted((node, name, str(value)) for node, name, value in lookup.property_terms(store, nodes, sides))
+    assert terms == sorted(property_values(store, nodes, sides)) and any(name == "side" for _n, name, _v in terms)
+    kinds = {name: {type(value) for _n, n, value in lookup.property_terms(store, nodes, sides) if n == name}
+             for name in sides}
+    assert kinds["side"] == {IRI} and kinds["date"] == {Literal}

@@ -17,11 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from conflictgraph.query.lookup import property_values, whole_count
+from conflictgraph.query.lookup import property_terms, property_values, whole_count
 from conflictgraph.query.results import merge_rows
 from conflictgraph.rdf.namespaces import DATASET_GRAPHS, SPARQL_PREFIXES, expand, shorten
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.rdf.terms import IRI, BNode, as_node, as_python
+from conflictgraph.rdf.terms import IRI, BNode, Term, as_node, as_python
 from conflictgraph.store.base import Store
 
 __all__ = ["describe", "counterparts", "KnownCounterparts"]
@@ -168,8 +168,9 @@ _HOW = ["side A", "side B", "associated", "initiator", "recipient", "here", "par
 _CONTAINS_PLACES = SPARQL_PREFIXES + "ASK { ?place cg:locatedIn ?e }"
 
 # The actors on the other side (opponents) or the same side (allies) of the entity's events,
-# one row per event and actor: sides as the projection's fought and fought-alongside read them
-# (side A with the actors associated with it, against side B). A query per pattern: the engine
+# one row per event and actor: sides as the event-tie table pairs them (side A with the actors
+# associated with it, against side B; any term, where the table leaves an event with a side that
+# is no IRI to the store). A query per pattern: the engine
 # binds ?e before it walks one pattern, but walks each branch of a UNION for every ?e first (on
 # a million events, 6 s for an actor with 8,000). Their labels and what the events say
 # (_COUNTERPART_FACTS) are read by lookups.
@@ -389,12 +390,13 @@ def counterparts(store: Store, iri: IRI, known: KnownCounterparts | None = None)
         item["events"] += row["events"]
         item["deaths"] = _plus(item["deaths"], row["deaths"])
         item["first"], item["last"] = _least(item["first"], row["first"]), _most(item["last"], row["last"])
+    others = {str(row["other"]): row["other"] for row in rows}  # (terms: a side may be a blank node or a name)
     labels: dict[str, str] = {}
-    for other, _name, label in property_values(store, {IRI(other) for _relation, other in merged},
+    for other, _name, label in property_values(store, {others.get(o) or IRI(o) for _r, o in merged},
                                                {"label": "skos:prefLabel"}):
         labels[other] = min(label, labels.get(other, label))
     shown = [dict(item, label=labels.get(item["iri"]) or shorten(item["iri"])) for item in merged.values()]
-    return sorted(shown, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"]))
+    return sorted(shown, key=lambda r: (r["relation"] != "opponent", -r["events"], r["label"], r["iri"]))
 
 
 def _counterpart_rows(store: Store, iri: IRI, residual: Sequence[str] | None) -> Iterator[dict]:
@@ -408,15 +410,15 @@ def _counterpart_rows(store: Store, iri: IRI, residual: Sequence[str] | None) ->
                 yield dict(row, relation=relation)
         return
     nodes = {event: IRI(event) if ":" in event else BNode(event) for event in residual}  # a blank id has no colon
-    sides: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"A": set(), "B": set()})
-    for event, side, actor in property_values(store, nodes.values(), _SIDES):
+    sides: dict[str, dict[str, set[Term]]] = defaultdict(lambda: {"A": set(), "B": set()})
+    for event, side, actor in property_terms(store, nodes.values(), _SIDES):
         sides[event][side].add(actor)
     for event, of in sides.items():
         for mine, theirs in ((of["A"], of["B"]), (of["B"], of["A"])):
             if iri in mine:
                 for relation, others in (("opponent", theirs), ("ally", mine)):
                     for other in others - {iri}:
-                        yield {"relation": relation, "other": IRI(other), "event": nodes[event]}
+                        yield {"relation": relation, "other": other, "event": nodes[event]}
 
 
 def _plus(a: int | None, b: int | None) -> int | None:

@@ -23,10 +23,10 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from conflictgraph.rdf.namespaces import SPARQL_PREFIXES
 from conflictgraph.rdf.sparql_text import iri_ref
-from conflictgraph.rdf.terms import IRI, BNode
+from conflictgraph.rdf.terms import IRI, BNode, Term
 from conflictgraph.store.base import Store, select_values
 
-__all__ = ["LISTED", "SCANNED", "property_values", "values_block", "whole_count"]
+__all__ = ["LISTED", "SCANNED", "property_values", "property_terms", "values_block", "whole_count"]
 
 LISTED = 2_000  # nodes named in one query
 SCANNED = 50_000  # from this many nodes on, each property is read once for every node
@@ -42,12 +42,22 @@ def property_values(store: Store, nodes: Collection[object], properties: Mapping
     if len(nodes) >= SCANNED:
         yield from _scanned(store, {str(node) for node in nodes if isinstance(node, (IRI, BNode))}, properties)
         return
-    named = sorted(node for node in nodes if isinstance(node, IRI))
-    for first in range(0, len(named), LISTED):
-        yield from _rows(store, values_block("node", named[first:first + LISTED]), properties)
-    if any(isinstance(node, BNode) for node in nodes):
-        blank = {str(node) for node in nodes if isinstance(node, BNode)}
-        yield from (row for row in _rows(store, _BLANK, properties) if row[0] in blank)
+    for scope, kept in _scopes(nodes):
+        for node, name, value in select_values(store, _query(scope, properties)):
+            if node is not None and name is not None and value is not None and (kept is None or node in kept):
+                yield node, name, value  # (every branch binds all three)
+
+
+def property_terms(store: Store, nodes: Collection[object], properties: Mapping[str, str]
+                   ) -> Iterator[tuple[str, str, Term]]:
+    """:func:`property_values` with each value as the term it is (an IRI, a blank node or a
+    literal): where the kind of a value matters, such as a side that is an actor's IRI, a blank
+    node or a plain name. By lookups, however many the nodes."""
+    for scope, kept in _scopes(nodes):
+        for row in store.query(_query(scope, properties)).rows:
+            value = row["value"]
+            if value is not None and (kept is None or str(row["node"]) in kept):
+                yield str(row["node"]), str(row["name"]), value
 
 
 def values_block(name: str, iris: Sequence[str]) -> str:
@@ -57,6 +67,17 @@ def values_block(name: str, iris: Sequence[str]) -> str:
     'VALUES ?event { <https://example.org/e1> <https://example.org/e2> }'
     """
     return f"VALUES ?{name} {{ {' '.join(map(iri_ref, iris))} }}"
+
+
+def _scopes(nodes: Collection[object]) -> Iterator[tuple[str, set[str] | None]]:
+    """The patterns binding ``?node`` to ``nodes``: VALUES blocks of :data:`LISTED` IRIs, and for
+    blank nodes (which cannot be named) every blank node, with the ids of those to keep."""
+    named = sorted(node for node in nodes if isinstance(node, IRI))
+    for first in range(0, len(named), LISTED):
+        yield values_block("node", named[first:first + LISTED]), None
+    blank = {str(node) for node in nodes if isinstance(node, BNode)}
+    if blank:
+        yield _BLANK, blank
 
 
 def _scanned(store: Store, nodes: set[str], properties: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
@@ -69,14 +90,12 @@ def _scanned(store: Store, nodes: set[str], properties: Mapping[str, str]) -> It
                 yield node, name, value
 
 
-def _rows(store: Store, nodes: str, properties: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
-    """The rows of the query of ``properties`` for the ``nodes`` pattern (a VALUES block or a FILTER)."""
+def _query(nodes: str, properties: Mapping[str, str]) -> str:
+    """The query of ``properties`` for the ``nodes`` pattern (a VALUES block or a FILTER), a UNION
+    branch each: ``?node ?name ?value``."""
     branches = " UNION ".join(f'{{ {nodes} ?node {path} ?value BIND("{name}" AS ?name) }}'
                               for name, path in properties.items())
-    query = SPARQL_PREFIXES + f"SELECT ?node ?name ?value WHERE {{ {branches} }}"
-    for node, name, value in select_values(store, query):
-        if node is not None and name is not None and value is not None:  # (every branch binds all three)
-            yield node, name, value
+    return SPARQL_PREFIXES + f"SELECT ?node ?name ?value WHERE {{ {branches} }}"
 
 
 def whole_count(text: str) -> int | None:

@@ -11,7 +11,8 @@ weighing the sum of its ties' weights: contact whatever its kind). :func:`choose
 takes ``auto``: cooperative ties, or hostile ones when a view has no cooperative tie (event
 data of fighting alone), with the reason in words.
 Each edge keeps ``relations`` and ``edges`` (the original ``(u, v, key)`` triples) so an
-analysis can explain itself from the typed edges and their sources.
+analysis can explain itself from the typed edges and their sources; built without provenance
+(what a ranking needs: centrality, communities, ``diff --by``), only its weights and sign.
 
 ``graph.graph["analysis"]`` states the view, window, filters and the node and tie counts.
 
