@@ -111,7 +111,8 @@ def test_show_a_tally_and_an_actor_of_a_table_import(store):
         assert line in tie.stdout
     actor = run("show", "Eastmarch Rebels", "--store", store)
     assert actor.exit_code == 0, actor.output
-    assert "InteractionTally (as initiator)" in actor.stdout and "contentHash" not in actor.stdout
+    # a tally of two types (Cooperation, InteractionTally) in two roles (initiator, party): the first of each
+    assert "Cooperation (as initiator)" in actor.stdout and "contentHash" not in actor.stdout
 
 
 def test_two_files_through_one_mapping_stay_two_datasets(mini_on_disk, tmp_path):

@@ -244,12 +244,14 @@ def describe(store: Store, iri: IRI, known: KnownCounterparts | None = None, *,
 
     ties: dict[str, dict] = {}
     for row in store.query(_with_classes(store, _TIES), bindings=bind):
+        kind = (shorten(as_node(row["type"])), shorten(as_node(row["myRole"])))
         tie = ties.setdefault(str(row["tie"]), {
-            "tie": shorten(as_node(row["tie"])), "type": shorten(as_node(row["type"])),
-            "role": shorten(as_node(row["myRole"])),
+            "tie": shorten(as_node(row["tie"])), "type": kind[0], "role": kind[1],
             "start": _text(row["start"]), "end": _text(row["end"]), "with": [], "notes": [],
             "statements": evidence.get(str(row["tie"]), []),
         })
+        if kind < (tie["type"], tie["role"]):  # a tie of two types, or in two roles: the first in sort order
+            tie["type"], tie["role"] = kind
         if row["prop"] is not None and shorten(as_node(row["prop"])) in _NOTE_PROPERTIES:
             note = f"{shorten(as_node(row['prop'])).split(':')[1]}: {row['otherLabel']}"
             if note not in tie["notes"]:
